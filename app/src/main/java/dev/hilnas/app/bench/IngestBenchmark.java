@@ -1,0 +1,177 @@
+package dev.hilnas.app.bench;
+
+import dev.hilnas.app.stack.Stack;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.producers.kafka.KafkaMeasurementSink;
+import dev.hilnas.producers.kafka.ProducerSettings;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Throughput of ingest: N measurements through import → Kafka → Flink validation and per-target
+ * state, until the job's committed (exactly-once) snapshots account for all N; next to a raw Kafka
+ * produce + consume of the same serialized records, in the same run, on the same broker.
+ */
+public final class IngestBenchmark {
+
+  /** A scratch topic only this benchmark uses: the baseline must not feed the job. */
+  private static final String RAW_TOPIC = "bench.raw-measurements";
+
+  public record Result(int records, int targets, List<Double> rawPerSecond, List<Double> pipelinePerSecond) {
+    public double rawMedian() {
+      return median(rawPerSecond);
+    }
+
+    public double pipelineMedian() {
+      return median(pipelinePerSecond);
+    }
+  }
+
+  public static Result run(int records, int targets, int repeat, Duration checkpointInterval, LongConsumer onRepetition)
+      throws Exception {
+    List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42);
+    List<byte[][]> serialized = new ArrayList<>(records);
+    for (Measurement m : measurements) {
+      serialized.add(
+          new byte[][] {
+            m.target().id().getBytes(StandardCharsets.UTF_8),
+            Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))
+          });
+    }
+    Path dir = Files.createTempDirectory("hilnas-bench");
+    List<Double> raw = new ArrayList<>();
+    List<Double> pipeline = new ArrayList<>();
+    try (Stack stack =
+        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200)))) {
+      String bootstrap = stack.bootstrapServers();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))
+            .all().get(60, TimeUnit.SECONDS);
+      }
+      // Warm-up: one small round of each, so JIT and the job's first checkpoint are out of the way.
+      int warm = Math.min(records, 5000);
+      rawRound(bootstrap, serialized.subList(0, warm));
+      pipelineRound(bootstrap, measurements.subList(0, warm), warm);
+      long expected = warm;
+      for (int i = 0; i < repeat; i++) {
+        raw.add(rawRound(bootstrap, serialized));
+        expected += records;
+        pipeline.add(pipelineRound(bootstrap, measurements, expected));
+        onRepetition.accept(i + 1);
+      }
+    } finally {
+      deleteQuietly(dir);
+    }
+    return new Result(records, targets, raw, pipeline);
+  }
+
+  /** Records per second of producing the pre-serialized records and consuming them back. */
+  private static double rawRound(String bootstrap, List<byte[][]> records) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "bench-raw"));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+      List<TopicPartition> partitions = partitions(consumer, RAW_TOPIC);
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      long start = System.nanoTime();
+      for (byte[][] r : records) {
+        producer.send(new ProducerRecord<>(RAW_TOPIC, r[0], r[1]));
+      }
+      producer.flush();
+      long seen = 0;
+      while (seen < records.size()) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      return records.size() / seconds(start);
+    }
+  }
+
+  /** Records per second from the first import until the job's committed snapshots count them all. */
+  private static double pipelineRound(String bootstrap, List<Measurement> records, long expectedTotal)
+      throws Exception {
+    try (KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(bootstrap));
+        KafkaMeasurementSink sink = new KafkaMeasurementSink(bootstrap, "bench-import", Clock.systemUTC())) {
+      List<TopicPartition> partitions = partitions(snapshots, Topics.LATENCY_MODELS.name());
+      snapshots.assign(partitions);
+      snapshots.seekToBeginning(partitions);
+      long start = System.nanoTime();
+      for (Measurement m : records) {
+        sink.accept(m);
+      }
+      sink.flush();
+      Map<String, Long> perTarget = new HashMap<>();
+      while (perTarget.values().stream().mapToLong(Long::longValue).sum() < expectedTotal) {
+        for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(50))) {
+          LatencyModelSnapshot s =
+              Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
+          perTarget.merge(s.getTargetId(), s.getMeasurements(), Math::max);
+        }
+        if (seconds(start) > 600) {
+          throw new IllegalStateException("the job did not account for all records within 10 minutes");
+        }
+      }
+      return records.size() / seconds(start);
+    }
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    List<TopicPartition> out = new ArrayList<>();
+    for (PartitionInfo p : consumer.partitionsFor(topic)) {
+      out.add(new TopicPartition(topic, p.partition()));
+    }
+    return out;
+  }
+
+  private static Properties consumerProps(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception ignored) {
+      // a temp dir left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.hilnas.app.cli;
+
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "hilnas",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Hardware-in-the-loop architecture search for on-device language models.",
+      "",
+      "Options can also come from the environment (HILNAS_<OPTION>, e.g. HILNAS_BOOTSTRAP)",
+      "or a properties file (HILNAS_CONFIG, default ~/.hilnas/hilnas.properties, keys like",
+      "bootstrap=localhost:9092). The command line wins, then the environment, then the file."
+    },
+    subcommands = {
+      ServeCommand.class,
+      ImportCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class HilnasCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new HilnasCommand());
+    cli.setDefaultValueProvider(new Defaults());
+    cli.registerConverter(Duration.class, Durations::parse);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + e.getMessage());
+          return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+    return cli;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.hilnas.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.producers.ingest.ImportReport;
+import dev.hilnas.producers.ingest.Importer;
+import dev.hilnas.producers.ingest.LineResult;
+import dev.hilnas.producers.ingest.MeasurementFile;
+import dev.hilnas.producers.ingest.MeasurementSink;
+import dev.hilnas.producers.kafka.KafkaMeasurementSink;
+import dev.hilnas.core.Measurement;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate measurement files (JSONL as in DESIGN.md §5, or CSV with the same column names)",
+      "and publish the valid lines to hil.measurements. Invalid lines are reported with their",
+      "line number and reason, and sent to hil.dlq, never silently dropped.",
+      "Exit code 0 when every file was read (even with invalid lines), 1 when one could not be",
+      "read, 3 when Kafka refused records."
+    })
+final class ImportCommand implements Callable<Integer> {
+
+  private static final long PROGRESS_BAR_BYTES = 4L << 20;
+  private static final int ERRORS_SHOWN = 20;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Measurement .jsonl or .csv files.")
+  List<Path> files;
+
+  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).",
+      defaultValue = "localhost:9092")
+  String bootstrap;
+
+  @Option(names = "--dry-run", description = "Validate only; do not connect to Kafka.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "End the output with one JSON object: valid, invalid, errors.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    long valid = 0;
+    long invalid = 0;
+    List<Map<String, Object>> errors = new ArrayList<>();
+    int status = 0;
+    try (MeasurementSink sink =
+        dryRun ? MeasurementSink.DISCARD : new KafkaMeasurementSink(bootstrap, "hilnas-import", Clock.systemUTC())) {
+      for (Path path : files) {
+        MeasurementFile file = new MeasurementFile(path);
+        ImportReport report;
+        try {
+          report = importWithProgress(file, sink);
+        } catch (IOException e) {
+          err.println(path + ": cannot read: " + e.getMessage());
+          status = 1;
+          continue;
+        } catch (IllegalStateException e) {
+          err.println(path + ": " + e.getMessage());
+          status = 3;
+          continue;
+        }
+        valid += report.valid();
+        invalid += report.invalid();
+        for (ImportReport.LineError e : report.errors()) {
+          Map<String, Object> error = new LinkedHashMap<>();
+          if (files.size() > 1) {
+            error.put("file", path.toString());
+          }
+          error.put("line", e.line());
+          error.put("reason", e.reason());
+          errors.add(error);
+        }
+        printSummary(err, path, report);
+      }
+    }
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("valid", valid);
+      out.put("invalid", invalid);
+      out.put("errors", errors);
+      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
+      spec.commandLine().getOut().flush();
+    }
+    return status;
+  }
+
+  private ImportReport importWithProgress(MeasurementFile file, MeasurementSink sink) throws IOException {
+    long size = file.sizeBytes();
+    if (size < PROGRESS_BAR_BYTES) {
+      return Importer.run(file, sink);
+    }
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("import " + file.path().getFileName())
+            .setInitialMax(size)
+            .setUnit(" MiB", 1L << 20)
+            .setStyle(ProgressBarStyle.ASCII)
+            .showSpeed()
+            .build()) {
+      return Importer.run(file, new Progress(sink, file, bar));
+    }
+  }
+
+  private void printSummary(PrintWriter err, Path path, ImportReport report) {
+    for (int i = 0; i < Math.min(ERRORS_SHOWN, report.errors().size()); i++) {
+      ImportReport.LineError e = report.errors().get(i);
+      err.println(path + ":" + e.line() + ": " + e.reason());
+    }
+    if (report.invalid() > ERRORS_SHOWN) {
+      err.println(path + ": ... and " + (report.invalid() - ERRORS_SHOWN) + " more invalid lines");
+    }
+    err.printf(
+        "%s: %d valid, %d invalid%s%n",
+        path, report.valid(), report.invalid(),
+        dryRun ? " (dry run: nothing published)" : " (valid → hil.measurements, invalid → hil.dlq)");
+    err.flush();
+  }
+
+  /** Moves the progress bar along as lines are handed to the real sink. */
+  private record Progress(MeasurementSink sink, MeasurementFile file, ProgressBar bar)
+      implements MeasurementSink {
+    @Override
+    public void accept(Measurement measurement) {
+      sink.accept(measurement);
+      bar.stepTo(file.bytesRead());
+    }
+
+    @Override
+    public void reject(String source, LineResult rejected) {
+      sink.reject(source, rejected);
+      bar.stepTo(file.bytesRead());
+    }
+
+    @Override
+    public void flush() {
+      sink.flush();
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,80 @@
+package dev.hilnas.app.cli;
+
+import dev.hilnas.app.stack.Stack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the embedded stack: a Kafka broker (KRaft, in-process), the hil.* topics, the Flink",
+      "measurement job on a MiniCluster with exactly-once checkpoints, and the query service.",
+      "Data and checkpoints survive restarts. Stop with Ctrl-C."
+    })
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = "--data-dir", description = "Broker logs and Flink checkpoints (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${sys:user.home}/.hilnas/data")
+  Path dataDir;
+
+  @Option(names = "--port", description = "Embedded broker client port (default: ${DEFAULT-VALUE}).", defaultValue = "9092")
+  int port;
+
+  @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of the embedded broker.")
+  String bootstrap;
+
+  @Option(names = "--http-port", description = "Query service port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+  int httpPort;
+
+  @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  int parallelism;
+
+  @Option(names = "--checkpoint-interval", description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "2s")
+  Duration checkpointInterval;
+
+  @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
+  Duration runFor;
+
+  @Override
+  public Integer call() throws Exception {
+    Stack stack =
+        Stack.start(
+            new Stack.Options(
+                dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1)));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              System.err.println("hilnas: stopping (checkpoints kept in " + dataDir + ")");
+              closeQuietly(stack);
+              stopped.countDown();
+            },
+            "hilnas-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    System.err.printf(
+        "hilnas is serving: Kafka at %s, query service at http://localhost:%d/ — Ctrl-C stops%n",
+        stack.bootstrapServers(), stack.httpPort());
+    if (runFor != null) {
+      if (!stopped.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+      }
+    } else {
+      stopped.await();
+    }
+    return 0;
+  }
+
+  private static void closeQuietly(Stack stack) {
+    try {
+      stack.close();
+    } catch (Exception e) {
+      System.err.println("hilnas: shutdown was not clean: " + e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.hilnas.app.cli;
+
+import picocli.CommandLine;
+
+final class Version implements CommandLine.IVersionProvider {
+  @Override
+  public String[] getVersion() {
+    String v = Version.class.getPackage().getImplementationVersion();
+    return new String[] {"hilnas " + (v == null ? "dev" : v)};
+  }
+}

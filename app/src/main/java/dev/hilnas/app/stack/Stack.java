@@ -1,0 +1,110 @@
+package dev.hilnas.app.stack;
+
+import dev.hilnas.sinks.QueryService;
+import dev.hilnas.streams.JobSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code serve} runs in one JVM: a Kafka broker (embedded, or an existing cluster),
+ * the hil.* topics, the Flink measurement job on a MiniCluster, and the query service. Closing it
+ * stops them in reverse order; Flink checkpoints are kept for the next start.
+ */
+public final class Stack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Stack.class);
+
+  /**
+   * @param dataDir broker logs and Flink checkpoints live here
+   * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
+   * @param kafkaPort the embedded broker's client port (0 = any free port)
+   * @param httpPort the query service port (0 = any free port, -1 = no query service)
+   */
+  public record Options(
+      Path dataDir,
+      String bootstrap,
+      int kafkaPort,
+      int httpPort,
+      int parallelism,
+      Duration checkpointInterval,
+      Duration publishInterval) {}
+
+  private final EmbeddedKafka kafka;
+  private final String bootstrapServers;
+  private final JobClient job;
+  private final QueryService queryService;
+
+  private Stack(EmbeddedKafka kafka, String bootstrapServers, JobClient job, QueryService queryService) {
+    this.kafka = kafka;
+    this.bootstrapServers = bootstrapServers;
+    this.job = job;
+    this.queryService = queryService;
+  }
+
+  public static Stack start(Options o) throws Exception {
+    EmbeddedKafka kafka = null;
+    String bootstrap = o.bootstrap();
+    if (bootstrap == null) {
+      kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
+      bootstrap = kafka.bootstrapServers();
+      log.info("Kafka broker up at {} (data in {})", bootstrap, o.dataDir());
+    }
+    var created = TopicSetup.ensure(bootstrap, (short) 1);
+    if (!created.isEmpty()) {
+      log.info("created topics {}", created);
+    }
+    JobSettings settings =
+        new JobSettings(bootstrap, "hilnas-job", "hilnas-job", o.checkpointInterval(), o.publishInterval());
+    Path checkpoints = o.dataDir().resolve("flink-checkpoints");
+    FlinkRunner.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
+    JobClient job = FlinkRunner.start(settings, checkpoints, o.parallelism());
+    log.info("Flink job {} submitted", job.getJobID());
+    QueryService http = null;
+    if (o.httpPort() >= 0) {
+      JobClient j = job;
+      http = new QueryService("localhost", o.httpPort(), () -> isRunning(j));
+      log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
+    }
+    return new Stack(kafka, bootstrap, job, http);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public JobClient job() {
+    return job;
+  }
+
+  public int httpPort() {
+    return queryService == null ? -1 : queryService.port();
+  }
+
+  private static boolean isRunning(JobClient job) {
+    try {
+      return job.getJobStatus().get(5, TimeUnit.SECONDS) == JobStatus.RUNNING;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Cancels the job (its checkpoints stay for the next start), then stops HTTP and Kafka. */
+  @Override
+  public void close() throws Exception {
+    try {
+      job.cancel().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Flink job did not cancel cleanly: {}", e.toString());
+    }
+    if (queryService != null) {
+      queryService.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.hilnas.app.stack;
+
+import dev.hilnas.schemas.Topic;
+import dev.hilnas.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates the hil.* topics that do not exist yet; existing ones are left as they are. */
+public final class TopicSetup {
+  private TopicSetup() {}
+
+  /** @return the names of the topics it created */
+  public static List<String> ensure(String bootstrapServers, short replication) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?, ?> topic : Topics.ALL) {
+        if (!existing.contains(topic.name())) {
+          NewTopic t = new NewTopic(topic.name(), topic.partitions(), replication);
+          if (topic.compacted()) {
+            t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+          }
+          missing.add(t);
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+      }
+      return missing.stream().map(NewTopic::name).toList();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.hilnas.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A decoder-only Llama-style architecture in its normalised per-layer form.
+ *
+ * <p>Immutable and thread-safe. Two candidates describe the same architecture exactly when they
+ * are equal, and then they have the same {@link #archId()}: SKIP layers carry no heads, and the
+ * window is 0 unless some layer is LOCAL.
+ *
+ * @param vocabSize tokens in the vocabulary; the LM head is tied to the embedding (MobileLLM)
+ * @param dModel hidden width
+ * @param headDim width of one attention head
+ * @param window sliding-window length in tokens for LOCAL layers; 0 when no layer is LOCAL
+ * @param weightBits weight precision, one of 32, 16, 8, 4 (a quantisation knob of the search)
+ * @param layers the layers, first to last; never empty
+ */
+public record Candidate(
+    int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers) {
+
+  /** The weight precision when a source does not say. */
+  public static final int DEFAULT_WEIGHT_BITS = 16;
+
+  private static final Set<Integer> WEIGHT_BITS = Set.of(32, 16, 8, 4);
+
+  public Candidate {
+    if (vocabSize < 1) {
+      throw new IllegalArgumentException("vocabSize must be >= 1, got " + vocabSize);
+    }
+    if (dModel < 1) {
+      throw new IllegalArgumentException("dModel must be >= 1, got " + dModel);
+    }
+    if (headDim < 1) {
+      throw new IllegalArgumentException("headDim must be >= 1, got " + headDim);
+    }
+    if (dModel % headDim != 0) {
+      throw new IllegalArgumentException(
+          "dModel (" + dModel + ") must be a multiple of headDim (" + headDim + ")");
+    }
+    if (!WEIGHT_BITS.contains(weightBits)) {
+      throw new IllegalArgumentException(
+          "weightBits must be one of 32, 16, 8, 4, got " + weightBits);
+    }
+    if (layers == null || layers.isEmpty()) {
+      throw new IllegalArgumentException("a candidate needs at least one layer");
+    }
+    layers = List.copyOf(layers);
+    if (layers.stream().noneMatch(LayerSpec::hasAttention)) {
+      throw new IllegalArgumentException(
+          "at least one layer must attend (G or L); all " + layers.size() + " are skipped");
+    }
+    boolean anyLocal = layers.stream().anyMatch(l -> l.attention() == AttentionKind.LOCAL);
+    if (anyLocal && window < 1) {
+      throw new IllegalArgumentException(
+          "window must be > 0 when any layer is LOCAL, got " + window);
+    }
+    if (!anyLocal) {
+      window = 0;
+    }
+  }
+
+  /**
+   * The compact uniform form of DESIGN.md §3: every layer has the same heads and FFN width, and
+   * {@code attention} has one letter per layer (G, L or S).
+   *
+   * @throws IllegalArgumentException with a message a user can act on
+   */
+  public static Candidate uniform(
+      int layers,
+      int dModel,
+      int nHeads,
+      int nKvHeads,
+      int headDim,
+      int ffnDim,
+      int vocabSize,
+      String attention,
+      int window,
+      int weightBits) {
+    if (layers < 1) {
+      throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+    }
+    if (attention == null) {
+      attention = "G".repeat(layers);
+    }
+    if (attention.length() != layers) {
+      throw new IllegalArgumentException(
+          "attention has " + attention.length() + " letters but layers is " + layers);
+    }
+    LayerSpec[] specs = new LayerSpec[layers];
+    for (int i = 0; i < layers; i++) {
+      specs[i] = new LayerSpec(AttentionKind.ofLetter(attention.charAt(i), i), nHeads, nKvHeads, ffnDim);
+    }
+    return new Candidate(vocabSize, dModel, headDim, window, weightBits, List.of(specs));
+  }
+
+  public int layerCount() {
+    return layers.size();
+  }
+
+  /** One letter per layer: G global, L local window, S skipped. */
+  public String attentionPattern() {
+    return layers.stream()
+        .map(l -> String.valueOf(l.attention().letter()))
+        .collect(Collectors.joining());
+  }
+
+  /** The compact uniform fields, when all layers share heads and FFN width. */
+  public Optional<Uniform> uniformShape() {
+    List<LayerSpec> attending = layers.stream().filter(LayerSpec::hasAttention).toList();
+    LayerSpec first = attending.get(0);
+    boolean sameHeads =
+        attending.stream()
+            .allMatch(l -> l.nHeads() == first.nHeads() && l.nKvHeads() == first.nKvHeads());
+    boolean sameFfn = layers.stream().allMatch(l -> l.ffnDim() == layers.get(0).ffnDim());
+    if (!sameHeads || !sameFfn) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Uniform(first.nHeads(), first.nKvHeads(), layers.get(0).ffnDim()));
+  }
+
+  /** Heads and FFN width shared by all layers of a uniform candidate. */
+  public record Uniform(int nHeads, int nKvHeads, int ffnDim) {}
+
+  /**
+   * Stable id of the architecture: the same for the compact and the per-layer form, on every
+   * machine and run. 16 hex digits of a SHA-256 over the normalised form.
+   */
+  public String archId() {
+    StringBuilder canonical =
+        new StringBuilder("v1|vocab=")
+            .append(vocabSize)
+            .append("|d=")
+            .append(dModel)
+            .append("|hd=")
+            .append(headDim)
+            .append("|w=")
+            .append(window)
+            .append("|bits=")
+            .append(weightBits);
+    for (LayerSpec l : layers) {
+      canonical
+          .append('|')
+          .append(l.attention().letter())
+          .append(l.nHeads())
+          .append('x')
+          .append(l.nKvHeads())
+          .append('x')
+          .append(l.ffnDim());
+    }
+    return "a" + Hashing.sha256Hex(canonical.toString(), 16);
+  }
+
+  /**
+   * Parameters, counting the tied embedding/LM head once: per attending layer the Q, K, V and
+   * output projections and a norm; per layer the SwiGLU FFN (3 matrices) and a norm; a final norm.
+   */
+  public long parameterCount() {
+    long total = (long) vocabSize * dModel + dModel;
+    for (LayerSpec l : layers) {
+      if (l.hasAttention()) {
+        long q = (long) l.nHeads() * headDim;
+        long kv = (long) l.nKvHeads() * headDim;
+        total += dModel * (q + 2 * kv) + q * dModel + dModel;
+      }
+      total += 3L * dModel * l.ffnDim() + dModel;
+    }
+    return total;
+  }
+}

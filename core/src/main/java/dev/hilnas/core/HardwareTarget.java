@@ -1,0 +1,47 @@
+package dev.hilnas.core;
+
+import java.util.regex.Pattern;
+
+/**
+ * A device and the runtime that executes models on it, e.g. {@code pixel8-cpu} with {@code
+ * executorch-xnnpack}. One latency model is kept per target.
+ *
+ * @param hardware device kind, e.g. {@code x86-8thread}
+ * @param runtime inference runtime, e.g. {@code java-cpu}
+ * @param precision activation precision, e.g. {@code fp32}; null when the source did not say
+ */
+public record HardwareTarget(String hardware, String runtime, String precision) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
+  public HardwareTarget {
+    hardware = requireName("hardware", hardware);
+    runtime = requireName("runtime", runtime);
+    if (precision != null && !precision.isBlank()) {
+      precision = requireName("precision", precision);
+    } else {
+      precision = null;
+    }
+  }
+
+  public HardwareTarget(String hardware, String runtime) {
+    this(hardware, runtime, null);
+  }
+
+  /** {@code hardware/runtime}, plus {@code /precision} when known: the Kafka key of the target. */
+  public String id() {
+    return precision == null ? hardware + "/" + runtime : hardware + "/" + runtime + "/" + precision;
+  }
+
+  private static String requireName(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    String trimmed = value.trim();
+    if (!NAME.matcher(trimmed).matches()) {
+      throw new IllegalArgumentException(
+          field + " '" + value + "' must be 1-64 letters, digits or . _ + - (no '/' or spaces)");
+    }
+    return trimmed;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.hilnas.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One latency measurement of a candidate on a hardware target. Immutable; validates on
+ * construction.
+ *
+ * @param id measurement id; equal ids mean the same measurement reported twice
+ * @param candidateId the source's label for the candidate, or null; labels are not identities
+ * @param candidate the architecture measured
+ * @param target where it was measured
+ * @param phase what was timed
+ * @param contextLength prompt length (PREFILL) or KV-cache length (DECODE), tokens, 1..131072
+ * @param latencyMs the reported latency (typically the median of the samples), ms, finite and > 0
+ * @param samplesMs the individual timings, ms; may be empty
+ * @param agentId who measured, or null
+ * @param measuredAt when, or null
+ * @param threads threads used, or null
+ * @param environment free-form facts about the device (OS, governor, temperature); never null
+ */
+public record Measurement(
+    String id,
+    String candidateId,
+    Candidate candidate,
+    HardwareTarget target,
+    Phase phase,
+    int contextLength,
+    double latencyMs,
+    List<Double> samplesMs,
+    String agentId,
+    Instant measuredAt,
+    Integer threads,
+    Map<String, String> environment) {
+
+  public static final int MAX_CONTEXT_LENGTH = 131_072;
+
+  public Measurement {
+    if (candidate == null) {
+      throw new IllegalArgumentException("candidate is required");
+    }
+    if (target == null) {
+      throw new IllegalArgumentException("hardware and runtime are required");
+    }
+    if (phase == null) {
+      throw new IllegalArgumentException("phase must be PREFILL or DECODE, got 'null'");
+    }
+    if (contextLength < 1 || contextLength > MAX_CONTEXT_LENGTH) {
+      throw new IllegalArgumentException(
+          "contextLength must be in 1.." + MAX_CONTEXT_LENGTH + ", got " + contextLength);
+    }
+    requirePositive("latencyMs", latencyMs);
+    samplesMs = samplesMs == null ? List.of() : List.copyOf(samplesMs);
+    for (int i = 0; i < samplesMs.size(); i++) {
+      requirePositive("samplesMs[" + i + "]", samplesMs.get(i));
+    }
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    environment = environment == null ? Map.of() : Map.copyOf(environment);
+    if (id == null || id.isBlank()) {
+      id =
+          contentId(
+              candidate, target, phase, contextLength, latencyMs, samplesMs, agentId, measuredAt);
+    }
+  }
+
+  /** A measurement whose id is derived from its content (the same line imported twice dedups). */
+  public static Measurement of(
+      String candidateId,
+      Candidate candidate,
+      HardwareTarget target,
+      Phase phase,
+      int contextLength,
+      double latencyMs,
+      List<Double> samplesMs) {
+    return new Measurement(
+        null, candidateId, candidate, target, phase, contextLength, latencyMs, samplesMs, null,
+        null, null, null);
+  }
+
+  /** {@code PREFILL@2048}: the objective this measurement speaks for. */
+  public String objective() {
+    return phase + "@" + contextLength;
+  }
+
+  private static void requirePositive(String field, double value) {
+    if (!Double.isFinite(value) || value <= 0) {
+      throw new IllegalArgumentException(field + " must be a finite number > 0, got " + value);
+    }
+  }
+
+  private static String contentId(
+      Candidate candidate,
+      HardwareTarget target,
+      Phase phase,
+      int contextLength,
+      double latencyMs,
+      List<Double> samplesMs,
+      String agentId,
+      Instant measuredAt) {
+    String canonical =
+        String.join(
+            "|",
+            candidate.archId(),
+            target.id(),
+            phase.name(),
+            Integer.toString(contextLength),
+            Double.toString(latencyMs),
+            samplesMs.toString(),
+            String.valueOf(agentId),
+            String.valueOf(measuredAt));
+    return "m" + Hashing.sha256Hex(canonical, 24);
+  }
+}

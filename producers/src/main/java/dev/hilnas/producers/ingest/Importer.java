@@ -1,0 +1,38 @@
+package dev.hilnas.producers.ingest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a measurement file line by line and hands every outcome to a {@link MeasurementSink}. */
+public final class Importer {
+
+  /** Rejections kept in the report; the counts are always exact. */
+  public static final int MAX_REPORTED_ERRORS = 1000;
+
+  private Importer() {}
+
+  /**
+   * @throws IOException when the file cannot be read
+   */
+  public static ImportReport run(MeasurementFile file, MeasurementSink sink) throws IOException {
+    long[] counts = new long[2];
+    List<ImportReport.LineError> errors = new ArrayList<>();
+    String source = "import:" + file.path().getFileName();
+    file.forEach(
+        result -> {
+          if (result.isValid()) {
+            counts[0]++;
+            sink.accept(result.measurement());
+          } else {
+            counts[1]++;
+            if (errors.size() < MAX_REPORTED_ERRORS) {
+              errors.add(new ImportReport.LineError(result.line(), result.error()));
+            }
+            sink.reject(source, result);
+          }
+        });
+    sink.flush();
+    return new ImportReport(counts[0], counts[1], List.copyOf(errors));
+  }
+}

@@ -1,0 +1,160 @@
+package dev.hilnas.producers.ingest;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.hilnas.core.Measurement;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A file of measurements: Measurement JSONL (DESIGN.md §5), or CSV with the same column names
+ * (candidate fields as columns, {@code attention} as a string, {@code samplesMs} separated by
+ * {@code ;}). Read as a stream, so files larger than memory import fine. Not thread-safe.
+ */
+public final class MeasurementFile {
+
+  private static final Set<String> CANDIDATE_COLUMNS =
+      Set.of(
+          "layers", "dModel", "nHeads", "nKvHeads", "headDim", "ffnDim", "vocabSize", "attention",
+          "window", "weightBits");
+
+  private final Path path;
+  private long bytesRead;
+
+  public MeasurementFile(Path path) {
+    this.path = path;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public long sizeBytes() throws IOException {
+    return Files.size(path);
+  }
+
+  /** Bytes consumed so far, for progress reporting; safe to read from another thread. */
+  public synchronized long bytesRead() {
+    return bytesRead;
+  }
+
+  private synchronized void addBytes(long n) {
+    bytesRead += n;
+  }
+
+  /**
+   * Reads every line, handing each outcome to {@code action} in file order. Blank lines are
+   * skipped, not reported.
+   *
+   * @throws IOException when the file cannot be read at all
+   */
+  public void forEach(Consumer<LineResult> action) throws IOException {
+    try (InputStream in = new Counting(Files.newInputStream(path))) {
+      if (path.getFileName().toString().toLowerCase().endsWith(".csv")) {
+        readCsv(in, action);
+      } else {
+        readJsonl(in, action);
+      }
+    }
+  }
+
+  private static void readJsonl(InputStream in, Consumer<LineResult> action) throws IOException {
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    long lineNo = 0;
+    String line;
+    while ((line = reader.readLine()) != null) {
+      lineNo++;
+      if (!line.isBlank()) {
+        String json = line;
+        action.accept(read(lineNo, json, () -> MeasurementJson.parse(json)));
+      }
+    }
+  }
+
+  private static void readCsv(InputStream in, Consumer<LineResult> action) throws IOException {
+    CsvMapper csv = new CsvMapper();
+    try (MappingIterator<Map<String, String>> rows =
+        csv.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+      while (rows.hasNextValue()) {
+        long lineNo = rows.getCurrentLocation().getLineNr();
+        Map<String, String> row;
+        try {
+          row = rows.nextValue();
+        } catch (IOException | RuntimeException e) {
+          action.accept(LineResult.rejected(lineNo, "", "not valid CSV: " + e.getMessage()));
+          continue;
+        }
+        ObjectNode node = toJson(row);
+        action.accept(read(lineNo, node.toString(), () -> MeasurementJson.fromTree(node)));
+      }
+    }
+  }
+
+  private static ObjectNode toJson(Map<String, String> row) {
+    ObjectNode node = MeasurementJson.MAPPER.createObjectNode();
+    ObjectNode candidate = node.putObject("candidate");
+    row.forEach(
+        (column, value) -> {
+          if (value == null || value.isBlank()) {
+            return;
+          }
+          if (CANDIDATE_COLUMNS.contains(column)) {
+            candidate.put(column, value.trim());
+          } else if (column.equals("samplesMs")) {
+            ArrayNode samples = node.putArray(column);
+            for (String s : value.trim().split("[;\\s]+")) {
+              samples.add(s);
+            }
+          } else {
+            node.put(column, value.trim());
+          }
+        });
+    return node;
+  }
+
+  private static LineResult read(long lineNo, String raw, Supplier<Measurement> parse) {
+    try {
+      return LineResult.accepted(lineNo, raw, parse.get());
+    } catch (IllegalArgumentException e) {
+      return LineResult.rejected(lineNo, raw, e.getMessage());
+    }
+  }
+
+  private final class Counting extends FilterInputStream {
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        addBytes(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+      int n = super.read(buffer, off, len);
+      if (n > 0) {
+        addBytes(n);
+      }
+      return n;
+    }
+  }
+}

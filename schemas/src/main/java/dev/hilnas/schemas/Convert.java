@@ -1,0 +1,87 @@
+package dev.hilnas.schemas;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts between the plain-Java domain of {@code core} and the generated Avro records. The
+ * domain constructors validate, so {@code fromAvro} is also where wire records are checked.
+ */
+public final class Convert {
+  private Convert() {}
+
+  public static Candidate toAvro(dev.hilnas.core.Candidate c) {
+    List<LayerSpec> layers = new ArrayList<>(c.layerCount());
+    for (dev.hilnas.core.LayerSpec l : c.layers()) {
+      layers.add(
+          new LayerSpec(
+              AttentionKind.valueOf(l.attention().name()), l.nHeads(), l.nKvHeads(), l.ffnDim()));
+    }
+    return new Candidate(
+        c.archId(), c.vocabSize(), c.dModel(), c.headDim(), c.window(), c.weightBits(), layers);
+  }
+
+  /** @throws IllegalArgumentException when the record is not a valid architecture */
+  public static dev.hilnas.core.Candidate fromAvro(Candidate c) {
+    List<dev.hilnas.core.LayerSpec> layers = new ArrayList<>(c.getLayers().size());
+    for (int i = 0; i < c.getLayers().size(); i++) {
+      LayerSpec l = c.getLayers().get(i);
+      try {
+        layers.add(
+            new dev.hilnas.core.LayerSpec(
+                dev.hilnas.core.AttentionKind.valueOf(l.getAttention().name()),
+                l.getNHeads(),
+                l.getNKvHeads(),
+                l.getFfnDim()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+      }
+    }
+    return new dev.hilnas.core.Candidate(
+        c.getVocabSize(), c.getDModel(), c.getHeadDim(), c.getWindow(), c.getWeightBits(), layers);
+  }
+
+  public static HardwareTarget toAvro(dev.hilnas.core.HardwareTarget t) {
+    return new HardwareTarget(t.hardware(), t.runtime(), t.precision());
+  }
+
+  public static dev.hilnas.core.HardwareTarget fromAvro(HardwareTarget t) {
+    return new dev.hilnas.core.HardwareTarget(t.getHardware(), t.getRuntime(), t.getPrecision());
+  }
+
+  public static LatencyMeasurement toAvro(Measurement m) {
+    return LatencyMeasurement.newBuilder()
+        .setMeasurementId(m.id())
+        .setCandidateId(m.candidateId())
+        .setCandidate(toAvro(m.candidate()))
+        .setTarget(toAvro(m.target()))
+        .setPhase(dev.hilnas.schemas.Phase.valueOf(m.phase().name()))
+        .setContextLength(m.contextLength())
+        .setLatencyMs(m.latencyMs())
+        .setSamplesMs(m.samplesMs())
+        .setAgentId(m.agentId())
+        .setMeasuredAt(m.measuredAt())
+        .setThreads(m.threads())
+        .setEnvironment(m.environment().isEmpty() ? null : m.environment())
+        .build();
+  }
+
+  /** @throws IllegalArgumentException when any field is invalid, saying which and why */
+  public static Measurement fromAvro(LatencyMeasurement m) {
+    return new Measurement(
+        m.getMeasurementId(),
+        m.getCandidateId(),
+        fromAvro(m.getCandidate()),
+        fromAvro(m.getTarget()),
+        Phase.valueOf(m.getPhase().name()),
+        m.getContextLength(),
+        m.getLatencyMs(),
+        m.getSamplesMs(),
+        m.getAgentId(),
+        m.getMeasuredAt(),
+        m.getThreads(),
+        m.getEnvironment());
+  }
+}

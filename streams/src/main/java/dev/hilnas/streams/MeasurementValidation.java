@@ -1,0 +1,45 @@
+package dev.hilnas.streams;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.schemas.AvroCodec;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.LatencyMeasurement;
+import dev.hilnas.schemas.Topics;
+
+/**
+ * Decides whether bytes from {@code hil.measurements} are an acceptable measurement. Plain Java
+ * (no Flink), so it is tested on its own; the Flink operator only routes its verdicts.
+ */
+public final class MeasurementValidation {
+
+  private static final AvroCodec<LatencyMeasurement> CODEC =
+      ((dev.hilnas.schemas.AvroSerde<LatencyMeasurement>) Topics.MEASUREMENTS.valueSerde()).codec();
+
+  private MeasurementValidation() {}
+
+  /** The verdict on one record: exactly one of {@code measurement} and {@code reason} is set. */
+  public record Verdict(LatencyMeasurement measurement, String reason) {
+    public boolean accepted() {
+      return measurement != null;
+    }
+  }
+
+  /**
+   * Decodes and validates. An accepted measurement comes back normalised (per-layer form,
+   * recomputed arch id), so everything downstream sees one canonical form.
+   */
+  public static Verdict validate(byte[] value) {
+    LatencyMeasurement wire;
+    try {
+      wire = CODEC.decode(value);
+    } catch (IllegalArgumentException e) {
+      return new Verdict(null, e.getMessage());
+    }
+    try {
+      Measurement m = Convert.fromAvro(wire);
+      return new Verdict(Convert.toAvro(m), null);
+    } catch (IllegalArgumentException e) {
+      return new Verdict(null, "invalid measurement: " + e.getMessage());
+    }
+  }
+}
