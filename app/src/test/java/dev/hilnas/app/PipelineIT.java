@@ -1,0 +1,213 @@
+package dev.hilnas.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.app.bench.SyntheticMeasurements;
+import dev.hilnas.app.stack.EmbeddedKafka;
+import dev.hilnas.app.stack.FlinkRunner;
+import dev.hilnas.app.stack.TopicSetup;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.producers.ingest.ImportReport;
+import dev.hilnas.producers.ingest.Importer;
+import dev.hilnas.producers.ingest.MeasurementFile;
+import dev.hilnas.producers.kafka.KafkaMeasurementSink;
+import dev.hilnas.producers.kafka.ProducerSettings;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.LatencyMeasurement;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.Topics;
+import dev.hilnas.streams.JobSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Import → Kafka → Flink with the real broker and MiniCluster: good lines reach the job, bad ones
+ * reach hil.dlq with their reason, and a job killed mid-stream and restarted from its checkpoint
+ * loses nothing and counts nothing twice.
+ */
+class PipelineIT {
+
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    kafka.close();
+  }
+
+  private static Path resource(String name) throws Exception {
+    return Path.of(PipelineIT.class.getResource("/" + name).toURI());
+  }
+
+  @Test
+  void shouldDeliverGoodLinesOnceAndBadOnesToTheDlqAcrossAJobRestart() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    JobSettings settings = new JobSettings(bootstrap, "it-job", "it-job", Duration.ofMillis(500), Duration.ofMillis(200));
+    Path checkpoints = dir.resolve("checkpoints");
+    List<Measurement> synthetic = SyntheticMeasurements.generate(6000, 3, 7);
+    Map<String, Long> expected = new HashMap<>();
+
+    // Given a running job fed with part A of a file (6 good lines, 1 bad) and a burst of synthetic measurements
+    JobClient job = FlinkRunner.start(settings, checkpoints, 2);
+    ImportReport a = importFile(bootstrap, resource("part-a.jsonl"));
+    assertEquals(6, a.valid());
+    assertEquals(List.of(5L), a.errors().stream().map(ImportReport.LineError::line).toList());
+    expected.merge("x86-1thread-numpy/numpy-openblas-fp32", a.valid(), Long::sum);
+    publish(bootstrap, synthetic.subList(0, 3000), expected);
+    // ... and two records no importer would write: undecodable bytes, and a well-formed invalid one
+    LatencyMeasurement invalid = Convert.toAvro(synthetic.get(0));
+    invalid.setLatencyMs(-1.0);
+    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-raw"))) {
+      producer.send(new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(), "garbage".getBytes()));
+      producer.send(new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(),
+          Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, invalid)));
+    }
+
+    // When the job is killed mid-stream, once some of its output is committed
+    awaitCounts(bootstrap, counts -> counts.values().stream().mapToLong(Long::longValue).sum() > 0);
+    publish(bootstrap, synthetic.subList(3000, 4500), expected);
+    job.cancel().get(60, TimeUnit.SECONDS);
+    // ... more arrives while it is down (part B: 4 good lines, 2 bad), and it restarts from its checkpoint
+    ImportReport b = importFile(bootstrap, resource("part-b.jsonl"));
+    assertEquals(4, b.valid());
+    expected.merge("x86-1thread-numpy/numpy-openblas-fp32", b.valid(), Long::sum);
+    publish(bootstrap, synthetic.subList(4500, 6000), expected);
+    assertTrue(FlinkRunner.latestCheckpoint(checkpoints).isPresent(), "a retained checkpoint to restart from");
+    JobClient restarted = FlinkRunner.start(settings, checkpoints, 2);
+    try {
+      // Then every target's count is exact: nothing lost, nothing counted twice
+      Map<String, Long> counts = awaitCounts(bootstrap, c -> c.equals(expected));
+      assertEquals(expected, counts);
+      Thread.sleep(1500); // three more checkpoints: a duplicate would show up now
+      assertEquals(expected, latestCounts(bootstrap));
+
+      // And every bad record is in hil.dlq exactly once, with its reason
+      List<DeadLetter> letters = readDlq(bootstrap, 5);
+      Map<String, List<String>> reasons = letters.stream().collect(Collectors.groupingBy(
+          d -> d.getComponent(), Collectors.mapping(DeadLetter::getReason, Collectors.toList())));
+      assertEquals(List.of(
+          "line 5: not valid JSON: Unexpected end-of-input: expected close marker for Object",
+          "line 2: latencyMs must be a finite number > 0, got NaN",
+          "line 6: candidate: attention has 2 letters but layers is 8"), reasons.get("import"));
+      List<String> flink = reasons.get("flink-validate");
+      assertEquals(2, flink.size(), "each bad record once: " + flink);
+      assertTrue(flink.stream().anyMatch(r -> r.startsWith("not a LatencyMeasurement in Avro single-object encoding (7 bytes)")), flink.toString());
+      assertTrue(flink.contains("invalid measurement: latencyMs must be a finite number > 0, got -1.0"), flink.toString());
+      DeadLetter garbage = letters.stream().filter(d -> d.getValue() != null
+          && new String(bytes(d), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
+      assertEquals(Topics.MEASUREMENTS.name(), garbage.getSourceTopic());
+      assertTrue(garbage.getOffset() >= 0, "the source offset is kept");
+    } finally {
+      restarted.cancel().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static byte[] bytes(DeadLetter d) {
+    byte[] out = new byte[d.getValue().remaining()];
+    d.getValue().duplicate().get(out);
+    return out;
+  }
+
+  private static ImportReport importFile(String bootstrap, Path file) throws Exception {
+    try (var sink = new KafkaMeasurementSink(bootstrap, "it-import", Clock.systemUTC())) {
+      return Importer.run(new MeasurementFile(file), sink);
+    }
+  }
+
+  private static void publish(String bootstrap, List<Measurement> ms, Map<String, Long> expected) {
+    try (var sink = new KafkaMeasurementSink(bootstrap, "it-synthetic", Clock.systemUTC())) {
+      ms.forEach(sink::accept);
+      sink.flush();
+    }
+    ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
+  }
+
+  private static Properties committedReader(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(committedReader(bootstrap))) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  private static Map<String, Long> latestCounts(String bootstrap) {
+    Map<String, Long> counts = new HashMap<>();
+    for (var r : readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
+      LatencyModelSnapshot s = Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
+      counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
+    }
+    return counts;
+  }
+
+  private static Map<String, Long> awaitCounts(String bootstrap, Predicate<Map<String, Long>> done) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Map<String, Long> counts = latestCounts(bootstrap);
+    while (!done.test(counts)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job output never reached the expected state; last seen " + counts);
+      }
+      Thread.sleep(200);
+      counts = latestCounts(bootstrap);
+    }
+    return counts;
+  }
+
+  private static List<DeadLetter> readDlq(String bootstrap, int atLeast) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      List<DeadLetter> letters = readAll(bootstrap, Topics.DLQ.name()).stream()
+          .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value())).toList();
+      if (letters.size() >= atLeast || System.nanoTime() > deadline) {
+        return letters;
+      }
+      Thread.sleep(200);
+    }
+  }
+}

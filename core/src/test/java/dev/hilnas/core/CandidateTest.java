@@ -1,0 +1,113 @@
+package dev.hilnas.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CandidateTest {
+
+  private static Candidate compact(String attention, int window) {
+    return Candidate.uniform(attention.length(), 512, 8, 2, 64, 1536, 32000, attention, window, 16);
+  }
+
+  @Test
+  void shouldGiveTheSameArchIdToTheCompactAndThePerLayerForm() {
+    Candidate fromCompact = compact("GGLS", 512);
+    Candidate perLayer =
+        new Candidate(
+            32000, 512, 64, 512, 16,
+            List.of(
+                new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536),
+                new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536),
+                new LayerSpec(AttentionKind.LOCAL, 8, 2, 1536),
+                new LayerSpec(AttentionKind.SKIP, 3, 1, 1536)));
+
+    assertEquals(fromCompact, perLayer);
+    assertEquals(fromCompact.archId(), perLayer.archId());
+  }
+
+  @Test
+  void shouldKeepTheArchIdStableAcrossRunsAndMachines() {
+    // Pinned: changing the canonical form would orphan every id already stored in Kafka.
+    // Expected value computed outside Java: "a" + sha256(
+    // "v1|vocab=32000|d=512|hd=64|w=512|bits=16|G8x2x1536|G8x2x1536|L8x2x1536|S0x0x1536")[:16]
+    assertEquals("a82116b25e0b84ad6", compact("GGLS", 512).archId());
+  }
+
+  @Test
+  void shouldIgnoreTheWindowWhenNoLayerIsLocal() {
+    assertEquals(compact("GGSG", 128).archId(), compact("GGSG", 4096).archId());
+    assertEquals(0, compact("GGSG", 128).window());
+  }
+
+  @Test
+  void shouldTellArchitecturesApartByAnyLayer() {
+    assertNotEquals(compact("GGLS", 512).archId(), compact("GGSL", 512).archId());
+    assertNotEquals(compact("GGLS", 512).archId(), compact("GGLS", 256).archId());
+  }
+
+  @Test
+  void shouldRejectDModelThatIsNotAMultipleOfHeadDim() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Candidate.uniform(2, 500, 8, 2, 64, 1536, 32000, "GG", 0, 16));
+    assertEquals("dModel (500) must be a multiple of headDim (64)", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectNHeadsThatIsNotAMultipleOfNKvHeads() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Candidate.uniform(2, 512, 6, 4, 64, 1536, 32000, "GG", 0, 16));
+    assertEquals("nHeads (6) must be a multiple of nKvHeads (4)", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAnAttentionStringOfTheWrongLength() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Candidate.uniform(6, 512, 8, 2, 64, 1536, 32000, "GGLSL", 64, 16));
+    assertEquals("attention has 5 letters but layers is 6", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAnUnknownAttentionLetter() {
+    var e = assertThrows(IllegalArgumentException.class, () -> compact("GQ", 0));
+    assertEquals(
+        "attention letter 'Q' at position 1 is not one of G (global), L (local window), S (skipped)",
+        e.getMessage());
+  }
+
+  @Test
+  void shouldRejectANonPositiveWindowWhenALayerIsLocal() {
+    var e = assertThrows(IllegalArgumentException.class, () -> compact("GL", 0));
+    assertEquals("window must be > 0 when any layer is LOCAL, got 0", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectACandidateThatNeverAttends() {
+    var e = assertThrows(IllegalArgumentException.class, () -> compact("SS", 0));
+    assertEquals("at least one layer must attend (G or L); all 2 are skipped", e.getMessage());
+  }
+
+  @Test
+  void shouldCountParametersWithATiedLmHead() {
+    // vocab 10, d 8, headDim 4, 2 heads, 1 kv head, ffn 16, layers "GS".
+    // embedding 10*8 + final norm 8 = 88
+    // G layer: q 8, k 4, v 4 -> 8*(8+4+4) = 128, out 8*8 = 64, norm 8; ffn 3*8*16 = 384, norm 8 -> 592
+    // S layer: ffn 384 + norm 8 -> 392
+    Candidate c = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GS", 0, 16);
+    assertEquals(88 + 592 + 392, c.parameterCount());
+  }
+
+  @Test
+  void shouldOfferTheCompactFormOnlyWhenLayersAreUniform() {
+    assertEquals(new Candidate.Uniform(8, 2, 1536), compact("GLS", 64).uniformShape().orElseThrow());
+    Candidate mixed =
+        new Candidate(32000, 512, 64, 0, 16,
+            List.of(new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536), new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1024)));
+    assertTrue(mixed.uniformShape().isEmpty());
+    assertEquals("GLS", compact("GLS", 64).attentionPattern());
+  }
+}

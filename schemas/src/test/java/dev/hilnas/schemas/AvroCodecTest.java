@@ -1,0 +1,115 @@
+package dev.hilnas.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+class AvroCodecTest {
+
+  private static final AvroCodec<LatencyMeasurement> CODEC = AvroCodec.of(LatencyMeasurement.class);
+
+  private static Measurement sample() {
+    return new Measurement(
+        null, "c0007",
+        Candidate.uniform(6, 512, 8, 2, 64, 1536, 32000, "GGLSLG", 512, 16),
+        new HardwareTarget("pixel8-cpu", "executorch-xnnpack"),
+        Phase.PREFILL, 2048, 41.7, List.of(41.2, 41.7, 42.9),
+        "agent-1", Instant.parse("2026-11-23T10:00:00Z"), 4, Map.of("governor", "performance"));
+  }
+
+  @Test
+  void shouldRoundTripAMeasurementThroughTheWireFormat() {
+    Measurement original = sample();
+    byte[] bytes = CODEC.encode(Convert.toAvro(original));
+
+    Measurement decoded = Convert.fromAvro(CODEC.decode(bytes));
+
+    assertEquals(original, decoded);
+    // Single-object encoding: marker C3 01, then the 8-byte schema fingerprint.
+    assertEquals((byte) 0xC3, bytes[0]);
+    assertEquals((byte) 0x01, bytes[1]);
+  }
+
+  @Test
+  void shouldDecodeARecordWrittenBeforeTheEnvironmentFieldExisted() throws Exception {
+    Schema v1;
+    try (InputStream in = AvroCodec.class.getResourceAsStream("history/LatencyMeasurement.v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    // Given a producer that still writes version 1 (no environment field)
+    LatencyMeasurement current = Convert.toAvro(sample());
+    GenericRecord old = new GenericData.Record(v1);
+    for (Schema.Field f : v1.getFields()) {
+      old.put(f.name(), GenericData.get().deepCopy(f.schema(), toGeneric(current.get(f.name()), f.schema())));
+    }
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    // When today's codec reads it
+    LatencyMeasurement decoded = CODEC.decode(bytes);
+
+    // Then every v1 field survives and the new optional field takes its default
+    assertNull(decoded.getEnvironment());
+    assertEquals(current.getMeasurementId(), decoded.getMeasurementId());
+    assertEquals(current.getCandidate(), decoded.getCandidate());
+    assertEquals(current.getSamplesMs(), decoded.getSamplesMs());
+    assertEquals(current.getMeasuredAt(), decoded.getMeasuredAt());
+  }
+
+  /** Specific enums and records → their generic twins, via Avro's own binary round trip. */
+  private static Object toGeneric(Object value, Schema schema) throws Exception {
+    if (value instanceof org.apache.avro.specific.SpecificRecord || value instanceof Enum<?>) {
+      var out = new java.io.ByteArrayOutputStream();
+      var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+      new org.apache.avro.specific.SpecificDatumWriter<Object>(schema).write(value, encoder);
+      encoder.flush();
+      var decoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
+      return new org.apache.avro.generic.GenericDatumReader<Object>(schema).read(null, decoder);
+    }
+    if (value instanceof Instant instant) {
+      return instant.toEpochMilli();
+    }
+    return value;
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotSingleObjectEncodedWithAReason() {
+    var e = assertThrows(IllegalArgumentException.class, () -> CODEC.decode("hello".getBytes()));
+    assertTrue(e.getMessage().startsWith("not a LatencyMeasurement in Avro single-object encoding (5 bytes)"),
+        e.getMessage());
+  }
+
+  @Test
+  void shouldFindEveryTopicByItsName() {
+    for (Topic<?, ?> t : Topics.ALL) {
+      assertEquals(t, Topics.byName(t.name()));
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> Topics.byName("hil.nope"));
+    assertEquals("no topic named hil.nope", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAWireCandidateThatIsNotAValidArchitecture() {
+    dev.hilnas.schemas.Candidate wire = Convert.toAvro(sample().candidate());
+    wire.getLayers().get(0).setNKvHeads(3);
+    var e = assertThrows(IllegalArgumentException.class, () -> Convert.fromAvro(wire));
+    assertEquals("layer 0: nHeads (8) must be a multiple of nKvHeads (3)", e.getMessage());
+  }
+}
