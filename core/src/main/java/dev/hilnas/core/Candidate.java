@@ -28,15 +28,9 @@ public record Candidate(
   private static final Set<Integer> WEIGHT_BITS = Set.of(32, 16, 8, 4);
 
   public Candidate {
-    if (vocabSize < 1) {
-      throw new IllegalArgumentException("vocabSize must be >= 1, got " + vocabSize);
-    }
-    if (dModel < 1) {
-      throw new IllegalArgumentException("dModel must be >= 1, got " + dModel);
-    }
-    if (headDim < 1) {
-      throw new IllegalArgumentException("headDim must be >= 1, got " + headDim);
-    }
+    Require.atLeastOne("vocabSize", vocabSize);
+    Require.atLeastOne("dModel", dModel);
+    Require.atLeastOne("headDim", headDim);
     if (dModel % headDim != 0) {
       throw new IllegalArgumentException(
           "dModel (" + dModel + ") must be a multiple of headDim (" + headDim + ")");
@@ -80,9 +74,7 @@ public record Candidate(
       String attention,
       int window,
       int weightBits) {
-    if (layers < 1) {
-      throw new IllegalArgumentException("layers must be >= 1, got " + layers);
-    }
+    Require.atLeastOne("layers", layers);
     if (attention == null) {
       attention = "G".repeat(layers);
     }

@@ -12,19 +12,13 @@ public record LayerSpec(AttentionKind attention, int nHeads, int nKvHeads, int f
     if (attention == null) {
       throw new IllegalArgumentException("attention is required (GLOBAL, LOCAL or SKIP)");
     }
-    if (ffnDim < 1) {
-      throw new IllegalArgumentException("ffnDim must be >= 1, got " + ffnDim);
-    }
+    Require.atLeastOne("ffnDim", ffnDim);
     if (attention == AttentionKind.SKIP) {
       nHeads = 0;
       nKvHeads = 0;
     } else {
-      if (nHeads < 1) {
-        throw new IllegalArgumentException("nHeads must be >= 1, got " + nHeads);
-      }
-      if (nKvHeads < 1) {
-        throw new IllegalArgumentException("nKvHeads must be >= 1, got " + nKvHeads);
-      }
+      Require.atLeastOne("nHeads", nHeads);
+      Require.atLeastOne("nKvHeads", nKvHeads);
       if (nHeads % nKvHeads != 0) {
         throw new IllegalArgumentException(
             "nHeads (" + nHeads + ") must be a multiple of nKvHeads (" + nKvHeads + ")");

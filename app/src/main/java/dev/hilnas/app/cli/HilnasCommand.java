@@ -34,6 +34,19 @@ public final class HilnasCommand implements Runnable {
     CommandLine cli = new CommandLine(new HilnasCommand());
     cli.setDefaultValueProvider(new Defaults());
     cli.registerConverter(Duration.class, Durations::parse);
+    // picocli skips the unmatched-argument check when --help is given; `hilnas nope --help` must
+    // still fail rather than print the top-level help and exit 0.
+    cli.setExecutionStrategy(
+        parseResult -> {
+          CommandLine.ParseResult last = parseResult;
+          while (last.hasSubcommand()) {
+            last = last.subcommand();
+          }
+          if (!last.unmatched().isEmpty()) {
+            throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("error: " + e.getMessage());
