@@ -65,7 +65,7 @@ final class BenchCommand implements Runnable {
       out.printf("raw Kafka produce+consume      : %,10.0f records/s  %s%n", r.rawMedian(), spread(r.rawPerSecond()));
       out.printf("hilnas import→Kafka→Flink (EO) : %,10.0f records/s  %s%n", r.pipelineMedian(), spread(r.pipelinePerSecond()));
       out.printf("ratio hilnas / raw             : %10.2f%n", r.pipelineMedian() / r.rawMedian());
-      out.printf("(medians; [min..max] over %d repetitions; checkpoint interval %s bounds commit latency)%n", repeat, checkpointInterval);
+      out.printf("(medians; [min..max] over %d repetitions; checkpoint interval %d ms bounds commit latency)%n", repeat, checkpointInterval.toMillis());
       if (json) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("records", records);
