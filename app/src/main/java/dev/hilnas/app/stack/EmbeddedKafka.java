@@ -65,16 +65,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
     KafkaConfig config = KafkaConfig.fromProps(p, false);
 
-    new Formatter()
-        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-        .setNodeId(1)
-        .setClusterId(Uuid.randomUuid().toString())
-        .setDirectories(List.of(logDir.toString()))
-        .setMetadataLogDirectory(logDir.toString())
-        .setReleaseVersion(MetadataVersion.latestProduction())
-        .setControllerListenerName(CONTROLLER)
-        .setIgnoreFormatted(true)
-        .run();
+    // Format once; a formatted directory keeps its cluster id, which a new format would contradict.
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      new Formatter()
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+          .setNodeId(1)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setDirectories(List.of(logDir.toString()))
+          .setMetadataLogDirectory(logDir.toString())
+          .setReleaseVersion(MetadataVersion.latestProduction())
+          .setControllerListenerName(CONTROLLER)
+          .run();
+    }
 
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
