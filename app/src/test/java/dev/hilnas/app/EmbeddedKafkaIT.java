@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.app.stack.EmbeddedKafka;
 import dev.hilnas.app.stack.TopicSetup;
+import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +33,8 @@ class EmbeddedKafkaIT {
 
     try (EmbeddedKafka second = EmbeddedKafka.start(dataDir, 0)) {
       assertEquals(List.of(), TopicSetup.ensure(second.bootstrapServers(), (short) 1), "topics survive too");
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers());
-      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      try (var consumer = new KafkaConsumer<byte[], byte[]>(p)) {
+      try (var consumer =
+          new KafkaConsumer<byte[], byte[]>(ConsumerSettings.committedBytes(second.bootstrapServers()))) {
         TopicPartition dlq = new TopicPartition(Topics.DLQ.name(), 0);
         consumer.assign(List.of(dlq));
         consumer.seekToBeginning(List.of(dlq));

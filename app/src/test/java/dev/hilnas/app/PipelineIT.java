@@ -11,6 +11,7 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.producers.ingest.ImportReport;
 import dev.hilnas.producers.ingest.Importer;
 import dev.hilnas.producers.ingest.MeasurementFile;
+import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
@@ -28,18 +29,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,17 +151,8 @@ class PipelineIT {
     ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
   }
 
-  private static Properties committedReader(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
-  }
-
   private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(committedReader(bootstrap))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(ConsumerSettings.committedBytes(bootstrap))) {
       List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(parts);

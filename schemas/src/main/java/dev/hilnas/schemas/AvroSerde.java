@@ -14,10 +14,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     this.codec = AvroCodec.of(type);
   }
 
-  public AvroCodec<T> codec() {
-    return codec;
-  }
-
   @Override
   public Serializer<T> serializer() {
     return (topic, value) -> value == null ? null : codec.encode(value);

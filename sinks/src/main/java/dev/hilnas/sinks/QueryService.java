@@ -53,10 +53,6 @@ public final class QueryService implements AutoCloseable {
     server.start();
   }
 
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
   public int port() {
     return server.getAddress().getPort();
   }

@@ -20,10 +20,4 @@ public record JobSettings(
     String transactionalIdPrefix,
     Duration checkpointInterval,
     Duration publishInterval)
-    implements Serializable {
-
-  public static JobSettings defaults(String bootstrapServers) {
-    return new JobSettings(
-        bootstrapServers, "hilnas-job", "hilnas-job", Duration.ofSeconds(2), Duration.ofSeconds(1));
-  }
-}
+    implements Serializable {}

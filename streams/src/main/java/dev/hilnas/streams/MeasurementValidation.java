@@ -4,7 +4,6 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
-import dev.hilnas.schemas.Topics;
 
 /**
  * Decides whether bytes from {@code hil.measurements} are an acceptable measurement. Plain Java
@@ -12,8 +11,7 @@ import dev.hilnas.schemas.Topics;
  */
 public final class MeasurementValidation {
 
-  private static final AvroCodec<LatencyMeasurement> CODEC =
-      ((dev.hilnas.schemas.AvroSerde<LatencyMeasurement>) Topics.MEASUREMENTS.valueSerde()).codec();
+  private static final AvroCodec<LatencyMeasurement> CODEC = AvroCodec.of(LatencyMeasurement.class);
 
   private MeasurementValidation() {}
 

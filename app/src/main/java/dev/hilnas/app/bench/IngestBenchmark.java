@@ -2,6 +2,7 @@ package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Throughput of ingest: N measurements through import → Kafka → Flink validation and per-target
@@ -148,12 +148,8 @@ public final class IngestBenchmark {
   }
 
   private static Properties consumerProps(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Properties p = ConsumerSettings.committedBytes(bootstrap);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
   }
 

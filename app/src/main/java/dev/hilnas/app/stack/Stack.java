@@ -76,10 +76,6 @@ public final class Stack implements AutoCloseable {
     return bootstrapServers;
   }
 
-  public JobClient job() {
-    return job;
-  }
-
   public int httpPort() {
     return queryService == null ? -1 : queryService.port();
   }
