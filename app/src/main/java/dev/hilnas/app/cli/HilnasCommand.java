@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ImportCommand.class,
+      ModelCommand.class,
+      PredictCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

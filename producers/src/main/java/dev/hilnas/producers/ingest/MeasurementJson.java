@@ -13,6 +13,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.LayerSpec;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.latency.LatencyQuery;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,8 +38,35 @@ public final class MeasurementJson {
 
   /** Parses one JSON object (one JSONL line). */
   public static Measurement parse(String json) {
+    return fromTree(readTree(json));
+  }
+
+  /**
+   * Parses a prediction request: a measurement line whose {@code latencyMs} may be missing, or a
+   * candidate line with {@code phase} and {@code contextLength}. Hardware and runtime are optional
+   * (null target) but must come together.
+   */
+  public static LatencyQuery parseQuery(String json) {
+    Line line = line(readTree(json));
+    if (line.candidate == null) {
+      throw new IllegalArgumentException("missing field 'candidate'");
+    }
+    HardwareTarget target =
+        line.hardware == null && line.runtime == null
+            ? null
+            : new HardwareTarget(line.hardware, line.runtime, line.precision);
+    return new LatencyQuery(
+        line.candidateId,
+        line.candidate.toCandidate(),
+        target,
+        Phase.parse(line.phase),
+        require("contextLength", line.contextLength),
+        line.latencyMs);
+  }
+
+  private static JsonNode readTree(String json) {
     try {
-      return fromTree(MAPPER.readTree(json));
+      return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + withoutLocation(e.getOriginalMessage()), e);
     }
@@ -46,6 +74,10 @@ public final class MeasurementJson {
 
   /** Reads an already-parsed JSON object (a JSONL line, a CSV row, an element of an array). */
   public static Measurement fromTree(JsonNode node) {
+    return line(node).toMeasurement();
+  }
+
+  private static Line line(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException(
           "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
@@ -63,7 +95,7 @@ public final class MeasurementJson {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(firstSentence(e.getOriginalMessage()), e);
     }
-    return line.toMeasurement();
+    return line;
   }
 
   /** Jackson appends where in the source it was; the line number already says that. */

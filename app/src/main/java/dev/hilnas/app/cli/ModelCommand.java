@@ -1,0 +1,109 @@
+package dev.hilnas.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.core.latency.Accuracy;
+import dev.hilnas.core.latency.Evaluation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = "Offline work with latency models.",
+    subcommands = {ModelCommand.Evaluate.class})
+final class ModelCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  @Command(
+      name = "evaluate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Fit one latency model per target (hardware + runtime) on the training measurements and",
+        "score it on the test measurements, per target and phase: n, share within ±10%, MAPE",
+        "and Spearman rank correlation. Invalid lines are reported on stderr and skipped."
+      })
+  static final class Evaluate implements Callable<Integer> {
+
+    @Option(names = "--train", required = true, paramLabel = "A.jsonl",
+        description = "Measurements to fit on (JSONL or CSV).")
+    Path train;
+
+    @Option(names = "--test", required = true, paramLabel = "B.jsonl",
+        description = "Measurements to score on (JSONL or CSV).")
+    Path test;
+
+    @Option(names = "--json", description = "End the output with one JSON object (fractions, not %%).")
+    boolean json;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = spec.commandLine().getOut();
+      Evaluation evaluation =
+          Evaluation.of(MeasurementFiles.read(train, err), MeasurementFiles.read(test, err));
+      evaluation.skipped().forEach(
+          (key, n) -> err.println("no model for " + key + ": " + n + " test points not scored"));
+      err.flush();
+      out.printf("%-44s %-8s %6s %9s %8s %9s%n", "target", "phase", "n", "within10", "MAPE", "spearman");
+      for (Evaluation.Row row : evaluation.rows()) {
+        print(out, row.target().id(), row.phase().name(), row.accuracy());
+      }
+      print(out, "overall", "", evaluation.overall());
+      if (json) {
+        List<Map<String, Object>> targets = new ArrayList<>();
+        for (Evaluation.Row row : evaluation.rows()) {
+          Map<String, Object> t = new LinkedHashMap<>();
+          t.put("hardware", row.target().hardware());
+          t.put("runtime", row.target().runtime());
+          if (row.target().precision() != null) {
+            t.put("precision", row.target().precision());
+          }
+          t.put("phase", row.phase().name());
+          t.putAll(figures(row.accuracy()));
+          targets.add(t);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("targets", targets);
+        result.put("overall", figures(evaluation.overall()));
+        out.println(new ObjectMapper().writeValueAsString(result));
+      }
+      out.flush();
+      return evaluation.overall().n() == 0 ? 1 : 0;
+    }
+
+    private static void print(PrintWriter out, String target, String phase, Accuracy a) {
+      out.printf(
+          "%-44s %-8s %6d %8.1f%% %7.1f%% %9.4f%n",
+          target, phase, a.n(), 100 * a.within10(), 100 * a.mape(), a.spearman());
+    }
+
+    private static Map<String, Object> figures(Accuracy a) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("n", a.n());
+      f.put("within10", finiteOrNull(a.within10()));
+      f.put("mape", finiteOrNull(a.mape()));
+      f.put("spearman", finiteOrNull(a.spearman()));
+      return f;
+    }
+
+    private static Double finiteOrNull(double v) {
+      return Double.isFinite(v) ? v : null;
+    }
+  }
+}

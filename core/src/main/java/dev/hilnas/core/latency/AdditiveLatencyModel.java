@@ -1,0 +1,95 @@
+package dev.hilnas.core.latency;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Latency as a sum of priced work — a non-negative price per kernel, per GFLOP and per MB of each
+ * {@link Features kernel kind} — times a boosted-tree correction for efficiency effects, one such
+ * model per phase. Built by {@link LatencyModelTrainer}. Immutable and thread-safe.
+ */
+public final class AdditiveLatencyModel implements LatencyModel {
+
+  /** Names this model in snapshots, so a reader knows how to decode its state. */
+  public static final String KIND = "additive-nnls-gbt/v1";
+
+  private final PhaseModel[] phases; // by Phase.ordinal(), null when not covered
+
+  AdditiveLatencyModel(PhaseModel prefill, PhaseModel decode) {
+    this.phases = new PhaseModel[] {prefill, decode};
+  }
+
+  @Override
+  public boolean covers(Phase phase) {
+    return phases[phase.ordinal()] != null;
+  }
+
+  @Override
+  public LatencyPrediction predict(Candidate candidate, Phase phase, int contextLength) {
+    PhaseModel model = covering(phase);
+    double ms = predictMs(model, candidate, phase, contextLength);
+    return new LatencyPrediction(
+        ms, ms * Math.exp(model.lowLog()), ms * Math.exp(model.highLog()));
+  }
+
+  @Override
+  public double predictMs(Candidate candidate, Phase phase, int contextLength) {
+    return predictMs(covering(phase), candidate, phase, contextLength);
+  }
+
+  private static double predictMs(
+      PhaseModel model, Candidate candidate, Phase phase, int contextLength) {
+    double[] work = new double[Features.COUNT];
+    Features.into(candidate, phase, contextLength, work);
+    if (model.residual().trees() == 0) {
+      return model.linearMs(work);
+    }
+    double[] shape = new double[Features.SHAPE_COUNT];
+    Features.shapeInto(candidate, contextLength, work[7], shape);
+    return model.predictMs(work, shape);
+  }
+
+  /** How well the fit did on held-out architectures, when the phase is covered. */
+  public Optional<FitQuality> quality(Phase phase) {
+    return Optional.ofNullable(phases[phase.ordinal()]).map(PhaseModel::quality);
+  }
+
+  /** {@code PHASE.feature} for every price of every covered phase, in {@link #prices()} order. */
+  public List<String> priceNames() {
+    List<String> names = new ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      if (covers(phase)) {
+        Features.NAMES.forEach(name -> names.add(phase + "." + name));
+      }
+    }
+    return names;
+  }
+
+  /** The linear prices (ms per kernel, GFLOP or MB) of every covered phase. */
+  public List<Double> prices() {
+    List<Double> prices = new ArrayList<>();
+    for (PhaseModel model : phases) {
+      if (model != null) {
+        for (double price : model.prices()) {
+          prices.add(price);
+        }
+      }
+    }
+    return prices;
+  }
+
+  PhaseModel phase(Phase phase) {
+    return phases[phase.ordinal()];
+  }
+
+  private PhaseModel covering(Phase phase) {
+    PhaseModel model = phases[phase.ordinal()];
+    if (model == null) {
+      throw new IllegalArgumentException("the model has no " + phase + " measurements yet");
+    }
+    return model;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.hilnas.core.latency;
+
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Offline accuracy of the latency model: fit one model per target on a training set, predict a
+ * test set, and score per target and phase and overall.
+ *
+ * @param rows one per (target, phase) of the test set that had a model, in target-id order
+ * @param overall every scored test point together
+ * @param skipped test points with no model to score them (their target or phase never trained),
+ *     by "target PHASE"
+ */
+public record Evaluation(List<Row> rows, Accuracy overall, Map<String, Integer> skipped) {
+
+  /** The accuracy of one target's model on one phase. */
+  public record Row(HardwareTarget target, Phase phase, Accuracy accuracy) {}
+
+  public static Evaluation of(List<Measurement> train, List<Measurement> test) {
+    Map<HardwareTarget, LatencyModelTrainer> trainers = new LinkedHashMap<>();
+    train.forEach(m -> trainers.computeIfAbsent(m.target(), t -> new LatencyModelTrainer()).add(m));
+    Map<HardwareTarget, Optional<AdditiveLatencyModel>> models = new LinkedHashMap<>();
+    trainers.forEach((target, trainer) -> models.put(target, trainer.fit()));
+
+    Map<String, List<Measurement>> byTargetPhase = new TreeMap<>();
+    test.forEach(
+        m ->
+            byTargetPhase
+                .computeIfAbsent(m.target().id() + " " + m.phase(), k -> new ArrayList<>())
+                .add(m));
+    List<Row> rows = new ArrayList<>();
+    Map<String, Integer> skipped = new TreeMap<>();
+    List<Double> allPredicted = new ArrayList<>();
+    List<Double> allMeasured = new ArrayList<>();
+    byTargetPhase.forEach(
+        (key, points) -> {
+          Measurement first = points.get(0);
+          Optional<AdditiveLatencyModel> model =
+              models.getOrDefault(first.target(), Optional.empty())
+                  .filter(m -> m.covers(first.phase()));
+          if (model.isEmpty()) {
+            skipped.put(key, points.size());
+            return;
+          }
+          double[] predicted = new double[points.size()];
+          double[] measured = new double[points.size()];
+          for (int i = 0; i < points.size(); i++) {
+            Measurement m = points.get(i);
+            predicted[i] = model.get().predictMs(m.candidate(), m.phase(), m.contextLength());
+            measured[i] = m.latencyMs();
+            allPredicted.add(predicted[i]);
+            allMeasured.add(measured[i]);
+          }
+          rows.add(new Row(first.target(), first.phase(), Accuracy.of(predicted, measured)));
+        });
+    rows.sort(Comparator.comparing((Row r) -> r.target().id()).thenComparing(Row::phase));
+    Accuracy overall =
+        Accuracy.of(
+            allPredicted.stream().mapToDouble(Double::doubleValue).toArray(),
+            allMeasured.stream().mapToDouble(Double::doubleValue).toArray());
+    return new Evaluation(List.copyOf(rows), overall, skipped);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.hilnas.core.latency;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Optional;
+
+/**
+ * Collects the measurements of one target and fits an {@link AdditiveLatencyModel}. Memory is
+ * bounded: each phase keeps its newest {@link #MAX_PER_PHASE} points, so a long-running target
+ * also tracks drift. Adding is O(1); {@link #fit()} depends only on the points held, so a trainer
+ * fed one measurement at a time fits exactly the model a batch of the same points gives. Not
+ * thread-safe.
+ */
+public final class LatencyModelTrainer {
+
+  /** Points kept per phase. */
+  public static final int MAX_PER_PHASE = 4096;
+
+  private final ArrayDeque<Observation>[] points;
+  private final int capacity;
+
+  public LatencyModelTrainer() {
+    this(MAX_PER_PHASE);
+  }
+
+  @SuppressWarnings("unchecked")
+  LatencyModelTrainer(int capacity) {
+    this.capacity = capacity;
+    this.points = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>()};
+  }
+
+  /** A model fitted on all of {@code measurements} (the newest per phase when over capacity). */
+  public static Optional<AdditiveLatencyModel> fit(Iterable<Measurement> measurements) {
+    LatencyModelTrainer trainer = new LatencyModelTrainer();
+    measurements.forEach(trainer::add);
+    return trainer.fit();
+  }
+
+  public void add(Measurement m) {
+    add(m.candidate(), m.phase(), m.contextLength(), m.latencyMs());
+  }
+
+  /** @param latencyMs measured latency, ms, finite and > 0 (a validated measurement) */
+  public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
+    double[] work = Features.of(candidate, phase, contextLength);
+    double[] shape = new double[Features.SHAPE_COUNT];
+    Features.shapeInto(candidate, contextLength, work[7], shape);
+    ArrayDeque<Observation> queue = points[phase.ordinal()];
+    queue.addLast(new Observation(candidate.archId(), work, shape, latencyMs));
+    if (queue.size() > capacity) {
+      queue.removeFirst();
+    }
+  }
+
+  /** Points held, both phases. */
+  public int size() {
+    return points[0].size() + points[1].size();
+  }
+
+  /** The model of the points held; empty before the first point. */
+  public Optional<AdditiveLatencyModel> fit() {
+    if (size() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new AdditiveLatencyModel(fitPhase(Phase.PREFILL), fitPhase(Phase.DECODE)));
+  }
+
+  private PhaseModel fitPhase(Phase phase) {
+    ArrayDeque<Observation> queue = points[phase.ordinal()];
+    return queue.isEmpty() ? null : PhaseFitter.fit(new ArrayList<>(queue));
+  }
+}

@@ -1,0 +1,10 @@
+package dev.hilnas.core.latency;
+
+/**
+ * A predicted latency with its 90% interval.
+ *
+ * @param latencyMs point prediction, ms
+ * @param lowMs lower bound of the interval, ms, <= latencyMs
+ * @param highMs upper bound of the interval, ms, >= latencyMs
+ */
+public record LatencyPrediction(double latencyMs, double lowMs, double highMs) {}

@@ -1,0 +1,129 @@
+package dev.hilnas.core.latency;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdditiveLatencyModelTest extends LatencyModelContract {
+
+  @Override
+  LatencyModel fit(List<Measurement> measurements) {
+    return LatencyModelTrainer.fit(measurements).orElseThrow();
+  }
+
+  @Test
+  void shouldPredictANoiselessAdditiveDeviceAlmostExactly() {
+    SyntheticDevice device = SyntheticDevice.additive();
+    AdditiveLatencyModel model = LatencyModelTrainer.fit(device.measure(60, 1)).orElseThrow();
+    Accuracy accuracy = score(model, device.measure(100, 2));
+    assertEquals(1.0, accuracy.within10(), "every unseen candidate within ±10%");
+    assertTrue(accuracy.mape() < 0.01, "MAPE " + accuracy.mape());
+  }
+
+  @Test
+  void shouldLearnAnEfficiencyEffectWithTheResidualTrees() {
+    SyntheticDevice device = SyntheticDevice.additive().withNarrowPenalty(0.6);
+    AdditiveLatencyModel model = LatencyModelTrainer.fit(device.measure(200, 1)).orElseThrow();
+    assertTrue(model.quality(Phase.PREFILL).orElseThrow().residualTrees() > 0, "trees chosen by CV");
+    Accuracy accuracy = score(model, device.measure(100, 2));
+    assertTrue(accuracy.within10() >= 0.95, "within10 " + accuracy.within10());
+  }
+
+  @Test
+  void shouldShrugOffAnOutlier() {
+    SyntheticDevice device = SyntheticDevice.additive();
+    List<Measurement> clean = device.measure(40, 1);
+    List<Measurement> dirty = new ArrayList<>(clean);
+    Measurement m = clean.get(5);
+    dirty.set(
+        5,
+        Measurement.of(m.candidateId(), m.candidate(), m.target(), m.phase(), m.contextLength(),
+            m.latencyMs() * 10, List.of()));
+    Accuracy accuracy = score(LatencyModelTrainer.fit(dirty).orElseThrow(), device.measure(50, 2));
+    assertTrue(accuracy.within10() >= 0.95, "within10 " + accuracy.within10());
+  }
+
+  @Test
+  void shouldFitTheSameModelWhetherFedOneByOneOrInABatch() {
+    List<Measurement> measurements = SyntheticDevice.additive().withNoise(0.05).measure(40, 4);
+    LatencyModelTrainer incremental = new LatencyModelTrainer();
+    AdditiveLatencyModel last = null;
+    for (int i = 0; i < measurements.size(); i++) {
+      incremental.add(measurements.get(i));
+      if (i % 10 == 9 || i == measurements.size() - 1) {
+        last = incremental.fit().orElseThrow(); // refits along the way, as the stream does
+      }
+    }
+    AdditiveLatencyModel batch = LatencyModelTrainer.fit(measurements).orElseThrow();
+    assertArrayEquals(
+        LatencyModelCodec.encode(batch), LatencyModelCodec.encode(last), "identical state");
+  }
+
+  @Test
+  void shouldKeepOnlyTheNewestPointsOfAPhase() {
+    List<Measurement> measurements = SyntheticDevice.additive().withNoise(0.05).measure(30, 4);
+    LatencyModelTrainer bounded = new LatencyModelTrainer(50);
+    measurements.forEach(bounded::add);
+    LatencyModelTrainer newest = new LatencyModelTrainer(50);
+    for (Phase phase : Phase.values()) {
+      List<Measurement> ofPhase = measurements.stream().filter(m -> m.phase() == phase).toList();
+      ofPhase.subList(ofPhase.size() - 50, ofPhase.size()).forEach(newest::add);
+    }
+    assertEquals(100, bounded.size());
+    assertArrayEquals(
+        LatencyModelCodec.encode(newest.fit().orElseThrow()),
+        LatencyModelCodec.encode(bounded.fit().orElseThrow()));
+  }
+
+  @Test
+  void shouldWidenTheIntervalWhenItHasFewPoints() {
+    List<Measurement> measurements = SyntheticDevice.additive().measure(2, 4);
+    AdditiveLatencyModel model = LatencyModelTrainer.fit(measurements).orElseThrow();
+    Measurement m = measurements.get(0);
+    LatencyPrediction p = model.predict(m.candidate(), m.phase(), m.contextLength());
+    assertEquals(p.latencyMs() / 2, p.lowMs(), 1e-9);
+    assertEquals(p.latencyMs() * 2, p.highMs(), 1e-9);
+  }
+
+  @Test
+  void shouldRoundTripThroughTheCodec() {
+    AdditiveLatencyModel model =
+        LatencyModelTrainer.fit(
+                SyntheticDevice.additive().withNarrowPenalty(0.6).measure(100, 1))
+            .orElseThrow();
+    AdditiveLatencyModel decoded = LatencyModelCodec.decode(LatencyModelCodec.encode(model));
+    for (Measurement m : SyntheticDevice.additive().measure(20, 9)) {
+      assertEquals(
+          model.predict(m.candidate(), m.phase(), m.contextLength()),
+          decoded.predict(m.candidate(), m.phase(), m.contextLength()));
+    }
+    assertEquals(model.quality(Phase.DECODE), decoded.quality(Phase.DECODE));
+  }
+
+  @Test
+  void shouldRejectStateOfAnotherFormat() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LatencyModelCodec.decode(new byte[] {0, 0, 0, 9, 0, 0, 0, 10}));
+    assertEquals("latency model state has format 9, this version reads 1", e.getMessage());
+  }
+
+  private static Accuracy score(AdditiveLatencyModel model, List<Measurement> test) {
+    double[] predicted = new double[test.size()];
+    double[] measured = new double[test.size()];
+    for (int i = 0; i < test.size(); i++) {
+      Measurement m = test.get(i);
+      predicted[i] = model.predictMs(m.candidate(), m.phase(), m.contextLength());
+      measured[i] = m.latencyMs();
+    }
+    return Accuracy.of(predicted, measured);
+  }
+}
