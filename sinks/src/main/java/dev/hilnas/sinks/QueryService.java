@@ -8,16 +8,18 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.hilnas.sinks.http.HttpJson;
+import dev.hilnas.sinks.http.ModelApi;
+import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP face of hilnas (JDK HTTP server). So far: {@code GET /healthz} and {@code GET /metrics}
- * (Prometheus text format). The frontier and model API of DESIGN.md §7 lands here next.
+ * The HTTP face of hilnas (JDK HTTP server): {@code GET /healthz}, {@code GET /metrics}
+ * (Prometheus text format) and the model API of DESIGN.md §7 ({@link ModelApi}). Frontier
+ * endpoints land here with issue 5.
  */
 public final class QueryService implements AutoCloseable {
 
@@ -28,8 +30,10 @@ public final class QueryService implements AutoCloseable {
   /**
    * @param port 0 picks a free port
    * @param healthy whether the stack behind the service is running
+   * @param models the materialised latency models
    */
-  public QueryService(String host, int port, BooleanSupplier healthy) throws IOException {
+  public QueryService(String host, int port, BooleanSupplier healthy, ModelCatalog models)
+      throws IOException {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -50,6 +54,7 @@ public final class QueryService implements AutoCloseable {
           boolean ok = healthy.getAsBoolean();
           respond(ex, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
         });
+    new ModelApi(models).register(server);
     server.start();
   }
 
@@ -58,16 +63,12 @@ public final class QueryService implements AutoCloseable {
   }
 
   private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
-    if (!ex.getRequestMethod().equals("GET")) {
-      status = 405;
-      type = "application/json";
-      body = "{\"error\":\"only GET is supported here\"}";
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET")) {
+        HttpJson.error(ex, 405, "only GET is supported here");
+        return;
+      }
+      HttpJson.send(ex, status, type, body);
     }
   }
 

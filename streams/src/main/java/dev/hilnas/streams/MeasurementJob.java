@@ -59,7 +59,7 @@ public final class MeasurementJob {
     valid
         .keyBy(MeasurementJob::targetId)
         .process(
-            new PublishTargetSnapshots(settings.publishInterval()),
+            new RefitLatencyModel(settings.publishInterval()),
             new AvroTypeInfo<>(LatencyModelSnapshot.class))
         .name("per-target")
         .uid(PER_TARGET_UID)

@@ -1,6 +1,7 @@
 package dev.hilnas.app.stack;
 
 import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code serve} runs in one JVM: a Kafka broker (embedded, or an existing cluster),
- * the hil.* topics, the Flink measurement job on a MiniCluster, and the query service. Closing it
+ * the hil.* topics, the Flink measurement job on a MiniCluster, the Kafka Streams materialiser and
+ * the query service. Closing it
  * stops them in reverse order; Flink checkpoints are kept for the next start.
  */
 public final class Stack implements AutoCloseable {
@@ -36,12 +38,19 @@ public final class Stack implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
   private final JobClient job;
+  private final MaterializedState state;
   private final QueryService queryService;
 
-  private Stack(EmbeddedKafka kafka, String bootstrapServers, JobClient job, QueryService queryService) {
+  private Stack(
+      EmbeddedKafka kafka,
+      String bootstrapServers,
+      JobClient job,
+      MaterializedState state,
+      QueryService queryService) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.job = job;
+    this.state = state;
     this.queryService = queryService;
   }
 
@@ -64,12 +73,17 @@ public final class Stack implements AutoCloseable {
     JobClient job = FlinkRunner.start(settings, checkpoints, o.parallelism());
     log.info("Flink job {} submitted", job.getJobID());
     QueryService http = null;
+    MaterializedState state = null;
     if (o.httpPort() >= 0) {
+      state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
-      http = new QueryService("localhost", o.httpPort(), () -> isRunning(j));
+      MaterializedState st = state;
+      http =
+          new QueryService(
+              "localhost", o.httpPort(), () -> isRunning(j) && st.isRunning(), state.models());
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
-    return new Stack(kafka, bootstrap, job, http);
+    return new Stack(kafka, bootstrap, job, state, http);
   }
 
   public String bootstrapServers() {
@@ -88,7 +102,10 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  /** Cancels the job (its checkpoints stay for the next start), then stops HTTP and Kafka. */
+  /**
+   * Cancels the job (its checkpoints stay for the next start), then stops HTTP, the Streams app
+   * and Kafka.
+   */
   @Override
   public void close() throws Exception {
     try {
@@ -98,6 +115,7 @@ public final class Stack implements AutoCloseable {
     }
     if (queryService != null) {
       queryService.close();
+      state.close();
     }
     if (kafka != null) {
       kafka.close();

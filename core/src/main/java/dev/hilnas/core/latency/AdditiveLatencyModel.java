@@ -57,6 +57,27 @@ public final class AdditiveLatencyModel implements LatencyModel {
     return Optional.ofNullable(phases[phase.ordinal()]).map(PhaseModel::quality);
   }
 
+  /**
+   * Cross-validated accuracy over both phases (points weighted equally; Spearman is per phase
+   * only, so NaN here). n = 0 when no phase had enough architectures to hold any out.
+   */
+  public Accuracy crossValidated() {
+    int n = 0;
+    double within = 0;
+    double ape = 0;
+    for (PhaseModel model : phases) {
+      if (model != null && model.quality().cv().n() > 0) {
+        Accuracy cv = model.quality().cv();
+        n += cv.n();
+        within += cv.within10() * cv.n();
+        ape += cv.mape() * cv.n();
+      }
+    }
+    return n == 0
+        ? new Accuracy(0, Double.NaN, Double.NaN, Double.NaN)
+        : new Accuracy(n, within / n, ape / n, Double.NaN);
+  }
+
   /** {@code PHASE.feature} for every price of every covered phase, in {@link #prices()} order. */
   public List<String> priceNames() {
     List<String> names = new ArrayList<>();

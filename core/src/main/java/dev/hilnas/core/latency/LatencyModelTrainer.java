@@ -26,8 +26,12 @@ public final class LatencyModelTrainer {
     this(MAX_PER_PHASE);
   }
 
+  /** @param capacity points kept per phase, newest first */
   @SuppressWarnings("unchecked")
-  LatencyModelTrainer(int capacity) {
+  public LatencyModelTrainer(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+    }
     this.capacity = capacity;
     this.points = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>()};
   }

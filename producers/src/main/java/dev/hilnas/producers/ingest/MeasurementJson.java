@@ -64,6 +64,18 @@ public final class MeasurementJson {
         line.latencyMs);
   }
 
+  /** Reads a candidate in the compact or the per-layer form of DESIGN.md §3. */
+  public static Candidate candidateFromTree(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("candidate must be a JSON object");
+    }
+    try {
+      return MAPPER.treeToValue(node, CandidateJson.class).toCandidate();
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("candidate: " + firstSentence(e.getOriginalMessage()), e);
+    }
+  }
+
   private static JsonNode readTree(String json) {
     try {
       return MAPPER.readTree(json);

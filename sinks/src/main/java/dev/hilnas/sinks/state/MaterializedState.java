@@ -1,0 +1,50 @@
+package dev.hilnas.sinks.state;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * A running {@link Materializer}: the Kafka Streams instance whose stores the query service
+ * reads. Closing it stops the instance and keeps its state directory for the next start.
+ */
+public final class MaterializedState implements AutoCloseable {
+
+  private final KafkaStreams streams;
+  private final ModelCatalog models;
+
+  private MaterializedState(KafkaStreams streams) {
+    this.streams = streams;
+    this.models =
+        new ModelCatalog(
+            () ->
+                streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                        Materializer.MODELS_STORE, QueryableStoreTypes.keyValueStore())));
+  }
+
+  /** Starts the app; its stores become queryable once it has caught up (see {@link #isRunning}). */
+  public static MaterializedState start(String bootstrap, String applicationId, Path stateDir) {
+    KafkaStreams streams =
+        new KafkaStreams(
+            Materializer.buildTopology(),
+            Materializer.settings(bootstrap, applicationId, stateDir.toString()));
+    streams.start();
+    return new MaterializedState(streams);
+  }
+
+  public ModelCatalog models() {
+    return models;
+  }
+
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,116 @@
+package dev.hilnas.streams;
+
+import dev.hilnas.core.Phase;
+import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.HardwareTarget;
+import dev.hilnas.schemas.LatencyMeasurement;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by target id: keeps the target's newest measurements per phase (bounded by {@link
+ * LatencyModelTrainer#MAX_PER_PHASE}) and refits its latency model at most once per {@code
+ * refitInterval}, never later than that after a new measurement, publishing each fit as a {@link
+ * LatencyModelSnapshot}. The fit itself is {@link LatencyModelTrainer} from {@code core}; this
+ * class only holds state and timers.
+ *
+ * <p>The points are kept as measurements, not features, so a new version of the feature code
+ * refits correctly from restored state.
+ */
+final class RefitLatencyModel
+    extends KeyedProcessFunction<String, LatencyMeasurement, LatencyModelSnapshot> {
+
+  private final long refitIntervalMs;
+  private final int maxPerPhase;
+  private transient ValueState<Long> measurements;
+  private transient ValueState<Long> version;
+  private transient ValueState<HardwareTarget> target;
+  private transient ValueState<Long> refitAt;
+  private transient List<ListState<LatencyMeasurement>> points; // by Phase.ordinal()
+
+  RefitLatencyModel(Duration refitInterval) {
+    this(refitInterval, LatencyModelTrainer.MAX_PER_PHASE);
+  }
+
+  RefitLatencyModel(Duration refitInterval, int maxPerPhase) {
+    this.refitIntervalMs = refitInterval.toMillis();
+    this.maxPerPhase = maxPerPhase;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    measurements = getRuntimeContext().getState(new ValueStateDescriptor<>("measurements", Long.class));
+    version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Long.class));
+    target =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("target", new AvroTypeInfo<>(HardwareTarget.class)));
+    refitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Long.class));
+    points = new ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      points.add(
+          getRuntimeContext()
+              .getListState(
+                  new ListStateDescriptor<>(
+                      "points-" + phase, new AvroTypeInfo<>(LatencyMeasurement.class))));
+    }
+  }
+
+  @Override
+  public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyModelSnapshot> out)
+      throws Exception {
+    measurements.update(orZero(measurements.value()) + 1);
+    if (target.value() == null) {
+      target.update(m.getTarget());
+    }
+    points.get(m.getPhase().ordinal()).add(m);
+    if (refitAt.value() == null) {
+      long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
+      ctx.timerService().registerProcessingTimeTimer(at);
+      refitAt.update(at);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<LatencyModelSnapshot> out)
+      throws Exception {
+    refitAt.clear();
+    LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase);
+    for (ListState<LatencyMeasurement> phasePoints : points) {
+      List<LatencyMeasurement> held = new ArrayList<>();
+      phasePoints.get().forEach(held::add);
+      if (held.size() > maxPerPhase) {
+        held = new ArrayList<>(held.subList(held.size() - maxPerPhase, held.size()));
+        phasePoints.update(held);
+      }
+      held.forEach(m -> trainer.add(Convert.fromAvro(m)));
+    }
+    long next = orZero(version.value()) + 1;
+    version.update(next);
+    out.collect(
+        ModelSnapshots.of(
+            ctx.getCurrentKey(),
+            target.value(),
+            next,
+            measurements.value(),
+            trainer.fit().orElseThrow(),
+            Instant.ofEpochMilli(timestamp)));
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.hilnas.streams;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.LatencyModelCodec;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.LatencyMeasurement;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.ModelSnapshots;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class RefitLatencyModelTest {
+
+  private static final HardwareTarget TARGET = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot>
+      harness(int maxPerPhase) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new RefitLatencyModel(Duration.ofMillis(1000), maxPerPhase)),
+        MeasurementJob::targetId,
+        Types.STRING);
+  }
+
+  /** Decode measurements of growing candidates: latency grows with depth, as on a device. */
+  private static List<Measurement> measurements(int count) {
+    List<Measurement> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Candidate c = Candidate.uniform(2 + i, 256, 4, 2, 64, 768, 8000, "G".repeat(2 + i), 0, 16);
+      out.add(Measurement.of("c" + i, c, TARGET, Phase.DECODE, 512, 1.0 + 0.5 * i, List.of()));
+    }
+    return out;
+  }
+
+  private static byte[] fittedOn(List<Measurement> measurements) {
+    return LatencyModelCodec.encode(LatencyModelTrainer.fit(measurements).orElseThrow());
+  }
+
+  private static byte[] state(LatencyModelSnapshot snapshot) {
+    return LatencyModelCodec.encode(ModelSnapshots.model(snapshot).orElseThrow());
+  }
+
+  @Test
+  void shouldRefitOnceAfterTheIntervalNoMatterHowManyMeasurementsArrived() throws Exception {
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : measurements(3)) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      h.setProcessingTime(999);
+      assertEquals(0, h.extractOutputValues().size(), "nothing before the interval has passed");
+
+      h.setProcessingTime(1000);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(1, out.size());
+      LatencyModelSnapshot snapshot = out.get(0);
+      assertEquals("pixel8-cpu/executorch-xnnpack", snapshot.getTargetId());
+      assertEquals(3, snapshot.getMeasurements());
+      assertEquals(1, snapshot.getVersion());
+      assertEquals(AdditiveLatencyModel.KIND, snapshot.getModelKind());
+      assertEquals(10, snapshot.getCoefficients().size(), "one price list: DECODE only");
+      assertEquals("DECODE.calls", snapshot.getFeatureNames().get(0));
+      assertArrayEquals(fittedOn(measurements(3)), state(snapshot), "the core fit, unchanged");
+      assertEquals(0, h.numProcessingTimeTimers(), "no timer left once published");
+    }
+  }
+
+  @Test
+  void shouldBumpTheVersionWithEachRefitAndStayQuietWithoutNews() throws Exception {
+    List<Measurement> all = measurements(2);
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.setProcessingTime(1000);
+      h.setProcessingTime(5000);
+      assertEquals(1, h.extractOutputValues().size(), "no news, no refit");
+
+      h.processElement(Convert.toAvro(all.get(1)), 5000);
+      h.setProcessingTime(6000);
+
+      LatencyModelSnapshot second = h.extractOutputValues().get(1);
+      assertEquals(2, second.getVersion());
+      assertEquals(2, second.getMeasurements());
+      assertArrayEquals(fittedOn(all), state(second));
+    }
+  }
+
+  @Test
+  void shouldFitOnlyTheNewestPointsButCountThemAll() throws Exception {
+    List<Measurement> all = measurements(5);
+    try (var h = harness(3)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : all) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      h.setProcessingTime(1000);
+
+      LatencyModelSnapshot snapshot = h.extractOutputValues().get(0);
+      assertEquals(5, snapshot.getMeasurements());
+      assertArrayEquals(fittedOn(all.subList(2, 5)), state(snapshot));
+    }
+  }
+
+  @Test
+  void shouldKeepPointsAndPendingTimersAcrossASnapshotAndRestore() throws Exception {
+    List<Measurement> all = measurements(3);
+    OperatorSubtaskState snapshot;
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      snapshot = h.snapshot(1, 0);
+    }
+    try (var restored = harness(100)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(Convert.toAvro(all.get(2)), 0);
+      restored.setProcessingTime(1000);
+
+      LatencyModelSnapshot published = restored.extractOutputValues().get(0);
+      assertEquals(3, published.getMeasurements());
+      assertArrayEquals(fittedOn(all), state(published));
+    }
+  }
+}
