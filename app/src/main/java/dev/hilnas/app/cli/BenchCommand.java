@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.app.bench.IngestBenchmark;
+import dev.hilnas.app.bench.ModelBenchmark;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures next to a baseline measured in the same run.",
-    subcommands = {BenchCommand.Ingest.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Model.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -82,8 +83,72 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private static String spread(List<Double> runs) {
-      return String.format("[%,.0f..%,.0f]", Collections.min(runs), Collections.max(runs));
+  }
+
+  static String spread(List<Double> runs) {
+    return String.format("[%,.0f..%,.0f]", Collections.min(runs), Collections.max(runs));
+  }
+
+  @Command(
+      name = "model",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Latency model speed on one thread: time to refit on N candidates (what the Flink job",
+        "does per target at most once a second), and candidate-phase predictions per second next",
+        "to the floor measured in the same run: extracting the same candidates' features."
+      })
+  static final class Model implements Callable<Integer> {
+    @Option(names = "--candidates", defaultValue = "2048",
+        description = "Architectures to fit on, 2 contexts x 2 phases each (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--predictions", defaultValue = "5000000",
+        description = "Predictions per repetition (default: ${DEFAULT-VALUE}).")
+    int predictions;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--json", description = "End the output with one JSON object of the figures.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (candidates < 1 || predictions < 1 || repeat < 1) {
+        throw new IllegalArgumentException("--candidates, --predictions and --repeat must be >= 1");
+      }
+      var err = spec.commandLine().getErr();
+      err.printf("bench model: fit on %,d candidates, %,d predictions, %d repetitions (+ warm-up)%n",
+          candidates, predictions, repeat);
+      ModelBenchmark.Result r =
+          ModelBenchmark.run(candidates, predictions, repeat, i -> err.printf("  repetition %d/%d done%n", i, repeat));
+      var out = spec.commandLine().getOut();
+      out.printf("refit, %,d points per phase      : %,10.1f ms  %s  (%d residual trees chosen)%n",
+          r.pointsPerPhase(), r.fitMedianMs(), spreadMs(r.fitMs()), r.residualTrees());
+      out.printf("features only (floor)           : %,10.0f /s  %s%n", r.featuresMedian(), spread(r.featuresPerSecond()));
+      out.printf("predict (features + model)      : %,10.0f /s  %s%n", r.predictMedian(), spread(r.predictionsPerSecond()));
+      out.printf("ratio predict / floor           : %10.2f%n", r.predictMedian() / r.featuresMedian());
+      out.printf("(one thread; medians, [min..max] over %d repetitions)%n", repeat);
+      if (json) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("points_per_phase", r.pointsPerPhase());
+        j.put("fit_ms", r.fitMedianMs());
+        j.put("residual_trees", r.residualTrees());
+        j.put("predictions_per_s", r.predictMedian());
+        j.put("features_per_s", r.featuresMedian());
+        j.put("fit_runs_ms", r.fitMs());
+        j.put("predict_runs", r.predictionsPerSecond());
+        j.put("features_runs", r.featuresPerSecond());
+        out.println(new ObjectMapper().writeValueAsString(j));
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static String spreadMs(List<Double> runs) {
+      return String.format("[%,.1f..%,.1f]", Collections.min(runs), Collections.max(runs));
     }
   }
 }

@@ -118,21 +118,22 @@ public final class Features {
   }
 
   /**
-   * The shape of a candidate as the residual correction sees it: sizes on a log scale, where
-   * efficiency effects (cache fit, GEMM tile utilisation, thread scaling) live.
+   * The shape of a candidate as the residual correction sees it: the sizes where efficiency
+   * effects (cache fit, GEMM tile utilisation, thread scaling) live. Trees only compare, so the
+   * raw values serve as well as their logs and cost nothing to compute.
    */
   public static final List<String> SHAPE_NAMES =
       List.of(
-          "log2Context",
-          "log2DModel",
-          "log2FfnDim",
-          "log2QueryWidth",
+          "contextLength",
+          "dModel",
+          "meanFfnDim",
+          "meanQueryWidth",
           "queriesPerKvHead",
           "layers",
           "attentionLayers",
           "localShare",
-          "log2WeightMB",
-          "log2Window");
+          "weightMB",
+          "window");
 
   /** Number of shape inputs. */
   public static final int SHAPE_COUNT = SHAPE_NAMES.size();
@@ -156,23 +157,17 @@ public final class Features {
       }
     }
     int layers = c.layerCount();
-    s[0] = log2(contextLength);
-    s[1] = log2(c.dModel());
-    s[2] = log2(ffn / layers);
-    s[3] = log2(queryWidth / attending);
+    s[0] = contextLength;
+    s[1] = c.dModel();
+    s[2] = ffn / layers;
+    s[3] = queryWidth / attending;
     s[4] = gqa / attending;
     s[5] = layers;
     s[6] = attending;
     s[7] = (double) local / layers;
-    s[8] = log2(weightMB);
-    s[9] = log2(c.window() + 1);
+    s[8] = weightMB;
+    s[9] = c.window();
   }
-
-  private static double log2(double v) {
-    return Math.log(v) * INV_LN2;
-  }
-
-  private static final double INV_LN2 = 1 / Math.log(2);
 
   /**
    * Query-key pairs of causal attention over {@code tokens} queries when each query sees at most

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  */
 public final class LatencyModelCodec {
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private LatencyModelCodec() {}
 
@@ -86,15 +86,14 @@ public final class LatencyModelCodec {
       prices[j] = in.readDouble();
     }
     int count = in.readInt();
-    int internal = (1 << ResidualTrees.DEPTH) - 1;
-    int[] feature = new int[count * internal];
+    int[] feature = new int[count * ResidualTrees.DEPTH];
     for (int i = 0; i < feature.length; i++) {
       feature[i] = in.readUnsignedByte();
       if (feature[i] >= Features.SHAPE_COUNT) {
         throw new IllegalArgumentException("latency model state names shape input " + feature[i]);
       }
     }
-    double[] threshold = new double[count * internal];
+    double[] threshold = new double[count * ResidualTrees.DEPTH];
     for (int i = 0; i < threshold.length; i++) {
       threshold[i] = in.readDouble();
     }

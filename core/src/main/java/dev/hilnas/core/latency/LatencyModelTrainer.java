@@ -17,7 +17,7 @@ import java.util.Optional;
 public final class LatencyModelTrainer {
 
   /** Points kept per phase. */
-  public static final int MAX_PER_PHASE = 4096;
+  public static final int MAX_PER_PHASE = 2048;
 
   private final ArrayDeque<Observation>[] points;
   private final int capacity;

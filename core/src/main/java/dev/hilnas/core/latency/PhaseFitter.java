@@ -25,10 +25,12 @@ final class PhaseFitter {
 
   static final double[] PULLS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
   static final double DEFAULT_PULL = 1e-1;
-  static final int[] TREE_COUNTS = {0, 25, 50, 100, 200};
+  static final int[] TREE_COUNTS = {0, 10, 25, 50, 100};
   static final int MIN_OBSERVATIONS_FOR_TREES = 30;
   static final int MIN_CV_FOR_INTERVAL = 10;
   static final int FOLDS = 5;
+  /** Above this many points three folds hold out plenty, and refits stay within a second. */
+  static final int FEWER_FOLDS_FROM = 1000;
   /** Interval used before there are enough out-of-fold residuals: a factor of 2 either way. */
   static final double PRIOR_HALF_WIDTH = Math.log(2);
 
@@ -78,8 +80,9 @@ final class PhaseFitter {
         for (int i : select(fold, k, true)) {
           Observation o = observations.get(i);
           double linear = linearMs(prices, o);
+          double[] corrections = trees.predictPrefixes(o.shape(), TREE_COUNTS);
           for (int t = 0; t < TREE_COUNTS.length; t++) {
-            oofByTrees[t][i] = linear * Math.exp(trees.first(TREE_COUNTS[t]).predict(o.shape()));
+            oofByTrees[t][i] = linear * Math.exp(corrections[t]);
           }
         }
       }
@@ -245,7 +248,7 @@ final class PhaseFitter {
   static int[] folds(List<Observation> observations) {
     TreeMap<String, Integer> rank = new TreeMap<>();
     observations.forEach(o -> rank.put(o.group(), 0));
-    int folds = Math.min(FOLDS, rank.size());
+    int folds = Math.min(observations.size() >= FEWER_FOLDS_FROM ? 3 : FOLDS, rank.size());
     int r = 0;
     for (var entry : rank.entrySet()) {
       entry.setValue(r++ % folds);

@@ -1,32 +1,33 @@
 package dev.hilnas.core.latency;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
- * Gradient-boosted regression trees of fixed depth on the log residual of the linear model:
- * {@code log(measured / linear)} as a function of the candidate's shape. Captures efficiency
- * effects a price list cannot (small GEMMs running below peak, weights falling out of cache).
+ * Gradient-boosted oblivious regression trees on the log residual of the linear model: {@code
+ * log(measured / linear)} as a function of the candidate's shape. Captures efficiency effects a
+ * price list cannot (small GEMMs running below peak, weights falling out of cache).
  *
- * <p>Every tree is complete, stored in flat arrays: a node that does not split sends everything
- * left ({@code threshold = +∞}), so prediction is {@code depth} branch-free steps per tree.
+ * <p>Oblivious (CatBoost-style) trees test the same feature and threshold across a whole level, so
+ * a prediction is {@link #DEPTH} independent comparisons forming a leaf index — no pointer chasing,
+ * which is what lets search score millions of candidates per second — and the shared splits
+ * regularise well on the few points a new device has. Leaves are shrunk toward 0 by an L2 pull.
  * Immutable and thread-safe once built.
  */
 final class ResidualTrees {
 
+  static final int DEPTH = 4;
+  static final double LEARNING_RATE = 0.2;
+  /** L2 pull of leaf values toward 0, in points: a leaf of n points moves by sum / (n + pull). */
+  static final double LEAF_PULL = 2;
+
   static final ResidualTrees NONE = new ResidualTrees(0, new int[0], new double[0], new double[0]);
 
-  static final int DEPTH = 3;
-  static final double LEARNING_RATE = 0.1;
-  static final int MIN_LEAF = 3;
-
-  private static final int INTERNAL = (1 << DEPTH) - 1;
   private static final int LEAVES = 1 << DEPTH;
 
   private final int trees;
-  private final int[] feature; // trees * INTERNAL
-  private final double[] threshold; // trees * INTERNAL
-  private final double[] leaf; // trees * LEAVES, learning rate already applied
+  private final int[] feature; // trees * DEPTH
+  private final double[] threshold; // trees * DEPTH
+  private final double[] leaf; // trees * LEAVES, learning rate applied
 
   ResidualTrees(int trees, int[] feature, double[] threshold, double[] leaf) {
     this.trees = trees;
@@ -55,128 +56,182 @@ final class ResidualTrees {
   ResidualTrees first(int count) {
     return new ResidualTrees(
         count,
-        Arrays.copyOf(feature, count * INTERNAL),
-        Arrays.copyOf(threshold, count * INTERNAL),
+        Arrays.copyOf(feature, count * DEPTH),
+        Arrays.copyOf(threshold, count * DEPTH),
         Arrays.copyOf(leaf, count * LEAVES));
   }
 
   /** The correction to add to the log prediction. */
   double predict(double[] shape) {
     double sum = 0;
-    for (int t = 0, base = 0; t < trees; t++, base += INTERNAL) {
-      int node = 0;
-      for (int level = 0; level < DEPTH; level++) {
-        int at = base + node;
-        node = 2 * node + (shape[feature[at]] > threshold[at] ? 2 : 1);
-      }
-      sum += leaf[t * LEAVES + node - INTERNAL];
+    for (int t = 0; t < trees; t++) {
+      sum += leaf[t * LEAVES + leafIndex(t, shape)];
     }
     return sum;
   }
 
+  /** The correction after each of {@code counts} (ascending) first trees, in one pass. */
+  double[] predictPrefixes(double[] shape, int[] counts) {
+    double[] out = new double[counts.length];
+    double sum = 0;
+    int next = 0;
+    for (int t = 0; t <= trees && next < counts.length; t++) {
+      while (next < counts.length && counts[next] == t) {
+        out[next++] = sum;
+      }
+      if (t < trees) {
+        sum += leaf[t * LEAVES + leafIndex(t, shape)];
+      }
+    }
+    return out;
+  }
+
+  private int leafIndex(int tree, double[] shape) {
+    int index = 0;
+    for (int level = 0, at = tree * DEPTH; level < DEPTH; level++, at++) {
+      index = (index << 1) | (shape[feature[at]] > threshold[at] ? 1 : 0);
+    }
+    return index;
+  }
+
   /**
    * Boosts {@code rounds} trees on {@code rows} (shape inputs) toward {@code target}, squared loss.
-   * Deterministic: the same rows in the same order give the same trees.
+   * Splits are searched over at most {@link #BINS} quantile bins per input (histogram boosting),
+   * so a tree costs O(points x inputs) whatever the number of distinct values. Deterministic: the
+   * same rows in the same order give the same trees.
    */
   static ResidualTrees boost(double[][] rows, double[] target, int rounds) {
     int n = rows.length;
-    int[] feature = new int[rounds * INTERNAL];
-    double[] threshold = new double[rounds * INTERNAL];
+    if (rounds == 0) {
+      return NONE;
+    }
+    int[] feature = new int[rounds * DEPTH];
+    double[] threshold = new double[rounds * DEPTH];
     double[] leaf = new double[rounds * LEAVES];
+    Arrays.fill(threshold, Double.POSITIVE_INFINITY);
     if (n == 0) {
-      return new ResidualTrees(0, feature, threshold, leaf);
+      return new ResidualTrees(rounds, feature, threshold, leaf);
     }
-    int features = rows[0].length;
-    int[][] order = new int[features][];
-    for (int f = 0; f < features; f++) {
-      int ff = f;
-      order[f] =
-          IntStream.range(0, n)
-              .boxed()
-              .sorted((a, b) -> Double.compare(rows[a][ff], rows[b][ff]))
-              .mapToInt(Integer::intValue)
-              .toArray();
-    }
+    Bins bins = Bins.of(rows);
     double[] residual = target.clone();
     int[] node = new int[n];
     for (int t = 0; t < rounds; t++) {
       Arrays.fill(node, 0);
       for (int level = 0; level < DEPTH; level++) {
-        splitLevel(rows, residual, order, node, level, t, feature, threshold);
+        int at = t * DEPTH + level;
+        int[] split = bins.bestSplit(residual, node, 1 << level);
+        if (split != null) {
+          feature[at] = split[0];
+          threshold[at] = bins.edges[split[0]][split[1]];
+        }
+        for (int i = 0; i < n; i++) {
+          node[i] = (node[i] << 1) | (rows[i][feature[at]] > threshold[at] ? 1 : 0);
+        }
       }
       double[] sum = new double[LEAVES];
       int[] count = new int[LEAVES];
       for (int i = 0; i < n; i++) {
-        sum[node[i] - INTERNAL] += residual[i];
-        count[node[i] - INTERNAL]++;
+        sum[node[i]] += residual[i];
+        count[node[i]]++;
       }
       for (int k = 0; k < LEAVES; k++) {
-        double value = count[k] == 0 ? 0 : LEARNING_RATE * sum[k] / count[k];
-        leaf[t * LEAVES + k] = value;
+        leaf[t * LEAVES + k] = LEARNING_RATE * sum[k] / (count[k] + LEAF_PULL);
       }
       for (int i = 0; i < n; i++) {
-        residual[i] -= leaf[t * LEAVES + node[i] - INTERNAL];
+        residual[i] -= leaf[t * LEAVES + node[i]];
       }
     }
     return new ResidualTrees(rounds, feature, threshold, leaf);
   }
 
-  /** Finds the best split of every node on one level in one sorted pass per feature. */
-  private static void splitLevel(
-      double[][] rows,
-      double[] residual,
-      int[][] order,
-      int[] node,
-      int level,
-      int tree,
-      int[] feature,
-      double[] threshold) {
-    int first = (1 << level) - 1;
-    int width = 1 << level;
-    double[] total = new double[width];
-    int[] totalCount = new int[width];
-    for (int i = 0; i < node.length; i++) {
-      total[node[i] - first] += residual[i];
-      totalCount[node[i] - first]++;
+  static final int BINS = 64;
+
+  /** Every input cut into at most {@link #BINS} bins at quantiles of its distinct values. */
+  private record Bins(int[][] bin, double[][] edges) {
+
+    /** {@code edges[f][b]} separates bin b from b + 1: a value above it lies right of the cut. */
+    static Bins of(double[][] rows) {
+      int n = rows.length;
+      int features = rows[0].length;
+      int[][] bin = new int[features][n];
+      double[][] edges = new double[features][];
+      for (int f = 0; f < features; f++) {
+        double[] distinct = new double[n];
+        for (int i = 0; i < n; i++) {
+          distinct[i] = rows[i][f];
+        }
+        distinct = Arrays.stream(distinct).sorted().distinct().toArray();
+        int cuts = Math.min(BINS, distinct.length) - 1;
+        double[] e = new double[Math.max(cuts, 0)];
+        for (int c = 0; c < cuts; c++) {
+          int upper = (int) ((long) (c + 1) * distinct.length / (cuts + 1));
+          e[c] = (distinct[upper - 1] + distinct[upper]) / 2;
+        }
+        edges[f] = e;
+        for (int i = 0; i < n; i++) {
+          int b = Arrays.binarySearch(e, rows[i][f]);
+          bin[f][i] = b >= 0 ? b : -b - 1;
+        }
+      }
+      return new Bins(bin, edges);
     }
-    double[] bestGain = new double[width];
-    int[] bestFeature = new int[width];
-    double[] bestThreshold = new double[width];
-    Arrays.fill(bestThreshold, Double.POSITIVE_INFINITY);
-    double[] leftSum = new double[width];
-    int[] leftCount = new int[width];
-    double[] last = new double[width];
-    for (int f = 0; f < order.length; f++) {
-      Arrays.fill(leftSum, 0);
-      Arrays.fill(leftCount, 0);
-      for (int i : order[f]) {
-        int k = node[i] - first;
-        double v = rows[i][f];
-        int nl = leftCount[k];
-        int nr = totalCount[k] - nl;
-        if (nl >= MIN_LEAF && nr >= MIN_LEAF && v > last[k]) {
-          double sl = leftSum[k];
-          double sr = total[k] - sl;
-          double gain = sl * sl / nl + sr * sr / nr - total[k] * total[k] / totalCount[k];
-          if (gain > bestGain[k] + 1e-12) {
-            bestGain[k] = gain;
-            bestFeature[k] = f;
-            bestThreshold[k] = (last[k] + v) / 2;
+
+    /**
+     * The (input, edge) that best splits every node of a level at once; null when no split
+     * improves the fit. Sweeping the bins left to right, moving a bin left changes only the terms
+     * of the nodes that have points in it.
+     */
+    int[] bestSplit(double[] residual, int[] node, int width) {
+      double[] total = new double[width];
+      int[] totalCount = new int[width];
+      for (int i = 0; i < node.length; i++) {
+        total[node[i]] += residual[i];
+        totalCount[node[i]]++;
+      }
+      double unsplit = 0;
+      for (int k = 0; k < width; k++) {
+        unsplit += term(total[k], totalCount[k]);
+      }
+      double best = unsplit + 1e-12;
+      int[] split = null;
+      double[] sum = new double[width * BINS];
+      int[] count = new int[width * BINS];
+      for (int f = 0; f < bin.length; f++) {
+        int cuts = edges[f].length;
+        if (cuts == 0) {
+          continue;
+        }
+        Arrays.fill(sum, 0);
+        Arrays.fill(count, 0);
+        int[] binOf = bin[f];
+        for (int i = 0; i < node.length; i++) {
+          int cell = node[i] * BINS + binOf[i];
+          sum[cell] += residual[i];
+          count[cell]++;
+        }
+        double[] leftSum = new double[width];
+        int[] leftCount = new int[width];
+        for (int b = 0; b < cuts; b++) {
+          double score = 0;
+          for (int k = 0; k < width; k++) {
+            leftSum[k] += sum[k * BINS + b];
+            leftCount[k] += count[k * BINS + b];
+            score +=
+                term(leftSum[k], leftCount[k])
+                    + term(total[k] - leftSum[k], totalCount[k] - leftCount[k]);
+          }
+          if (score > best) {
+            best = score;
+            split = new int[] {f, b};
           }
         }
-        leftSum[k] += residual[i];
-        leftCount[k]++;
-        last[k] = v;
       }
+      return split;
     }
-    for (int k = 0; k < width; k++) {
-      int at = tree * INTERNAL + first + k;
-      feature[at] = bestFeature[k];
-      threshold[at] = bestThreshold[k];
-    }
-    for (int i = 0; i < node.length; i++) {
-      int at = tree * INTERNAL + node[i];
-      node[i] = 2 * node[i] + (rows[i][feature[at]] > threshold[at] ? 2 : 1);
-    }
+  }
+
+  /** A leaf's contribution to the fit: the squared-error reduction of its shrunk mean. */
+  private static double term(double sum, int count) {
+    return sum * sum / (count + LEAF_PULL);
   }
 }

@@ -20,7 +20,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldPredictANoiselessAdditiveDeviceAlmostExactly() {
-    SyntheticDevice device = SyntheticDevice.additive();
+    SimulatedDevice device = SimulatedDevice.additive();
     AdditiveLatencyModel model = LatencyModelTrainer.fit(device.measure(60, 1)).orElseThrow();
     Accuracy accuracy = score(model, device.measure(100, 2));
     assertEquals(1.0, accuracy.within10(), "every unseen candidate within ±10%");
@@ -29,7 +29,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldLearnAnEfficiencyEffectWithTheResidualTrees() {
-    SyntheticDevice device = SyntheticDevice.additive().withNarrowPenalty(0.6);
+    SimulatedDevice device = SimulatedDevice.additive().withNarrowPenalty(0.6);
     AdditiveLatencyModel model = LatencyModelTrainer.fit(device.measure(200, 1)).orElseThrow();
     assertTrue(model.quality(Phase.PREFILL).orElseThrow().residualTrees() > 0, "trees chosen by CV");
     Accuracy accuracy = score(model, device.measure(100, 2));
@@ -38,7 +38,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldShrugOffAnOutlier() {
-    SyntheticDevice device = SyntheticDevice.additive();
+    SimulatedDevice device = SimulatedDevice.additive();
     List<Measurement> clean = device.measure(40, 1);
     List<Measurement> dirty = new ArrayList<>(clean);
     Measurement m = clean.get(5);
@@ -52,7 +52,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldFitTheSameModelWhetherFedOneByOneOrInABatch() {
-    List<Measurement> measurements = SyntheticDevice.additive().withNoise(0.05).measure(40, 4);
+    List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(40, 4);
     LatencyModelTrainer incremental = new LatencyModelTrainer();
     AdditiveLatencyModel last = null;
     for (int i = 0; i < measurements.size(); i++) {
@@ -68,7 +68,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldKeepOnlyTheNewestPointsOfAPhase() {
-    List<Measurement> measurements = SyntheticDevice.additive().withNoise(0.05).measure(30, 4);
+    List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(30, 4);
     LatencyModelTrainer bounded = new LatencyModelTrainer(50);
     measurements.forEach(bounded::add);
     LatencyModelTrainer newest = new LatencyModelTrainer(50);
@@ -84,7 +84,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldWidenTheIntervalWhenItHasFewPoints() {
-    List<Measurement> measurements = SyntheticDevice.additive().measure(2, 4);
+    List<Measurement> measurements = SimulatedDevice.additive().measure(2, 4);
     AdditiveLatencyModel model = LatencyModelTrainer.fit(measurements).orElseThrow();
     Measurement m = measurements.get(0);
     LatencyPrediction p = model.predict(m.candidate(), m.phase(), m.contextLength());
@@ -96,10 +96,10 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   void shouldRoundTripThroughTheCodec() {
     AdditiveLatencyModel model =
         LatencyModelTrainer.fit(
-                SyntheticDevice.additive().withNarrowPenalty(0.6).measure(100, 1))
+                SimulatedDevice.additive().withNarrowPenalty(0.6).measure(100, 1))
             .orElseThrow();
     AdditiveLatencyModel decoded = LatencyModelCodec.decode(LatencyModelCodec.encode(model));
-    for (Measurement m : SyntheticDevice.additive().measure(20, 9)) {
+    for (Measurement m : SimulatedDevice.additive().measure(20, 9)) {
       assertEquals(
           model.predict(m.candidate(), m.phase(), m.contextLength()),
           decoded.predict(m.candidate(), m.phase(), m.contextLength()));
@@ -113,7 +113,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
         assertThrows(
             IllegalArgumentException.class,
             () -> LatencyModelCodec.decode(new byte[] {0, 0, 0, 9, 0, 0, 0, 10}));
-    assertEquals("latency model state has format 9, this version reads 1", e.getMessage());
+    assertEquals("latency model state has format 9, this version reads 2", e.getMessage());
   }
 
   private static Accuracy score(AdditiveLatencyModel model, List<Measurement> test) {

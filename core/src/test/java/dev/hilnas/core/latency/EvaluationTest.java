@@ -14,7 +14,7 @@ class EvaluationTest {
 
   @Test
   void shouldScoreEachTargetAndPhaseAndCountWhatNoModelCovers() {
-    SyntheticDevice device = SyntheticDevice.additive();
+    SimulatedDevice device = SimulatedDevice.additive();
     List<Measurement> train =
         device.measure(30, 1).stream().filter(m -> m.phase() == Phase.PREFILL).toList();
     List<Measurement> test = new ArrayList<>(device.measure(10, 2));
@@ -26,11 +26,11 @@ class EvaluationTest {
 
     assertEquals(1, evaluation.rows().size());
     Evaluation.Row row = evaluation.rows().get(0);
-    assertEquals(SyntheticDevice.TARGET, row.target());
+    assertEquals(SimulatedDevice.TARGET, row.target());
     assertEquals(Phase.PREFILL, row.phase());
     assertEquals(20, row.accuracy().n());
     assertEquals(20, evaluation.overall().n());
     assertEquals(
-        Map.of("stranger/test PREFILL", 1, "synthetic/test DECODE", 20), evaluation.skipped());
+        Map.of("stranger/test PREFILL", 1, "simulated/test DECODE", 20), evaluation.skipped());
   }
 }

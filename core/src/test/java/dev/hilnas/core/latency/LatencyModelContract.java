@@ -17,14 +17,14 @@ abstract class LatencyModelContract {
   /** A model fitted on {@code measurements} (which hold PREFILL points only when asked). */
   abstract LatencyModel fit(List<Measurement> measurements);
 
-  private final List<Measurement> device = SyntheticDevice.additive().withNoise(0.05).measure(40, 7);
+  private final List<Measurement> device = SimulatedDevice.additive().withNoise(0.05).measure(40, 7);
 
   @Test
   void shouldPredictFinitePositiveLatencyInsideItsInterval() {
     LatencyModel model = fit(device);
     Random random = new Random(3);
     for (int i = 0; i < 50; i++) {
-      Candidate c = SyntheticDevice.randomCandidate(random);
+      Candidate c = SimulatedDevice.randomCandidate(random);
       for (Phase phase : Phase.values()) {
         LatencyPrediction p = model.predict(c, phase, 512);
         assertTrue(Double.isFinite(p.latencyMs()) && p.latencyMs() > 0, p.toString());

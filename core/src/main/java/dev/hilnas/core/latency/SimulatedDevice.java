@@ -9,31 +9,36 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A device whose latency is known exactly: a price per unit of each feature, an optional
- * efficiency penalty for narrow models, and optional multiplicative noise. Seeded.
+ * A device whose latency is known exactly, for tests and benchmarks of latency models: a price per
+ * unit of each {@link Features feature}, an optional efficiency penalty for narrow models, and
+ * optional multiplicative Gaussian noise. Seeded, so the same arguments give the same data.
+ *
+ * @param narrowPenalty how much slower a dModel of 128 runs than one of 1024 (0.5 = 50%)
+ * @param noise relative standard deviation of the measurement noise
  */
-record SyntheticDevice(double[] prefillPrices, double[] decodePrices, double narrowPenalty, double noise) {
+public record SimulatedDevice(
+    double[] prefillPrices, double[] decodePrices, double narrowPenalty, double noise) {
 
-  static final HardwareTarget TARGET = new HardwareTarget("synthetic", "test");
+  public static final HardwareTarget TARGET = new HardwareTarget("simulated", "test");
 
-  /** ms per: call, layer, attention layer, GFLOP x4, MB x3; decode memory-bound. */
-  static SyntheticDevice additive() {
-    return new SyntheticDevice(
+  /** Prices of a plausible phone CPU: ms per kernel, GFLOP and MB; decode memory-bound. */
+  public static SimulatedDevice additive() {
+    return new SimulatedDevice(
         new double[] {0.5, 0.02, 0.03, 20, 25, 40, 22, 0.001, 0.01, 0.02},
         new double[] {0.3, 0.02, 0.03, 5, 5, 8, 5, 0.05, 0.08, 0.02},
         0,
         0);
   }
 
-  SyntheticDevice withNarrowPenalty(double penalty) {
-    return new SyntheticDevice(prefillPrices, decodePrices, penalty, noise);
+  public SimulatedDevice withNarrowPenalty(double penalty) {
+    return new SimulatedDevice(prefillPrices, decodePrices, penalty, noise);
   }
 
-  SyntheticDevice withNoise(double relative) {
-    return new SyntheticDevice(prefillPrices, decodePrices, narrowPenalty, relative);
+  public SimulatedDevice withNoise(double relative) {
+    return new SimulatedDevice(prefillPrices, decodePrices, narrowPenalty, relative);
   }
 
-  double latencyMs(Candidate c, Phase phase, int context) {
+  public double latencyMs(Candidate c, Phase phase, int context) {
     double[] x = Features.of(c, phase, context);
     double[] prices = phase == Phase.PREFILL ? prefillPrices : decodePrices;
     double ms = 0;
@@ -45,7 +50,7 @@ record SyntheticDevice(double[] prefillPrices, double[] decodePrices, double nar
   }
 
   /** {@code candidates} random architectures, each measured at two contexts per phase. */
-  List<Measurement> measure(int candidates, long seed) {
+  public List<Measurement> measure(int candidates, long seed) {
     Random random = new Random(seed);
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < candidates; i++) {
@@ -61,7 +66,8 @@ record SyntheticDevice(double[] prefillPrices, double[] decodePrices, double nar
     return out;
   }
 
-  static Candidate randomCandidate(Random random) {
+  /** A random Llama-style candidate: 2-12 layers, dModel 128-1024, GQA, mixed attention. */
+  public static Candidate randomCandidate(Random random) {
     int headDim = 64;
     int dModel = 128 + 64 * random.nextInt(15);
     int kv = 1 + random.nextInt(2);

@@ -1,0 +1,96 @@
+package dev.hilnas.app.bench;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.Features;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.core.latency.SimulatedDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/**
+ * How fast the latency model fits and predicts on one thread. Prediction is compared with its
+ * floor measured in the same run: extracting the features of the same candidates, which any
+ * model over these features must do.
+ */
+public final class ModelBenchmark {
+
+  /** Figures of one run; rates are medians over repetitions, with every repetition kept. */
+  public record Result(
+      int pointsPerPhase,
+      List<Double> fitMs,
+      int residualTrees,
+      List<Double> predictionsPerSecond,
+      List<Double> featuresPerSecond) {
+
+    public double fitMedianMs() {
+      return IngestBenchmark.median(fitMs);
+    }
+
+    public double predictMedian() {
+      return IngestBenchmark.median(predictionsPerSecond);
+    }
+
+    public double featuresMedian() {
+      return IngestBenchmark.median(featuresPerSecond);
+    }
+  }
+
+  private ModelBenchmark() {}
+
+  /**
+   * @param candidates points per phase to fit on, each a distinct architecture measured at 2
+   *     contexts (so {@code candidates} architectures give 2x as many points per phase)
+   * @param predictions candidate-phase predictions per timed repetition
+   */
+  public static Result run(int candidates, int predictions, int repeat, IntConsumer progress) {
+    List<Measurement> data = SimulatedDevice.additive().withNarrowPenalty(0.5).withNoise(0.03).measure(candidates, 1);
+    LatencyModelTrainer.fit(data); // warm-up
+    List<Double> fitMs = new ArrayList<>();
+    AdditiveLatencyModel model = null;
+    for (int r = 0; r < repeat; r++) {
+      long t0 = System.nanoTime();
+      model = LatencyModelTrainer.fit(data).orElseThrow();
+      fitMs.add((System.nanoTime() - t0) / 1e6);
+    }
+    Random random = new Random(2);
+    Candidate[] pool = new Candidate[4096];
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = SimulatedDevice.randomCandidate(random);
+    }
+    List<Double> predictRates = new ArrayList<>();
+    List<Double> featureRates = new ArrayList<>();
+    double[] scratch = new double[Features.COUNT];
+    double sink = 0;
+    for (int r = -1; r < repeat; r++) { // r = -1 warms up
+      long t0 = System.nanoTime();
+      for (int i = 0; i < predictions; i++) {
+        sink += model.predictMs(pool[i & 4095], (i & 1) == 0 ? Phase.PREFILL : Phase.DECODE, 2048);
+      }
+      long t1 = System.nanoTime();
+      for (int i = 0; i < predictions; i++) {
+        Features.into(pool[i & 4095], (i & 1) == 0 ? Phase.PREFILL : Phase.DECODE, 2048, scratch);
+        sink += scratch[3];
+      }
+      long t2 = System.nanoTime();
+      if (r >= 0) {
+        predictRates.add(predictions / ((t1 - t0) / 1e9));
+        featureRates.add(predictions / ((t2 - t1) / 1e9));
+        progress.accept(r + 1);
+      }
+    }
+    if (sink == 42) {
+      System.err.print(""); // keeps the JIT from dropping the loops
+    }
+    return new Result(
+        2 * candidates,
+        fitMs,
+        model.quality(Phase.PREFILL).orElseThrow().residualTrees(),
+        predictRates,
+        featureRates);
+  }
+}
