@@ -8,6 +8,8 @@ import dev.hilnas.app.stack.EmbeddedKafka;
 import dev.hilnas.app.stack.FlinkRunner;
 import dev.hilnas.app.stack.TopicSetup;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.producers.ingest.ImportReport;
 import dev.hilnas.producers.ingest.Importer;
 import dev.hilnas.producers.ingest.MeasurementFile;
@@ -126,6 +128,20 @@ class PipelineIT {
           && new String(bytes(d), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
       assertEquals(Topics.MEASUREMENTS.name(), garbage.getSourceTopic());
       assertTrue(garbage.getOffset() >= 0, "the source offset is kept");
+
+      // And the query side serves every target's newest model, also after its own restart
+      for (int start = 0; start < 2; start++) {
+        try (MaterializedState state =
+            MaterializedState.start(bootstrap, "it-query", dir.resolve("streams"))) {
+          Map<String, Long> served = awaitServed(state, expected);
+          assertEquals(expected, served);
+          for (LatencyModelSnapshot s : state.models().all()) {
+            AdditiveLatencyModel model = state.models().model(s).orElseThrow();
+            Measurement any = synthetic.get(0);
+            assertTrue(model.predictMs(any.candidate(), any.phase(), any.contextLength()) > 0);
+          }
+        }
+      }
     } finally {
       restarted.cancel().get(60, TimeUnit.SECONDS);
     }
@@ -186,6 +202,24 @@ class PipelineIT {
       counts = latestCounts(bootstrap);
     }
     return counts;
+  }
+
+  private static Map<String, Long> awaitServed(MaterializedState state, Map<String, Long> expected)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Map<String, Long> served = Map.of();
+    while (System.nanoTime() < deadline) {
+      if (state.isRunning()) {
+        served =
+            state.models().all().stream()
+                .collect(Collectors.toMap(s -> s.getTargetId(), LatencyModelSnapshot::getMeasurements));
+        if (served.equals(expected)) {
+          break;
+        }
+      }
+      Thread.sleep(200);
+    }
+    return served;
   }
 
   private static List<DeadLetter> readDlq(String bootstrap, int atLeast) throws Exception {
