@@ -6,7 +6,9 @@ training and validation data for the latency model, and measures its own noise f
 usage: tools/numpy-latency-harness.py --candidates 300 --seed 1 --out data/x86.jsonl
 Every candidate is timed at 2 PREFILL and 2 DECODE contexts (median of --runs after a warm-up);
 every 10th candidate is timed again later (candidateId suffix "-repeat") so the noise floor can
-be computed from the file.
+be computed from the file, and a fixed calibration candidate is timed before every candidate
+(environment.calibrationMs, timed in the same phase: PREFILL@64 or DECODE@512) so drift can be
+seen and normalised.
 """
 import argparse, json, os, random, sys, time
 
@@ -125,7 +127,16 @@ def time_ms(fn, runs):
     return sorted(samples)[len(samples) // 2], samples
 
 
-def measure(model, cid, contexts, args):
+CALIBRATION = {"layers": 4, "dModel": 256, "nHeads": 4, "nKvHeads": 2, "headDim": 64,
+               "ffnDim": 768, "vocabSize": 8000, "attention": "GGGG", "window": 64}
+
+
+def measure(model, cid, contexts, args, calibration):
+    # the same fixed candidate timed right before: drift (thermal, neighbours) shows up in it too
+    tokens = np.arange(64)
+    calibration_ms, _ = time_ms(lambda: calibration.forward(tokens), args.runs)
+    cache = calibration.cache(512)
+    calibration_decode_ms, _ = time_ms(lambda: calibration.forward(np.array([1]), cache), args.runs)
     lines = []
     for phase, ctx in contexts:
         if phase == "PREFILL":
@@ -138,7 +149,9 @@ def measure(model, cid, contexts, args):
         lines.append({"candidateId": cid, "candidate": model.c, "hardware": args.hardware,
                       "runtime": args.runtime, "phase": phase, "contextLength": ctx,
                       "latencyMs": round(median, 4), "samplesMs": [round(s, 4) for s in samples],
-                      "threads": 1})
+                      "threads": 1, "environment": {
+                          "calibrationMs": "%.4f" % (calibration_ms if phase == "PREFILL" else calibration_decode_ms),
+                          "calibration": "PREFILL@64" if phase == "PREFILL" else "DECODE@512"}})
     return lines
 
 
@@ -153,6 +166,7 @@ def main():
     args = p.parse_args()
     rng = random.Random(args.seed)
     pending_repeats = []
+    calibration = Model(CALIBRATION)
     with open(args.out, "w") as out:
         for n in range(args.candidates):
             c = random_candidate(rng)
@@ -160,13 +174,13 @@ def main():
                        [("DECODE", x) for x in rng.sample(DECODE_CONTEXTS, 2)]
             model = Model(c)
             cid = "h%d-%04d" % (args.seed, n)
-            for line in measure(model, cid, contexts, args):
+            for line in measure(model, cid, contexts, args, calibration):
                 out.write(json.dumps(line) + "\n")
             if n % 10 == 0:
                 pending_repeats.append((c, cid, contexts))
             if n % 10 == 5 and pending_repeats:  # repeat later, not back to back
                 rc, rcid, rctx = pending_repeats.pop(0)
-                for line in measure(Model(rc), rcid + "-repeat", rctx, args):
+                for line in measure(Model(rc), rcid + "-repeat", rctx, args, calibration):
                     out.write(json.dumps(line) + "\n")
             out.flush()
             print("\r%d/%d candidates" % (n + 1, args.candidates), end="", file=sys.stderr)

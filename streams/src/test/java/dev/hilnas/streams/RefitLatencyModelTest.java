@@ -8,6 +8,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.Features;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
@@ -73,7 +74,7 @@ class RefitLatencyModelTest {
       assertEquals(3, snapshot.getMeasurements());
       assertEquals(1, snapshot.getVersion());
       assertEquals(AdditiveLatencyModel.KIND, snapshot.getModelKind());
-      assertEquals(10, snapshot.getCoefficients().size(), "one price list: DECODE only");
+      assertEquals(Features.COUNT, snapshot.getCoefficients().size(), "one price list: DECODE only");
       assertEquals("DECODE.calls", snapshot.getFeatureNames().get(0));
       assertArrayEquals(fittedOn(measurements(3)), state(snapshot), "the core fit, unchanged");
       assertEquals(0, h.numProcessingTimeTimers(), "no timer left once published");

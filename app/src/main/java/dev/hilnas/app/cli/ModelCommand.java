@@ -3,6 +3,7 @@ package dev.hilnas.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.Evaluation;
+import dev.hilnas.core.latency.NoiseFloor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,14 @@ final class ModelCommand implements Runnable {
         print(out, row.target().id(), row.phase().name(), row.accuracy());
       }
       print(out, "overall", "", evaluation.overall());
+      NoiseFloor floor = evaluation.noiseFloor();
+      if (floor.pairs() > 0) {
+        out.printf(
+            "noise floor: %.1f%% of %d pairs of repeated test measurements agree within ±10%%%n",
+            100 * floor.within10(), floor.pairs());
+      } else {
+        out.println("noise floor: unknown (the test set repeats no measurement)");
+      }
       if (json) {
         List<Map<String, Object>> targets = new ArrayList<>();
         for (Evaluation.Row row : evaluation.rows()) {
@@ -81,6 +90,10 @@ final class ModelCommand implements Runnable {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("targets", targets);
         result.put("overall", figures(evaluation.overall()));
+        Map<String, Object> noise = new LinkedHashMap<>();
+        noise.put("pairs", floor.pairs());
+        noise.put("within10", finiteOrNull(floor.within10()));
+        result.put("noiseFloor", noise);
         out.println(new ObjectMapper().writeValueAsString(result));
       }
       out.flush();

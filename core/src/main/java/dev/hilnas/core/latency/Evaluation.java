@@ -19,8 +19,10 @@ import java.util.TreeMap;
  * @param overall every scored test point together
  * @param skipped test points with no model to score them (their target or phase never trained),
  *     by "target PHASE"
+ * @param noiseFloor how well the repeated measurements of the test set agree with each other
  */
-public record Evaluation(List<Row> rows, Accuracy overall, Map<String, Integer> skipped) {
+public record Evaluation(
+    List<Row> rows, Accuracy overall, Map<String, Integer> skipped, NoiseFloor noiseFloor) {
 
   /** The accuracy of one target's model on one phase. */
   public record Row(HardwareTarget target, Phase phase, Accuracy accuracy) {}
@@ -67,6 +69,6 @@ public record Evaluation(List<Row> rows, Accuracy overall, Map<String, Integer> 
         Accuracy.of(
             allPredicted.stream().mapToDouble(Double::doubleValue).toArray(),
             allMeasured.stream().mapToDouble(Double::doubleValue).toArray());
-    return new Evaluation(List.copyOf(rows), overall, skipped);
+    return new Evaluation(List.copyOf(rows), overall, skipped, NoiseFloor.of(test));
   }
 }

@@ -35,7 +35,9 @@ public final class Features {
           "lmHeadGflop", // logits for every processed token (runtimes that skip this fit 0)
           "weightMB", // every weight read once per pass, at the candidate's weightBits
           "kvCacheMB", // DECODE: K and V read for every attended key; PREFILL: K and V written
-          "activationMB"); // element-wise traffic: norms, rope, activation, residual adds
+          "activationMB", // element-wise traffic: norms, rope, activation, residual adds
+          "kvResidentMB"); // the whole cache after the pass, windows ignored: runtimes that
+  // append by copying (e.g. a concatenating cache) or mask instead of slicing move all of it
 
   /** Number of features. */
   public static final int COUNT = NAMES.size();
@@ -50,7 +52,7 @@ public final class Features {
   static final Resource[] RESOURCE = {
     Resource.OVERHEAD, Resource.OVERHEAD, Resource.OVERHEAD,
     Resource.COMPUTE, Resource.COMPUTE, Resource.COMPUTE, Resource.COMPUTE,
-    Resource.MEMORY, Resource.MEMORY, Resource.MEMORY
+    Resource.MEMORY, Resource.MEMORY, Resource.MEMORY, Resource.MEMORY
   };
 
   /** Kernels each overhead feature stands for, so one per-kernel price can seed all three. */
@@ -85,6 +87,7 @@ public final class Features {
     double attentionOps = 0;
     double weights = (double) c.vocabSize() * d; // the tied LM head, read in full
     double kvElements = 0;
+    double kvResident = 0;
     double elementwise = d; // final norm
     for (LayerSpec l : c.layers()) {
       long f = l.ffnDim();
@@ -104,6 +107,7 @@ public final class Features {
       // two MACs per head dimension (scores and values) plus ~5 ops of softmax per score
       attentionOps += pairs * l.nHeads() * (4.0 * hd + 5);
       kvElements += 2.0 * kv * (prefill ? tokens : pairs);
+      kvResident += 2.0 * kv * (prefill ? tokens : contextLength + 1);
     }
     x[0] = 1;
     x[1] = c.layerCount();
@@ -115,6 +119,7 @@ public final class Features {
     x[7] = weights * c.weightBits() / 8 / MEGA;
     x[8] = kvElements * ACTIVATION_BYTES / MEGA;
     x[9] = 2 * tokens * elementwise * ACTIVATION_BYTES / MEGA;
+    x[10] = kvResident * ACTIVATION_BYTES / MEGA;
   }
 
   /**

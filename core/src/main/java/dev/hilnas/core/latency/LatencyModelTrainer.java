@@ -4,7 +4,7 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -15,6 +15,9 @@ import java.util.Optional;
  * thread-safe.
  */
 public final class LatencyModelTrainer {
+
+  /** The {@link Measurement#environment()} key of the calibration candidate's latency, ms. */
+  public static final String CALIBRATION_MS = "calibrationMs";
 
   /** Points kept per phase. */
   public static final int MAX_PER_PHASE = 2048;
@@ -43,17 +46,28 @@ public final class LatencyModelTrainer {
     return trainer.fit();
   }
 
+  /**
+   * Adds a measurement. When its {@code environment} reports {@value #CALIBRATION_MS} (the latency
+   * of the agent's fixed calibration candidate timed alongside, DESIGN.md §3), the fit divides
+   * the drift out: every such point is rescaled to the median calibration latency of the points
+   * held.
+   */
   public void add(Measurement m) {
-    add(m.candidate(), m.phase(), m.contextLength(), m.latencyMs());
+    add(m.candidate(), m.phase(), m.contextLength(), m.latencyMs(), calibrationMs(m));
   }
 
   /** @param latencyMs measured latency, ms, finite and > 0 (a validated measurement) */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
+    add(candidate, phase, contextLength, latencyMs, Double.NaN);
+  }
+
+  private void add(
+      Candidate candidate, Phase phase, int contextLength, double latencyMs, double calibrationMs) {
     double[] work = Features.of(candidate, phase, contextLength);
     double[] shape = new double[Features.SHAPE_COUNT];
     Features.shapeInto(candidate, contextLength, work[7], shape);
     ArrayDeque<Observation> queue = points[phase.ordinal()];
-    queue.addLast(new Observation(candidate.archId(), work, shape, latencyMs));
+    queue.addLast(new Observation(candidate.archId(), work, shape, latencyMs, calibrationMs));
     if (queue.size() > capacity) {
       queue.removeFirst();
     }
@@ -69,11 +83,41 @@ public final class LatencyModelTrainer {
     if (size() == 0) {
       return Optional.empty();
     }
-    return Optional.of(new AdditiveLatencyModel(fitPhase(Phase.PREFILL), fitPhase(Phase.DECODE)));
+    double reference = referenceCalibrationMs();
+    return Optional.of(
+        new AdditiveLatencyModel(
+            fitPhase(Phase.PREFILL, reference), fitPhase(Phase.DECODE, reference)));
   }
 
-  private PhaseModel fitPhase(Phase phase) {
+  private PhaseModel fitPhase(Phase phase, double reference) {
     ArrayDeque<Observation> queue = points[phase.ordinal()];
-    return queue.isEmpty() ? null : PhaseFitter.fit(new ArrayList<>(queue));
+    return queue.isEmpty()
+        ? null
+        : PhaseFitter.fit(queue.stream().map(o -> o.atReference(reference)).toList());
+  }
+
+  /** Median calibration latency of the points held; NaN when none reported one. */
+  private double referenceCalibrationMs() {
+    double[] values =
+        Arrays.stream(points)
+            .flatMap(ArrayDeque::stream)
+            .mapToDouble(Observation::calibrationMs)
+            .filter(v -> !Double.isNaN(v))
+            .sorted()
+            .toArray();
+    return values.length == 0 ? Double.NaN : PhaseFitter.quantile(values, 0.5);
+  }
+
+  private static double calibrationMs(Measurement m) {
+    String value = m.environment().get(CALIBRATION_MS);
+    if (value == null) {
+      return Double.NaN;
+    }
+    try {
+      double ms = Double.parseDouble(value.trim());
+      return Double.isFinite(ms) && ms > 0 ? ms : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN; // a free-form environment field; a bad one only means no correction
+    }
   }
 }

@@ -24,8 +24,8 @@ public record SimulatedDevice(
   /** Prices of a plausible phone CPU: ms per kernel, GFLOP and MB; decode memory-bound. */
   public static SimulatedDevice additive() {
     return new SimulatedDevice(
-        new double[] {0.5, 0.02, 0.03, 20, 25, 40, 22, 0.001, 0.01, 0.02},
-        new double[] {0.3, 0.02, 0.03, 5, 5, 8, 5, 0.05, 0.08, 0.02},
+        new double[] {0.5, 0.02, 0.03, 20, 25, 40, 22, 0.001, 0.01, 0.02, 0},
+        new double[] {0.3, 0.02, 0.03, 5, 5, 8, 5, 0.05, 0.08, 0.02, 0.01},
         0,
         0);
   }

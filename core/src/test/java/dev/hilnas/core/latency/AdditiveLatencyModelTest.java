@@ -51,6 +51,23 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   }
 
   @Test
+  void shouldDivideOutDriftReportedByTheCalibrationCandidate() {
+    SimulatedDevice device = SimulatedDevice.additive();
+    List<Measurement> drifting = new ArrayList<>();
+    List<Measurement> clean = device.measure(40, 1);
+    for (int i = 0; i < clean.size(); i++) {
+      Measurement m = clean.get(i);
+      boolean hot = i % 3 == 0; // a throttled third: everything, calibration included, 1.5x slower
+      drifting.add(
+          new Measurement(null, m.candidateId(), m.candidate(), m.target(), m.phase(),
+              m.contextLength(), m.latencyMs() * (hot ? 1.5 : 1), List.of(), null, null, null,
+              java.util.Map.of(LatencyModelTrainer.CALIBRATION_MS, hot ? "15" : "10")));
+    }
+    Accuracy accuracy = score(LatencyModelTrainer.fit(drifting).orElseThrow(), device.measure(50, 2));
+    assertTrue(accuracy.mape() < 0.01, "predicts the cool device: MAPE " + accuracy.mape());
+  }
+
+  @Test
   void shouldFitTheSameModelWhetherFedOneByOneOrInABatch() {
     List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(40, 4);
     LatencyModelTrainer incremental = new LatencyModelTrainer();
