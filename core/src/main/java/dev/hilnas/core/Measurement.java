@@ -82,8 +82,8 @@ public record Measurement(
   }
 
   /** {@code PREFILL@2048}: the objective this measurement speaks for. */
-  public String objective() {
-    return phase + "@" + contextLength;
+  public Objective objective() {
+    return new Objective(phase, contextLength);
   }
 
   private static void requirePositive(String field, double value) {

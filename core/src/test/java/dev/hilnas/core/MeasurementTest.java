@@ -47,7 +47,8 @@ class MeasurementTest {
 
   @Test
   void shouldNameTheObjectiveItSpeaksFor() {
-    assertEquals("PREFILL@2048", measure(2048, 3).objective());
+    assertEquals(new Objective(Phase.PREFILL, 2048), measure(2048, 3).objective());
+    assertEquals("PREFILL@2048", measure(2048, 3).objective().toString());
   }
 
   @Test

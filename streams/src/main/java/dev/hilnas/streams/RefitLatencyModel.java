@@ -88,7 +88,7 @@ final class RefitLatencyModel
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
     refitAt.clear();
-    LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase);
+    LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
     for (ListState<LatencyMeasurement> phasePoints : points) {
       List<LatencyMeasurement> held = new ArrayList<>();
       phasePoints.get().forEach(held::add);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ImportCommand.class,
       ModelCommand.class,
+      FrontierCommand.class,
       PredictCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -50,6 +50,10 @@ final class ModelCommand implements Runnable {
     @Option(names = "--json", description = "End the output with one JSON object (fractions, not %%).")
     boolean json;
 
+    @Option(names = "--normalise-drift",
+        description = "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
+    boolean normaliseDrift;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -57,7 +61,8 @@ final class ModelCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
       Evaluation evaluation =
-          Evaluation.of(MeasurementFiles.read(train, err), MeasurementFiles.read(test, err));
+          Evaluation.of(
+              MeasurementFiles.read(train, err), MeasurementFiles.read(test, err), normaliseDrift);
       evaluation.skipped().forEach(
           (key, n) -> err.println("no model for " + key + ": " + n + " test points not scored"));
       err.flush();

@@ -42,6 +42,10 @@ final class PredictCommand implements Callable<Integer> {
       description = "Lines to predict, JSONL; '-' reads stdin.")
   String input;
 
+  @Option(names = "--normalise-drift",
+      description = "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
+  boolean normaliseDrift;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final ObjectMapper json = new ObjectMapper();
@@ -50,7 +54,8 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Map<HardwareTarget, AdditiveLatencyModel> models = fit(MeasurementFiles.read(train, err));
+    Map<HardwareTarget, AdditiveLatencyModel> models =
+        LatencyModelTrainer.fitPerTarget(MeasurementFiles.read(train, err), normaliseDrift);
     if (models.isEmpty()) {
       err.println(train + ": no valid measurements to fit on");
       return 1;
@@ -78,15 +83,6 @@ final class PredictCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return invalid == 0 ? 0 : 2;
-  }
-
-  private static Map<HardwareTarget, AdditiveLatencyModel> fit(List<Measurement> measurements) {
-    Map<HardwareTarget, LatencyModelTrainer> trainers = new LinkedHashMap<>();
-    measurements.forEach(
-        m -> trainers.computeIfAbsent(m.target(), t -> new LatencyModelTrainer()).add(m));
-    Map<HardwareTarget, AdditiveLatencyModel> models = new LinkedHashMap<>();
-    trainers.forEach((target, trainer) -> trainer.fit().ifPresent(m -> models.put(target, m)));
-    return models;
   }
 
   private static Map<String, Object> predict(

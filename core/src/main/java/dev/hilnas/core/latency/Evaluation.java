@@ -5,7 +5,6 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +27,13 @@ public record Evaluation(
   public record Row(HardwareTarget target, Phase phase, Accuracy accuracy) {}
 
   public static Evaluation of(List<Measurement> train, List<Measurement> test) {
-    Map<HardwareTarget, LatencyModelTrainer> trainers = new LinkedHashMap<>();
-    train.forEach(m -> trainers.computeIfAbsent(m.target(), t -> new LatencyModelTrainer()).add(m));
-    Map<HardwareTarget, Optional<AdditiveLatencyModel>> models = new LinkedHashMap<>();
-    trainers.forEach((target, trainer) -> models.put(target, trainer.fit()));
+    return of(train, test, false);
+  }
+
+  /** @param normaliseDrift see {@link LatencyModelTrainer#LatencyModelTrainer(int, boolean)} */
+  public static Evaluation of(List<Measurement> train, List<Measurement> test, boolean normaliseDrift) {
+    Map<HardwareTarget, AdditiveLatencyModel> models =
+        LatencyModelTrainer.fitPerTarget(train, normaliseDrift);
 
     Map<String, List<Measurement>> byTargetPhase = new TreeMap<>();
     test.forEach(
@@ -47,8 +49,7 @@ public record Evaluation(
         (key, points) -> {
           Measurement first = points.get(0);
           Optional<AdditiveLatencyModel> model =
-              models.getOrDefault(first.target(), Optional.empty())
-                  .filter(m -> m.covers(first.phase()));
+              Optional.ofNullable(models.get(first.target())).filter(m -> m.covers(first.phase()));
           if (model.isEmpty()) {
             skipped.put(key, points.size());
             return;

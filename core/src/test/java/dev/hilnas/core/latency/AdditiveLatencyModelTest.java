@@ -63,8 +63,12 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
               m.contextLength(), m.latencyMs() * (hot ? 1.5 : 1), List.of(), null, null, null,
               java.util.Map.of(LatencyModelTrainer.CALIBRATION_MS, hot ? "15" : "10")));
     }
-    Accuracy accuracy = score(LatencyModelTrainer.fit(drifting).orElseThrow(), device.measure(50, 2));
+    LatencyModelTrainer normalising = new LatencyModelTrainer(LatencyModelTrainer.MAX_PER_PHASE, true);
+    drifting.forEach(normalising::add);
+    Accuracy accuracy = score(normalising.fit().orElseThrow(), device.measure(50, 2));
     assertTrue(accuracy.mape() < 0.01, "predicts the cool device: MAPE " + accuracy.mape());
+    Accuracy ignoring = score(LatencyModelTrainer.fit(drifting).orElseThrow(), device.measure(50, 2));
+    assertTrue(ignoring.mape() > 10 * accuracy.mape(), "off by default: MAPE " + ignoring.mape());
   }
 
   @Test
@@ -86,9 +90,9 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   @Test
   void shouldKeepOnlyTheNewestPointsOfAPhase() {
     List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(30, 4);
-    LatencyModelTrainer bounded = new LatencyModelTrainer(50);
+    LatencyModelTrainer bounded = new LatencyModelTrainer(50, false);
     measurements.forEach(bounded::add);
-    LatencyModelTrainer newest = new LatencyModelTrainer(50);
+    LatencyModelTrainer newest = new LatencyModelTrainer(50, false);
     for (Phase phase : Phase.values()) {
       List<Measurement> ofPhase = measurements.stream().filter(m -> m.phase() == phase).toList();
       ofPhase.subList(ofPhase.size() - 50, ofPhase.size()).forEach(newest::add);

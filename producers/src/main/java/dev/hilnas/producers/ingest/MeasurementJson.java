@@ -76,7 +76,7 @@ public final class MeasurementJson {
     }
   }
 
-  private static JsonNode readTree(String json) {
+  static JsonNode readTree(String json) {
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {

@@ -1,0 +1,59 @@
+package dev.hilnas.core.frontier;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.latency.LatencyModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pairs quality evaluations with latency on one target and objective: the measured latency
+ * (median of the repeats) where the candidate was timed for the objective's phase and context,
+ * else the model's prediction, marked as such.
+ *
+ * @param frontier every paired point and its Pareto frontier
+ * @param withoutLatency evaluations that could not be paired: not measured, and no model
+ */
+public record FrontierAssembly(Frontier frontier, int withoutLatency) {
+
+  /**
+   * @param measurements of one target
+   * @param model that target's model, or null
+   */
+  public static FrontierAssembly of(
+      List<Measurement> measurements, List<Quality> qualities, Objective objective, LatencyModel model) {
+    Map<String, List<Double>> measured = new LinkedHashMap<>();
+    for (Measurement m : measurements) {
+      if (m.objective().equals(objective)) {
+        measured.computeIfAbsent(m.candidate().archId(), k -> new ArrayList<>()).add(m.latencyMs());
+      }
+    }
+    Map<String, Quality> latest = new LinkedHashMap<>();
+    qualities.forEach(q -> latest.put(q.candidate().archId(), q));
+    Frontier frontier = new Frontier();
+    int without = 0;
+    for (var e : latest.entrySet()) {
+      Quality q = e.getValue();
+      List<Double> times = measured.get(e.getKey());
+      if (times != null) {
+        frontier.put(
+            new FrontierPoint(e.getKey(), q.candidateId(), median(times), LatencySource.MEASURED, q.value()));
+      } else if (model != null && model.covers(objective.phase())) {
+        double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
+        frontier.put(new FrontierPoint(e.getKey(), q.candidateId(), ms, LatencySource.PREDICTED, q.value()));
+      } else {
+        without++;
+      }
+    }
+    return new FrontierAssembly(frontier, without);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

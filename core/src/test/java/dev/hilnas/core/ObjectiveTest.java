@@ -1,0 +1,27 @@
+package dev.hilnas.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class ObjectiveTest {
+
+  @Test
+  void shouldParseWhatItPrints() {
+    Objective o = Objective.parse(" decode@512 ");
+    assertEquals(new Objective(Phase.DECODE, 512), o);
+    assertEquals("DECODE@512", o.toString());
+  }
+
+  @Test
+  void shouldRejectMalformedObjectivesWithTheExpectedShape() {
+    for (String bad : new String[] {"PREFILL", "PREFILL@", "PREFILL@x", "@512", "A@B@C"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Objective.parse(bad));
+      assertEquals(true, e.getMessage().contains("PREFILL@2048"), bad + ": " + e.getMessage());
+    }
+    assertEquals(
+        "contextLength must be in 1..131072, got 0",
+        assertThrows(IllegalArgumentException.class, () -> Objective.parse("PREFILL@0")).getMessage());
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Learning curve of the latency model on one harness file (DESIGN.md §3 noise rules).
+
+usage: tools/latency-learning-curve.py data/x86-1thread-numpy.jsonl   (from the project root)
+Every third candidate (in file order) is held out as the test set; the model is fitted on the
+first N of the others for growing N, with and without drift normalisation, and scored with
+`./hilnas model evaluate`. The noise floor is the agreement of the file's repeated measurements.
+"""
+import json, os, subprocess, sys
+src=sys.argv[1]
+L=[json.loads(l) for l in open(src)]
+cands=[]
+for j in L:
+    c=j['candidateId']
+    if not c.endswith('-repeat') and c not in cands: cands.append(c)
+test_ids=set(c for i,c in enumerate(cands) if i%3==2)
+train_ids=[c for i,c in enumerate(cands) if i%3!=2]
+def write(path, lines, calib):
+    with open(path,'w') as f:
+        for j in lines:
+            j=dict(j)
+            if not calib: j.pop('environment',None)
+            f.write(json.dumps(j)+'\n')
+# test set: held-out candidates and their repeats (repeats give the noise floor)
+write('/tmp/hilnas-curve-one-test.jsonl',[j for j in L if j['candidateId'].replace('-repeat','') in test_ids],True)
+def floor(lines, calib):
+    by={}
+    for j in lines:
+        v=j['latencyMs']/(float(j['environment']['calibrationMs']) if calib else 1)
+        by.setdefault((j['candidateId'].replace('-repeat',''),j['phase'],j['contextLength']),[]).append(v)
+    pairs=agree=0
+    for vs in by.values():
+        for i in range(len(vs)):
+            for k in range(i+1,len(vs)):
+                pairs+=1; agree+= max(vs[i],vs[k])<=1.1*min(vs[i],vs[k])
+    return pairs, round(agree/max(pairs,1),3)
+print('candidates', len(cands), 'train', len(train_ids), 'test', len(test_ids))
+print('noise floor, all repeats: raw', floor(L,False), 'calibrated', floor(L,True))
+for calib in (False, True):
+    for n in (10,20,30,50,100,len(train_ids)):
+        keep=set(train_ids[:n])
+        write('/tmp/hilnas-curve-one-tr.jsonl',[j for j in L if j['candidateId'] in keep],calib)
+        out=subprocess.run(['./hilnas','model','evaluate','--train','/tmp/hilnas-curve-one-tr.jsonl','--test','/tmp/hilnas-curve-one-test.jsonl','--json']+(['--normalise-drift'] if calib else []),capture_output=True,text=True,cwd=os.getcwd()).stdout.strip().splitlines()[-1]
+        j=json.loads(out)
+        rows=' '.join('%s %.1f%%/%.1f%%/%.4f' % (t['phase'][:3], 100*t['within10'],100*t['mape'],t['spearman']) for t in j['targets'])
+        o=j['overall']
+        print('calib=%-5s n=%3d  within10 %.1f%% MAPE %.1f%% spearman %.4f | %s' % (calib,n,100*o['within10'],100*o['mape'],o['spearman'],rows))
