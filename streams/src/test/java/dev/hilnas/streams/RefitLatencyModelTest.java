@@ -50,6 +50,32 @@ class RefitLatencyModelTest {
     return LatencyModelCodec.encode(LatencyModelTrainer.fit(measurements).orElseThrow());
   }
 
+  /** The fast refit on {@code points}, keeping what a full fit on {@code earlier} chose. */
+  private static byte[] refittedOn(List<Measurement> points, List<Measurement> earlier) {
+    LatencyModelTrainer trainer = new LatencyModelTrainer();
+    points.forEach(trainer::add);
+    AdditiveLatencyModel previous = LatencyModelTrainer.fit(earlier).orElseThrow();
+    return LatencyModelCodec.encode(trainer.refit(previous).orElseThrow());
+  }
+
+  @Test
+  void shouldRunAFullFitAgainOnceEnoughNewPointsArrived() throws Exception {
+    List<Measurement> all = measurements(2 + RefitLatencyModel.MIN_NEW_FOR_FULL_FIT);
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.setProcessingTime(1000);
+      for (Measurement m : all.subList(2, all.size())) {
+        h.processElement(Convert.toAvro(m), 1000);
+      }
+      h.setProcessingTime(2000);
+
+      assertArrayEquals(fittedOn(all), state(h.extractOutputValues().get(1)));
+    }
+  }
+
   private static byte[] state(LatencyModelSnapshot snapshot) {
     return LatencyModelCodec.encode(ModelSnapshots.model(snapshot).orElseThrow());
   }
@@ -98,7 +124,7 @@ class RefitLatencyModelTest {
       LatencyModelSnapshot second = h.extractOutputValues().get(1);
       assertEquals(2, second.getVersion());
       assertEquals(2, second.getMeasurements());
-      assertArrayEquals(fittedOn(all), state(second));
+      assertArrayEquals(refittedOn(all, all.subList(0, 1)), state(second), "one new point: fast path");
     }
   }
 

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  */
 public final class LatencyModelCodec {
 
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
 
   private LatencyModelCodec() {}
 
@@ -58,6 +58,7 @@ public final class LatencyModelCodec {
     for (double price : p.prices()) {
       out.writeDouble(price);
     }
+    out.writeDouble(p.pull());
     ResidualTrees trees = p.residual();
     out.writeInt(trees.trees());
     for (int f : trees.feature()) {
@@ -85,6 +86,7 @@ public final class LatencyModelCodec {
     for (int j = 0; j < prices.length; j++) {
       prices[j] = in.readDouble();
     }
+    double pull = in.readDouble();
     int count = in.readInt();
     int[] feature = new int[count * ResidualTrees.DEPTH];
     for (int i = 0; i < feature.length; i++) {
@@ -108,6 +110,7 @@ public final class LatencyModelCodec {
     Accuracy cv = new Accuracy(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble());
     return new PhaseModel(
         prices,
+        pull,
         count == 0 ? ResidualTrees.NONE : new ResidualTrees(count, feature, threshold, leaf),
         low,
         high,

@@ -51,7 +51,7 @@ final class PhaseFitter {
       FitQuality quality =
           new FitQuality(n, folds, Accuracy.of(new double[0], new double[0]), 0);
       return new PhaseModel(
-          prices, ResidualTrees.NONE, -PRIOR_HALF_WIDTH, PRIOR_HALF_WIDTH, quality);
+          prices, DEFAULT_PULL, ResidualTrees.NONE, -PRIOR_HALF_WIDTH, PRIOR_HALF_WIDTH, quality);
     }
     // step 2's pull, by CV of the linear model alone
     double[][] oofByPull = new double[PULLS.length][n];
@@ -106,7 +106,25 @@ final class PhaseFitter {
       high = Math.max(0, quantile(logResidual, 0.95));
     }
     FitQuality quality = new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);
-    return new PhaseModel(prices, trees, low, high, quality);
+    return new PhaseModel(prices, pull, trees, low, high, quality);
+  }
+
+  /**
+   * The fast path for frequent refits: the price list and trees refitted on {@code observations}
+   * with the pull and tree count that {@code previous} chose by cross-validation, keeping its
+   * interval and CV figures (as of that cross-validation). Equal to what {@link #fit} would give
+   * if its cross-validation chose the same settings.
+   */
+  static PhaseModel refit(List<Observation> observations, PhaseModel previous) {
+    int n = observations.size();
+    int[] all = range(n);
+    double[] prices = prices(observations, all, previous.pull());
+    int treeCount = previous.residual().trees();
+    ResidualTrees trees =
+        treeCount == 0 ? ResidualTrees.NONE : boostResidual(observations, all, prices, treeCount);
+    FitQuality old = previous.quality();
+    FitQuality quality = new FitQuality(n, distinctGroups(observations), old.cv(), treeCount);
+    return new PhaseModel(prices, previous.pull(), trees, previous.lowLog(), previous.highLog(), quality);
   }
 
   /** Steps 1 and 2 on the given rows: the coarse prior, then the pulled, robust price list. */

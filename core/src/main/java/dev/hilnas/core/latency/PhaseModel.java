@@ -11,14 +11,21 @@ final class PhaseModel {
   static final double MIN_MS = 1e-6;
 
   private final double[] prices;
+  private final double pull;
   private final ResidualTrees residual;
   private final double lowLog;
   private final double highLog;
   private final FitQuality quality;
 
   PhaseModel(
-      double[] prices, ResidualTrees residual, double lowLog, double highLog, FitQuality quality) {
+      double[] prices,
+      double pull,
+      ResidualTrees residual,
+      double lowLog,
+      double highLog,
+      FitQuality quality) {
     this.prices = prices.clone();
+    this.pull = pull;
     this.residual = residual;
     this.lowLog = lowLog;
     this.highLog = highLog;
@@ -28,6 +35,11 @@ final class PhaseModel {
   /** Price per unit of each feature: ms per kernel, ms per GFLOP, ms per MB. */
   double[] prices() {
     return prices.clone();
+  }
+
+  /** The strength of the pull toward the roofline prior that cross-validation chose. */
+  double pull() {
+    return pull;
   }
 
   ResidualTrees residual() {

@@ -88,6 +88,19 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   }
 
   @Test
+  void shouldRefitOnTheSameDataToExactlyThePreviousModel() {
+    List<Measurement> measurements = SimulatedDevice.additive().withNarrowPenalty(0.5).measure(60, 4);
+    LatencyModelTrainer trainer = new LatencyModelTrainer();
+    measurements.forEach(trainer::add);
+    AdditiveLatencyModel full = trainer.fit().orElseThrow();
+    assertTrue(full.quality(Phase.PREFILL).orElseThrow().residualTrees() > 0, "trees in play");
+
+    AdditiveLatencyModel fast = trainer.refit(full).orElseThrow();
+
+    assertArrayEquals(LatencyModelCodec.encode(full), LatencyModelCodec.encode(fast));
+  }
+
+  @Test
   void shouldKeepOnlyTheNewestPointsOfAPhase() {
     List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(30, 4);
     LatencyModelTrainer bounded = new LatencyModelTrainer(50, false);
@@ -134,7 +147,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
         assertThrows(
             IllegalArgumentException.class,
             () -> LatencyModelCodec.decode(new byte[] {0, 0, 0, 9, 0, 0, 0, 10}));
-    assertEquals("latency model state has format 9, this version reads 2", e.getMessage());
+    assertEquals("latency model state has format 9, this version reads 3", e.getMessage());
   }
 
   private static Accuracy score(AdditiveLatencyModel model, List<Measurement> test) {
