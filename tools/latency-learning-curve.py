@@ -45,3 +45,54 @@ for calib in (False, True):
         rows=' '.join('%s %.1f%%/%.1f%%/%.4f' % (t['phase'][:3], 100*t['within10'],100*t['mape'],t['spearman']) for t in j['targets'])
         o=j['overall']
         print('calib=%-5s n=%3d  within10 %.1f%% MAPE %.1f%% spearman %.4f | %s' % (calib,n,100*o['within10'],100*o['mape'],o['spearman'],rows))
+
+
+# --- baseline measured in the same run: a Gaussian process on architecture knobs (the
+# MobileLLM-Flash latency model), log latency, RBF kernel, hyperparameters by marginal likelihood
+import numpy as np
+
+
+def knobs(j):
+    c = j['candidate']
+    a = c.get('attention') or 'G' * c['layers']
+    return [c['layers'], c['dModel'], c['nHeads'], c['nKvHeads'], c['headDim'], c['ffnDim'],
+            np.log(c['vocabSize']), a.count('L'), a.count('S'), np.log(c.get('window') or 1),
+            np.log(j['contextLength'])]
+
+
+def gp_predict(train_lines, test_lines):
+    X = np.array([knobs(j) for j in train_lines], float)
+    y = np.log([j['latencyMs'] for j in train_lines])
+    mu, sd = X.mean(0), X.std(0) + 1e-9
+    Xs, Ts = (X - mu) / sd, (np.array([knobs(j) for j in test_lines], float) - mu) / sd
+    ym = y.mean()
+    best = None
+    for ell in (0.5, 1, 2, 4, 8):
+        for noise in (1e-3, 1e-2, 1e-1):
+            K = np.exp(-0.5 * ((Xs[:, None] - Xs[None]) ** 2).sum(-1) / ell ** 2) + noise * np.eye(len(Xs))
+            try:
+                L = np.linalg.cholesky(K)
+            except np.linalg.LinAlgError:
+                continue
+            alpha = np.linalg.solve(L.T, np.linalg.solve(L, y - ym))
+            lml = -0.5 * (y - ym) @ alpha - np.log(np.diag(L)).sum()
+            if best is None or lml > best[0]:
+                best = (lml, ell, alpha)
+    _, ell, alpha = best
+    Ks = np.exp(-0.5 * ((Ts[:, None] - Xs[None]) ** 2).sum(-1) / ell ** 2)
+    return np.exp(ym + Ks @ alpha)
+
+
+test = [j for j in L if j['candidateId'].replace('-repeat', '') in test_ids]
+print('baseline GP (per phase, same split):')
+for n in (10, 20, 30, 50, 100, len(train_ids)):
+    keep = set(train_ids[:n])
+    within = ape = total = 0
+    for phase in ('PREFILL', 'DECODE'):
+        tr = [j for j in L if j['candidateId'] in keep and j['phase'] == phase]
+        te = [j for j in test if j['phase'] == phase]
+        pred = gp_predict(tr, te)
+        meas = np.array([j['latencyMs'] for j in te])
+        rel = np.abs(pred - meas) / meas
+        within += (rel <= 0.1).sum(); ape += rel.sum(); total += len(te)
+    print('GP          n=%3d  within10 %.1f%% MAPE %.1f%%' % (n, 100 * within / total, 100 * ape / total))

@@ -23,12 +23,17 @@ public final class ModelBenchmark {
   public record Result(
       int pointsPerPhase,
       List<Double> fitMs,
+      List<Double> refitMs,
       int residualTrees,
       List<Double> predictionsPerSecond,
       List<Double> featuresPerSecond) {
 
     public double fitMedianMs() {
       return IngestBenchmark.median(fitMs);
+    }
+
+    public double refitMedianMs() {
+      return IngestBenchmark.median(refitMs);
     }
 
     public double predictMedian() {
@@ -43,19 +48,26 @@ public final class ModelBenchmark {
   private ModelBenchmark() {}
 
   /**
-   * @param candidates points per phase to fit on, each a distinct architecture measured at 2
-   *     contexts (so {@code candidates} architectures give 2x as many points per phase)
+   * @param candidates architectures to fit on, each measured at 2 contexts per phase (a target
+   *     holds at most {@link LatencyModelTrainer#MAX_PER_PHASE} points per phase)
    * @param predictions candidate-phase predictions per timed repetition
    */
   public static Result run(int candidates, int predictions, int repeat, IntConsumer progress) {
     List<Measurement> data = SimulatedDevice.additive().withNarrowPenalty(0.5).withNoise(0.03).measure(candidates, 1);
-    LatencyModelTrainer.fit(data); // warm-up
+    LatencyModelTrainer trainer = new LatencyModelTrainer();
+    data.forEach(trainer::add);
+    AdditiveLatencyModel model = trainer.fit().orElseThrow(); // warm-up
+    trainer.refit(model);
     List<Double> fitMs = new ArrayList<>();
-    AdditiveLatencyModel model = null;
+    List<Double> refitMs = new ArrayList<>();
     for (int r = 0; r < repeat; r++) {
       long t0 = System.nanoTime();
-      model = LatencyModelTrainer.fit(data).orElseThrow();
-      fitMs.add((System.nanoTime() - t0) / 1e6);
+      model = trainer.fit().orElseThrow();
+      long t1 = System.nanoTime();
+      trainer.refit(model);
+      long t2 = System.nanoTime();
+      fitMs.add((t1 - t0) / 1e6);
+      refitMs.add((t2 - t1) / 1e6);
     }
     Random random = new Random(2);
     Candidate[] pool = new Candidate[4096];
@@ -87,8 +99,9 @@ public final class ModelBenchmark {
       System.err.print(""); // keeps the JIT from dropping the loops
     }
     return new Result(
-        2 * candidates,
+        Math.min(2 * candidates, LatencyModelTrainer.MAX_PER_PHASE),
         fitMs,
+        refitMs,
         model.quality(Phase.PREFILL).orElseThrow().residualTrees(),
         predictRates,
         featureRates);
