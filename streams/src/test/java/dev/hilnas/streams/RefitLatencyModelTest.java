@@ -76,6 +76,45 @@ class RefitLatencyModelTest {
     }
   }
 
+  /** Many small DECODE measurements: layers 2..5, widths 128..512, three contexts. */
+  private static List<Measurement> many(int count) {
+    List<Measurement> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int layers = 2 + i % 4;
+      int d = 128 + 64 * (i / 4 % 7);
+      Candidate c = Candidate.uniform(layers, d, 2, 1, 64, 2 * d, 8000, "G".repeat(layers), 0, 16);
+      int context = 128 << (i % 3);
+      out.add(Measurement.of("m" + i, c, TARGET, Phase.DECODE, context, 0.1 + layers * d * 1e-3 + context * 1e-4, List.of()));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldHoldBackFullFitsOfABigTargetForHalfAMinute() throws Exception {
+    List<Measurement> all = many(500);
+    try (var h = harness(1000)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : all.subList(0, 300)) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      h.setProcessingTime(1000); // first fit: full
+      for (Measurement m : all.subList(300, 400)) {
+        h.processElement(Convert.toAvro(m), 1000);
+      }
+      h.setProcessingTime(2000); // a quarter is new, but the last full fit was 1 s ago: fast path
+      h.setProcessingTime(31_000);
+      for (Measurement m : all.subList(400, 500)) {
+        h.processElement(Convert.toAvro(m), 31_000);
+      }
+      h.setProcessingTime(32_000); // 31 s later: full again
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertArrayEquals(refittedOn(all.subList(0, 400), all.subList(0, 300)), state(out.get(1)));
+      assertArrayEquals(fittedOn(all), state(out.get(2)));
+    }
+  }
+
   private static byte[] state(LatencyModelSnapshot snapshot) {
     return LatencyModelCodec.encode(ModelSnapshots.model(snapshot).orElseThrow());
   }
