@@ -39,7 +39,11 @@ public final class Frontier {
    * @return whether the frontier changed
    */
   public boolean put(FrontierPoint p) {
-    FrontierPoint old = all.put(p.archId(), p);
+    FrontierPoint old = all.get(p.archId());
+    if (p.equals(old)) {
+      return false; // keeps the instance the frontier may hold
+    }
+    all.put(p.archId(), p);
     if (old != null && front.get(old.latencyMs()) == old) {
       rebuild();
       return true;

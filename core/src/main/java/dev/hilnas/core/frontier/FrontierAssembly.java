@@ -52,8 +52,6 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return TargetFrontiers.median(values);
   }
 }

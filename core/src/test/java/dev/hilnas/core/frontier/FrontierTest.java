@@ -62,6 +62,11 @@ class FrontierTest {
       if (!live.isEmpty() && random.nextInt(4) == 0) {
         FrontierPoint gone = live.remove(random.nextInt(live.size()));
         streamed.remove(gone.archId());
+      } else if (!live.isEmpty() && random.nextInt(4) == 0) {
+        FrontierPoint same = live.get(random.nextInt(live.size()));
+        assertFalse(
+            streamed.put(new FrontierPoint(same.archId(), null, same.latencyMs(), same.source(), same.quality())),
+            "the same point again changes nothing");
       } else {
         // coarse values so that ties and identical points happen
         FrontierPoint q = p("x" + random.nextInt(300), 1 + random.nextInt(40), 1 + random.nextInt(40));

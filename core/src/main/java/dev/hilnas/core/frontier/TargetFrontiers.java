@@ -1,0 +1,126 @@
+package dev.hilnas.core.frontier;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.latency.LatencyModel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The frontiers of one hardware target, one per objective, kept up to date as measurements,
+ * quality evaluations and latency-model refits arrive in any order. A candidate's latency on an
+ * objective is the median of its newest {@value #KEPT_REPEATS} measurements there, else the
+ * model's prediction; without either it waits off the frontier. The result after any sequence of
+ * updates equals {@link FrontierAssembly} on the same inputs. Not thread-safe.
+ */
+public final class TargetFrontiers {
+
+  /** Repeated measurements of one candidate on one objective kept for its median. */
+  public static final int KEPT_REPEATS = 16;
+
+  private final Map<Objective, Frontier> frontiers = new LinkedHashMap<>();
+  private final Map<String, Quality> qualities = new HashMap<>();
+  private final Map<Objective, Map<String, ArrayDeque<Double>>> measured = new HashMap<>();
+  private LatencyModel model;
+
+  public TargetFrontiers(List<Objective> objectives) {
+    if (objectives.isEmpty()) {
+      throw new IllegalArgumentException("at least one objective is needed");
+    }
+    objectives.forEach(o -> frontiers.put(o, new Frontier()));
+    objectives.forEach(o -> measured.put(o, new HashMap<>()));
+  }
+
+  public List<Objective> objectives() {
+    return List.copyOf(frontiers.keySet());
+  }
+
+  public Frontier frontier(Objective objective) {
+    Frontier f = frontiers.get(objective);
+    if (f == null) {
+      throw new IllegalArgumentException("objective " + objective + " is not kept for this target");
+    }
+    return f;
+  }
+
+  public Optional<Quality> quality(String archId) {
+    return Optional.ofNullable(qualities.get(archId));
+  }
+
+  public Optional<LatencyModel> model() {
+    return Optional.ofNullable(model);
+  }
+
+  /** @return the objectives whose frontier changed */
+  public Set<Objective> add(Measurement m) {
+    Objective objective = m.objective();
+    Map<String, ArrayDeque<Double>> byArch = measured.get(objective);
+    if (byArch == null) {
+      return Set.of();
+    }
+    String arch = m.candidate().archId();
+    ArrayDeque<Double> repeats = byArch.computeIfAbsent(arch, k -> new ArrayDeque<>());
+    repeats.addLast(m.latencyMs());
+    if (repeats.size() > KEPT_REPEATS) {
+      repeats.removeFirst();
+    }
+    return refresh(arch, List.of(objective));
+  }
+
+  /** A newer evaluation of the same architecture replaces the older. */
+  public Set<Objective> add(Quality q) {
+    String arch = q.candidate().archId();
+    qualities.put(arch, q);
+    return refresh(arch, frontiers.keySet());
+  }
+
+  /** Re-ranks every point whose latency is predicted. */
+  public Set<Objective> setModel(LatencyModel latest) {
+    this.model = latest;
+    Set<Objective> changed = new LinkedHashSet<>();
+    for (String arch : qualities.keySet()) {
+      changed.addAll(refresh(arch, frontiers.keySet()));
+    }
+    return changed;
+  }
+
+  private Set<Objective> refresh(String arch, Iterable<Objective> objectives) {
+    Quality q = qualities.get(arch);
+    if (q == null) {
+      return Set.of();
+    }
+    Set<Objective> changed = new LinkedHashSet<>();
+    for (Objective objective : objectives) {
+      Frontier frontier = frontiers.get(objective);
+      ArrayDeque<Double> repeats = measured.get(objective).get(arch);
+      FrontierPoint point = null;
+      if (repeats != null) {
+        point = new FrontierPoint(arch, q.candidateId(), median(repeats), LatencySource.MEASURED, q.value());
+      } else if (model != null && model.covers(objective.phase())) {
+        double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
+        point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
+      }
+      boolean moved = point == null ? frontier.remove(arch) : frontier.put(point);
+      if (moved) {
+        changed.add(objective);
+      }
+    }
+    return changed;
+  }
+
+  static double median(Iterable<Double> values) {
+    List<Double> sorted = new ArrayList<>();
+    values.forEach(sorted::add);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.hilnas.core.frontier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.core.latency.SimulatedDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TargetFrontiersTest {
+
+  private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
+  private static final Objective DECODE_512 = Objective.parse("DECODE@512");
+  private static final SimulatedDevice DEVICE = SimulatedDevice.additive().withNoise(0.05);
+
+  private static Measurement timed(Candidate c, Objective o, Random random) {
+    double ms = DEVICE.latencyMs(c, o.phase(), o.contextLength()) * (1 + 0.05 * random.nextGaussian());
+    return Measurement.of(null, c, SimulatedDevice.TARGET, o.phase(), o.contextLength(), ms, List.of());
+  }
+
+  @Test
+  void shouldEqualABatchRecomputationWhateverTheOrderOfArrivals() {
+    Random random = new Random(5);
+    List<Candidate> pool = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pool.add(SimulatedDevice.randomCandidate(random));
+    }
+    Objective[] objectives = {PREFILL_256, DECODE_512, Objective.parse("PREFILL@64")};
+    TargetFrontiers streamed = new TargetFrontiers(List.of(PREFILL_256, DECODE_512));
+    List<Measurement> measurements = new ArrayList<>();
+    List<Quality> qualities = new ArrayList<>();
+    AdditiveLatencyModel model = null;
+    for (int step = 0; step < 400; step++) {
+      Candidate c = pool.get(random.nextInt(pool.size()));
+      switch (random.nextInt(10)) {
+        case 0, 1, 2, 3, 4 -> { // a measurement, sometimes of an objective no frontier keeps
+          Measurement m = timed(c, objectives[random.nextInt(objectives.length)], random);
+          measurements.add(m);
+          streamed.add(m);
+        }
+        case 5, 6, 7, 8 -> { // an evaluation, sometimes a re-evaluation
+          Quality q = new Quality("c" + pool.indexOf(c), c, Quality.PERPLEXITY, 10 + 40 * random.nextDouble(), null, null);
+          qualities.add(q);
+          streamed.add(q);
+        }
+        default -> { // a refit on what was measured so far
+          if (!measurements.isEmpty()) {
+            model = LatencyModelTrainer.fit(measurements).orElseThrow();
+            streamed.setModel(model);
+          }
+        }
+      }
+    }
+    assertTrue(model != null && !qualities.isEmpty());
+    for (Objective o : streamed.objectives()) {
+      Frontier batch = FrontierAssembly.of(measurements, qualities, o, model).frontier();
+      assertEquals(batch.all(), streamed.frontier(o).all(), o + ": every point");
+      assertEquals(batch.points(), streamed.frontier(o).points(), o + ": the frontier");
+      assertTrue(streamed.frontier(o).points().size() > 1, o + ": a frontier worth the name");
+    }
+  }
+
+  @Test
+  void shouldSayWhichObjectivesChanged() {
+    Random random = new Random(1);
+    Candidate c = SimulatedDevice.randomCandidate(random);
+    TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256, DECODE_512));
+
+    assertEquals(Set.of(), f.add(timed(c, Objective.parse("PREFILL@64"), random)), "not kept");
+    assertEquals(Set.of(), f.add(new Quality(null, c, Quality.PERPLEXITY, 20, null, null)),
+        "no latency yet: the evaluation waits");
+    assertEquals(Set.of(PREFILL_256), f.add(timed(c, PREFILL_256, random)));
+    AdditiveLatencyModel model = LatencyModelTrainer.fit(DEVICE.measure(10, 3)).orElseThrow();
+    assertEquals(Set.of(DECODE_512), f.setModel(model), "the measured point stays; decode is predicted");
+    assertEquals(Set.of(), f.setModel(model), "the same model moves nothing");
+    assertEquals(LatencySource.PREDICTED, f.frontier(DECODE_512).points().get(0).source());
+    assertEquals(LatencySource.MEASURED, f.frontier(PREFILL_256).points().get(0).source());
+  }
+}
