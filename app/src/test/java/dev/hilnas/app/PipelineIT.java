@@ -20,6 +20,7 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.streams.JobSettings;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,23 @@ class PipelineIT {
       }
     } finally {
       restarted.cancel().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void shouldPublishQualityEvaluationsKeyedByTheirArchitecture() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+
+    ImportReport report = importFile(bootstrap, resource("quality.jsonl"));
+
+    assertEquals(3, report.valid());
+    assertEquals(3, report.quality());
+    List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrap, Topics.QUALITY.name());
+    assertEquals(3, records.size());
+    for (var r : records) {
+      QualityEvaluation q = Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value());
+      assertEquals(q.getCandidate().getArchId(), new String(r.key(), StandardCharsets.UTF_8));
+      assertEquals(Convert.fromAvro(q).id(), q.getEvaluationId());
     }
   }
 

@@ -31,4 +31,17 @@ public record Quality(
       throw new IllegalArgumentException("value must be a finite number > 0, got " + value);
     }
   }
+
+  /** Derived from the content, so the same evaluation imported twice has the same id. */
+  public String id() {
+    String canonical =
+        String.join(
+            "|",
+            candidate.archId(),
+            metric,
+            Double.toString(value),
+            String.valueOf(dataset),
+            String.valueOf(evaluator));
+    return "q" + Hashing.sha256Hex(canonical, 24);
+  }
 }

@@ -2,6 +2,7 @@ package dev.hilnas.schemas;
 
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.Quality;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,5 +84,28 @@ public final class Convert {
         m.getMeasuredAt(),
         m.getThreads(),
         m.getEnvironment());
+  }
+
+  public static QualityEvaluation toAvro(Quality q) {
+    return QualityEvaluation.newBuilder()
+        .setEvaluationId(q.id())
+        .setCandidateId(q.candidateId())
+        .setCandidate(toAvro(q.candidate()))
+        .setMetric(q.metric())
+        .setValue(q.value())
+        .setDataset(q.dataset())
+        .setEvaluator(q.evaluator())
+        .build();
+  }
+
+  /** @throws IllegalArgumentException when any field is invalid, saying which and why */
+  public static Quality fromAvro(QualityEvaluation q) {
+    return new Quality(
+        q.getCandidateId(),
+        fromAvro(q.getCandidate()),
+        q.getMetric(),
+        q.getValue(),
+        q.getDataset(),
+        q.getEvaluator());
   }
 }

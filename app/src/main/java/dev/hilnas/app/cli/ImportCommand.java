@@ -8,6 +8,7 @@ import dev.hilnas.producers.ingest.MeasurementFile;
 import dev.hilnas.producers.ingest.MeasurementSink;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Quality;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,9 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate measurement files (JSONL as in DESIGN.md §5, or CSV with the same column names)",
-      "and publish the valid lines to hil.measurements. Invalid lines are reported with their",
-      "line number and reason, and sent to hil.dlq, never silently dropped.",
+      "Validate measurement or quality files (JSONL as in DESIGN.md §5, or CSV with the same",
+      "column names; a line with a 'metric' is a quality evaluation) and publish the valid lines",
+      "to hil.measurements and hil.quality. Invalid lines are reported with their line number and",
+      "reason, and sent to hil.dlq, never silently dropped.",
       "Exit code 0 when every file was read (even with invalid lines), 1 when one could not be",
       "read, 3 when Kafka refused records."
     })
@@ -129,10 +131,16 @@ final class ImportCommand implements Callable<Integer> {
     if (report.invalid() > ERRORS_SHOWN) {
       err.println(path + ": ... and " + (report.invalid() - ERRORS_SHOWN) + " more invalid lines");
     }
+    String kinds =
+        report.quality() == 0
+            ? ""
+            : " (" + (report.valid() - report.quality()) + " measurements, " + report.quality() + " quality evaluations)";
     err.printf(
-        "%s: %d valid, %d invalid%s%n",
-        path, report.valid(), report.invalid(),
-        dryRun ? " (dry run: nothing published)" : " (valid → hil.measurements, invalid → hil.dlq)");
+        "%s: %d valid%s, %d invalid%s%n",
+        path, report.valid(), kinds, report.invalid(),
+        dryRun
+            ? " (dry run: nothing published)"
+            : " (measurements → hil.measurements, quality → hil.quality, invalid → hil.dlq)");
     err.flush();
   }
 
@@ -142,6 +150,12 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public void accept(Measurement measurement) {
       sink.accept(measurement);
+      bar.stepTo(file.bytesRead());
+    }
+
+    @Override
+    public void accept(Quality quality) {
+      sink.accept(quality);
       bar.stepTo(file.bytesRead());
     }
 

@@ -1,5 +1,6 @@
 package dev.hilnas.producers.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,7 +81,7 @@ public final class MeasurementFile {
       lineNo++;
       if (!line.isBlank()) {
         String json = line;
-        action.accept(read(lineNo, json, () -> MeasurementJson.parse(json)));
+        action.accept(read(lineNo, json, () -> MeasurementJson.readTree(json)));
       }
     }
   }
@@ -99,7 +100,7 @@ public final class MeasurementFile {
           continue;
         }
         ObjectNode node = toJson(row);
-        action.accept(read(lineNo, node.toString(), () -> MeasurementJson.fromTree(node)));
+        action.accept(read(lineNo, node.toString(), () -> node));
       }
     }
   }
@@ -126,9 +127,13 @@ public final class MeasurementFile {
     return node;
   }
 
-  private static LineResult read(long lineNo, String raw, Supplier<Measurement> parse) {
+  /** A line with a {@code metric} is a quality evaluation; any other, a measurement. */
+  private static LineResult read(long lineNo, String raw, Supplier<JsonNode> parse) {
     try {
-      return LineResult.accepted(lineNo, raw, parse.get());
+      JsonNode node = parse.get();
+      return QualityJson.isQuality(node)
+          ? LineResult.accepted(lineNo, raw, QualityJson.fromTree(node))
+          : LineResult.accepted(lineNo, raw, MeasurementJson.fromTree(node));
     } catch (IllegalArgumentException e) {
       return LineResult.rejected(lineNo, raw, e.getMessage());
     }

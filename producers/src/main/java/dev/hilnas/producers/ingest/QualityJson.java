@@ -13,19 +13,34 @@ public final class QualityJson {
 
   /** Parses one JSON object (one JSONL line). */
   public static Quality parse(String json) {
-    JsonNode node = MeasurementJson.readTree(json);
+    return fromTree(MeasurementJson.readTree(json));
+  }
+
+  /** Whether a JSON object is a quality line rather than a measurement line. */
+  public static boolean isQuality(JsonNode node) {
+    return node != null && node.isObject() && node.has("metric");
+  }
+
+  /** Reads an already-parsed JSON object (a JSONL line or a CSV row). */
+  public static Quality fromTree(JsonNode node) {
     if (!node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object, got " + node.getNodeType());
     }
     JsonNode value = node.get("value");
-    if (value == null || !value.isNumber()) {
+    if (value == null || !(value.isNumber() || value.isTextual())) {
       throw new IllegalArgumentException("field 'value' must be a number");
+    }
+    double number;
+    try {
+      number = value.isNumber() ? value.asDouble() : Double.parseDouble(value.asText().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("field 'value' must be a number, got '" + value.asText() + "'");
     }
     return new Quality(
         text(node, "candidateId"),
         MeasurementJson.candidateFromTree(node.get("candidate")),
         text(node, "metric"),
-        value.asDouble(),
+        number,
         text(node, "dataset"),
         text(node, "evaluator"));
   }

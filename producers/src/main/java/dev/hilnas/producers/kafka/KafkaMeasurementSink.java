@@ -1,6 +1,7 @@
 package dev.hilnas.producers.kafka;
 
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Quality;
 import dev.hilnas.producers.ingest.LineResult;
 import dev.hilnas.producers.ingest.MeasurementSink;
 import dev.hilnas.schemas.Convert;
@@ -42,6 +43,13 @@ public final class KafkaMeasurementSink implements MeasurementSink {
     byte[] value =
         Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m));
     send(Topics.MEASUREMENTS.name(), key, value);
+  }
+
+  /** Quality is keyed by arch id: it belongs to the architecture, whatever the target. */
+  @Override
+  public void accept(Quality q) {
+    byte[] value = Topics.QUALITY.valueSerde().serializer().serialize(null, Convert.toAvro(q));
+    send(Topics.QUALITY.name(), q.candidate().archId(), value);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.Quality;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +20,12 @@ class MeasurementFileTest {
   /** Records what an import hands over, in order. */
   private static final class Recording implements MeasurementSink {
     final List<Measurement> accepted = new ArrayList<>();
+    final List<Quality> qualities = new ArrayList<>();
     final List<String> rejected = new ArrayList<>();
     int flushes;
 
     @Override public void accept(Measurement m) { accepted.add(m); }
+    @Override public void accept(Quality q) { qualities.add(q); }
     @Override public void reject(String source, LineResult r) { rejected.add(source + "#" + r.line() + ": " + r.raw()); }
     @Override public void flush() { flushes++; }
     @Override public void close() {}
@@ -62,5 +65,24 @@ class MeasurementFileTest {
     assertEquals(List.of(12.1, 12.5, 13.0), first.samplesMs());
     assertEquals("pixel8-cpu/executorch-xnnpack", first.target().id());
     assertEquals(Phase.DECODE, sink.accepted.get(1).phase());
+  }
+
+  @Test
+  void shouldTellQualityLinesFromMeasurementLinesAndRejectBadOnes() throws Exception {
+    Recording sink = new Recording();
+
+    ImportReport report = Importer.run(new MeasurementFile(resource("mixed.jsonl")), sink);
+
+    assertEquals(3, report.valid());
+    assertEquals(2, report.quality());
+    assertEquals(
+        List.of(
+            new ImportReport.LineError(3, "value must be a finite number > 0, got -1.0"),
+            new ImportReport.LineError(4, "metric must be 'perplexity', got 'bleu'")),
+        report.errors());
+    assertEquals(1, sink.accepted.size());
+    assertEquals(List.of(12.3, 30.5), sink.qualities.stream().map(Quality::value).toList());
+    assertEquals("q1", sink.qualities.get(0).candidateId());
+    assertEquals(2, sink.rejected.size());
   }
 }
