@@ -1,7 +1,9 @@
 package dev.hilnas.streams;
 
 import java.io.Serializable;
+import dev.hilnas.core.Objective;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the measurement job connects and paces itself.
@@ -13,11 +15,33 @@ import java.time.Duration;
  * @param checkpointInterval how often state and Kafka transactions commit; output becomes
  *     visible to read_committed consumers at this pace
  * @param publishInterval the most often a target's snapshot is published
+ * @param objectives the frontiers kept per target, as {@code PHASE@tokens}
  */
 public record JobSettings(
     String bootstrapServers,
     String groupId,
     String transactionalIdPrefix,
     Duration checkpointInterval,
-    Duration publishInterval)
-    implements Serializable {}
+    Duration publishInterval,
+    List<String> objectives)
+    implements Serializable {
+
+  /** The frontiers kept when nobody says otherwise (DESIGN.md §3, issue 5). */
+  public static final List<String> DEFAULT_OBJECTIVES =
+      List.of("PREFILL@512", "PREFILL@2048", "PREFILL@8192", "DECODE@512", "DECODE@2048", "DECODE@8192");
+
+  public JobSettings {
+    objectives = List.copyOf(objectives);
+    objectives.forEach(Objective::parse); // fail at configuration time, not in the job
+  }
+
+  /** Settings that keep the {@link #DEFAULT_OBJECTIVES}. */
+  public JobSettings(
+      String bootstrapServers,
+      String groupId,
+      String transactionalIdPrefix,
+      Duration checkpointInterval,
+      Duration publishInterval) {
+    this(bootstrapServers, groupId, transactionalIdPrefix, checkpointInterval, publishInterval, DEFAULT_OBJECTIVES);
+  }
+}

@@ -1,9 +1,13 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +21,11 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.types.Either;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,9 +35,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The measurement job: validate what arrives on {@code hil.measurements}, route bad records to
- * {@code hil.dlq} with the reason, key good ones by hardware target, and keep per-target state
- * that is published to {@code hil.latency-models}.
+ * The measurement job: validate what arrives on {@code hil.measurements} and {@code hil.quality},
+ * route bad records to {@code hil.dlq} with the reason, key good measurements by hardware target,
+ * refit each target's latency model ({@code hil.latency-models}) and keep its Pareto frontiers
+ * ({@code hil.frontiers}), joining the broadcast quality evaluations.
  *
  * <p>Sources and sinks are arguments, so the embedded stack, a standalone cluster and tests all
  * run this same graph.
@@ -39,13 +48,16 @@ public final class MeasurementJob {
 
   static final String VALIDATE_UID = "validate-measurements";
   static final String PER_TARGET_UID = "per-target-snapshots";
+  static final String FRONTIERS_UID = "per-target-frontiers";
 
   /** Adds the job's operators to {@code env}. */
   public static void build(
       StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> measurements,
+      Source<RawRecord, ?, ?> quality,
       Sink<DeadLetter> deadLetters,
       Sink<LatencyModelSnapshot> snapshots,
+      Sink<FrontierUpdate> frontiers,
       JobSettings settings) {
     SingleOutputStreamOperator<LatencyMeasurement> valid =
         env.fromSource(measurements, WatermarkStrategy.noWatermarks(), "hil.measurements")
@@ -53,28 +65,74 @@ public final class MeasurementJob {
             .process(new ValidateMeasurements(), new AvroTypeInfo<>(LatencyMeasurement.class))
             .name("validate")
             .uid(VALIDATE_UID);
-
-    valid.getSideOutput(ValidateMeasurements.DEAD_LETTERS).sinkTo(deadLetters).name("hil.dlq").uid("dlq-sink");
+    SingleOutputStreamOperator<QualityEvaluation> evaluations =
+        env.fromSource(quality, WatermarkStrategy.noWatermarks(), "hil.quality")
+            .uid("quality-source")
+            .process(new ValidateQuality(), new AvroTypeInfo<>(QualityEvaluation.class))
+            .name("validate-quality")
+            .uid("validate-quality");
 
     valid
-        .keyBy(MeasurementJob::targetId)
+        .getSideOutput(ValidateMeasurements.DEAD_LETTERS)
+        .union(evaluations.getSideOutput(ValidateMeasurements.DEAD_LETTERS))
+        .sinkTo(deadLetters)
+        .name("hil.dlq")
+        .uid("dlq-sink");
+
+    SingleOutputStreamOperator<LatencyModelSnapshot> models =
+        valid
+            .keyBy(MeasurementJob::targetId)
+            .process(
+                new RefitLatencyModel(settings.publishInterval()),
+                new AvroTypeInfo<>(LatencyModelSnapshot.class))
+            .name("per-target")
+            .uid(PER_TARGET_UID);
+    models.sinkTo(snapshots).name("hil.latency-models").uid("models-sink");
+
+    EitherTypeInfo<LatencyMeasurement, LatencyModelSnapshot> either =
+        new EitherTypeInfo<>(
+            new AvroTypeInfo<>(LatencyMeasurement.class), new AvroTypeInfo<>(LatencyModelSnapshot.class));
+    DataStream<Either<LatencyMeasurement, LatencyModelSnapshot>> targetEvents =
+        valid
+            .map(m -> Either.<LatencyMeasurement, LatencyModelSnapshot>Left(m), either)
+            .name("as-target-event")
+            .uid("measurements-as-events")
+            .union(
+                models
+                    .map(s -> Either.<LatencyMeasurement, LatencyModelSnapshot>Right(s), either)
+                    .name("as-target-event")
+                    .uid("models-as-events"));
+    BroadcastStream<QualityEvaluation> broadcastQuality = evaluations.broadcast(UpdateFrontiers.QUALITIES);
+    targetEvents
+        .keyBy(MeasurementJob::eventTargetId)
+        .connect(broadcastQuality)
         .process(
-            new RefitLatencyModel(settings.publishInterval()),
-            new AvroTypeInfo<>(LatencyModelSnapshot.class))
-        .name("per-target")
-        .uid(PER_TARGET_UID)
-        .sinkTo(snapshots)
-        .name("hil.latency-models")
-        .uid("models-sink");
+            new UpdateFrontiers(settings.objectives().stream().map(Objective::parse).toList()),
+            new AvroTypeInfo<>(FrontierUpdate.class))
+        .name("frontiers")
+        .uid(FRONTIERS_UID)
+        .sinkTo(frontiers)
+        .name("hil.frontiers")
+        .uid("frontiers-sink");
+  }
+
+  static String eventTargetId(Either<LatencyMeasurement, LatencyModelSnapshot> event) {
+    return event.isLeft() ? targetId(event.left()) : event.right().getTargetId();
   }
 
   /** Builds the job against Kafka: exactly-once from source offsets to sink transactions. */
   public static void buildForKafka(StreamExecutionEnvironment env, JobSettings settings) {
     build(
         env,
-        kafkaSource(settings),
+        kafkaSource(settings, Topics.MEASUREMENTS.name()),
+        kafkaSource(settings, Topics.QUALITY.name()),
         exactlyOnceSink(Topics.DLQ, DeadLetter::getSourceTopic, settings, "dlq"),
         exactlyOnceSink(Topics.LATENCY_MODELS, LatencyModelSnapshot::getTargetId, settings, "models"),
+        exactlyOnceSink(
+            Topics.FRONTIERS,
+            u -> FrontierUpdates.key(u.getTargetId(), Objective.parse(u.getObjective())),
+            settings,
+            "frontiers"),
         settings);
   }
 
@@ -84,10 +142,10 @@ public final class MeasurementJob {
         .id();
   }
 
-  static KafkaSource<RawRecord> kafkaSource(JobSettings settings) {
+  static KafkaSource<RawRecord> kafkaSource(JobSettings settings, String topic) {
     return KafkaSource.<RawRecord>builder()
         .setBootstrapServers(settings.bootstrapServers())
-        .setTopics(Topics.MEASUREMENTS.name())
+        .setTopics(topic)
         .setGroupId(settings.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new RawRecordDeserializer())

@@ -59,16 +59,29 @@ public final class TargetFrontiers {
     return Optional.ofNullable(model);
   }
 
+  /** Whether the objective has a frontier here. */
+  public boolean keeps(Objective objective) {
+    return frontiers.containsKey(objective);
+  }
+
   /** @return the objectives whose frontier changed */
   public Set<Objective> add(Measurement m) {
-    Objective objective = m.objective();
+    return addMeasured(m.candidate().archId(), m.objective(), m.latencyMs());
+  }
+
+  /**
+   * A measured latency of an architecture on an objective; ignored when no frontier keeps the
+   * objective.
+   *
+   * @return the objectives whose frontier changed
+   */
+  public Set<Objective> addMeasured(String arch, Objective objective, double latencyMs) {
     Map<String, ArrayDeque<Double>> byArch = measured.get(objective);
     if (byArch == null) {
       return Set.of();
     }
-    String arch = m.candidate().archId();
     ArrayDeque<Double> repeats = byArch.computeIfAbsent(arch, k -> new ArrayDeque<>());
-    repeats.addLast(m.latencyMs());
+    repeats.addLast(latencyMs);
     if (repeats.size() > KEPT_REPEATS) {
       repeats.removeFirst();
     }

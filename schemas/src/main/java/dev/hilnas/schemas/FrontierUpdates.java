@@ -1,0 +1,64 @@
+package dev.hilnas.schemas;
+
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.frontier.Frontier;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.core.latency.LatencyModel;
+import dev.hilnas.core.latency.LatencyPrediction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Puts one (target, objective) frontier on the wire. */
+public final class FrontierUpdates {
+  private FrontierUpdates() {}
+
+  /** The Kafka key of a frontier: {@code targetId|objective}. */
+  public static String key(String targetId, Objective objective) {
+    return targetId + "|" + objective;
+  }
+
+  /**
+   * Every frontier point with its architecture (from its evaluation) and, when predicted, the
+   * model's interval.
+   */
+  public static FrontierUpdate of(
+      String targetId,
+      TargetFrontiers frontiers,
+      Objective objective,
+      long version,
+      ReferencePoint reference,
+      Instant updatedAt) {
+    Frontier frontier = frontiers.frontier(objective);
+    LatencyModel model = frontiers.model().orElse(null);
+    List<FrontierPoint> points = new ArrayList<>();
+    for (dev.hilnas.core.frontier.FrontierPoint p : frontier.points()) {
+      Quality q = frontiers.quality(p.archId()).orElseThrow();
+      FrontierPoint.Builder point =
+          FrontierPoint.newBuilder()
+              .setCandidateId(p.candidateId())
+              .setCandidate(Convert.toAvro(q.candidate()))
+              .setLatencyMs(p.latencyMs())
+              .setLatencySource(LatencySource.valueOf(p.source().name()))
+              .setQuality(p.quality());
+      if (p.source() == dev.hilnas.core.frontier.LatencySource.PREDICTED && model != null) {
+        LatencyPrediction interval =
+            model.predict(q.candidate(), objective.phase(), objective.contextLength());
+        point.setLatencyLowMs(interval.lowMs()).setLatencyHighMs(interval.highMs());
+      }
+      points.add(point.build());
+    }
+    return FrontierUpdate.newBuilder()
+        .setTargetId(targetId)
+        .setObjective(objective.toString())
+        .setVersion(version)
+        .setHypervolume(frontier.hypervolume(reference))
+        .setReferenceLatencyMs(reference.latencyMs())
+        .setReferenceQuality(reference.quality())
+        .setPoints(points)
+        .setUpdatedAt(updatedAt)
+        .build();
+  }
+}

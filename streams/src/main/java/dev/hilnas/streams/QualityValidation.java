@@ -1,0 +1,40 @@
+package dev.hilnas.streams;
+
+import dev.hilnas.core.Quality;
+import dev.hilnas.schemas.AvroCodec;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.QualityEvaluation;
+
+/**
+ * Decides whether bytes from {@code hil.quality} are an acceptable evaluation: decodable,
+ * perplexity, finite and > 0. Plain Java; the Flink operator only routes its verdicts.
+ */
+public final class QualityValidation {
+
+  private static final AvroCodec<QualityEvaluation> CODEC = AvroCodec.of(QualityEvaluation.class);
+
+  private QualityValidation() {}
+
+  /** The verdict on one record: exactly one of {@code quality} and {@code reason} is set. */
+  public record Verdict(QualityEvaluation quality, String reason) {
+    public boolean accepted() {
+      return quality != null;
+    }
+  }
+
+  /** Decodes and validates; an accepted evaluation comes back in canonical form. */
+  public static Verdict validate(byte[] value) {
+    QualityEvaluation wire;
+    try {
+      wire = CODEC.decode(value);
+    } catch (IllegalArgumentException e) {
+      return new Verdict(null, e.getMessage());
+    }
+    try {
+      Quality q = Convert.fromAvro(wire);
+      return new Verdict(Convert.toAvro(q), null);
+    } catch (IllegalArgumentException e) {
+      return new Verdict(null, "invalid quality evaluation: " + e.getMessage());
+    }
+  }
+}
