@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.HttpJson;
 import dev.hilnas.sinks.http.ModelApi;
+import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,8 +20,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP face of hilnas (JDK HTTP server): {@code GET /healthz}, {@code GET /metrics}
- * (Prometheus text format) and the model API of DESIGN.md §7 ({@link ModelApi}). Frontier
- * endpoints land here with issue 5.
+ * (Prometheus text format), the model API ({@link ModelApi}) and the frontier API ({@link
+ * FrontierApi}) of DESIGN.md §7. Server-sent events and the live page land here next.
  */
 public final class QueryService implements AutoCloseable {
 
@@ -31,8 +33,10 @@ public final class QueryService implements AutoCloseable {
    * @param port 0 picks a free port
    * @param healthy whether the stack behind the service is running
    * @param models the materialised latency models
+   * @param frontiers the materialised frontiers
    */
-  public QueryService(String host, int port, BooleanSupplier healthy, ModelCatalog models)
+  public QueryService(
+      String host, int port, BooleanSupplier healthy, ModelCatalog models, FrontierCatalog frontiers)
       throws IOException {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -55,6 +59,7 @@ public final class QueryService implements AutoCloseable {
           respond(ex, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
         });
     new ModelApi(models).register(server);
+    new FrontierApi(frontiers).register(server);
     server.start();
   }
 

@@ -80,7 +80,11 @@ public final class Stack implements AutoCloseable {
       MaterializedState st = state;
       http =
           new QueryService(
-              "localhost", o.httpPort(), () -> isRunning(j) && st.isRunning(), state.models());
+              "localhost",
+              o.httpPort(),
+              () -> isRunning(j) && st.isRunning(),
+              state.models(),
+              state.frontiers());
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
     return new Stack(kafka, bootstrap, job, state, http);

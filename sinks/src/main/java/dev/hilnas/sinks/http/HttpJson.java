@@ -3,9 +3,12 @@ package dev.hilnas.sinks.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writing JSON responses and errors the same way on every endpoint. */
@@ -14,6 +17,59 @@ public final class HttpJson {
   public static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
   private HttpJson() {}
+
+  /** A request the client got wrong: the status to answer and a message saying why. */
+  public static final class ClientError extends RuntimeException {
+    final int status;
+
+    public ClientError(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /** One endpoint's work; throws {@link ClientError} for what the client got wrong. */
+  public interface Handler {
+    void handle(HttpExchange ex) throws IOException;
+  }
+
+  /**
+   * Runs a handler for one method: other methods get 405, a {@link ClientError} its status and
+   * message, state still loading 503; the exchange is always closed.
+   */
+  public static void handle(HttpExchange ex, String method, Handler handler) throws IOException {
+    try (ex) {
+      try {
+        if (!ex.getRequestMethod().equals(method)) {
+          ex.getResponseHeaders().set("Allow", method);
+          throw new ClientError(405, "use " + method + " here");
+        }
+        handler.handle(ex);
+      } catch (ClientError e) {
+        error(ex, e.status, e.getMessage());
+      } catch (ModelCatalog.NotReady e) {
+        error(ex, 503, e.getMessage());
+      }
+    }
+  }
+
+  /** The decoded query parameters of a request (last value wins). */
+  public static Map<String, String> query(HttpExchange ex) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String raw = ex.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
 
   public static void send(HttpExchange ex, int status, Object body) throws IOException {
     send(ex, status, "application/json", MAPPER.writeValueAsString(body));

@@ -41,39 +41,9 @@ public final class ModelApi {
   }
 
   public void register(HttpServer server) {
-    server.createContext("/api/v1/targets", ex -> handle(ex, "GET", this::targets));
-    server.createContext(MODELS_PREFIX, ex -> handle(ex, "GET", this::model));
-    server.createContext("/api/v1/predict", ex -> handle(ex, "POST", this::predict));
-  }
-
-  private interface Handler {
-    void handle(HttpExchange ex) throws IOException;
-  }
-
-  /** A request the client got wrong: status and message. */
-  static final class ClientError extends RuntimeException {
-    final int status;
-
-    ClientError(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
-  private static void handle(HttpExchange ex, String method, Handler handler) throws IOException {
-    try (ex) {
-      try {
-        if (!ex.getRequestMethod().equals(method)) {
-          ex.getResponseHeaders().set("Allow", method);
-          throw new ClientError(405, "use " + method + " here");
-        }
-        handler.handle(ex);
-      } catch (ClientError e) {
-        HttpJson.error(ex, e.status, e.getMessage());
-      } catch (ModelCatalog.NotReady e) {
-        HttpJson.error(ex, 503, e.getMessage());
-      }
-    }
+    server.createContext("/api/v1/targets", ex -> HttpJson.handle(ex, "GET", this::targets));
+    server.createContext(MODELS_PREFIX, ex -> HttpJson.handle(ex, "GET", this::model));
+    server.createContext("/api/v1/predict", ex -> HttpJson.handle(ex, "POST", this::predict));
   }
 
   private void targets(HttpExchange ex) throws IOException {
@@ -127,8 +97,8 @@ public final class ModelApi {
       for (int i = 0; i < body.size(); i++) {
         try {
           out.add(predictOne(body.get(i)));
-        } catch (ClientError e) {
-          throw new ClientError(e.status, "[" + i + "]: " + e.getMessage());
+        } catch (HttpJson.ClientError e) {
+          throw new HttpJson.ClientError(e.status, "[" + i + "]: " + e.getMessage());
         }
       }
       HttpJson.send(ex, 200, out);
@@ -139,7 +109,7 @@ public final class ModelApi {
 
   private Map<String, Object> predictOne(JsonNode request) {
     if (!request.isObject()) {
-      throw new ClientError(400, "expected an object {target, phase, contextLength, candidate}");
+      throw new HttpJson.ClientError(400, "expected an object {target, phase, contextLength, candidate}");
     }
     HardwareTarget target;
     Phase phase;
@@ -159,14 +129,14 @@ public final class ModelApi {
       }
       candidate = MeasurementJson.candidateFromTree(request.get("candidate"));
     } catch (IllegalArgumentException e) {
-      throw new ClientError(400, e.getMessage());
+      throw new HttpJson.ClientError(400, e.getMessage());
     }
     LatencyModelSnapshot snapshot = snapshot(target.id());
     AdditiveLatencyModel model =
         catalog.model(snapshot)
             .filter(m -> m.covers(phase))
             .orElseThrow(
-                () -> new ClientError(404, "target '" + target.id() + "' has no " + phase + " model yet"));
+                () -> new HttpJson.ClientError(404, "target '" + target.id() + "' has no " + phase + " model yet"));
     LatencyPrediction p = model.predict(candidate, phase, context);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("target", target.id());
@@ -203,21 +173,21 @@ public final class ModelApi {
   private LatencyModelSnapshot snapshot(String targetId) {
     return catalog
         .snapshot(targetId)
-        .orElseThrow(() -> new ClientError(404, "no latency model for target '" + targetId + "'"));
+        .orElseThrow(() -> new HttpJson.ClientError(404, "no latency model for target '" + targetId + "'"));
   }
 
   private static JsonNode readBody(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
-        throw new ClientError(413, "body over " + MAX_BODY_BYTES + " bytes; split the list");
+        throw new HttpJson.ClientError(413, "body over " + MAX_BODY_BYTES + " bytes; split the list");
       }
       if (bytes.length == 0) {
-        throw new ClientError(400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
+        throw new HttpJson.ClientError(400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
       }
       return HttpJson.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new ClientError(400, "not valid JSON: " + e.getOriginalMessage());
+      throw new HttpJson.ClientError(400, "not valid JSON: " + e.getOriginalMessage());
     }
   }
 

@@ -14,9 +14,16 @@ public final class MaterializedState implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final ModelCatalog models;
+  private final FrontierCatalog frontiers;
 
   private MaterializedState(KafkaStreams streams) {
     this.streams = streams;
+    this.frontiers =
+        new FrontierCatalog(
+            () ->
+                streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                        Materializer.FRONTIERS_STORE, QueryableStoreTypes.keyValueStore())));
     this.models =
         new ModelCatalog(
             () ->
@@ -37,6 +44,10 @@ public final class MaterializedState implements AutoCloseable {
 
   public ModelCatalog models() {
     return models;
+  }
+
+  public FrontierCatalog frontiers() {
+    return frontiers;
   }
 
   public boolean isRunning() {

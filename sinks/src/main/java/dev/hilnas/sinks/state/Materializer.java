@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.Topics;
 import java.util.Properties;
 import org.apache.kafka.common.utils.Bytes;
@@ -11,8 +12,8 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The Kafka Streams app behind the query service: materialises {@code hil.latency-models} into a
- * queryable store. It is a global table — every query-service replica holds every target (models
+ * The Kafka Streams app behind the query service: materialises {@code hil.latency-models} and
+ * {@code hil.frontiers} into queryable stores. Each is a global table — every query-service replica holds every target (models
  * are few and small), so any replica answers any query without routing. The store is rebuilt from
  * the compacted topic on start, so a restart loses nothing.
  */
@@ -20,6 +21,9 @@ public final class Materializer {
 
   /** Latest snapshot per target id. */
   public static final String MODELS_STORE = "latency-models";
+
+  /** Latest frontier per {@code targetId|objective}. */
+  public static final String FRONTIERS_STORE = "frontiers";
 
   private Materializer() {}
 
@@ -30,6 +34,10 @@ public final class Materializer {
         Consumed.with(Topics.LATENCY_MODELS.keySerde(), Topics.LATENCY_MODELS.valueSerde()),
         Materialized.<String, dev.hilnas.schemas.LatencyModelSnapshot, KeyValueStore<Bytes, byte[]>>as(
             MODELS_STORE));
+    builder.globalTable(
+        Topics.FRONTIERS.name(),
+        Consumed.with(Topics.FRONTIERS.keySerde(), Topics.FRONTIERS.valueSerde()),
+        Materialized.<String, FrontierUpdate, KeyValueStore<Bytes, byte[]>>as(FRONTIERS_STORE));
     return builder.build();
   }
 

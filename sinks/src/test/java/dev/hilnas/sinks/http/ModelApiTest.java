@@ -15,6 +15,7 @@ import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.Materializer;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.net.URI;
@@ -58,7 +59,13 @@ class ModelApiTest {
     topic.pipeInput(PIXEL.id(), snapshot(2, model));
     ReadOnlyKeyValueStore<String, LatencyModelSnapshot> store =
         driver.getKeyValueStore(Materializer.MODELS_STORE);
-    service = new QueryService("localhost", 0, () -> true, new ModelCatalog(() -> store));
+    service =
+        new QueryService(
+            "localhost",
+            0,
+            () -> true,
+            new ModelCatalog(() -> store),
+            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)));
   }
 
   @AfterAll

@@ -1,0 +1,127 @@
+package dev.hilnas.sinks.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.Topics;
+import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.state.Materializer;
+import dev.hilnas.sinks.state.ModelCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The frontier API over the real topology (TopologyTestDriver) and the real HTTP server. */
+class FrontierApiTest {
+
+  static final HardwareTarget PIXEL = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
+  static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
+  static TopologyTestDriver driver;
+  static QueryService service;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    driver = new TopologyTestDriver(Materializer.buildTopology());
+    // three candidates, each faster and worse than the next: all on the frontier
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    int[][] shapes = {{2, 128}, {4, 256}, {8, 512}};
+    double[] latency = {10, 20, 40};
+    double[] perplexity = {30, 20, 12};
+    for (int i = 0; i < 3; i++) {
+      Candidate c = Candidate.uniform(shapes[i][0], shapes[i][1], 2, 1, 64, 512, 8000, "G".repeat(shapes[i][0]), 0, 16);
+      frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, perplexity[i], null, null));
+      frontiers.addMeasured(c.archId(), PREFILL_256, latency[i]);
+    }
+    FrontierUpdate update =
+        FrontierUpdates.of(PIXEL.id(), frontiers, PREFILL_256, 7, new ReferencePoint(50, 40), Instant.EPOCH);
+    driver
+        .createInputTopic(
+            Topics.FRONTIERS.name(),
+            Topics.FRONTIERS.keySerde().serializer(),
+            Topics.FRONTIERS.valueSerde().serializer())
+        .pipeInput(FrontierUpdates.key(PIXEL.id(), PREFILL_256), update);
+    service =
+        new QueryService(
+            "localhost",
+            0,
+            () -> true,
+            new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
+            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)));
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+    driver.close();
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws Exception {
+    return HttpJson.MAPPER.readTree(response.body());
+  }
+
+  @Test
+  void shouldServeAFrontierWithItsPointsArchitecturesAndHypervolume() throws Exception {
+    HttpResponse<String> response = get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=PREFILL@256");
+
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode f = json(response);
+    assertEquals(7, f.get("version").asLong());
+    assertEquals(3, f.get("points").size());
+    assertEquals("c0", f.get("points").get(0).get("candidateId").asText(), "fastest first");
+    assertEquals("measured", f.get("points").get(0).get("latencySource").asText());
+    assertEquals("GG", f.get("points").get(0).get("candidate").get("attention").asText());
+    // reference (50, 40): (20-10)*(40-30) + (40-20)*(40-20) + (50-40)*(40-12) = 100 + 400 + 280
+    assertEquals(780, f.get("hypervolume").asDouble(), 1e-9);
+  }
+
+  @Test
+  void shouldListEveryObjectiveOfATargetWithoutAnObjective() throws Exception {
+    JsonNode all = json(get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack"));
+    assertEquals(1, all.size());
+    assertEquals("PREFILL@256", all.get(0).get("objective").asText());
+  }
+
+  @Test
+  void shouldPickTheBestQualityWithinABudget() throws Exception {
+    JsonNode best = json(get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=25"));
+    assertEquals("c1", best.get("point").get("candidateId").asText());
+
+    HttpResponse<String> none =
+        get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=5");
+    assertEquals(404, none.statusCode());
+    assertEquals(
+        "no frontier point of pixel8-cpu/executorch-xnnpack PREFILL@256 is within 5.0 ms",
+        json(none).get("error").asText());
+  }
+
+  @Test
+  void shouldAnswer400ForBadQueriesAnd404ForUnknownFrontiers() throws Exception {
+    assertEquals(400, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=SOON").statusCode());
+    assertEquals(400, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256").statusCode());
+    assertEquals(404, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=DECODE@512").statusCode());
+    assertEquals(404, get("/api/v1/frontiers/nope/nothing").statusCode());
+  }
+}
