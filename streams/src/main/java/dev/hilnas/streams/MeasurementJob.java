@@ -73,8 +73,8 @@ public final class MeasurementJob {
             .uid("validate-quality");
 
     valid
-        .getSideOutput(ValidateMeasurements.DEAD_LETTERS)
-        .union(evaluations.getSideOutput(ValidateMeasurements.DEAD_LETTERS))
+        .getSideOutput(DeadLetters.TAG)
+        .union(evaluations.getSideOutput(DeadLetters.TAG))
         .sinkTo(deadLetters)
         .name("hil.dlq")
         .uid("dlq-sink");

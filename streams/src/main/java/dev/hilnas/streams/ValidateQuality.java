@@ -1,9 +1,6 @@
 package dev.hilnas.streams;
 
-import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.QualityEvaluation;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -20,16 +17,7 @@ final class ValidateQuality extends ProcessFunction<RawRecord, QualityEvaluation
       return;
     }
     ctx.output(
-        ValidateMeasurements.DEAD_LETTERS,
-        DeadLetter.newBuilder()
-            .setSourceTopic(raw.topic())
-            .setPartition(raw.partition())
-            .setOffset(raw.offset())
-            .setKey(raw.key() == null ? null : ByteBuffer.wrap(raw.key()))
-            .setValue(raw.value() == null ? null : ByteBuffer.wrap(raw.value()))
-            .setReason(verdict.reason())
-            .setComponent(COMPONENT)
-            .setFailedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
-            .build());
+        DeadLetters.TAG,
+        DeadLetters.of(raw, verdict.reason(), COMPONENT, ctx.timerService().currentProcessingTime()));
   }
 }
