@@ -1,0 +1,52 @@
+package dev.hilnas.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Quality;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.QualityEvaluation;
+import dev.hilnas.schemas.Topics;
+import org.junit.jupiter.api.Test;
+
+class QualityValidationTest {
+
+  private static QualityEvaluation valid() {
+    Candidate c = Candidate.uniform(2, 128, 2, 1, 64, 256, 8000, "GL", 64, 16);
+    return Convert.toAvro(new Quality("q", c, Quality.PERPLEXITY, 12.5, "wiki", "test"));
+  }
+
+  private static byte[] encode(QualityEvaluation q) {
+    return Topics.QUALITY.valueSerde().serializer().serialize(null, q);
+  }
+
+  @Test
+  void shouldAcceptAValidEvaluation() {
+    QualityValidation.Verdict verdict = QualityValidation.validate(encode(valid()));
+    assertTrue(verdict.accepted());
+    assertEquals(valid().getCandidate().getArchId(), verdict.quality().getCandidate().getArchId());
+  }
+
+  @Test
+  void shouldRejectNegativeValuesAndUnknownMetricsWithTheReason() {
+    QualityEvaluation negative = valid();
+    negative.setValue(-3.0);
+    assertEquals(
+        "invalid quality evaluation: value must be a finite number > 0, got -3.0",
+        QualityValidation.validate(encode(negative)).reason());
+    QualityEvaluation bleu = valid();
+    bleu.setMetric("bleu");
+    assertEquals(
+        "invalid quality evaluation: metric must be 'perplexity', got 'bleu'",
+        QualityValidation.validate(encode(bleu)).reason());
+  }
+
+  @Test
+  void shouldRejectUndecodableBytes() {
+    assertTrue(
+        QualityValidation.validate(new byte[] {9, 9})
+            .reason()
+            .startsWith("not a QualityEvaluation in Avro single-object encoding (2 bytes)"));
+  }
+}
