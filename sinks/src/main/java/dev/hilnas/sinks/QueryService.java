@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.hilnas.sinks.http.FrontierApi;
+import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.HttpJson;
 import dev.hilnas.sinks.http.ModelApi;
 import dev.hilnas.sinks.state.FrontierCatalog;
@@ -28,6 +29,7 @@ public final class QueryService implements AutoCloseable {
   private final HttpServer server;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final FrontierStream frontierStream = new FrontierStream();
 
   /**
    * @param port 0 picks a free port
@@ -44,9 +46,11 @@ public final class QueryService implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     registry.gauge("hilnas_up", healthy, h -> h.getAsBoolean() ? 1 : 0);
+    registry.gauge("hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
 
     server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+    // cached, not fixed: every server-sent-event subscriber holds a thread while connected
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "query-service");
       t.setDaemon(true);
       return t;
@@ -60,7 +64,13 @@ public final class QueryService implements AutoCloseable {
         });
     new ModelApi(models).register(server);
     new FrontierApi(frontiers).register(server);
+    frontierStream.register(server);
     server.start();
+  }
+
+  /** Where frontier updates are pushed to server-sent-event subscribers. */
+  public FrontierStream frontierStream() {
+    return frontierStream;
   }
 
   public int port() {

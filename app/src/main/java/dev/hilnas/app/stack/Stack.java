@@ -1,6 +1,7 @@
 package dev.hilnas.app.stack;
 
 import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.FrontierFeed;
 import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class Stack implements AutoCloseable {
   private final String bootstrapServers;
   private final JobClient job;
   private final MaterializedState state;
+  private final FrontierFeed feed;
   private final QueryService queryService;
 
   private Stack(
@@ -46,11 +48,13 @@ public final class Stack implements AutoCloseable {
       String bootstrapServers,
       JobClient job,
       MaterializedState state,
+      FrontierFeed feed,
       QueryService queryService) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.job = job;
     this.state = state;
+    this.feed = feed;
     this.queryService = queryService;
   }
 
@@ -74,6 +78,7 @@ public final class Stack implements AutoCloseable {
     log.info("Flink job {} submitted", job.getJobID());
     QueryService http = null;
     MaterializedState state = null;
+    FrontierFeed feed = null;
     if (o.httpPort() >= 0) {
       state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
@@ -85,9 +90,10 @@ public final class Stack implements AutoCloseable {
               () -> isRunning(j) && st.isRunning(),
               state.models(),
               state.frontiers());
+      feed = new FrontierFeed(bootstrap, http.frontierStream()::publish);
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
-    return new Stack(kafka, bootstrap, job, state, http);
+    return new Stack(kafka, bootstrap, job, state, feed, http);
   }
 
   public String bootstrapServers() {
@@ -118,6 +124,7 @@ public final class Stack implements AutoCloseable {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }
     if (queryService != null) {
+      feed.close();
       queryService.close();
       state.close();
     }

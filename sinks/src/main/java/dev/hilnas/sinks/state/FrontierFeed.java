@@ -1,0 +1,70 @@
+package dev.hilnas.sinks.state;
+
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows {@code hil.frontiers} from its end (committed records only) and hands every new update
+ * to a listener: the push side of the query service. No consumer group: every replica sees every
+ * update. Undecodable records are logged and skipped (the job validated them already).
+ */
+public final class FrontierFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FrontierFeed.class);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+
+  public FrontierFeed(String bootstrap, Consumer<FrontierUpdate> listener) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.FRONTIERS.name()).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    var values = Topics.FRONTIERS.valueSerde().deserializer();
+    thread =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  for (var record : consumer.poll(Duration.ofSeconds(1))) {
+                    try {
+                      listener.accept(values.deserialize(record.topic(), record.value()));
+                    } catch (RuntimeException e) {
+                      log.warn("skipped frontier update at offset {}: {}", record.offset(), e.getMessage());
+                    }
+                  }
+                }
+              } catch (WakeupException e) {
+                // closing
+              } finally {
+                consumer.close();
+              }
+            },
+            "frontier-feed");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}

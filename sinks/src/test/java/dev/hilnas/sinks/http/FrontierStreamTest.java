@@ -1,0 +1,71 @@
+package dev.hilnas.sinks.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.state.Materializer;
+import dev.hilnas.sinks.state.ModelCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+
+class FrontierStreamTest {
+
+  private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
+
+  private static FrontierUpdate update(String target, long version) {
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    Candidate c = Candidate.uniform(2, 128, 2, 1, 64, 256, 8000, "GG", 0, 16);
+    frontiers.add(new Quality("c", c, Quality.PERPLEXITY, 20, null, null));
+    frontiers.addMeasured(c.archId(), PREFILL_256, 10);
+    return FrontierUpdates.of(target, frontiers, PREFILL_256, version, new ReferencePoint(20, 40), Instant.EPOCH);
+  }
+
+  @Test
+  void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
+    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+        QueryService service =
+            new QueryService(
+                "localhost",
+                0,
+                () -> true,
+                new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
+                new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)))) {
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create("http://localhost:" + service.port() + "/api/v1/stream/frontiers?target=a/x"))
+              .build();
+      HttpResponse<java.util.stream.Stream<String>> response =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+      assertEquals("text/event-stream; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+      Iterator<String> lines = response.body().iterator();
+      assertEquals(": connected", lines.next(), "subscribed before anything is published");
+      assertEquals("", lines.next(), "an event ends with a blank line");
+
+      service.frontierStream().publish(update("b/y", 1)); // another target: filtered out
+      service.frontierStream().publish(update("a/x", 2));
+
+      assertEquals("event: frontier", lines.next());
+      String data = lines.next();
+      var json = HttpJson.MAPPER.readTree(data.substring("data: ".length()));
+      assertEquals("a/x", json.get("target").asText());
+      assertEquals(2, json.get("version").asLong());
+      assertEquals(1, service.frontierStream().subscribers());
+      response.body().close();
+    }
+  }
+}
