@@ -9,11 +9,16 @@ import dev.hilnas.core.latency.LatencyModel;
 import dev.hilnas.core.latency.LatencyPrediction;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /** Puts one (target, objective) frontier on the wire. */
 public final class FrontierUpdates {
   private FrontierUpdates() {}
+
+  /** Dominated points carried for plots; beyond this many the update would grow without bound. */
+  public static final int MAX_OTHERS = 2000;
 
   /** The Kafka key of a frontier: {@code targetId|objective}. */
   public static String key(String targetId, Objective objective) {
@@ -35,20 +40,15 @@ public final class FrontierUpdates {
     LatencyModel model = frontiers.model().orElse(null);
     List<FrontierPoint> points = new ArrayList<>();
     for (dev.hilnas.core.frontier.FrontierPoint p : frontier.points()) {
-      Quality q = frontiers.quality(p.archId()).orElseThrow();
-      FrontierPoint.Builder point =
-          FrontierPoint.newBuilder()
-              .setCandidateId(p.candidateId())
-              .setCandidate(Convert.toAvro(q.candidate()))
-              .setLatencyMs(p.latencyMs())
-              .setLatencySource(LatencySource.valueOf(p.source().name()))
-              .setQuality(p.quality());
-      if (p.source() == dev.hilnas.core.frontier.LatencySource.PREDICTED && model != null) {
-        LatencyPrediction interval =
-            model.predict(q.candidate(), objective.phase(), objective.contextLength());
-        point.setLatencyLowMs(interval.lowMs()).setLatencyHighMs(interval.highMs());
+      points.add(wire(p, frontiers, model, objective));
+    }
+    Set<String> onFrontier = new HashSet<>();
+    frontier.points().forEach(p -> onFrontier.add(p.archId()));
+    List<FrontierPoint> others = new ArrayList<>();
+    for (dev.hilnas.core.frontier.FrontierPoint p : frontier.all()) {
+      if (others.size() < MAX_OTHERS && !onFrontier.contains(p.archId())) {
+        others.add(wire(p, frontiers, model, objective));
       }
-      points.add(point.build());
     }
     return FrontierUpdate.newBuilder()
         .setTargetId(targetId)
@@ -58,7 +58,29 @@ public final class FrontierUpdates {
         .setReferenceLatencyMs(reference.latencyMs())
         .setReferenceQuality(reference.quality())
         .setPoints(points)
+        .setOthers(others)
         .setUpdatedAt(updatedAt)
         .build();
+  }
+
+  private static FrontierPoint wire(
+      dev.hilnas.core.frontier.FrontierPoint p,
+      TargetFrontiers frontiers,
+      LatencyModel model,
+      Objective objective) {
+    Quality q = frontiers.quality(p.archId()).orElseThrow();
+    FrontierPoint.Builder point =
+        FrontierPoint.newBuilder()
+            .setCandidateId(p.candidateId())
+            .setCandidate(Convert.toAvro(q.candidate()))
+            .setLatencyMs(p.latencyMs())
+            .setLatencySource(LatencySource.valueOf(p.source().name()))
+            .setQuality(p.quality());
+    if (p.source() == dev.hilnas.core.frontier.LatencySource.PREDICTED && model != null) {
+      LatencyPrediction interval =
+          model.predict(q.candidate(), objective.phase(), objective.contextLength());
+      point.setLatencyLowMs(interval.lowMs()).setLatencyHighMs(interval.highMs());
+    }
+    return point.build();
   }
 }

@@ -12,6 +12,7 @@ import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.HttpJson;
 import dev.hilnas.sinks.http.ModelApi;
+import dev.hilnas.sinks.http.WebPage;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The HTTP face of hilnas (JDK HTTP server): {@code GET /healthz}, {@code GET /metrics}
  * (Prometheus text format), the model API ({@link ModelApi}) and the frontier API ({@link
- * FrontierApi}) of DESIGN.md §7. Server-sent events and the live page land here next.
+ * FrontierApi}) of DESIGN.md §7, server-sent frontier updates ({@link FrontierStream}) and the
+ * live Pareto page at {@code /} ({@link WebPage}).
  */
 public final class QueryService implements AutoCloseable {
 
@@ -65,6 +67,7 @@ public final class QueryService implements AutoCloseable {
     new ModelApi(models).register(server);
     new FrontierApi(frontiers).register(server);
     frontierStream.register(server);
+    new WebPage().register(server);
     server.start();
   }
 

@@ -106,6 +106,7 @@ public final class FrontierApi {
     out.put("reference", Map.of("latencyMs", u.getReferenceLatencyMs(), "quality", u.getReferenceQuality()));
     out.put("updatedAt", u.getUpdatedAt().toString());
     out.put("points", u.getPoints().stream().map(FrontierApi::json).toList());
+    out.put("others", u.getOthers().stream().map(FrontierApi::json).toList());
     return out;
   }
 
