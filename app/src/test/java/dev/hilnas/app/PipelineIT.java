@@ -185,7 +185,7 @@ class PipelineIT {
     ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
     try (var consumer = new KafkaConsumer<byte[], byte[]>(ConsumerSettings.committedBytes(bootstrap))) {
       List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.hilnas.streams.JobSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ public final class IngestBenchmark {
     List<Double> raw = new ArrayList<>();
     List<Double> pipeline = new ArrayList<>();
     try (Stack stack =
-        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200)))) {
+        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200), JobSettings.DEFAULT_OBJECTIVES))) {
       String bootstrap = stack.bootstrapServers();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         admin.createTopics(List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))

@@ -2,7 +2,10 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Stack;
 import java.nio.file.Path;
+import dev.hilnas.core.Objective;
+import dev.hilnas.streams.JobSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -37,15 +40,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--checkpoint-interval", description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "2s")
   Duration checkpointInterval;
 
+  @Option(names = "--objectives", split = ",", paramLabel = "PHASE@TOKENS",
+      description = "Frontiers kept per target (default: PREFILL@512,PREFILL@2048,PREFILL@8192,DECODE@512,DECODE@2048,DECODE@8192).")
+  List<String> objectives = JobSettings.DEFAULT_OBJECTIVES;
+
   @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
   @Override
   public Integer call() throws Exception {
+    objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
     Stack stack =
         Stack.start(
             new Stack.Options(
-                dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1)));
+                dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1),
+                objectives));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -6,6 +6,7 @@ import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -26,6 +27,7 @@ public final class Stack implements AutoCloseable {
    * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
+   * @param objectives the frontiers kept per target, {@code PHASE@tokens}
    */
   public record Options(
       Path dataDir,
@@ -34,7 +36,8 @@ public final class Stack implements AutoCloseable {
       int httpPort,
       int parallelism,
       Duration checkpointInterval,
-      Duration publishInterval) {}
+      Duration publishInterval,
+      List<String> objectives) {}
 
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
@@ -71,7 +74,8 @@ public final class Stack implements AutoCloseable {
       log.info("created topics {}", created);
     }
     JobSettings settings =
-        new JobSettings(bootstrap, "hilnas-job", "hilnas-job", o.checkpointInterval(), o.publishInterval());
+        new JobSettings(
+            bootstrap, "hilnas-job", "hilnas-job", o.checkpointInterval(), o.publishInterval(), o.objectives());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
     FlinkRunner.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
     JobClient job = FlinkRunner.start(settings, checkpoints, o.parallelism());
