@@ -11,9 +11,7 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.Materializer;
-import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,12 +47,7 @@ class LivePageIT {
         "no Chromium here (apt-get install chromium); .ci/run installs it");
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
         QueryService service =
-            new QueryService(
-                "localhost",
-                0,
-                () -> true,
-                new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
-                new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)))) {
+            TestServices.over(driver)) {
       // four candidates on the frontier, two dominated by them
       TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
       double[][] points = {{10, 30}, {20, 20}, {40, 12}, {80, 10}, {25, 28}, {60, 15}};

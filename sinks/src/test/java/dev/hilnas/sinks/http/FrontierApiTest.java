@@ -13,9 +13,8 @@ import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.sinks.QueryService;
-import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
-import dev.hilnas.sinks.state.ModelCatalog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,12 +57,7 @@ class FrontierApiTest {
             Topics.FRONTIERS.valueSerde().serializer())
         .pipeInput(FrontierUpdates.key(PIXEL.id(), PREFILL_256), update);
     service =
-        new QueryService(
-            "localhost",
-            0,
-            () -> true,
-            new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
-            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)));
+        TestServices.over(driver);
   }
 
   @AfterAll

@@ -10,9 +10,8 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.sinks.QueryService;
-import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
-import dev.hilnas.sinks.state.ModelCatalog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,12 +38,7 @@ class FrontierStreamTest {
   void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
         QueryService service =
-            new QueryService(
-                "localhost",
-                0,
-                () -> true,
-                new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
-                new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)))) {
+            TestServices.over(driver)) {
       HttpRequest request =
           HttpRequest.newBuilder(
                   URI.create("http://localhost:" + service.port() + "/api/v1/stream/frontiers?target=a/x"))

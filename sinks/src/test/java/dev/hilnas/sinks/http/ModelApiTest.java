@@ -15,9 +15,9 @@ import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.sinks.QueryService;
-import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.TestServices;
+import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
-import dev.hilnas.sinks.state.ModelCatalog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,15 +56,7 @@ class ModelApiTest {
     LatencyModelSnapshot older = snapshot(1, LatencyModelTrainer.fit(decodeOnly(3)).orElseThrow());
     topic.pipeInput(PIXEL.id(), older);
     topic.pipeInput(PIXEL.id(), snapshot(2, model));
-    ReadOnlyKeyValueStore<String, LatencyModelSnapshot> store =
-        driver.getKeyValueStore(Materializer.MODELS_STORE);
-    service =
-        new QueryService(
-            "localhost",
-            0,
-            () -> true,
-            new ModelCatalog(() -> store),
-            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)));
+    service = TestServices.over(driver);
   }
 
   @AfterAll
