@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ModelCommand.class,
       FrontierCommand.class,
+      AgentCommand.class,
       PredictCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

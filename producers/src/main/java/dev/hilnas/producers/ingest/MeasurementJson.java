@@ -17,6 +17,7 @@ import dev.hilnas.core.latency.LatencyQuery;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -62,6 +63,73 @@ public final class MeasurementJson {
         Phase.parse(line.phase),
         require("contextLength", line.contextLength),
         line.latencyMs);
+  }
+
+  /** A measurement as one JSONL line of DESIGN.md §5 (the inverse of {@link #parse}). */
+  public static String toJson(Measurement m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("candidateId", m.candidateId());
+    line.put("candidate", candidateJson(m.candidate()));
+    line.put("hardware", m.target().hardware());
+    line.put("runtime", m.target().runtime());
+    if (m.target().precision() != null) {
+      line.put("precision", m.target().precision());
+    }
+    line.put("phase", m.phase().name());
+    line.put("contextLength", m.contextLength());
+    line.put("latencyMs", m.latencyMs());
+    line.put("samplesMs", m.samplesMs());
+    line.put("measurementId", m.id());
+    if (m.agentId() != null) {
+      line.put("agentId", m.agentId());
+    }
+    if (m.measuredAt() != null) {
+      line.put("measuredAt", m.measuredAt().toString());
+    }
+    if (m.threads() != null) {
+      line.put("threads", m.threads());
+    }
+    if (!m.environment().isEmpty()) {
+      line.put("environment", new java.util.TreeMap<>(m.environment()));
+    }
+    try {
+      return MAPPER.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a measurement as JSON", e);
+    }
+  }
+
+  /** The compact form when all layers are alike, else the per-layer form. */
+  public static Map<String, Object> candidateJson(Candidate c) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("layers", c.layerCount());
+    out.put("dModel", c.dModel());
+    c.uniformShape()
+        .ifPresentOrElse(
+            u -> {
+              out.put("nHeads", u.nHeads());
+              out.put("nKvHeads", u.nKvHeads());
+            },
+            () -> {});
+    out.put("headDim", c.headDim());
+    c.uniformShape().ifPresent(u -> out.put("ffnDim", u.ffnDim()));
+    out.put("vocabSize", c.vocabSize());
+    out.put("attention", c.attentionPattern());
+    out.put("window", c.window());
+    out.put("weightBits", c.weightBits());
+    if (c.uniformShape().isEmpty()) {
+      List<Map<String, Object>> specs = new ArrayList<>();
+      for (LayerSpec l : c.layers()) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("attention", l.attention().name());
+        spec.put("nHeads", l.nHeads());
+        spec.put("nKvHeads", l.nKvHeads());
+        spec.put("ffnDim", l.ffnDim());
+        specs.add(spec);
+      }
+      out.put("layerSpecs", specs);
+    }
+    return out;
   }
 
   /** Reads a candidate in the compact or the per-layer form of DESIGN.md §3. */

@@ -61,4 +61,16 @@ class MeasurementJsonTest {
         () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("PREFILL", "WARMUP")));
     assertEquals("phase must be PREFILL or DECODE, got 'WARMUP'", e.getMessage());
   }
+
+  @Test
+  void shouldWriteWhatItReadsBack() {
+    String line =
+        "{\"candidateId\":\"c\",\"candidate\":{\"layers\":3,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,"
+            + "\"headDim\":32,\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GLS\",\"window\":8},"
+            + "\"hardware\":\"h\",\"runtime\":\"r\",\"phase\":\"DECODE\",\"contextLength\":64,"
+            + "\"latencyMs\":1.5,\"samplesMs\":[1.4,1.5],\"threads\":2,\"environment\":{\"os\":\"x\"}}";
+    Measurement m = MeasurementJson.parse(line);
+
+    assertEquals(m, MeasurementJson.parse(MeasurementJson.toJson(m)));
+  }
 }

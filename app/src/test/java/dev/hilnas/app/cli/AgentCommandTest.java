@@ -1,0 +1,67 @@
+package dev.hilnas.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import dev.hilnas.producers.ingest.MeasurementJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentCommandTest {
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = HilnasCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldMeasureOneCandidateLocallyAndPrintMeasurementLines() throws Exception {
+    Path candidate = Files.writeString(dir.resolve("tiny.json"),
+        "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+            + "\"vocabSize\":100,\"attention\":\"GL\",\"window\":8}");
+
+    Run r = run("agent", "--once", "--candidate", candidate.toString(), "--threads", "1",
+        "--objectives", "PREFILL@16,DECODE@32", "--runs", "3", "--warmup", "1", "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    List<Measurement> lines = r.out().lines().map(MeasurementJson::parse).toList();
+    assertEquals(2, lines.size());
+    assertEquals(Phase.PREFILL, lines.get(0).phase());
+    assertEquals(16, lines.get(0).contextLength());
+    assertEquals(Phase.DECODE, lines.get(1).phase());
+    assertEquals(32, lines.get(1).contextLength());
+    for (Measurement m : lines) {
+      assertEquals(3, m.samplesMs().size());
+      assertEquals("java-cpu", m.target().runtime());
+      assertEquals("GL", m.candidate().attentionPattern());
+      assertEquals(1, m.threads());
+      assertTrue(m.samplesMs().contains(m.latencyMs()), "the median is one of the samples");
+    }
+  }
+
+  @Test
+  void shouldSayWhatIsNotBuiltYetRatherThanPretend() {
+    Run r = run("agent");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "error: consuming hil.candidates is not built yet (issue 6); use --once --candidate FILE.json",
+        r.err().strip());
+  }
+}

@@ -1,0 +1,293 @@
+package dev.hilnas.core.runtime;
+
+import dev.hilnas.core.AttentionKind;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.LayerSpec;
+import java.util.SplittableRandom;
+
+/**
+ * A candidate executed for real, in fp32 plain Java: token embedding, per-layer RMSNorm, rotary
+ * attention with GQA — GLOBAL over the whole prefix, LOCAL over the last {@code window} keys only
+ * (its cost shrinks with the window), SKIP layers with their FFN alone — a KV cache for decode,
+ * SwiGLU FFN, final norm and the tied LM head (logits of the last token only, as runtimes do).
+ *
+ * <p>Weights are random (seeded): latency does not depend on their values, and pruned candidates
+ * of a trained backbone load theirs through the same layout. Matrix products run on {@code
+ * threads} threads. Not thread-safe; close it to stop its threads.
+ */
+public final class Decoder implements AutoCloseable {
+
+  static final double ROPE_BASE = 10_000;
+
+  /** One layer's weights; W matrices are row-major in×out. */
+  record Layer(
+      AttentionKind kind,
+      int heads,
+      int kvHeads,
+      int ffn,
+      float[] attnNorm,
+      float[] wq,
+      float[] wk,
+      float[] wv,
+      float[] wo,
+      float[] ffnNorm,
+      float[] w1,
+      float[] w3,
+      float[] w2) {}
+
+  final Candidate candidate;
+  final int d;
+  final int hd;
+  final int vocab;
+  final float[] embedding; // vocab×d, also the LM head
+  final float[] finalNorm;
+  final Layer[] layers;
+  private final Kernels kernels;
+
+  /** @param threads threads for the matrix products, >= 1 */
+  public Decoder(Candidate candidate, long seed, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    this.candidate = candidate;
+    this.d = candidate.dModel();
+    this.hd = candidate.headDim();
+    this.vocab = candidate.vocabSize();
+    SplittableRandom random = new SplittableRandom(seed);
+    this.embedding = random(random, vocab * d, 1);
+    this.finalNorm = ones(d);
+    this.layers = new Layer[candidate.layerCount()];
+    for (int i = 0; i < layers.length; i++) {
+      LayerSpec l = candidate.layers().get(i);
+      int q = l.nHeads() * hd;
+      int kv = l.nKvHeads() * hd;
+      boolean attends = l.hasAttention();
+      layers[i] =
+          new Layer(
+              l.attention(),
+              l.nHeads(),
+              l.nKvHeads(),
+              l.ffnDim(),
+              attends ? ones(d) : null,
+              attends ? random(random, d * q, d) : null,
+              attends ? random(random, d * kv, d) : null,
+              attends ? random(random, d * kv, d) : null,
+              attends ? random(random, q * d, q) : null,
+              ones(d),
+              random(random, d * l.ffnDim(), d),
+              random(random, d * l.ffnDim(), d),
+              random(random, l.ffnDim() * d, l.ffnDim()));
+    }
+    this.kernels = new Kernels(threads);
+  }
+
+  public Candidate candidate() {
+    return candidate;
+  }
+
+  /** A KV cache for up to {@code capacity} tokens. */
+  public Session newSession(int capacity) {
+    return new Session(this, capacity);
+  }
+
+  /** The state of one sequence: its KV cache and position. */
+  public static final class Session {
+    final float[][] keys;
+    final float[][] values;
+    final int capacity;
+    int position;
+
+    Session(Decoder decoder, int capacity) {
+      this.capacity = capacity;
+      keys = new float[decoder.layers.length][];
+      values = new float[decoder.layers.length][];
+      for (int i = 0; i < decoder.layers.length; i++) {
+        Layer l = decoder.layers[i];
+        if (l.kind() != AttentionKind.SKIP) {
+          keys[i] = new float[capacity * l.kvHeads() * decoder.hd];
+          values[i] = new float[capacity * l.kvHeads() * decoder.hd];
+        }
+      }
+    }
+
+    /** Tokens in the cache. */
+    public int position() {
+      return position;
+    }
+
+    /** Forgets the sequence (the cache is reused). */
+    public void reset() {
+      position = 0;
+    }
+  }
+
+  /** Processes a prompt after what the session holds; returns the last token's logits. */
+  public float[] prefill(Session s, int[] tokens) {
+    return forward(s, tokens);
+  }
+
+  /** One new token against the cache; returns its logits. */
+  public float[] decode(Session s, int token) {
+    return forward(s, new int[] {token});
+  }
+
+  private float[] forward(Session s, int[] tokens) {
+    int t = tokens.length;
+    if (s.position + t > s.capacity) {
+      throw new IllegalArgumentException(
+          "the session holds " + s.capacity + " tokens; " + (s.position + t) + " do not fit");
+    }
+    int start = s.position;
+    float[] x = new float[t * d];
+    for (int i = 0; i < t; i++) {
+      int token = Math.floorMod(tokens[i], vocab);
+      System.arraycopy(embedding, token * d, x, i * d, d);
+    }
+    float[] h = new float[t * d];
+    for (int li = 0; li < layers.length; li++) {
+      Layer l = layers[li];
+      if (l.kind() != AttentionKind.SKIP) {
+        attention(s, li, l, x, h, t, start);
+      }
+      feedForward(l, x, h, t);
+    }
+    s.position += t;
+    float[] last = new float[d];
+    Kernels.rmsNorm(x, t, d, finalNorm, h);
+    System.arraycopy(h, (t - 1) * d, last, 0, d);
+    float[] logits = new float[vocab];
+    int blocks = Math.max(1, Math.min(kernels.threads() * 4, vocab / 256));
+    kernels.forEach(
+        blocks,
+        (long) vocab * d / blocks,
+        b -> {
+          for (int v = b * vocab / blocks; v < (b + 1) * vocab / blocks; v++) {
+            float sum = 0;
+            int row = v * d;
+            for (int i = 0; i < d; i++) {
+              sum += last[i] * embedding[row + i];
+            }
+            logits[v] = sum;
+          }
+        });
+    return logits;
+  }
+
+  private void attention(Session s, int li, Layer l, float[] x, float[] h, int t, int start) {
+    int qDim = l.heads() * hd;
+    int kvDim = l.kvHeads() * hd;
+    Kernels.rmsNorm(x, t, d, l.attnNorm(), h);
+    float[] q = new float[t * qDim];
+    float[] k = new float[t * kvDim];
+    float[] v = new float[t * kvDim];
+    kernels.matmul(h, t, d, l.wq(), qDim, q);
+    kernels.matmul(h, t, d, l.wk(), kvDim, k);
+    kernels.matmul(h, t, d, l.wv(), kvDim, v);
+    for (int i = 0; i < t; i++) {
+      rope(q, i * qDim, l.heads(), start + i);
+      rope(k, i * kvDim, l.kvHeads(), start + i);
+    }
+    System.arraycopy(k, 0, s.keys[li], start * kvDim, t * kvDim);
+    System.arraycopy(v, 0, s.values[li], start * kvDim, t * kvDim);
+    float[] keys = s.keys[li];
+    float[] values = s.values[li];
+    float[] out = new float[t * qDim];
+    int group = l.heads() / l.kvHeads();
+    int window = l.kind() == AttentionKind.LOCAL ? candidate.window() : Integer.MAX_VALUE;
+    float scale = (float) (1 / Math.sqrt(hd));
+    kernels.forEach(
+        t * l.heads(),
+        (long) Math.min(start + t, window) * hd * 2,
+        job -> {
+          int i = job / l.heads();
+          int head = job % l.heads();
+          int kvHead = head / group;
+          int position = start + i;
+          int from = Math.max(0, position - window + 1); // only the keys the layer sees
+          float[] scores = new float[position - from + 1];
+          int qOff = i * qDim + head * hd;
+          float max = Float.NEGATIVE_INFINITY;
+          for (int j = from; j <= position; j++) {
+            int kOff = j * kvDim + kvHead * hd;
+            float dot = 0;
+            for (int e = 0; e < hd; e++) {
+              dot += q[qOff + e] * keys[kOff + e];
+            }
+            scores[j - from] = dot * scale;
+            max = Math.max(max, scores[j - from]);
+          }
+          float sum = 0;
+          for (int j = 0; j < scores.length; j++) {
+            scores[j] = (float) Math.exp(scores[j] - max);
+            sum += scores[j];
+          }
+          int oOff = i * qDim + head * hd;
+          for (int j = from; j <= position; j++) {
+            float weight = scores[j - from] / sum;
+            int vOff = j * kvDim + kvHead * hd;
+            for (int e = 0; e < hd; e++) {
+              out[oOff + e] += weight * values[vOff + e];
+            }
+          }
+        });
+    float[] projected = new float[t * d];
+    kernels.matmul(out, t, qDim, l.wo(), d, projected);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += projected[i];
+    }
+  }
+
+  private void feedForward(Layer l, float[] x, float[] h, int t) {
+    int f = l.ffn();
+    Kernels.rmsNorm(x, t, d, l.ffnNorm(), h);
+    float[] a = new float[t * f];
+    float[] b = new float[t * f];
+    kernels.matmul(h, t, d, l.w1(), f, a);
+    kernels.matmul(h, t, d, l.w3(), f, b);
+    for (int i = 0; i < a.length; i++) {
+      a[i] = a[i] / (1 + (float) Math.exp(-a[i])) * b[i]; // SiLU(gate) * up
+    }
+    float[] down = new float[t * d];
+    kernels.matmul(a, t, f, l.w2(), d, down);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += down[i];
+    }
+  }
+
+  /** Rotary position embedding of every head of one row, pairs (e, e + hd/2). */
+  private void rope(float[] m, int offset, int heads, int position) {
+    int half = hd / 2;
+    for (int e = 0; e < half; e++) {
+      double angle = position / Math.pow(ROPE_BASE, 2.0 * e / hd);
+      float cos = (float) Math.cos(angle);
+      float sin = (float) Math.sin(angle);
+      for (int head = 0; head < heads; head++) {
+        int i = offset + head * hd + e;
+        float a = m[i];
+        float b = m[i + half];
+        m[i] = a * cos - b * sin;
+        m[i + half] = a * sin + b * cos;
+      }
+    }
+  }
+
+  private static float[] random(SplittableRandom random, int n, int fanIn) {
+    float[] w = new float[n];
+    double scale = 1 / Math.sqrt(fanIn);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+    }
+    return w;
+  }
+
+  private static float[] ones(int n) {
+    float[] w = new float[n];
+    java.util.Arrays.fill(w, 1f);
+    return w;
+  }
+
+  @Override
+  public void close() {
+    kernels.close();
+  }
+}

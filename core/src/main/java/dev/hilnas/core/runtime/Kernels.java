@@ -1,0 +1,103 @@
+package dev.hilnas.core.runtime;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * The dense kernels of the decoder on flat row-major fp32 arrays, split across a fixed pool of
+ * threads. Matrix products use the axpy order (the innermost loop runs along a contiguous row of
+ * the weights) so that the JIT vectorises it.
+ */
+final class Kernels {
+
+  /** Below this many multiply-adds a product runs on the calling thread: forking costs more. */
+  private static final long PARALLEL_FROM = 1 << 16;
+
+  private final ForkJoinPool pool;
+  private final int threads;
+
+  Kernels(int threads) {
+    this.threads = threads;
+    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+  }
+
+  int threads() {
+    return threads;
+  }
+
+  /** Runs {@code body(i)} for i in [0, n), split across the pool when worth it. */
+  void forEach(int n, long workPerItem, IntConsumer body) {
+    if (pool == null || n < 2 || n * workPerItem < PARALLEL_FROM) {
+      for (int i = 0; i < n; i++) {
+        body.accept(i);
+      }
+      return;
+    }
+    int chunks = Math.min(n, threads * 4);
+    pool.submit(
+            () ->
+                IntStream.range(0, chunks)
+                    .parallel()
+                    .forEach(
+                        c -> {
+                          for (int i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+                            body.accept(i);
+                          }
+                        }))
+        .join();
+  }
+
+  /** {@code y[t] = x[t] · W} for t in [0, rows): x is rows×in, W is in×out, y is rows×out. */
+  void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
+    if (rows == 1) { // decode: split the output columns
+      int blocks = Math.max(1, Math.min(threads * 4, out / 64));
+      forEach(blocks, (long) in * out / blocks, b -> gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks));
+      return;
+    }
+    forEach(rows, (long) in * out, t -> gemvColumns(x, t * in, in, w, out, y, t * out, 0, out));
+  }
+
+  private static void gemvColumns(float[] x, int in, float[] w, int out, float[] y, int from, int to) {
+    gemvColumns(x, 0, in, w, out, y, 0, from, to);
+  }
+
+  private static void gemvColumns(
+      float[] x, int xOff, int in, float[] w, int out, float[] y, int yOff, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[yOff + j] = 0;
+    }
+    for (int k = 0; k < in; k++) {
+      float a = x[xOff + k];
+      int row = k * out;
+      for (int j = from; j < to; j++) {
+        y[yOff + j] += a * w[row + j];
+      }
+    }
+  }
+
+  /** RMSNorm of each row of x (rows×d) into y, scaled by g. */
+  static void rmsNorm(float[] x, int rows, int d, float[] g, float[] y) {
+    for (int t = 0; t < rows; t++) {
+      int off = t * d;
+      double sum = 0;
+      for (int i = 0; i < d; i++) {
+        sum += x[off + i] * x[off + i];
+      }
+      float scale = (float) (1 / Math.sqrt(sum / d + 1e-6));
+      for (int i = 0; i < d; i++) {
+        y[off + i] = x[off + i] * scale * g[i];
+      }
+    }
+  }
+
+  void close() {
+    if (pool != null) {
+      pool.shutdown();
+    }
+  }
+
+  @FunctionalInterface
+  interface IntConsumer {
+    void accept(int i);
+  }
+}

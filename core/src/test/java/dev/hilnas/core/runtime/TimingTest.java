@@ -1,0 +1,32 @@
+package dev.hilnas.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Objective;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimingTest {
+
+  private static final Candidate TINY = Candidate.uniform(2, 32, 2, 1, 16, 64, 40, "GL", 4, 16);
+
+  @Test
+  void shouldReportOnlyTheTimedRepetitionsInMilliseconds() {
+    long[] now = {0};
+    // every reading of the clock moves it by 1.5 ms: each run measures exactly 1.5 ms
+    Timing timing = new Timing(() -> now[0] += 1_500_000);
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = timing.measure(decoder, Objective.parse("PREFILL@8"), 2, 3);
+      assertEquals(List.of(1.5, 1.5, 1.5), samples, "warm-ups not reported");
+    }
+  }
+
+  @Test
+  void shouldDecodeAtTheSameCacheLengthEveryRepetition() {
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
+      assertEquals(4, samples.size(), "no repetition ran out of cache (capacity is context + 1)");
+    }
+  }
+}
