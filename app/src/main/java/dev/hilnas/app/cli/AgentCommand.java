@@ -4,13 +4,14 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.runtime.Decoder;
-import dev.hilnas.core.runtime.Timing;
+import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,9 +28,10 @@ import picocli.CommandLine.Option;
     description = {
       "Device agent: measures the real prefill and decode latency of candidates on this machine",
       "with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode).",
+      "Without --once it consumes hil.candidates (one consumer group per target, so identical",
+      "devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C.",
       "--once --candidate FILE.json measures one candidate without Kafka and prints Measurement",
-      "JSONL lines (DESIGN.md §5). Consuming hil.candidates and --runner cmd are not built yet",
-      "(issue 6)."
+      "JSONL lines (DESIGN.md §5). --runner cmd is not built yet (issue 6)."
     })
 final class AgentCommand implements Callable<Integer> {
 
@@ -64,6 +66,10 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only the Measurement JSONL lines on stdout.")
   boolean json;
 
+  @Option(names = "--bootstrap", defaultValue = "localhost:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -71,35 +77,33 @@ final class AgentCommand implements Callable<Integer> {
     if (!runner.equals("java-cpu")) {
       throw new IllegalArgumentException("--runner " + runner + " is not available yet; use java-cpu");
     }
-    if (!once) {
-      throw new IllegalArgumentException(
-          "consuming hil.candidates is not built yet (issue 6); use --once --candidate FILE.json");
-    }
-    if (candidateFile == null) {
-      throw new IllegalArgumentException("--once needs --candidate FILE.json");
-    }
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     List<Objective> goals = objectives.stream().map(Objective::parse).toList();
-    Candidate candidate =
-        MeasurementJson.candidateFromTree(
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(candidateFile)));
     HardwareTarget target =
         new HardwareTarget(hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread", "java-cpu", "fp32");
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    String agentId = "agent@" + InetAddress.getLocalHost().getHostName();
-    Timing timing = new Timing(System::nanoTime);
-    try (Decoder decoder = new Decoder(candidate, 1, n)) {
+    String agentId = "agent-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    if (!once) {
+      return serve(new MeasuringAgent.Settings(target, goals, warmup, runs, agentId, n, environment), n);
+    }
+    if (candidateFile == null) {
+      throw new IllegalArgumentException("--once needs --candidate FILE.json");
+    }
+    Candidate candidate =
+        MeasurementJson.candidateFromTree(
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(candidateFile)));
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
       for (Objective goal : goals) {
-        List<Double> samples = timing.measure(decoder, goal, warmup, runs);
+        List<Double> samples = runner.time(candidate, goal, warmup, runs);
         List<Double> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
         double median = sorted.get(sorted.size() / 2);
@@ -114,6 +118,28 @@ final class AgentCommand implements Callable<Integer> {
         out.println(MeasurementJson.toJson(m));
         out.flush();
       }
+    }
+    return 0;
+  }
+
+  /** The Kafka agent loop, until Ctrl-C. */
+  private int serve(MeasuringAgent.Settings settings, int n) throws InterruptedException {
+    try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
+      MeasuringAgent agent = new MeasuringAgent(bootstrap, settings, runner, Clock.systemUTC());
+      Thread loop = new Thread(agent::run, "agent");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        agent.close();
+        try {
+          loop.join(60_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "agent-shutdown"));
+      spec.commandLine().getErr().printf(
+          "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
+          settings.agentId(), settings.target().id(), n, bootstrap);
+      loop.start();
+      loop.join();
     }
     return 0;
   }

@@ -58,10 +58,8 @@ class AgentCommandTest {
 
   @Test
   void shouldSayWhatIsNotBuiltYetRatherThanPretend() {
-    Run r = run("agent");
+    Run r = run("agent", "--runner", "cmd");
     assertEquals(2, r.exit());
-    assertEquals(
-        "error: consuming hil.candidates is not built yet (issue 6); use --once --candidate FILE.json",
-        r.err().strip());
+    assertEquals("error: --runner cmd is not available yet; use java-cpu", r.err().strip());
   }
 }

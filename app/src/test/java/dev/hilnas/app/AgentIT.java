@@ -1,0 +1,117 @@
+package dev.hilnas.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.app.stack.EmbeddedKafka;
+import dev.hilnas.app.stack.TopicSetup;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.producers.agent.MeasuringAgent;
+import dev.hilnas.producers.kafka.ProducerSettings;
+import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A candidate request in, real measurements out, through the embedded broker. */
+class AgentIT {
+
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    kafka.close();
+  }
+
+  private static CandidateRequest request(String id, Candidate c, List<String> targets, List<Integer> contexts) {
+    return CandidateRequest.newBuilder()
+        .setRequestId(id)
+        .setCandidate(Convert.toAvro(c))
+        .setTargets(targets)
+        .setContexts(contexts)
+        .setReason("test")
+        .setGeneration(0)
+        .setRequestedAt(Instant.EPOCH)
+        .build();
+  }
+
+  @Test
+  void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
+    Candidate c = Candidate.uniform(2, 64, 2, 1, 32, 128, 100, "GL", 8, 16);
+    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+      for (CandidateRequest r :
+          List.of(
+              request("for-someone-else", c, List.of("other/device"), List.of(16)),
+              request("for-us", c, List.of(target.id()), List.of(16)))) {
+        producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(),
+            c.archId().getBytes(StandardCharsets.UTF_8),
+            Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
+      }
+    }
+    MeasuringAgent.Settings settings =
+        new MeasuringAgent.Settings(target, List.of(Objective.parse("PREFILL@32")), 1, 3, "it-agent", 1, Map.of("os", "test"));
+    try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
+      MeasuringAgent agent = new MeasuringAgent(bootstrap, settings, runner, Clock.systemUTC());
+      Thread loop = new Thread(agent::run, "agent");
+      loop.start();
+      List<Measurement> measured = awaitMeasurements(bootstrap, 2);
+      agent.close();
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+
+      measured.sort(Comparator.comparing(Measurement::phase));
+      assertEquals(List.of(Phase.PREFILL, Phase.DECODE), measured.stream().map(Measurement::phase).toList(),
+          "the request's context in both phases, not the agent's default");
+      for (Measurement m : measured) {
+        assertEquals(16, m.contextLength());
+        assertEquals("for-us", m.candidateId());
+        assertEquals(target, m.target());
+        assertEquals("it-agent", m.agentId());
+        assertEquals(3, m.samplesMs().size());
+        assertEquals(c, m.candidate());
+      }
+    }
+  }
+
+  private static List<Measurement> awaitMeasurements(String bootstrap, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<Measurement> out = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      out.clear();
+      for (var r : PipelineIT.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
+        out.add(Convert.fromAvro(Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value())));
+      }
+      if (out.size() >= count) {
+        return out;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("expected " + count + " measurements, saw " + out.size());
+  }
+}
