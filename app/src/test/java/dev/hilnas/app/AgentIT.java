@@ -10,6 +10,7 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
@@ -75,10 +76,10 @@ class AgentIT {
             Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
       }
     }
-    MeasuringAgent.Settings settings =
-        new MeasuringAgent.Settings(target, List.of(Objective.parse("PREFILL@32")), 1, 3, "it-agent", 1, Map.of("os", "test"));
+    Measurer.Settings settings =
+        new Measurer.Settings(target, List.of(Objective.parse("PREFILL@32")), 1, 3, "it-agent", 1, Map.of("os", "test"));
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
-      MeasuringAgent agent = new MeasuringAgent(bootstrap, settings, runner, Clock.systemUTC());
+      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
       Thread loop = new Thread(agent::run, "agent");
       loop.start();
       List<Measurement> measured = awaitMeasurements(bootstrap, 2);

@@ -5,6 +5,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.PrintWriter;
@@ -12,9 +13,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -90,8 +88,9 @@ final class AgentCommand implements Callable<Integer> {
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     String agentId = "agent-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    Measurer.Settings settings = new Measurer.Settings(target, goals, warmup, runs, agentId, n, environment);
     if (!once) {
-      return serve(new MeasuringAgent.Settings(target, goals, warmup, runs, agentId, n, environment), n);
+      return serve(settings, n);
     }
     if (candidateFile == null) {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
@@ -101,19 +100,11 @@ final class AgentCommand implements Callable<Integer> {
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(candidateFile)));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
     try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
-      for (Objective goal : goals) {
-        List<Double> samples = runner.time(candidate, goal, warmup, runs);
-        List<Double> sorted = new ArrayList<>(samples);
-        Collections.sort(sorted);
-        double median = sorted.get(sorted.size() / 2);
-        Measurement m =
-            new Measurement(null, candidateFile.getFileName().toString().replaceFirst("\\.json$", ""),
-                candidate, target, goal.phase(), goal.contextLength(), median, samples, agentId,
-                Instant.now(), n, environment);
+      for (Measurement m : new Measurer(settings, runner, Clock.systemUTC()).measure(candidate, label, goals)) {
         if (!json) {
-          err.printf("%s %s: %.3f ms median of %d [%.3f..%.3f]%n", candidate.archId(), goal,
-              median, runs, sorted.get(0), sorted.get(sorted.size() - 1));
+          err.printf("%s %s: %.3f ms median of %s%n", candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
         }
         out.println(MeasurementJson.toJson(m));
         out.flush();
@@ -123,9 +114,9 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /** The Kafka agent loop, until Ctrl-C. */
-  private int serve(MeasuringAgent.Settings settings, int n) throws InterruptedException {
+  private int serve(Measurer.Settings settings, int n) throws InterruptedException {
     try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
-      MeasuringAgent agent = new MeasuringAgent(bootstrap, settings, runner, Clock.systemUTC());
+      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
       Thread loop = new Thread(agent::run, "agent");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         agent.close();

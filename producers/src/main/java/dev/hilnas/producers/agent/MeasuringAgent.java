@@ -1,23 +1,19 @@
 package dev.hilnas.producers.agent;
 
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
-import dev.hilnas.core.runtime.Runner;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,24 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class MeasuringAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MeasuringAgent.class);
 
-  /** A run whose (max - min) / median exceeds this is measured again, once. */
-  static final double MAX_SPREAD = 0.2;
-
-  /** What the agent times and how. */
-  public record Settings(
-      HardwareTarget target, List<Objective> objectives, int warmups, int repetitions, String agentId,
-      int threads, Map<String, String> environment) {}
-
-  private final Settings settings;
-  private final Runner runner;
-  private final Clock clock;
+  private final Measurer measurer;
+  private final Measurer.Settings settings;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
 
-  public MeasuringAgent(String bootstrap, Settings settings, Runner runner, Clock clock) {
-    this.settings = settings;
-    this.runner = runner;
-    this.clock = clock;
+  public MeasuringAgent(String bootstrap, Measurer measurer) {
+    this.measurer = measurer;
+    this.settings = measurer.settings();
     String group = "hilnas-agent-" + settings.target().id().replace('/', '.');
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -117,24 +103,7 @@ public final class MeasuringAgent implements AutoCloseable {
         objectives.add(new Objective(Phase.DECODE, context));
       }
     }
-    List<Measurement> out = new ArrayList<>();
-    for (Objective objective : objectives) {
-      List<Double> samples = timeSteadily(candidate, objective);
-      out.add(
-          new Measurement(null, request.getRequestId(), candidate, settings.target(), objective.phase(),
-              objective.contextLength(), median(samples), samples, settings.agentId(), clock.instant(),
-              settings.threads(), settings.environment()));
-    }
-    return out;
-  }
-
-  private List<Double> timeSteadily(Candidate candidate, Objective objective) {
-    List<Double> first = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
-    if (spread(first) <= MAX_SPREAD) {
-      return first;
-    }
-    List<Double> second = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
-    return spread(second) < spread(first) ? second : first;
+    return measurer.measure(candidate, request.getRequestId(), objectives);
   }
 
   private void publish(List<Measurement> measured, ConsumerRecord<byte[], byte[]> record) {
@@ -152,16 +121,6 @@ public final class MeasuringAgent implements AutoCloseable {
       log.info("measured {} on {}: {}", measured.get(0).candidate().archId(), settings.target().id(),
           measured.stream().map(m -> m.objective() + " " + String.format("%.3f ms", m.latencyMs())).toList());
     }
-  }
-
-  static double median(List<Double> samples) {
-    List<Double> sorted = new ArrayList<>(samples);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
-  }
-
-  static double spread(List<Double> samples) {
-    return (Collections.max(samples) - Collections.min(samples)) / median(samples);
   }
 
   /** Stops {@link #run()} (safe from another thread). */

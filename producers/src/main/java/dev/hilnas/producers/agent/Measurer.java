@@ -1,0 +1,78 @@
+package dev.hilnas.producers.agent;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.runtime.Runner;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns timings into measurements: warm-ups, repetitions, the median, and one more run when the
+ * spread of the first is too large. Shared by the Kafka agent and {@code agent --once}.
+ */
+public final class Measurer {
+
+  /** A run whose (max - min) / median exceeds this is measured again, once. */
+  static final double MAX_SPREAD = 0.2;
+
+  /** What is timed and how, and what goes into every measurement. */
+  public record Settings(
+      HardwareTarget target,
+      List<Objective> objectives,
+      int warmups,
+      int repetitions,
+      String agentId,
+      int threads,
+      Map<String, String> environment) {}
+
+  private final Settings settings;
+  private final Runner runner;
+  private final Clock clock;
+
+  public Measurer(Settings settings, Runner runner, Clock clock) {
+    this.settings = settings;
+    this.runner = runner;
+    this.clock = clock;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** One measurement per objective, in order. */
+  public List<Measurement> measure(Candidate candidate, String candidateId, List<Objective> objectives) {
+    List<Measurement> out = new ArrayList<>();
+    for (Objective objective : objectives) {
+      List<Double> samples = timeSteadily(candidate, objective);
+      out.add(
+          new Measurement(null, candidateId, candidate, settings.target(), objective.phase(),
+              objective.contextLength(), median(samples), samples, settings.agentId(), clock.instant(),
+              settings.threads(), settings.environment()));
+    }
+    return out;
+  }
+
+  private List<Double> timeSteadily(Candidate candidate, Objective objective) {
+    List<Double> first = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
+    if (spread(first) <= MAX_SPREAD) {
+      return first;
+    }
+    List<Double> second = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
+    return spread(second) < spread(first) ? second : first;
+  }
+
+  static double median(List<Double> samples) {
+    List<Double> sorted = new ArrayList<>(samples);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  static double spread(List<Double> samples) {
+    return (Collections.max(samples) - Collections.min(samples)) / median(samples);
+  }
+}
