@@ -2,8 +2,6 @@ package dev.hilnas.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hilnas.app.stack.EmbeddedKafka;
-import dev.hilnas.app.stack.TopicSetup;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -17,7 +15,6 @@ import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,27 +24,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A candidate request in, real measurements out, through the embedded broker. */
-class AgentIT {
+class AgentIT extends WithBroker {
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   private static CandidateRequest request(String id, Candidate c, List<String> targets, List<Integer> contexts) {
     return CandidateRequest.newBuilder()

@@ -2,9 +2,7 @@ package dev.hilnas.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hilnas.app.stack.EmbeddedKafka;
 import dev.hilnas.app.stack.FlinkRunner;
-import dev.hilnas.app.stack.TopicSetup;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -27,31 +25,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Measurements and evaluations → Kafka → Flink → hil.frontiers with the real broker and
  * MiniCluster: a job killed mid-stream and restarted from its checkpoint ends on the frontier a
  * batch recomputation of all inputs gives.
  */
-class FrontierPipelineIT {
+class FrontierPipelineIT extends WithBroker {
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   @Test
   void shouldStreamTheFrontierABatchRecomputationGivesAcrossAJobRestart() throws Exception {

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.app.bench.SyntheticMeasurements;
-import dev.hilnas.app.stack.EmbeddedKafka;
 import dev.hilnas.app.stack.FlinkRunner;
-import dev.hilnas.app.stack.TopicSetup;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.sinks.state.MaterializedState;
@@ -41,31 +39,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Import → Kafka → Flink with the real broker and MiniCluster: good lines reach the job, bad ones
  * reach hil.dlq with their reason, and a job killed mid-stream and restarted from its checkpoint
  * loses nothing and counts nothing twice.
  */
-class PipelineIT {
+class PipelineIT extends WithBroker {
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   private static Path resource(String name) throws Exception {
     return Path.of(PipelineIT.class.getResource("/" + name).toURI());

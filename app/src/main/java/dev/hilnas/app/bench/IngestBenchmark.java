@@ -2,6 +2,7 @@ package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Statistics;
 import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
@@ -44,11 +45,11 @@ public final class IngestBenchmark {
 
   public record Result(int records, int targets, List<Double> rawPerSecond, List<Double> pipelinePerSecond) {
     public double rawMedian() {
-      return median(rawPerSecond);
+      return Statistics.median(rawPerSecond);
     }
 
     public double pipelineMedian() {
-      return median(pipelinePerSecond);
+      return Statistics.median(pipelinePerSecond);
     }
   }
 
@@ -158,11 +159,6 @@ public final class IngestBenchmark {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 
   private static void deleteQuietly(Path dir) {
     try (var paths = Files.walk(dir)) {

@@ -3,6 +3,7 @@ package dev.hilnas.app.bench;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.Statistics;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.Features;
 import dev.hilnas.core.latency.LatencyModelTrainer;
@@ -29,19 +30,19 @@ public final class ModelBenchmark {
       List<Double> featuresPerSecond) {
 
     public double fitMedianMs() {
-      return IngestBenchmark.median(fitMs);
+      return Statistics.median(fitMs);
     }
 
     public double refitMedianMs() {
-      return IngestBenchmark.median(refitMs);
+      return Statistics.median(refitMs);
     }
 
     public double predictMedian() {
-      return IngestBenchmark.median(predictionsPerSecond);
+      return Statistics.median(predictionsPerSecond);
     }
 
     public double featuresMedian() {
-      return IngestBenchmark.median(featuresPerSecond);
+      return Statistics.median(featuresPerSecond);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.hilnas.core.frontier;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
+import dev.hilnas.core.Statistics;
 import dev.hilnas.core.latency.LatencyModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
       List<Double> times = measured.get(e.getKey());
       if (times != null) {
         frontier.put(
-            new FrontierPoint(e.getKey(), q.candidateId(), median(times), LatencySource.MEASURED, q.value()));
+            new FrontierPoint(e.getKey(), q.candidateId(), Statistics.median(times), LatencySource.MEASURED, q.value()));
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         frontier.put(new FrontierPoint(e.getKey(), q.candidateId(), ms, LatencySource.PREDICTED, q.value()));
@@ -51,7 +52,4 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
     return new FrontierAssembly(frontier, without);
   }
 
-  private static double median(List<Double> values) {
-    return TargetFrontiers.median(values);
-  }
 }

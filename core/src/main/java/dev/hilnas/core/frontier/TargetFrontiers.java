@@ -3,9 +3,9 @@ package dev.hilnas.core.frontier;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
+import dev.hilnas.core.Statistics;
 import dev.hilnas.core.latency.LatencyModel;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,7 +116,7 @@ public final class TargetFrontiers {
       ArrayDeque<Double> repeats = measured.get(objective).get(arch);
       FrontierPoint point = null;
       if (repeats != null) {
-        point = new FrontierPoint(arch, q.candidateId(), median(repeats), LatencySource.MEASURED, q.value());
+        point = new FrontierPoint(arch, q.candidateId(), Statistics.median(repeats), LatencySource.MEASURED, q.value());
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
@@ -129,11 +129,4 @@ public final class TargetFrontiers {
     return changed;
   }
 
-  static double median(Iterable<Double> values) {
-    List<Double> sorted = new ArrayList<>();
-    values.forEach(sorted::add);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }

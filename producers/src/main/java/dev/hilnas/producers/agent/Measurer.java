@@ -66,6 +66,10 @@ public final class Measurer {
     return spread(second) < spread(first) ? second : first;
   }
 
+  /**
+   * The upper middle sample rather than {@link dev.hilnas.core.Statistics#median}: the reported
+   * latency is always one that was actually measured, whatever the number of repetitions.
+   */
   static double median(List<Double> samples) {
     List<Double> sorted = new ArrayList<>(samples);
     Collections.sort(sorted);
