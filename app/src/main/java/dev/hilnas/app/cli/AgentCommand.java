@@ -117,20 +117,10 @@ final class AgentCommand implements Callable<Integer> {
   private int serve(Measurer.Settings settings, int n) throws InterruptedException {
     try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
       MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
-      Thread loop = new Thread(agent::run, "agent");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        agent.close();
-        try {
-          loop.join(60_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "agent-shutdown"));
       spec.commandLine().getErr().printf(
           "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
           settings.agentId(), settings.target().id(), n, bootstrap);
-      loop.start();
-      loop.join();
+      Foreground.run("agent", agent::run, agent::close);
     }
     return 0;
   }

@@ -16,13 +16,17 @@ import picocli.CommandLine.Command;
       "bootstrap=localhost:9092). The command line wins, then the environment, then the file."
     },
     subcommands = {
+      DemoCommand.class,
       ServeCommand.class,
+      SearchCommand.class,
       ImportCommand.class,
       ModelCommand.class,
       FrontierCommand.class,
       AgentCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      QualityCommand.class,
+      TrainBackboneCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HilnasCommand implements Runnable {

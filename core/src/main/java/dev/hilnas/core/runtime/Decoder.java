@@ -2,8 +2,7 @@ package dev.hilnas.core.runtime;
 
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.LayerSpec;
-import java.util.SplittableRandom;
+import dev.hilnas.core.runtime.Weights.Layer;
 
 /**
  * A candidate executed for real, in fp32 plain Java: token embedding, per-layer RMSNorm, rotary
@@ -11,29 +10,13 @@ import java.util.SplittableRandom;
  * (its cost shrinks with the window), SKIP layers with their FFN alone — a KV cache for decode,
  * SwiGLU FFN, final norm and the tied LM head (logits of the last token only, as runtimes do).
  *
- * <p>Weights are random (seeded): latency does not depend on their values, and pruned candidates
- * of a trained backbone load theirs through the same layout. Matrix products run on {@code
+ * <p>{@link Weights} are random (seeded) for timing, as latency does not depend on their values,
+ * or pruned from the trained backbone for quality. Matrix products run on {@code
  * threads} threads. Not thread-safe; close it to stop its threads.
  */
 public final class Decoder implements AutoCloseable {
 
-  static final double ROPE_BASE = 10_000;
-
-  /** One layer's weights; W matrices are row-major in×out. */
-  record Layer(
-      AttentionKind kind,
-      int heads,
-      int kvHeads,
-      int ffn,
-      float[] attnNorm,
-      float[] wq,
-      float[] wk,
-      float[] wv,
-      float[] wo,
-      float[] ffnNorm,
-      float[] w1,
-      float[] w3,
-      float[] w2) {}
+  public static final double ROPE_BASE = 10_000;
 
   final Candidate candidate;
   final int d;
@@ -42,42 +25,26 @@ public final class Decoder implements AutoCloseable {
   final float[] embedding; // vocab×d, also the LM head
   final float[] finalNorm;
   final Layer[] layers;
+  private float[] lmHead; // built on the first prefillAll
   private final Kernels kernels;
 
-  /** @param threads threads for the matrix products, >= 1 */
+  /** Seeded random weights: for timing, where the values do not matter. */
   public Decoder(Candidate candidate, long seed, int threads) {
+    this(Weights.random(candidate, seed), threads);
+  }
+
+  /** @param threads threads for the matrix products, >= 1 */
+  public Decoder(Weights weights, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    this.candidate = candidate;
+    this.candidate = weights.candidate();
     this.d = candidate.dModel();
     this.hd = candidate.headDim();
     this.vocab = candidate.vocabSize();
-    SplittableRandom random = new SplittableRandom(seed);
-    this.embedding = random(random, vocab * d, 1);
-    this.finalNorm = ones(d);
-    this.layers = new Layer[candidate.layerCount()];
-    for (int i = 0; i < layers.length; i++) {
-      LayerSpec l = candidate.layers().get(i);
-      int q = l.nHeads() * hd;
-      int kv = l.nKvHeads() * hd;
-      boolean attends = l.hasAttention();
-      layers[i] =
-          new Layer(
-              l.attention(),
-              l.nHeads(),
-              l.nKvHeads(),
-              l.ffnDim(),
-              attends ? ones(d) : null,
-              attends ? random(random, d * q, d) : null,
-              attends ? random(random, d * kv, d) : null,
-              attends ? random(random, d * kv, d) : null,
-              attends ? random(random, q * d, q) : null,
-              ones(d),
-              random(random, d * l.ffnDim(), d),
-              random(random, d * l.ffnDim(), d),
-              random(random, l.ffnDim() * d, l.ffnDim()));
-    }
+    this.embedding = weights.embedding();
+    this.finalNorm = weights.finalNorm();
+    this.layers = weights.layers().toArray(Layer[]::new);
     this.kernels = new Kernels(threads);
   }
 
@@ -123,14 +90,52 @@ public final class Decoder implements AutoCloseable {
 
   /** Processes a prompt after what the session holds; returns the last token's logits. */
   public float[] prefill(Session s, int[] tokens) {
-    return forward(s, tokens);
+    float[] h = forward(s, tokens);
+    float[] last = new float[d];
+    System.arraycopy(h, (tokens.length - 1) * d, last, 0, d);
+    float[] logits = new float[vocab];
+    int blocks = Math.max(1, Math.min(kernels.threads() * 4, vocab / 256));
+    kernels.forEach(
+        blocks,
+        (long) vocab * d / blocks,
+        b -> {
+          for (int v = b * vocab / blocks; v < (b + 1) * vocab / blocks; v++) {
+            float sum = 0;
+            int row = v * d;
+            for (int i = 0; i < d; i++) {
+              sum += last[i] * embedding[row + i];
+            }
+            logits[v] = sum;
+          }
+        });
+    return logits;
+  }
+
+  /**
+   * Like {@link #prefill} but returns the logits of every token, tokens×vocab: what scoring a
+   * text (perplexity) needs.
+   */
+  public float[] prefillAll(Session s, int[] tokens) {
+    float[] h = forward(s, tokens);
+    if (lmHead == null) {
+      lmHead = new float[d * vocab]; // the tied embedding transposed, d×vocab, for a row-major product
+      for (int v = 0; v < vocab; v++) {
+        for (int i = 0; i < d; i++) {
+          lmHead[i * vocab + v] = embedding[v * d + i];
+        }
+      }
+    }
+    float[] logits = new float[tokens.length * vocab];
+    kernels.matmul(h, tokens.length, d, lmHead, vocab, logits);
+    return logits;
   }
 
   /** One new token against the cache; returns its logits. */
   public float[] decode(Session s, int token) {
-    return forward(s, new int[] {token});
+    return prefill(s, new int[] {token});
   }
 
+  /** Runs the layers over the tokens and returns their final-normed hidden states, t×d. */
   private float[] forward(Session s, int[] tokens) {
     int t = tokens.length;
     if (s.position + t > s.capacity) {
@@ -152,25 +157,8 @@ public final class Decoder implements AutoCloseable {
       feedForward(l, x, h, t);
     }
     s.position += t;
-    float[] last = new float[d];
     Kernels.rmsNorm(x, t, d, finalNorm, h);
-    System.arraycopy(h, (t - 1) * d, last, 0, d);
-    float[] logits = new float[vocab];
-    int blocks = Math.max(1, Math.min(kernels.threads() * 4, vocab / 256));
-    kernels.forEach(
-        blocks,
-        (long) vocab * d / blocks,
-        b -> {
-          for (int v = b * vocab / blocks; v < (b + 1) * vocab / blocks; v++) {
-            float sum = 0;
-            int row = v * d;
-            for (int i = 0; i < d; i++) {
-              sum += last[i] * embedding[row + i];
-            }
-            logits[v] = sum;
-          }
-        });
-    return logits;
+    return h;
   }
 
   private void attention(Session s, int li, Layer l, float[] x, float[] h, int t, int start) {
@@ -269,21 +257,6 @@ public final class Decoder implements AutoCloseable {
         m[i + half] = a * sin + b * cos;
       }
     }
-  }
-
-  private static float[] random(SplittableRandom random, int n, int fanIn) {
-    float[] w = new float[n];
-    double scale = 1 / Math.sqrt(fanIn);
-    for (int i = 0; i < n; i++) {
-      w[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
-    }
-    return w;
-  }
-
-  private static float[] ones(int n) {
-    float[] w = new float[n];
-    java.util.Arrays.fill(w, 1f);
-    return w;
   }
 
   @Override

@@ -30,7 +30,7 @@ class DecoderTest {
         x[i][e] = m.embedding[tokens[i] * d + e];
       }
     }
-    for (Decoder.Layer l : m.layers) {
+    for (Weights.Layer l : m.layers) {
       if (l.kind() != AttentionKind.SKIP) {
         double[][] h = norm(x, l.attnNorm());
         double[][] q = rope(mul(h, l.wq(), l.heads() * hd), l.heads(), hd);

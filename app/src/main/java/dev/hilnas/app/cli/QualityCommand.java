@@ -1,0 +1,100 @@
+package dev.hilnas.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.quality.Backbone;
+import dev.hilnas.core.quality.PerplexityEvaluator;
+import dev.hilnas.producers.evaluator.QualityEvaluator;
+import dev.hilnas.producers.ingest.MeasurementJson;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "quality",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Perplexity per byte of a candidate as a pruning of the shipped backbone (inherited weights,",
+      "the same Java runtime the agents time) on the held-out King James text, deterministic.",
+      "--candidate FILE.json scores one candidate, --backbone the full backbone; --serve runs the",
+      "evaluator: consumes hil.candidates and publishes to hil.quality until Ctrl-C."
+    })
+final class QualityCommand implements Callable<Integer> {
+
+  static final class What {
+    @Option(names = "--candidate", paramLabel = "FILE.json", description = "A candidate, compact or per-layer form.")
+    Path candidate;
+
+    @Option(names = "--backbone", description = "The full backbone.")
+    boolean backbone;
+
+    @Option(names = "--serve", description = "Run the Kafka evaluator.")
+    boolean serve;
+  }
+
+  @ArgGroup(multiplicity = "1")
+  What what;
+
+  @Option(names = "--tokens", defaultValue = "" + PerplexityEvaluator.DEFAULT_TOKENS,
+      description = "Held-out bytes scored, a multiple of 256 (default: ${DEFAULT-VALUE}).")
+  int tokens;
+
+  @Option(names = "--threads", description = "Threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--json", description = "Make the last line of output one JSON object.")
+  boolean json;
+
+  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka for --serve (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    Backbone backbone = Backbone.shipped();
+    PerplexityEvaluator evaluator = new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), tokens, n);
+    if (what.serve) {
+      return serve(evaluator);
+    }
+    Candidate candidate = what.backbone
+        ? backbone.architecture()
+        : MeasurementJson.candidateFromTree(new ObjectMapper().readTree(Files.readString(what.candidate)));
+    String candidateId = what.backbone ? "backbone" : what.candidate.getFileName().toString().replaceFirst("\\.json$", "");
+    PerplexityEvaluator.Result result = evaluator.evaluate(candidate);
+    PrintWriter out = spec.commandLine().getOut();
+    if (!json) {
+      out.printf(Locale.ROOT, "%s (%s, %,d parameters): perplexity %.3f per byte over %d held-out bytes (unigram baseline %.2f)%n",
+          candidateId, candidate.archId(), candidate.parameterCount(), result.value(), result.tokens(), evaluator.unigramPerplexity());
+    } else {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("candidateId", candidateId);
+      line.put("archId", candidate.archId());
+      line.put("metric", "perplexity");
+      line.put("value", result.value());
+      line.put("tokens", result.tokens());
+      line.put("dataset", evaluator.dataset());
+      line.put("evaluator", evaluator.evaluator());
+      out.println(new ObjectMapper().writeValueAsString(line));
+    }
+    return 0;
+  }
+
+  private int serve(PerplexityEvaluator evaluator) throws Exception {
+    String id = "evaluator-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    QualityEvaluator worker = new QualityEvaluator(bootstrap, id, evaluator);
+    spec.commandLine().getErr().printf("evaluator %s scoring candidates from %s — Ctrl-C stops%n", id, bootstrap);
+    Foreground.run("evaluator", worker::run, worker::close);
+    return 0;
+  }
+}

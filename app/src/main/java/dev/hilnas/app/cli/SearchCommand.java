@@ -1,0 +1,48 @@
+package dev.hilnas.app.cli;
+
+import dev.hilnas.producers.search.SearchProducer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The search producer: follows hil.latency-models and hil.frontiers and publishes prunings",
+      "of the shipped backbone worth measuring to hil.candidates, as agents have capacity.",
+      "What it requested is read back from hil.candidates on start. Ctrl-C stops."
+    })
+final class SearchCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(names = "--target", paramLabel = "TARGET=AGENTS",
+      description = "A target to search for and its number of agents, e.g. x86-1thread/java-cpu/fp32=2; repeatable."
+          + " Targets seen in Kafka but not named get 1.")
+  List<String> targets = List.of();
+
+  @Mixin SearchOptions search;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Integer> capacity = new HashMap<>();
+    for (String t : targets) {
+      int eq = t.lastIndexOf('=');
+      capacity.put(eq < 0 ? t : t.substring(0, eq), eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
+    }
+    SearchProducer producer = new SearchProducer(bootstrap, search.settings(capacity), Clock.systemUTC());
+    spec.commandLine().getErr().printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);
+    Foreground.run("search", producer::run, producer::close);
+    return 0;
+  }
+}

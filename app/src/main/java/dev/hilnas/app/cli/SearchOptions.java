@@ -1,0 +1,46 @@
+package dev.hilnas.app.cli;
+
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.quality.Backbone;
+import dev.hilnas.core.search.SearchSpace;
+import dev.hilnas.producers.search.SearchProducer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The search producer's options, shared by {@code search} and {@code demo}. */
+final class SearchOptions {
+
+  @Option(names = "--max-params", defaultValue = "0", description = "Only candidates with at most this many parameters (default: no limit).")
+  long maxParams;
+
+  @Option(names = "--max-kv-bytes", defaultValue = "0", description = "Only candidates whose fp16 KV cache at 8k tokens fits (default: no limit).")
+  long maxKvBytes;
+
+  @Option(names = "--budget", paramLabel = "TARGET:PHASE@TOKENS=MS",
+      description = "A latency budget, e.g. x86-1thread/java-cpu/fp32:DECODE@256=5; repeatable.")
+  List<String> budgets = List.of();
+
+  @Option(names = "--in-flight", defaultValue = "2", description = "Pending requests kept per agent (default: ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Search randomness (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  SearchProducer.Settings settings(Map<String, Integer> capacity) {
+    Map<String, Map<Objective, Double>> byTarget = new HashMap<>();
+    for (String b : budgets) {
+      int colon = b.lastIndexOf(':');
+      int equals = b.lastIndexOf('=');
+      if (colon < 1 || equals < colon) {
+        throw new IllegalArgumentException("--budget must look like TARGET:PHASE@TOKENS=MS, got " + b);
+      }
+      byTarget.computeIfAbsent(b.substring(0, colon), t -> new HashMap<>())
+          .put(Objective.parse(b.substring(colon + 1, equals)), Double.parseDouble(b.substring(equals + 1)));
+    }
+    SearchSpace space = SearchSpace.of(Backbone.shipped().architecture(), new SearchSpace.Constraints(maxParams, maxKvBytes));
+    return new SearchProducer.Settings(space, capacity, 1, inFlight, Duration.ofSeconds(2), Duration.ofMinutes(10), byTarget, seed);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.hilnas.core.search;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.frontier.Frontier;
+import dev.hilnas.core.frontier.FrontierPoint;
+import dev.hilnas.core.frontier.LatencySource;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.latency.LatencyModel;
+import dev.hilnas.core.latency.LatencyPrediction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Picks which prunings of the backbone to measure next on one target. It scores a pool of random
+ * prunings and mutations of the frontier's candidates with the target's latency model and the
+ * quality predictor, by the hypervolume their optimistic point would add — the low end of the
+ * latency interval and one standard deviation better quality — summed over the target's
+ * objectives, each relative to its reference box. So it measures where the frontier could move
+ * and the models are unsure. A batch is chosen greedily, each pick added to the frontiers at its
+ * predicted point before the next ("kriging believer"), so one batch does not pile onto one spot.
+ */
+public final class Proposer {
+
+  /** Candidates scored per proposal round: cheap (millions of predictions per second). */
+  static final int POOL = 4000;
+
+  /**
+   * One target's view: its model (null before the first), frontiers per objective, the
+   * candidates on them (the parents of mutations), and latency budgets per objective.
+   */
+  public record Target(
+      String targetId, LatencyModel model, Map<Objective, Front> frontiers, List<Candidate> parents, Map<Objective, Double> budgetsMs) {}
+
+  /** A frontier with its fixed hypervolume reference. */
+  public record Front(Frontier frontier, ReferencePoint reference) {}
+
+  /** A candidate to measure, why, and its score. */
+  public record Proposal(Candidate candidate, String targetId, String reason, double score) {}
+
+  private final SearchSpace space;
+
+  public Proposer(SearchSpace space) {
+    this.space = space;
+  }
+
+  public SearchSpace space() {
+    return space;
+  }
+
+  /**
+   * @param excluded arch ids already requested or measured, never proposed again
+   * @param count how many to propose (the target's free measurement capacity)
+   */
+  public List<Proposal> propose(Target target, QualityPredictor quality, Set<String> excluded, int count, SplittableRandom random) {
+    if (count <= 0) {
+      return List.of();
+    }
+    List<Candidate> pool = pool(target, excluded, random);
+    List<Proposal> chosen = new ArrayList<>();
+    if (target.model() == null || target.frontiers().isEmpty()) {
+      for (Candidate c : pool.subList(0, Math.min(count, pool.size()))) {
+        chosen.add(new Proposal(c, target.targetId(), "explore: no latency model or frontier yet", 0));
+      }
+      return chosen;
+    }
+    Map<Objective, Front> fronts = new LinkedHashMap<>();
+    target.frontiers().forEach((o, f) -> fronts.put(o, new Front(Frontier.of(f.frontier().points()), f.reference())));
+    Map<Candidate, Map<Objective, LatencyPrediction>> latency = new HashMap<>();
+    for (Candidate c : pool) {
+      Map<Objective, LatencyPrediction> byObjective = predict(target, c);
+      if (byObjective != null) {
+        latency.put(c, byObjective);
+      }
+    }
+    List<Candidate> remaining = new ArrayList<>(latency.keySet());
+    remaining.sort(Comparator.comparing(Candidate::archId)); // a HashMap's order must not leak into picks
+    while (chosen.size() < count && !remaining.isEmpty()) {
+      Candidate best = null;
+      double bestScore = -1;
+      for (Candidate c : remaining) {
+        double score = score(fronts, latency.get(c), quality.predict(c));
+        if (score > bestScore) {
+          best = c;
+          bestScore = score;
+        }
+      }
+      remaining.remove(best);
+      QualityPredictor.Prediction q = quality.predict(best);
+      String reason = bestScore > 0
+          ? String.format("hypervolume gain %.4f (optimistic), perplexity %.2f ± %.0f%%", bestScore, q.perplexity(), 100 * (Math.exp(q.logSigma()) - 1))
+          : "explore: no candidate can improve the frontier";
+      chosen.add(new Proposal(best, target.targetId(), reason, bestScore));
+      for (var e : fronts.entrySet()) { // believe the pick lands at its predicted point
+        LatencyPrediction p = latency.get(best).get(e.getKey());
+        e.getValue().frontier().put(new FrontierPoint(best.archId(), null, p.latencyMs(), LatencySource.PREDICTED, q.perplexity()));
+      }
+    }
+    return chosen;
+  }
+
+  /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */
+  private static Map<Objective, LatencyPrediction> predict(Target target, Candidate c) {
+    Map<Objective, LatencyPrediction> out = new HashMap<>();
+    for (Objective o : target.frontiers().keySet()) {
+      if (!target.model().covers(o.phase())) {
+        return null;
+      }
+      LatencyPrediction p = target.model().predict(c, o.phase(), o.contextLength());
+      Double budget = target.budgetsMs().get(o);
+      if (budget != null && p.latencyMs() > budget) {
+        return null;
+      }
+      out.put(o, p);
+    }
+    return out;
+  }
+
+  private static double score(Map<Objective, Front> fronts, Map<Objective, LatencyPrediction> latency, QualityPredictor.Prediction q) {
+    double optimisticQuality = Math.exp(q.logMean() - q.logSigma());
+    double total = 0;
+    for (var e : fronts.entrySet()) {
+      ReferencePoint ref = e.getValue().reference();
+      LatencyPrediction p = latency.get(e.getKey());
+      total += HypervolumeImprovement.of(e.getValue().frontier().points(), ref, p.lowMs(), optimisticQuality)
+          / (ref.latencyMs() * ref.quality());
+    }
+    return total;
+  }
+
+  /** The backbone first, then mutations of the frontiers' candidates and random prunings, new ones only. */
+  private List<Candidate> pool(Target target, Set<String> excluded, SplittableRandom random) {
+    Map<String, Candidate> pool = new LinkedHashMap<>();
+    Candidate backbone = space.backbone();
+    if (!excluded.contains(backbone.archId()) && space.allows(backbone)) {
+      pool.put(backbone.archId(), backbone);
+    }
+    List<Candidate> parents = target.parents();
+    for (int tries = 0; pool.size() < POOL && tries < POOL * 3; tries++) {
+      Candidate c;
+      if (parents.isEmpty() || random.nextBoolean()) {
+        c = space.random(random);
+      } else {
+        c = parents.get(random.nextInt(parents.size()));
+        for (int steps = 1 + random.nextInt(3); steps > 0; steps--) {
+          c = space.mutate(c, random);
+        }
+      }
+      if (!excluded.contains(c.archId()) && space.allows(c)) {
+        pool.putIfAbsent(c.archId(), c);
+      }
+    }
+    return new ArrayList<>(pool.values());
+  }
+}

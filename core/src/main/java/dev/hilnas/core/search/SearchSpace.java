@@ -1,0 +1,151 @@
+package dev.hilnas.core.search;
+
+import dev.hilnas.core.AttentionKind;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.LayerSpec;
+import dev.hilnas.core.quality.Pruning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The prunings of one backbone: keep the first layers (the last one stays; deeper blocks go
+ * first), a nested FFN width per layer, fewer KV groups and query heads per group (shared by the
+ * attending layers), per-layer attention GLOBAL / LOCAL / SKIP, a window, a weight precision —
+ * inside user constraints on parameters and KV-cache bytes.
+ *
+ * @param backbone the full architecture; every candidate is a pruning of it
+ * @param ffnWidths the widths a layer's FFN may keep, ascending, the largest the backbone's
+ * @param windows the LOCAL window lengths, tokens
+ * @param weightBits the precisions
+ * @param minLayers fewest layers kept
+ * @param constraints limits every candidate respects
+ */
+public record SearchSpace(
+    Candidate backbone, List<Integer> ffnWidths, List<Integer> windows, List<Integer> weightBits, int minLayers,
+    Constraints constraints) {
+
+  /** KV cache entries are fp16 whatever the weight precision (as on-device runtimes keep them). */
+  static final int KV_BYTES = 2;
+  static final int KV_CONTEXT = 8192;
+
+  /**
+   * @param maxParams at most this many parameters, or 0 for no limit
+   * @param maxKvCacheBytes at most this many KV-cache bytes at 8k tokens, or 0 for no limit
+   */
+  public record Constraints(long maxParams, long maxKvCacheBytes) {
+    public static final Constraints NONE = new Constraints(0, 0);
+  }
+
+  public SearchSpace {
+    ffnWidths = List.copyOf(ffnWidths);
+    windows = List.copyOf(windows);
+    weightBits = List.copyOf(weightBits);
+    if (minLayers < 1 || minLayers > backbone.layerCount()) {
+      throw new IllegalArgumentException("minLayers must be in 1.." + backbone.layerCount() + ", got " + minLayers);
+    }
+  }
+
+  /** The default space of a backbone: FFN widths in eighths down to a quarter, windows 32..128. */
+  public static SearchSpace of(Candidate backbone, Constraints constraints) {
+    int ffn = backbone.layers().get(0).ffnDim();
+    List<Integer> widths = new ArrayList<>();
+    for (int eighths = 2; eighths <= 8; eighths++) {
+      widths.add(ffn * eighths / 8);
+    }
+    return new SearchSpace(backbone, widths, List.of(32, 64, 128), List.of(16, 8, 4),
+        Math.max(1, backbone.layerCount() / 3), constraints);
+  }
+
+  /** A MobileLLM-scale backbone (24 layers, dModel 2048, 32 heads over 8, 32k vocabulary) for latency-only search. */
+  public static Candidate mobileLlmScale() {
+    return Candidate.uniform(24, 2048, 32, 8, 64, 5632, 32000, "G".repeat(24), 0, 16);
+  }
+
+  /** Whether {@code c} is a pruning of the backbone within the constraints. */
+  public boolean allows(Candidate c) {
+    return Pruning.incompatibility(backbone, c) == null
+        && (constraints.maxParams() == 0 || c.parameterCount() <= constraints.maxParams())
+        && (constraints.maxKvCacheBytes() == 0 || kvCacheBytes(c, KV_CONTEXT) <= constraints.maxKvCacheBytes());
+  }
+
+  /** KV-cache bytes at a context: LOCAL layers hold only their window, SKIP layers nothing. */
+  public static long kvCacheBytes(Candidate c, int context) {
+    long total = 0;
+    for (LayerSpec l : c.layers()) {
+      if (l.hasAttention()) {
+        int tokens = l.attention() == AttentionKind.LOCAL ? Math.min(context, c.window()) : context;
+        total += 2L * l.nKvHeads() * c.headDim() * tokens * KV_BYTES;
+      }
+    }
+    return total;
+  }
+
+  /** A uniformly random pruning (not checked against the constraints). */
+  public Candidate random(SplittableRandom r) {
+    LayerSpec full = backbone.layers().get(0);
+    int layers = minLayers + r.nextInt(backbone.layerCount() - minLayers + 1);
+    int kv = 1 + r.nextInt(full.nKvHeads());
+    int group = 1 + r.nextInt(full.nHeads() / full.nKvHeads());
+    boolean uniformFfn = r.nextBoolean();
+    int sharedFfn = pick(ffnWidths, r);
+    List<LayerSpec> specs = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      AttentionKind kind = i == 0 ? AttentionKind.GLOBAL : AttentionKind.values()[r.nextInt(3)];
+      specs.add(new LayerSpec(kind, kv * group, kv, uniformFfn ? sharedFfn : pick(ffnWidths, r)));
+    }
+    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), pick(windows, r),
+        pick(weightBits, r), specs);
+  }
+
+  /** One small step from {@code c}: a layer more or less, one layer's width or attention, the heads, the window, the precision. */
+  public Candidate mutate(Candidate c, SplittableRandom r) {
+    List<LayerSpec> specs = new ArrayList<>(c.layers());
+    LayerSpec full = backbone.layers().get(0);
+    int window = c.window() == 0 ? pick(windows, r) : c.window();
+    int bits = c.weightBits();
+    int layer = r.nextInt(specs.size());
+    LayerSpec l = specs.get(layer);
+    switch (r.nextInt(6)) {
+      case 0 -> {
+        if (specs.size() > minLayers && (r.nextBoolean() || specs.size() == backbone.layerCount())) {
+          specs.remove(specs.size() - 2 >= 0 ? specs.size() - 2 : 0); // the deepest block but the last layer
+        } else if (specs.size() < backbone.layerCount()) {
+          specs.add(Math.max(0, specs.size() - 1), specs.get(Math.max(0, specs.size() - 2)));
+        }
+      }
+      case 1 -> specs.set(layer, new LayerSpec(l.attention(), l.nHeads(), l.nKvHeads(), neighbour(ffnWidths, l.ffnDim(), r)));
+      case 2 -> {
+        AttentionKind kind = AttentionKind.values()[r.nextInt(3)];
+        LayerSpec attending = specs.stream().filter(LayerSpec::hasAttention).findFirst().orElseThrow();
+        specs.set(layer, new LayerSpec(kind, attending.nHeads(), attending.nKvHeads(), l.ffnDim()));
+      }
+      case 3 -> {
+        int kv = 1 + r.nextInt(full.nKvHeads());
+        int group = 1 + r.nextInt(full.nHeads() / full.nKvHeads());
+        specs.replaceAll(s -> new LayerSpec(s.attention(), kv * group, kv, s.ffnDim()));
+      }
+      case 4 -> window = neighbour(windows, window, r);
+      default -> bits = neighbour(weightBits, bits, r);
+    }
+    if (specs.stream().noneMatch(LayerSpec::hasAttention)) {
+      LayerSpec first = specs.get(0);
+      specs.set(0, new LayerSpec(AttentionKind.GLOBAL, full.nHeads(), full.nKvHeads(), first.ffnDim()));
+    }
+    return new Candidate(c.vocabSize(), c.dModel(), c.headDim(), window, bits, specs);
+  }
+
+  private static int pick(List<Integer> options, SplittableRandom r) {
+    return options.get(r.nextInt(options.size()));
+  }
+
+  /** The option next to {@code value} (up or down), or a random one when value is not an option. */
+  private static int neighbour(List<Integer> options, int value, SplittableRandom r) {
+    int i = options.indexOf(value);
+    if (i < 0 || options.size() == 1) {
+      return pick(options, r);
+    }
+    int j = i == 0 ? 1 : i == options.size() - 1 ? i - 1 : i + (r.nextBoolean() ? 1 : -1);
+    return options.get(j);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.hilnas.core.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.quality.Pruning;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SearchSpaceTest {
+
+  static final Candidate BACKBONE = Candidate.uniform(6, 256, 8, 2, 32, 512, 256, "GGGGGG", 0, 32);
+  static final SearchSpace SPACE = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
+
+  @Test
+  void randomAndMutatedCandidatesAreAlwaysPruningsOfTheBackbone() {
+    SplittableRandom r = new SplittableRandom(1);
+    Set<String> seen = new HashSet<>();
+    Candidate c = BACKBONE;
+    for (int i = 0; i < 2000; i++) {
+      Candidate random = SPACE.random(r);
+      c = r.nextInt(10) == 0 ? random : SPACE.mutate(c, r);
+      assertNull(Pruning.incompatibility(BACKBONE, random), random.toString());
+      assertNull(Pruning.incompatibility(BACKBONE, c), c.toString());
+      assertTrue(c.layerCount() >= SPACE.minLayers());
+      seen.add(c.archId());
+    }
+    assertTrue(seen.size() > 1000, "mutations explore: " + seen.size() + " distinct of 2000");
+  }
+
+  @Test
+  void ffnWidthsAreNestedEighthsDownToAQuarter() {
+    assertEquals(java.util.List.of(128, 192, 256, 320, 384, 448, 512), SPACE.ffnWidths());
+  }
+
+  @Test
+  void kvCacheBytesCountLocalLayersByTheirWindowAndSkipLayersNot() {
+    Candidate c = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "GLS", 64, 16);
+    // GLOBAL: 2 (K and V) × 2 heads × 32 × 8192 tokens × 2 bytes; LOCAL: the same over 64 tokens
+    assertEquals(2L * 2 * 32 * 8192 * 2 + 2L * 2 * 32 * 64 * 2, SearchSpace.kvCacheBytes(c, 8192));
+  }
+
+  @Test
+  void constraintsOnParametersAndKvCacheExcludeCandidates() {
+    Candidate small = Candidate.uniform(2, 256, 2, 1, 32, 128, 256, "GL", 32, 16);
+    long params = small.parameterCount();
+    SearchSpace tight = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(params, 0));
+    assertTrue(tight.allows(small));
+    assertFalse(tight.allows(BACKBONE));
+    SearchSpace noKv = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)));
+    assertTrue(noKv.allows(small));
+    assertFalse(noKv.allows(BACKBONE));
+    assertFalse(SPACE.allows(Candidate.uniform(2, 128, 2, 1, 32, 128, 256, "GG", 0, 16)), "another dModel is no pruning");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.hilnas.producers.kafka;
+
+import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume-work-publish over {@code hil.candidates}, exactly once: one request per Kafka
+ * transaction, which carries both the work's output records and the consumed offset. A crash
+ * between working and committing redoes the work but never publishes it twice; workers in one
+ * consumer group share the requests. Device agents and the quality evaluator are both this loop.
+ */
+public final class CandidateWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CandidateWorker.class);
+
+  private final Function<CandidateRequest, List<ProducerRecord<byte[], byte[]>>> work;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  /**
+   * @param group the consumer group: workers that share requests use the same one
+   * @param workerId unique per worker process; with the group it names the transactional id
+   * @param work the records to publish for a request (none to skip it); an exception skips it too
+   */
+  public CandidateWorker(String bootstrap, String group, String workerId,
+      Function<CandidateRequest, List<ProducerRecord<byte[], byte[]>>> work) {
+    this.work = work;
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1"); // one request per transaction
+    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "1800000"); // a big candidate takes a while
+    consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Properties p = ProducerSettings.reliable(bootstrap, workerId);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "." + workerId);
+    producer = new KafkaProducer<>(p);
+    producer.initTransactions();
+  }
+
+  /** Consumes and works until {@link #close()} is called from another thread. */
+  public void run() {
+    consumer.subscribe(List.of(Topics.CANDIDATES.name()));
+    var requests = Topics.CANDIDATES.valueSerde().deserializer();
+    try {
+      while (true) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+          List<ProducerRecord<byte[], byte[]>> out = List.of();
+          try {
+            out = work.apply(requests.deserialize(record.topic(), record.value()));
+          } catch (RuntimeException e) { // a bad request must not stop the worker
+            log.warn("skipped candidate request at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+          }
+          producer.beginTransaction();
+          out.forEach(producer::send);
+          producer.sendOffsetsToTransaction(
+              Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)),
+              consumer.groupMetadata());
+          producer.commitTransaction();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close();
+      producer.close();
+    }
+  }
+
+  /** Stops {@link #run()} (safe from another thread). */
+  @Override
+  public void close() {
+    consumer.wakeup();
+  }
+}
