@@ -5,6 +5,8 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.core.runtime.Runner;
+import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.ingest.MeasurementJson;
@@ -13,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,13 +32,25 @@ import picocli.CommandLine.Option;
       "Without --once it consumes hil.candidates (one consumer group per target, so identical",
       "devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C.",
       "--once --candidate FILE.json measures one candidate without Kafka and prints Measurement",
-      "JSONL lines (DESIGN.md §5). --runner cmd is not built yet (issue 6)."
+      "JSONL lines (DESIGN.md §5). --runner cmd --command '...' times with an external benchmark",
+      "command instead (protocol: tools/runners/example-runner.sh and the README)."
     })
 final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--runner", defaultValue = "java-cpu",
-      description = "What executes the candidate: java-cpu (default: ${DEFAULT-VALUE}).")
+      description = "What executes the candidate: java-cpu or cmd (default: ${DEFAULT-VALUE}).")
   String runner;
+
+  @Option(names = "--command", paramLabel = "'SHELL COMMAND'",
+      description = "For --runner cmd: run per candidate under sh -c; candidate JSON on stdin and in $HILNAS_CANDIDATE_FILE.")
+  String command;
+
+  @Option(names = "--runtime", description = "Runtime name in the target, e.g. llama.cpp (default: the runner's name).")
+  String runtime;
+
+  @Option(names = "--command-timeout", defaultValue = "10m",
+      description = "For --runner cmd: give up on one candidate after this long (default: ${DEFAULT-VALUE}).")
+  Duration commandTimeout;
 
   @Option(names = "--once", description = "Measure one candidate locally and exit (no Kafka).")
   boolean once;
@@ -72,8 +87,11 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!runner.equals("java-cpu")) {
-      throw new IllegalArgumentException("--runner " + runner + " is not available yet; use java-cpu");
+    if (!runner.equals("java-cpu") && !runner.equals("cmd")) {
+      throw new IllegalArgumentException("--runner must be java-cpu or cmd, got " + runner);
+    }
+    if (runner.equals("cmd") == (command == null)) {
+      throw new IllegalArgumentException("--command goes with --runner cmd, and --runner cmd needs --command");
     }
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
@@ -81,7 +99,8 @@ final class AgentCommand implements Callable<Integer> {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     List<Objective> goals = objectives.stream().map(Objective::parse).toList();
     HardwareTarget target =
-        new HardwareTarget(hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread", "java-cpu", "fp32");
+        new HardwareTarget(hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
+            runtime != null ? runtime : runner, runner.equals("java-cpu") ? "fp32" : null);
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
@@ -101,8 +120,8 @@ final class AgentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
-    try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
-      for (Measurement m : new Measurer(settings, runner, Clock.systemUTC()).measure(candidate, label, goals)) {
+    try (Closeable runner = runner(n)) {
+      for (Measurement m : new Measurer(settings, runner.runner(), Clock.systemUTC()).measure(candidate, label, goals)) {
         if (!json) {
           err.printf("%s %s: %.3f ms median of %s%n", candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
         }
@@ -115,13 +134,29 @@ final class AgentCommand implements Callable<Integer> {
 
   /** The Kafka agent loop, until Ctrl-C. */
   private int serve(Measurer.Settings settings, int n) throws InterruptedException {
-    try (JavaCpuRunner runner = new JavaCpuRunner(n)) {
-      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+    try (Closeable runner = runner(n)) {
+      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner.runner(), Clock.systemUTC()));
       spec.commandLine().getErr().printf(
           "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
           settings.agentId(), settings.target().id(), n, bootstrap);
       Foreground.run("agent", agent::run, agent::close);
     }
     return 0;
+  }
+
+  /** The chosen runner, closed with the command. */
+  private Closeable runner(int threads) {
+    if (runner.equals("cmd")) {
+      return new Closeable(new CommandRunner(command, commandTimeout), () -> {});
+    }
+    JavaCpuRunner java = new JavaCpuRunner(threads);
+    return new Closeable(java, java::close);
+  }
+
+  private record Closeable(Runner runner, Runnable closer) implements AutoCloseable {
+    @Override
+    public void close() {
+      closer.run();
+    }
   }
 }

@@ -47,8 +47,9 @@ public final class Measurer {
   /** One measurement per objective, in order. */
   public List<Measurement> measure(Candidate candidate, String candidateId, List<Objective> objectives) {
     List<Measurement> out = new ArrayList<>();
+    Map<Objective, List<Double>> timed = runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions());
     for (Objective objective : objectives) {
-      List<Double> samples = timeSteadily(candidate, objective);
+      List<Double> samples = steady(candidate, objective, timed.get(objective));
       out.add(
           new Measurement(null, candidateId, candidate, settings.target(), objective.phase(),
               objective.contextLength(), median(samples), samples, settings.agentId(), clock.instant(),
@@ -57,8 +58,11 @@ public final class Measurer {
     return out;
   }
 
-  private List<Double> timeSteadily(Candidate candidate, Objective objective) {
-    List<Double> first = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
+  /** The first samples, or a second run's when the first spread too much and the second less. */
+  private List<Double> steady(Candidate candidate, Objective objective, List<Double> first) {
+    if (first == null || first.isEmpty()) {
+      throw new IllegalStateException(runner.runtime() + " returned no samples for " + objective);
+    }
     if (spread(first) <= MAX_SPREAD) {
       return first;
     }
