@@ -28,6 +28,15 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
     this(hardware, runtime, null);
   }
 
+  /** Reads an id, {@code hardware/runtime[/precision]}. */
+  public static HardwareTarget parse(String id) {
+    String[] parts = id == null ? new String[0] : id.split("/", -1);
+    if (parts.length < 2 || parts.length > 3) {
+      throw new IllegalArgumentException("a target is hardware/runtime[/precision], got '" + id + "'");
+    }
+    return new HardwareTarget(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+  }
+
   /** {@code hardware/runtime}, plus {@code /precision} when known: the Kafka key of the target. */
   public String id() {
     return precision == null ? hardware + "/" + runtime : hardware + "/" + runtime + "/" + precision;

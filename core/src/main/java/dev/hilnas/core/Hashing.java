@@ -6,11 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Stable content hashes for ids that must not change between runs, JVMs or machines. */
-final class Hashing {
+public final class Hashing {
   private Hashing() {}
 
   /** The first {@code hexChars} hex digits of the SHA-256 of {@code text} (UTF-8). */
-  static String sha256Hex(String text, int hexChars) {
+  public static String sha256Hex(String text, int hexChars) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.HttpJson;
+import dev.hilnas.sinks.http.IngestApi;
+import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.sinks.http.ModelApi;
 import dev.hilnas.sinks.http.WebPage;
 import dev.hilnas.sinks.state.FrontierCatalog;
@@ -23,8 +25,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The HTTP face of hilnas (JDK HTTP server): {@code GET /healthz}, {@code GET /metrics}
  * (Prometheus text format), the model API ({@link ModelApi}) and the frontier API ({@link
- * FrontierApi}) of DESIGN.md §7, server-sent frontier updates ({@link FrontierStream}) and the
- * live Pareto page at {@code /} ({@link WebPage}).
+ * FrontierApi}) of DESIGN.md §7, server-sent frontier updates ({@link FrontierStream}), the
+ * live Pareto page at {@code /} ({@link WebPage}) and, when given a gateway, device ingest
+ * ({@link IngestApi}).
  */
 public final class QueryService implements AutoCloseable {
 
@@ -42,6 +45,13 @@ public final class QueryService implements AutoCloseable {
   public QueryService(
       String host, int port, BooleanSupplier healthy, ModelCatalog models, FrontierCatalog frontiers)
       throws IOException {
+    this(host, port, healthy, models, frontiers, null);
+  }
+
+  /** @param gateway device ingest at {@code POST /api/v1/measurements}, or null for none */
+  public QueryService(
+      String host, int port, BooleanSupplier healthy, ModelCatalog models, FrontierCatalog frontiers,
+      IngestGateway gateway) throws IOException {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -67,6 +77,9 @@ public final class QueryService implements AutoCloseable {
     new ModelApi(models).register(server);
     new FrontierApi(frontiers).register(server);
     frontierStream.register(server);
+    if (gateway != null) {
+      new IngestApi(gateway, registry).register(server);
+    }
     new WebPage().register(server);
     server.start();
   }

@@ -50,6 +50,9 @@ public final class MeasurementJob {
   static final String PER_TARGET_UID = "per-target-snapshots";
   static final String FRONTIERS_UID = "per-target-frontiers";
 
+  /** How long a measurement id is remembered to drop repeats: longer than any retry. */
+  static final java.time.Duration DEDUP_MEMORY = java.time.Duration.ofDays(7);
+
   /** Adds the job's operators to {@code env}. */
   public static void build(
       StreamExecutionEnvironment env,
@@ -79,8 +82,15 @@ public final class MeasurementJob {
         .name("hil.dlq")
         .uid("dlq-sink");
 
-    SingleOutputStreamOperator<LatencyModelSnapshot> models =
+    SingleOutputStreamOperator<LatencyMeasurement> unique =
         valid
+            .keyBy(MeasurementJob::measurementId)
+            .process(new DropDuplicateMeasurements(DEDUP_MEMORY), new AvroTypeInfo<>(LatencyMeasurement.class))
+            .name("drop-duplicates")
+            .uid("drop-duplicate-measurements");
+
+    SingleOutputStreamOperator<LatencyModelSnapshot> models =
+        unique
             .keyBy(MeasurementJob::targetId)
             .process(
                 new RefitLatencyModel(settings.publishInterval()),
@@ -93,7 +103,7 @@ public final class MeasurementJob {
         new EitherTypeInfo<>(
             new AvroTypeInfo<>(LatencyMeasurement.class), new AvroTypeInfo<>(LatencyModelSnapshot.class));
     DataStream<Either<LatencyMeasurement, LatencyModelSnapshot>> targetEvents =
-        valid
+        unique
             .map(m -> Either.<LatencyMeasurement, LatencyModelSnapshot>Left(m), either)
             .name("as-target-event")
             .uid("measurements-as-events")
@@ -134,6 +144,10 @@ public final class MeasurementJob {
             settings,
             "frontiers"),
         settings);
+  }
+
+  static String measurementId(LatencyMeasurement m) {
+    return m.getMeasurementId().toString();
   }
 
   static String targetId(LatencyMeasurement m) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       DemoCommand.class,
+      DeviceCommand.class,
       ServeCommand.class,
       SearchCommand.class,
       ImportCommand.class,

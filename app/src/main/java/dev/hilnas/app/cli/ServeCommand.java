@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Stack;
+import dev.hilnas.producers.gateway.Devices;
 import java.nio.file.Path;
 import dev.hilnas.core.Objective;
 import dev.hilnas.streams.JobSettings;
@@ -44,6 +45,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Frontiers kept per target (default: PREFILL@512,PREFILL@2048,PREFILL@8192,DECODE@512,DECODE@2048,DECODE@8192).")
   List<String> objectives = JobSettings.DEFAULT_OBJECTIVES;
 
+  @Option(names = "--devices", description = "Devices allowed to POST /api/v1/measurements, made with `hilnas device add`"
+      + " (default: ${DEFAULT-VALUE}).", defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}")
+  Path devices;
+
   @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
@@ -54,7 +59,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         Stack.start(
             new Stack.Options(
                 dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1),
-                objectives));
+                objectives, Devices.read(devices)));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -1,6 +1,8 @@
 package dev.hilnas.app.stack;
 
 import dev.hilnas.sinks.QueryService;
+import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.sinks.state.FrontierFeed;
 import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.JobSettings;
@@ -22,12 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
 
+  /** Device ingest answers 429 beyond this many records awaiting Kafka's acknowledgement. */
+  static final long MAX_UNACKNOWLEDGED = 100_000;
+
   /**
    * @param dataDir broker logs and Flink checkpoints live here
    * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param objectives the frontiers kept per target, {@code PHASE@tokens}
+   * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest endpoint
    */
   public record Options(
       Path dataDir,
@@ -37,7 +43,8 @@ public final class Stack implements AutoCloseable {
       int parallelism,
       Duration checkpointInterval,
       Duration publishInterval,
-      List<String> objectives) {}
+      List<String> objectives,
+      Devices devices) {}
 
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
@@ -45,6 +52,7 @@ public final class Stack implements AutoCloseable {
   private final MaterializedState state;
   private final FrontierFeed feed;
   private final QueryService queryService;
+  private final IngestGateway gateway;
 
   private Stack(
       EmbeddedKafka kafka,
@@ -52,13 +60,15 @@ public final class Stack implements AutoCloseable {
       JobClient job,
       MaterializedState state,
       FrontierFeed feed,
-      QueryService queryService) {
+      QueryService queryService,
+      IngestGateway gateway) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.job = job;
     this.state = state;
     this.feed = feed;
     this.queryService = queryService;
+    this.gateway = gateway;
   }
 
   public static Stack start(Options o) throws Exception {
@@ -83,7 +93,11 @@ public final class Stack implements AutoCloseable {
     QueryService http = null;
     MaterializedState state = null;
     FrontierFeed feed = null;
+    IngestGateway gateway = null;
     if (o.httpPort() >= 0) {
+      if (o.devices() != null) {
+        gateway = new IngestGateway(bootstrap, o.devices(), MAX_UNACKNOWLEDGED, java.time.Clock.systemUTC());
+      }
       state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
       MaterializedState st = state;
@@ -93,11 +107,12 @@ public final class Stack implements AutoCloseable {
               o.httpPort(),
               () -> isRunning(j) && st.isRunning(),
               state.models(),
-              state.frontiers());
+              state.frontiers(),
+              gateway);
       feed = new FrontierFeed(bootstrap, http.frontierStream()::publish);
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
-    return new Stack(kafka, bootstrap, job, state, feed, http);
+    return new Stack(kafka, bootstrap, job, state, feed, http, gateway);
   }
 
   public String bootstrapServers() {
@@ -131,6 +146,9 @@ public final class Stack implements AutoCloseable {
       feed.close();
       queryService.close();
       state.close();
+    }
+    if (gateway != null) {
+      gateway.close();
     }
     if (kafka != null) {
       kafka.close();

@@ -1,0 +1,107 @@
+package dev.hilnas.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.producers.gateway.IngestGateway;
+import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.Topics;
+import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.FrontierCatalog;
+import dev.hilnas.sinks.state.ModelCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Device ingest over HTTP into the embedded broker: auth, per-line errors, retries, back-pressure. */
+class GatewayIT extends WithBroker {
+
+  private static final HardwareTarget PHONE = new HardwareTarget("lab-phone", "executorch");
+  private static final Candidate C = Candidate.uniform(2, 64, 2, 1, 32, 128, 100, "GL", 8, 16);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static String line(HardwareTarget target, double ms) {
+    return MeasurementJson.toJson(Measurement.of("c", C, target, Phase.DECODE, 64, ms, List.of()));
+  }
+
+  private static HttpResponse<String> post(QueryService service, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static QueryService service(IngestGateway gateway) throws Exception {
+    return new QueryService("localhost", 0, () -> true, new ModelCatalog(() -> null), new FrontierCatalog(() -> null), gateway);
+  }
+
+  private static int count(String topic) {
+    return PipelineIT.readAll(kafka.bootstrapServers(), topic).size();
+  }
+
+  @Test
+  void devicesPostBatchesWithPerLineErrorsAndRetriesNeverCountTwice() throws Exception {
+    Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    Devices.Added other = phone.devices().add("other-1", Set.of("lab-other/executorch"));
+    ObjectMapper json = new ObjectMapper();
+    try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), other.devices(), 10_000, Clock.systemUTC());
+        QueryService service = service(gateway)) {
+      String batch = line(PHONE, 1.5) + "\n" + line(PHONE, 1.6) + "\n{\"phase\":\"DECODE\"\n";
+
+      assertEquals(401, post(service, null, batch).statusCode());
+      assertEquals(401, post(service, "hil_wrong", batch).statusCode());
+      HttpResponse<String> foreign = post(service, other.token(), batch);
+      assertEquals(403, foreign.statusCode());
+      assertTrue(foreign.body().contains("may report for [lab-other/executorch], not lab-phone/executorch"), foreign.body());
+      assertEquals(0, count(Topics.MEASUREMENTS.name()), "a refused batch publishes nothing");
+
+      HttpResponse<String> first = post(service, phone.token(), batch);
+      assertEquals(200, first.statusCode(), first.body());
+      JsonNode result = json.readTree(first.body());
+      assertEquals(2, result.get("accepted").asInt());
+      assertEquals(1, result.get("invalid").asInt());
+      assertEquals(3, result.get("errors").get(0).get("line").asInt());
+      assertEquals(2, count(Topics.MEASUREMENTS.name()));
+      DeadLetter letter = Topics.DLQ.valueSerde().deserializer()
+          .deserialize(null, PipelineIT.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
+      assertEquals("http:phone-1", letter.getSourceTopic());
+      assertTrue(letter.getReason().startsWith("line 3: "), letter.getReason());
+
+      JsonNode retried = json.readTree(post(service, phone.token(), "[" + line(PHONE, 1.5) + "," + line(PHONE, 1.6) + "]").body());
+      assertEquals(0, retried.get("accepted").asInt(), "a retry of the same measurements (as a JSON array)");
+      assertEquals(2, retried.get("duplicates").asInt());
+      assertEquals(2, count(Topics.MEASUREMENTS.name()));
+
+      HttpResponse<String> allBad = post(service, phone.token(), "not json\n");
+      assertEquals(400, allBad.statusCode());
+      assertTrue(allBad.body().contains("line 1"), allBad.body());
+      assertEquals(400, post(service, phone.token(), "[1,").statusCode());
+    }
+  }
+
+  @Test
+  void aGatewayWhoseKafkaIsBehindAsksDevicesToComeBackLater() throws Exception {
+    Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), phone.devices(), 0, Clock.systemUTC());
+        QueryService service = service(gateway)) {
+      HttpResponse<String> busy = post(service, phone.token(), line(PHONE, 2.5));
+      assertEquals(429, busy.statusCode());
+      assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.hilnas.producers.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.producers.kafka.ProducerSettings;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.Topics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Device ingest without Kafka clients: a batch of measurements (JSONL or a JSON array) from an
+ * authenticated device goes to hil.measurements, its invalid lines to hil.dlq with their reasons
+ * and back to the device as per-line errors. A device may only report for its registered targets.
+ * A batch is answered once Kafka has acknowledged it (acks=all); when too many records wait for
+ * acknowledgement the gateway refuses more until Kafka catches up. Ids seen recently are dropped
+ * here, and the Flink job drops repeats of any id, so a retried post never counts twice.
+ * Thread-safe.
+ */
+public final class IngestGateway implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RECENT_IDS = 200_000;
+
+  /** The request was refused as a whole; the status says how (401, 403, 400, 429). */
+  public static final class Refused extends RuntimeException {
+    private final int status;
+    private final int retryAfterSeconds;
+
+    Refused(int status, String message, int retryAfterSeconds) {
+      super(message);
+      this.status = status;
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    /** For 429: when to try again. */
+    public int retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
+
+  public record LineError(int line, String reason) {}
+
+  /** What became of a batch. */
+  public record Result(int accepted, int duplicates, int invalid, List<LineError> errors) {}
+
+  private final Devices devices;
+  private final long maxInFlight;
+  private final Clock clock;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final Map<String, Boolean> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENT_IDS;
+    }
+  };
+
+  /** @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429 */
+  public IngestGateway(String bootstrap, Devices devices, long maxInFlight, Clock clock) {
+    this.devices = devices;
+    this.maxInFlight = maxInFlight;
+    this.clock = clock;
+    this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-gateway"));
+  }
+
+  public Result ingest(String token, String body) {
+    Devices.Device device = devices.authenticate(token)
+        .orElseThrow(() -> new Refused(401, token == null || token.isBlank()
+            ? "missing token: send Authorization: Bearer <device token>" : "unknown token", 0));
+    List<JsonNode> lines = lines(body);
+    List<Measurement> valid = new ArrayList<>();
+    List<LineError> errors = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      try {
+        Measurement m = MeasurementJson.fromTree(lines.get(i));
+        if (!device.targets().contains(m.target().id())) {
+          throw new Refused(403, "line " + (i + 1) + ": device " + device.id() + " may report for " + device.targets()
+              + ", not " + m.target().id(), 0);
+        }
+        valid.add(m.agentId() != null ? m : withAgent(m, device.id()));
+      } catch (IllegalArgumentException e) {
+        errors.add(new LineError(i + 1, e.getMessage()));
+      }
+    }
+    if (valid.isEmpty() && !errors.isEmpty()) {
+      throw new Refused(400, "no valid line; first: line " + errors.get(0).line() + ": " + errors.get(0).reason(), 0);
+    }
+    if (inFlight.get() + lines.size() > maxInFlight) {
+      throw new Refused(429, "Kafka is behind (" + inFlight.get() + " records unacknowledged); retry later", 1);
+    }
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    List<String> fresh = new ArrayList<>();
+    int duplicates = 0;
+    for (Measurement m : valid) {
+      if (isRecent(m.id()) || fresh.contains(m.id())) {
+        duplicates++;
+        continue;
+      }
+      fresh.add(m.id());
+      sent.add(send(Topics.MEASUREMENTS.name(), m.target().id(),
+          Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
+    }
+    for (LineError e : errors) {
+      sent.add(send(Topics.DLQ.name(), "http", Topics.DLQ.valueSerde().serializer().serialize(null,
+          deadLetter(device, e, lines.get(e.line() - 1).toString()))));
+    }
+    awaitAcks(sent);
+    synchronized (recent) {
+      fresh.forEach(id -> recent.put(id, true));
+    }
+    return new Result(fresh.size(), duplicates, errors.size(), errors);
+  }
+
+  /** A JSON array's elements, or the non-blank lines of JSONL (an unparseable line stays, as a text node). */
+  private static List<JsonNode> lines(String body) {
+    String text = body == null ? "" : body.strip();
+    if (text.isEmpty()) {
+      throw new Refused(400, "empty body: send JSONL or a JSON array of measurements", 0);
+    }
+    List<JsonNode> out = new ArrayList<>();
+    if (text.startsWith("[")) {
+      try {
+        JSON.readTree(text).forEach(out::add);
+      } catch (IOException e) {
+        throw new Refused(400, "not a JSON array: " + e.getMessage().split("\n")[0], 0);
+      }
+      return out;
+    }
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(JSON.readTree(line));
+      } catch (IOException e) {
+        out.add(JSON.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
+      }
+    }
+    return out;
+  }
+
+  private boolean isRecent(String id) {
+    synchronized (recent) {
+      return recent.containsKey(id);
+    }
+  }
+
+  private Future<RecordMetadata> send(String topic, String key, byte[] value) {
+    inFlight.incrementAndGet();
+    return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
+        (metadata, exception) -> inFlight.decrementAndGet());
+  }
+
+  private static void awaitAcks(List<Future<RecordMetadata>> sent) {
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new Refused(503, "Kafka did not acknowledge the batch (" + e.getMessage() + "); retry: nothing is counted twice", 5);
+      }
+    }
+  }
+
+  private DeadLetter deadLetter(Devices.Device device, LineError e, String raw) {
+    return DeadLetter.newBuilder()
+        .setSourceTopic("http:" + device.id())
+        .setPartition(null)
+        .setOffset((long) e.line())
+        .setKey(null)
+        .setValue(ByteBuffer.wrap(raw.getBytes(StandardCharsets.UTF_8)))
+        .setReason("line " + e.line() + ": " + e.reason())
+        .setComponent("gateway")
+        .setFailedAt(clock.instant())
+        .build();
+  }
+
+  private static Measurement withAgent(Measurement m, String agentId) {
+    return new Measurement(m.id(), m.candidateId(), m.candidate(), m.target(), m.phase(), m.contextLength(),
+        m.latencyMs(), m.samplesMs(), agentId, m.measuredAt(), m.threads(), m.environment());
+  }
+
+  /** Records handed to Kafka and not yet acknowledged. */
+  public long inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
