@@ -3,6 +3,7 @@ package dev.hilnas.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.app.bench.IngestBenchmark;
 import dev.hilnas.app.bench.ModelBenchmark;
+import dev.hilnas.core.Statistics;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures next to a baseline measured in the same run.",
-    subcommands = {BenchCommand.Ingest.class, BenchCommand.Model.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Model.class, BenchCommand.RuntimeSpeed.class, BenchCommand.Fleet.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -89,6 +90,10 @@ final class BenchCommand implements Runnable {
     return String.format("[%,.0f..%,.0f]", Collections.min(runs), Collections.max(runs));
   }
 
+  static String tenths(List<Double> runs) {
+    return String.format("[%.1f..%.1f]", Collections.min(runs), Collections.max(runs));
+  }
+
   @Command(
       name = "model",
       mixinStandardHelpOptions = true,
@@ -152,6 +157,92 @@ final class BenchCommand implements Runnable {
 
     private static String spreadMs(List<Double> runs) {
       return String.format("[%,.1f..%,.1f]", Collections.min(runs), Collections.max(runs));
+    }
+  }
+
+  @Command(
+      name = "runtime",
+      mixinStandardHelpOptions = true,
+      description = {
+        "GFLOP/s of the Java decoder on a candidate (prefill and decode, the work it really does)",
+        "next to the runtime's own 1024² matmul and OpenBLAS sgemm (via python3 + numpy, if present),",
+        "on the same threads, in the same run."
+      })
+  static final class RuntimeSpeed implements Callable<Integer> {
+    @Option(names = "--candidate", paramLabel = "FILE.json", description = "Default: the shipped backbone.")
+    java.nio.file.Path candidate;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--prefill", defaultValue = "256", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+    int prefill;
+
+    @Option(names = "--decode-context", defaultValue = "512", description = "KV cache for decode (default: ${DEFAULT-VALUE}).")
+    int decodeContext;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Repetitions (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      dev.hilnas.core.Candidate c = candidate == null
+          ? dev.hilnas.core.quality.Backbone.shipped().architecture()
+          : dev.hilnas.producers.ingest.MeasurementJson.candidateFromTree(new ObjectMapper().readTree(java.nio.file.Files.readString(candidate)));
+      var r = dev.hilnas.app.bench.RuntimeBenchmark.run(c, prefill, decodeContext, threads, repeat);
+      var out = spec.commandLine().getOut();
+      out.printf("candidate %s (%,d parameters), %d thread(s)%n", c.archId(), c.parameterCount(), threads);
+      out.printf("OpenBLAS sgemm 1024²         : %s%n", r.openBlasGflops() == null ? "n/a (needs python3 + numpy)" : String.format("%7.1f GFLOP/s", r.openBlasGflops()));
+      out.printf("hilnas matmul 1024²          : %7.1f GFLOP/s  %s%n", Statistics.median(r.peakGflops()), tenths(r.peakGflops()));
+      out.printf("decoder PREFILL@%-6d       : %7.1f GFLOP/s  %s%n", prefill, Statistics.median(r.prefillGflops()), tenths(r.prefillGflops()));
+      out.printf("decoder DECODE@%-6d        : %7.1f GFLOP/s  %s%n", decodeContext, Statistics.median(r.decodeGflops()), tenths(r.decodeGflops()));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "fleet",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Simulated devices reporting measurement batches for --duration: over HTTP through the",
+        "ingest gateway, then as Kafka clients, then a raw Kafka producer baseline, on one embedded",
+        "broker in the same run: accepted records/s, p50/p99 batch latency, refusals."
+      })
+  static final class Fleet implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "1000", description = "Devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--targets", defaultValue = "20", description = "Hardware targets they spread over (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Option(names = "--duration", defaultValue = "60s", description = "Per path (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--batch", defaultValue = "10", description = "Measurements per post (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--concurrency", defaultValue = "32", description = "Devices sending at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (devices < 1 || targets < 1 || batch < 1 || concurrency < 1) {
+        throw new IllegalArgumentException("--devices, --targets, --batch and --concurrency must be >= 1");
+      }
+      spec.commandLine().getErr().printf("bench fleet: %,d devices over %d targets, batches of %d, %d at once, %s per path%n",
+          devices, targets, batch, concurrency, duration);
+      var paths = dev.hilnas.app.bench.FleetBenchmark.run(devices, targets, duration, batch, concurrency);
+      var out = spec.commandLine().getOut();
+      double raw = paths.get(paths.size() - 1).perSecond();
+      for (var p : paths) {
+        out.printf("%-52s: %,9.0f records/s (%.2f of raw)  p50 %6.1f ms  p99 %6.1f ms  refused %d%n",
+            p.name(), p.perSecond(), p.perSecond() / raw, p.p50Ms(), p.p99Ms(), p.refused());
+      }
+      return 0;
     }
   }
 }
