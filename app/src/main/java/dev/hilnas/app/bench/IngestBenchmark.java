@@ -68,7 +68,7 @@ public final class IngestBenchmark {
     List<Double> raw = new ArrayList<>();
     List<Double> pipeline = new ArrayList<>();
     try (Stack stack =
-        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200), JobSettings.DEFAULT_OBJECTIVES, null))) {
+        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200), JobSettings.DEFAULT_OBJECTIVES, null, true))) {
       String bootstrap = stack.bootstrapServers();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         admin.createTopics(List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))

@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Objective> goals = objectives.stream().map(Objective::parse).toList();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
-    Stack stack = Stack.start(new Stack.Options(data, null, port, httpPort, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), objectives, null));
+    Stack stack = Stack.start(new Stack.Options(data, null, port, httpPort, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), objectives, null, true));
     String bootstrap = stack.bootstrapServers();
     HardwareTarget target = new HardwareTarget(System.getProperty("os.arch") + "-1thread", "java-cpu", "fp32");
     String host = java.net.InetAddress.getLocalHost().getHostName();

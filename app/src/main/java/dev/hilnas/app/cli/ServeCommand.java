@@ -49,17 +49,24 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).", defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}")
   Path devices;
 
+  @Option(names = "--no-job", description = "Do not run the Flink job here: a Flink cluster runs the job jar"
+      + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap.")
+  boolean noJob;
+
   @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
   @Override
   public Integer call() throws Exception {
     objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
+    if (noJob && bootstrap == null) {
+      throw new IllegalArgumentException("--no-job needs --bootstrap: the cluster running the job must share the Kafka");
+    }
     Stack stack =
         Stack.start(
             new Stack.Options(
                 dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1),
-                objectives, Devices.read(devices)));
+                objectives, Devices.read(devices), !noJob));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

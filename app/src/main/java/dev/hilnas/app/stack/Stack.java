@@ -34,6 +34,7 @@ public final class Stack implements AutoCloseable {
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param objectives the frontiers kept per target, {@code PHASE@tokens}
    * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest endpoint
+   * @param runJob whether to run the Flink job here (false when a Flink cluster runs the job jar)
    */
   public record Options(
       Path dataDir,
@@ -44,7 +45,8 @@ public final class Stack implements AutoCloseable {
       Duration checkpointInterval,
       Duration publishInterval,
       List<String> objectives,
-      Devices devices) {}
+      Devices devices,
+      boolean runJob) {}
 
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
@@ -87,9 +89,12 @@ public final class Stack implements AutoCloseable {
         new JobSettings(
             bootstrap, "hilnas-job", "hilnas-job", o.checkpointInterval(), o.publishInterval(), o.objectives());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
-    FlinkRunner.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
-    JobClient job = FlinkRunner.start(settings, checkpoints, o.parallelism());
-    log.info("Flink job {} submitted", job.getJobID());
+    JobClient job = null;
+    if (o.runJob()) {
+      FlinkRunner.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
+      job = FlinkRunner.start(settings, checkpoints, o.parallelism());
+      log.info("Flink job {} submitted", job.getJobID());
+    }
     QueryService http = null;
     MaterializedState state = null;
     FrontierFeed feed = null;
@@ -105,7 +110,7 @@ public final class Stack implements AutoCloseable {
           new QueryService(
               "localhost",
               o.httpPort(),
-              () -> isRunning(j) && st.isRunning(),
+              () -> (j == null || isRunning(j)) && st.isRunning(),
               state.models(),
               state.frontiers(),
               gateway);
@@ -138,7 +143,9 @@ public final class Stack implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      job.cancel().get(60, TimeUnit.SECONDS);
+      if (job != null) {
+        job.cancel().get(60, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }

@@ -3,6 +3,7 @@ package dev.hilnas.core.quality;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Quality;
 import dev.hilnas.core.runtime.Decoder;
+import dev.hilnas.core.runtime.Weights;
 
 /**
  * Perplexity of a pruned candidate on held-out text: the first {@code tokens} bytes scored in
@@ -68,10 +69,15 @@ public final class PerplexityEvaluator {
 
   /** @throws IllegalArgumentException when the candidate is not a pruning of the backbone */
   public Result evaluate(Candidate candidate) {
+    return evaluate(candidate, Pruning.prune(backbone, candidate));
+  }
+
+  /** Scores given weights of the candidate's shape, e.g. a pruning that keeps other layers. */
+  Result evaluate(Candidate candidate, Weights weights) {
     int window = backbone.contextLength();
     int vocab = candidate.vocabSize();
     double nll = 0;
-    try (Decoder decoder = new Decoder(Pruning.prune(backbone, candidate), threads)) {
+    try (Decoder decoder = new Decoder(weights, threads)) {
       Decoder.Session session = decoder.newSession(window);
       for (int from = 0; from < tokens; from += window) {
         session.reset();

@@ -1,0 +1,61 @@
+package dev.hilnas.streams;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job jar's entry point on a standalone Flink cluster — the same graph the embedded stack
+ * runs on its MiniCluster:
+ *
+ * <pre>flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
+ *     [--checkpoint-interval 2s] [--publish-interval 1s]</pre>
+ *
+ * Checkpoints go where the cluster's {@code execution.checkpointing.dir} says; the job keeps its
+ * group id and transactional-id prefix, so a restart from a checkpoint or savepoint aborts any
+ * transaction a crash left open and counts nothing twice.
+ */
+public final class ClusterJob {
+  private ClusterJob() {}
+
+  public static void main(String[] args) throws Exception {
+    configure(StreamExecutionEnvironment.getExecutionEnvironment(), args).execute("hilnas-measurements");
+  }
+
+  /** Adds the job to {@code env} as {@code args} say. */
+  static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, String[] args) {
+    Map<String, String> options = options(args);
+    String bootstrap = options.remove("bootstrap");
+    if (bootstrap == null) {
+      throw new IllegalArgumentException("--bootstrap HOST:PORT is required");
+    }
+    Duration checkpoints = Duration.parse("PT" + options.getOrDefault("checkpoint-interval", "2s").toUpperCase());
+    Duration publish = Duration.parse("PT" + options.getOrDefault("publish-interval", "1s").toUpperCase());
+    List<String> objectives = options.containsKey("objectives")
+        ? Arrays.asList(options.get("objectives").split(","))
+        : JobSettings.DEFAULT_OBJECTIVES;
+    options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
+    if (!options.isEmpty()) {
+      throw new IllegalArgumentException("unknown options " + options.keySet()
+          + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval");
+    }
+    env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    MeasurementJob.buildForKafka(env, new JobSettings(bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives));
+    return env;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+      }
+      out.put(args[i].substring(2), args[++i]);
+    }
+    return out;
+  }
+}

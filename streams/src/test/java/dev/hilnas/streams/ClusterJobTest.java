@@ -1,0 +1,34 @@
+package dev.hilnas.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+class ClusterJobTest {
+
+  @Test
+  void theJarsEntryPointBuildsTheEmbeddedStacksGraphWithExactlyOnceCheckpoints() {
+    StreamExecutionEnvironment env = ClusterJob.configure(StreamExecutionEnvironment.createLocalEnvironment(1),
+        new String[] {"--bootstrap", "kafka:9092", "--objectives", "PREFILL@512,DECODE@512", "--checkpoint-interval", "5s"});
+    List<String> operators = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
+    for (String name : List.of("validate", "drop-duplicates", "per-target", "frontiers")) {
+      assertTrue(operators.stream().anyMatch(o -> o.contains(name)), name + " in " + operators);
+    }
+    assertEquals(5000, env.getCheckpointConfig().getCheckpointInterval());
+  }
+
+  @Test
+  void missingOrUnknownOptionsAreErrorsThatSayWhich() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterJob.configure(env, new String[0]))
+        .getMessage().contains("--bootstrap"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ClusterJob.configure(env, new String[] {"--bootstrap", "k:9092", "--paralelism", "2"}))
+        .getMessage().contains("[paralelism]"));
+  }
+}
