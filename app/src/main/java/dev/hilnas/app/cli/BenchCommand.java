@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures next to a baseline measured in the same run.",
-    subcommands = {BenchCommand.Ingest.class, BenchCommand.Model.class, BenchCommand.RuntimeSpeed.class, BenchCommand.Fleet.class})
+    subcommands = {BenchCommand.Ingest.class, BenchCommand.Model.class, BenchCommand.RuntimeSpeed.class, BenchCommand.Fleet.class, BenchCommand.Search.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -241,6 +241,93 @@ final class BenchCommand implements Runnable {
       for (var p : paths) {
         out.printf("%-52s: %,9.0f records/s (%.2f of raw)  p50 %6.1f ms  p99 %6.1f ms  refused %d%n",
             p.name(), p.perSecond(), p.perSecond() / raw, p.p50Ms(), p.p99Ms(), p.refused());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "search",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Hypervolume against real measurements for the hilnas search, random search and NSGA-II",
+        "(MOEA Framework, no surrogate) over prunings of the shipped backbone, averaged over seeds.",
+        "A measurement asks a latency oracle (a model fitted once on --oracle-data, real",
+        "measurements of this machine, then fixed) and the evaluator's perplexity (--quality-tokens",
+        "held-out bytes). The reference front is the best front any search found in the run."
+      })
+  static final class Search implements Callable<Integer> {
+    @Option(names = "--budget", defaultValue = "100", description = "Measurements per search and seed (default: ${DEFAULT-VALUE}).")
+    int budget;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--target-fraction", defaultValue = "0.99", description = "Of the reference hypervolume (default: ${DEFAULT-VALUE}).")
+    double targetFraction;
+
+    @Option(names = "--quality-tokens", defaultValue = "512", description = "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}).")
+    int qualityTokens;
+
+    @Option(names = "--oracle-data", defaultValue = "data/x86-1thread-numpy.jsonl", description = "Measurements the latency oracle is fitted on (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path oracleData;
+
+    @Option(names = "--objective", defaultValue = "PREFILL@256", description = "The latency objective (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--json", description = "End the output with one JSON object: target_fraction, measurements_to_target.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var backbone = dev.hilnas.core.quality.Backbone.shipped();
+      var evaluator = new dev.hilnas.core.quality.PerplexityEvaluator(backbone, dev.hilnas.core.quality.Backbone.shippedHeldOut(),
+          qualityTokens, Runtime.getRuntime().availableProcessors());
+      var measurements = MeasurementFiles.read(oracleData, spec.commandLine().getErr());
+      var oracle = new dev.hilnas.app.bench.SearchBenchmark.Oracle(
+          dev.hilnas.app.bench.SearchBenchmark.latencyOracle(measurements, dev.hilnas.core.Objective.parse(objective)),
+          c -> evaluator.evaluate(c).value());
+      var space = dev.hilnas.core.search.SearchSpace.of(backbone.architecture(), dev.hilnas.core.search.SearchSpace.Constraints.NONE);
+      var err = spec.commandLine().getErr();
+      err.printf("bench search: %d measurements × %d seeds × 3 searches; oracle fitted on %d measurements of %s%n",
+          budget, seeds, measurements.size(), oracleData);
+      int[] done = {0};
+      var result = dev.hilnas.app.bench.SearchBenchmark.run(space, oracle, budget, seeds,
+          () -> err.printf("  %d/%d runs done%n", ++done[0], 3 * seeds));
+      var out = spec.commandLine().getOut();
+      double target = targetFraction * result.referenceHypervolume();
+      out.printf("reference front hypervolume %.4g (box %.3g ms × %.3g perplexity); target %.0f%%%n",
+          result.referenceHypervolume(), result.reference().latencyMs(), result.reference().quality(), 100 * targetFraction);
+      Map<String, Object> toTarget = new LinkedHashMap<>();
+      Map<String, Object> reaching = new LinkedHashMap<>();
+      for (var curve : result.curves()) {
+        List<Integer> counts = curve.perSeed().stream()
+            .map(c -> dev.hilnas.app.bench.SearchBenchmark.measurementsTo(c, target)).toList();
+        List<Integer> reached = counts.stream().filter(n -> n > 0).toList();
+        Double mean = reached.isEmpty() ? null : reached.stream().mapToInt(Integer::intValue).average().orElseThrow();
+        toTarget.put(curve.method(), mean);
+        reaching.put(curve.method(), reached.size());
+        StringBuilder at = new StringBuilder();
+        for (int k : new int[] {10, 25, 50, budget}) {
+          if (k <= budget) {
+            final int n = k;
+            double hv = curve.perSeed().stream().mapToDouble(c -> c[Math.min(n, c.length) - 1]).average().orElse(0);
+            at.append(String.format("  @%d %.1f%%", n, 100 * hv / result.referenceHypervolume()));
+          }
+        }
+        out.printf("%-7s measurements to %.0f%%: %s (%d of %d seeds)  hypervolume%s%n", curve.method(), 100 * targetFraction,
+            mean == null ? "not reached" : String.format("%.1f", mean), reached.size(), seeds, at);
+      }
+      if (json) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("target_fraction", targetFraction);
+        j.put("measurements_to_target", toTarget);
+        j.put("seeds_reaching", reaching);
+        j.put("budget", budget);
+        j.put("seeds", seeds);
+        out.println(new ObjectMapper().writeValueAsString(j));
       }
       return 0;
     }
