@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 /**
  * Picks which prunings of the backbone to measure next on one target. It scores a pool of random
  * prunings and mutations of the frontier's candidates with the target's latency model and the
- * quality predictor, by the hypervolume their optimistic point would add — the low end of the
- * latency interval and one standard deviation better quality — summed over the target's
+ * quality predictor, by the hypervolume their optimistic point would add — a quarter of the way
+ * to the low end of the latency interval, a quarter deviation better quality — summed over the target's
  * objectives, each relative to its reference box. So it measures where the frontier could move
  * and the models are unsure. A batch is chosen greedily, each pick added to the frontiers at its
  * predicted point before the next ("kriging believer"), so one batch does not pile onto one spot.
@@ -30,6 +30,13 @@ public final class Proposer {
 
   /** Candidates scored per proposal round: cheap (millions of predictions per second). */
   static final int POOL = 4000;
+
+  /**
+   * How optimistic a candidate's point is, in standard deviations of quality and fractions of the
+   * latency interval's lower half. On the synthetic benchmark 1 explored too much (hypervolume at
+   * 50 measurements 88% of the best front, below random's 92%); 0.25 gave 96%, 0 gave 96% too.
+   */
+  static final double KAPPA = 0.25;
 
   /**
    * One target's view: its model (null before the first), frontiers per objective, the
@@ -123,12 +130,13 @@ public final class Proposer {
   }
 
   private static double score(Map<Objective, Front> fronts, Map<Objective, LatencyPrediction> latency, QualityPredictor.Prediction q) {
-    double optimisticQuality = Math.exp(q.logMean() - q.logSigma());
+    double optimisticQuality = Math.exp(q.logMean() - KAPPA * q.logSigma());
     double total = 0;
     for (var e : fronts.entrySet()) {
       ReferencePoint ref = e.getValue().reference();
       LatencyPrediction p = latency.get(e.getKey());
-      total += HypervolumeImprovement.of(e.getValue().frontier().points(), ref, p.lowMs(), optimisticQuality)
+      double optimisticLatency = p.latencyMs() - KAPPA * (p.latencyMs() - p.lowMs());
+      total += HypervolumeImprovement.of(e.getValue().frontier().points(), ref, optimisticLatency, optimisticQuality)
           / (ref.latencyMs() * ref.quality());
     }
     return total;
