@@ -1,22 +1,12 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.app.stack.Stack;
-import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.app.stack.Demo;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.quality.PerplexityEvaluator;
-import dev.hilnas.core.runtime.JavaCpuRunner;
-import dev.hilnas.core.search.SearchSpace;
-import dev.hilnas.producers.agent.Measurer;
-import dev.hilnas.producers.agent.MeasuringAgent;
-import dev.hilnas.producers.evaluator.QualityEvaluator;
-import dev.hilnas.producers.search.SearchProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +39,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "What the agent times and the frontiers track (default: ${DEFAULT-VALUE}).")
   List<String> objectives;
 
+  @Option(names = "--quality-tokens", defaultValue = "" + PerplexityEvaluator.DEFAULT_TOKENS,
+      description = "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}).")
+  int qualityTokens;
+
   @Mixin SearchOptions search;
 
   @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
@@ -59,53 +53,26 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Objective> goals = objectives.stream().map(Objective::parse).toList();
+    objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
-    Stack stack = Stack.start(new Stack.Options(data, null, port, httpPort, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), objectives, null, true));
-    String bootstrap = stack.bootstrapServers();
-    HardwareTarget target = new HardwareTarget(System.getProperty("os.arch") + "-1thread", "java-cpu", "fp32");
-    String host = java.net.InetAddress.getLocalHost().getHostName();
-    JavaCpuRunner runner = new JavaCpuRunner(1);
-    MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(
-        new Measurer.Settings(target, goals, 1, 3, "demo-agent-" + host, 1, Map.of("jvm", System.getProperty("java.version"))),
-        runner, Clock.systemUTC()));
-    QualityEvaluator evaluator = new QualityEvaluator(bootstrap, "demo-evaluator-" + host, PerplexityEvaluator.shipped(1));
-    SearchProducer producer = new SearchProducer(bootstrap, search.settings(Map.of(target.id(), 1)), Clock.systemUTC());
-    List<Thread> threads = new ArrayList<>();
-    for (var entry : Map.<String, Runnable>of("agent", agent::run, "evaluator", evaluator::run, "search", producer::run).entrySet()) {
-      Thread t = new Thread(entry.getValue(), "demo-" + entry.getKey());
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
+    Demo demo = Demo.start(new Demo.Options(data, port, httpPort, objectives, qualityTokens, search::settings));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       System.err.println("\nhilnas demo: stopping (data in " + data + ")");
-      producer.close();
-      agent.close();
-      evaluator.close();
-      for (Thread t : threads) {
-        try {
-          t.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      runner.close();
       try {
-        stack.close();
+        demo.close();
       } catch (Exception e) {
         System.err.println("hilnas: shutdown was not clean: " + e);
       }
       stopped.countDown();
     }, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.printf("hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n", stack.httpPort(), target.id());
+    System.err.printf("hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n", demo.httpPort(), demo.target().id());
     long start = System.nanoTime();
     long deadline = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
-    while (!stopped.await(Math.min(progressEvery.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+    while (!stopped.await(Math.max(1, Math.min(progressEvery.toMillis(), (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
       long s = (System.nanoTime() - start) / 1_000_000_000;
-      System.err.printf("[%d:%02d] %s%n", s / 60, s % 60, producer.status());
+      System.err.printf("[%d:%02d] %s%n", s / 60, s % 60, demo.status());
       if (System.nanoTime() >= deadline) {
         Runtime.getRuntime().removeShutdownHook(hook);
         hook.run();
