@@ -1,7 +1,7 @@
 package dev.hilnas.core.quality;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import dev.hilnas.core.runtime.ParallelLoop;
+import java.util.function.IntConsumer;
 
 /**
  * The three dense products of training on flat row-major fp32 arrays, split across a fixed pool.
@@ -12,28 +12,15 @@ final class Gemm implements AutoCloseable {
 
   private static final int K_BLOCK = 16;
 
-  private final ForkJoinPool pool;
-  private final int threads;
+  private final ParallelLoop loop;
 
   Gemm(int threads) {
-    this.threads = threads;
-    this.pool = new ForkJoinPool(threads);
+    this.loop = new ParallelLoop(threads);
   }
 
   /** Runs body(i) for i in [0, n) on the pool. */
-  void parallel(int n, java.util.function.IntConsumer body) {
-    int chunks = Math.min(n, threads * 8);
-    pool.submit(
-            () ->
-                IntStream.range(0, chunks)
-                    .parallel()
-                    .forEach(
-                        c -> {
-                          for (int i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
-                            body.accept(i);
-                          }
-                        }))
-        .join();
+  void parallel(int n, IntConsumer body) {
+    loop.forEach(n, 8, body);
   }
 
   /** c (rows×out) = a (rows×in) · w (in×out), or += when accumulating. */
@@ -95,6 +82,6 @@ final class Gemm implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.shutdown();
+    loop.close();
   }
 }

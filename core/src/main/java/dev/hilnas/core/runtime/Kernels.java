@@ -1,7 +1,6 @@
 package dev.hilnas.core.runtime;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 /**
  * The dense kernels of the decoder on flat row-major fp32 arrays, split across a fixed pool of
@@ -13,44 +12,31 @@ final class Kernels {
   /** Below this many multiply-adds a product runs on the calling thread: forking costs more. */
   private static final long PARALLEL_FROM = 1 << 16;
 
-  private final ForkJoinPool pool;
-  private final int threads;
+  private final ParallelLoop loop;
 
   Kernels(int threads) {
-    this.threads = threads;
-    this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+    this.loop = new ParallelLoop(threads);
   }
 
   int threads() {
-    return threads;
+    return loop.threads();
   }
 
   /** Runs {@code body(i)} for i in [0, n), split across the pool when worth it. */
   void forEach(int n, long workPerItem, IntConsumer body) {
-    if (pool == null || n < 2 || n * workPerItem < PARALLEL_FROM) {
+    if (n * workPerItem < PARALLEL_FROM) {
       for (int i = 0; i < n; i++) {
         body.accept(i);
       }
       return;
     }
-    int chunks = Math.min(n, threads * 4);
-    pool.submit(
-            () ->
-                IntStream.range(0, chunks)
-                    .parallel()
-                    .forEach(
-                        c -> {
-                          for (int i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
-                            body.accept(i);
-                          }
-                        }))
-        .join();
+    loop.forEach(n, 4, body);
   }
 
   /** {@code y[t] = x[t] · W} for t in [0, rows): x is rows×in, W is in×out, y is rows×out. */
   void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
     if (rows == 1) { // decode: split the output columns
-      int blocks = Math.max(1, Math.min(threads * 4, out / 64));
+      int blocks = Math.max(1, Math.min(loop.threads() * 4, out / 64));
       forEach(blocks, (long) in * out / blocks, b -> gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks));
       return;
     }
@@ -91,13 +77,7 @@ final class Kernels {
   }
 
   void close() {
-    if (pool != null) {
-      pool.shutdown();
-    }
+    loop.close();
   }
 
-  @FunctionalInterface
-  interface IntConsumer {
-    void accept(int i);
-  }
 }
