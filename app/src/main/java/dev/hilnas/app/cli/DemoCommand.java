@@ -2,7 +2,6 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Demo;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.quality.PerplexityEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +38,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "What the agent times and the frontiers track (default: ${DEFAULT-VALUE}).")
   List<String> objectives;
 
-  @Option(names = "--quality-tokens", defaultValue = "" + PerplexityEvaluator.DEFAULT_TOKENS,
-      description = "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--quality-tokens", defaultValue = "2048",
+      description = "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}: half of `quality`'s, so the evaluator keeps up with the agent).")
   int qualityTokens;
 
   @Mixin SearchOptions search;
