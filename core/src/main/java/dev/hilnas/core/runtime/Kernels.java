@@ -12,6 +12,8 @@ final class Kernels {
   /** Below this many multiply-adds a product runs on the calling thread: forking costs more. */
   private static final long PARALLEL_FROM = 1 << 16;
 
+  private static final int TILE = 128;
+
   private final ParallelLoop loop;
 
   Kernels(int threads) {
@@ -40,7 +42,53 @@ final class Kernels {
       forEach(blocks, (long) in * out / blocks, b -> gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks));
       return;
     }
-    forEach(rows, (long) in * out, t -> gemvColumns(x, t * in, in, w, out, y, t * out, 0, out));
+    forEach((rows + 3) / 4, 4L * in * out, b -> {
+      int t = 4 * b;
+      if (t + 4 <= rows) {
+        fourRows(x, t, in, w, out, y);
+      } else {
+        for (; t < rows; t++) {
+          gemvColumns(x, t * in, in, w, out, y, t * out, 0, out);
+        }
+      }
+    });
+  }
+
+  /**
+   * Rows t..t+3 of the product, a tile of {@value #TILE} columns at a time: each weight row segment
+   * is read once for four rows and the four accumulators stay in L1, about twice the speed of one
+   * row at a time. The sums run over k in the same order, so results equal {@link #gemvColumns}.
+   */
+  private static void fourRows(float[] x, int t, int in, float[] w, int out, float[] y) {
+    float[] c0 = new float[TILE];
+    float[] c1 = new float[TILE];
+    float[] c2 = new float[TILE];
+    float[] c3 = new float[TILE];
+    for (int from = 0; from < out; from += TILE) {
+      int n = Math.min(TILE, out - from);
+      java.util.Arrays.fill(c0, 0f);
+      java.util.Arrays.fill(c1, 0f);
+      java.util.Arrays.fill(c2, 0f);
+      java.util.Arrays.fill(c3, 0f);
+      for (int k = 0; k < in; k++) {
+        float a0 = x[t * in + k];
+        float a1 = x[(t + 1) * in + k];
+        float a2 = x[(t + 2) * in + k];
+        float a3 = x[(t + 3) * in + k];
+        int row = k * out + from;
+        for (int j = 0; j < n; j++) {
+          float wj = w[row + j];
+          c0[j] += a0 * wj;
+          c1[j] += a1 * wj;
+          c2[j] += a2 * wj;
+          c3[j] += a3 * wj;
+        }
+      }
+      System.arraycopy(c0, 0, y, t * out + from, n);
+      System.arraycopy(c1, 0, y, (t + 1) * out + from, n);
+      System.arraycopy(c2, 0, y, (t + 2) * out + from, n);
+      System.arraycopy(c3, 0, y, (t + 3) * out + from, n);
+    }
   }
 
   private static void gemvColumns(float[] x, int in, float[] w, int out, float[] y, int from, int to) {
