@@ -239,7 +239,7 @@ final class BenchCommand implements Runnable {
       var out = spec.commandLine().getOut();
       double raw = paths.get(paths.size() - 1).perSecond();
       for (var p : paths) {
-        out.printf("%-52s: %,9.0f records/s (%.2f of raw)  p50 %6.1f ms  p99 %6.1f ms  refused %d%n",
+        out.printf("%-52s: %,9.0f records/s (%.3f of raw)  p50 %6.1f ms  p99 %6.1f ms  refused %d%n",
             p.name(), p.perSecond(), p.perSecond() / raw, p.p50Ms(), p.p99Ms(), p.refused());
       }
       return 0;
