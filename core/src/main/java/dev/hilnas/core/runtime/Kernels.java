@@ -44,7 +44,9 @@ final class Kernels {
     }
     forEach((rows + 3) / 4, 4L * in * out, b -> {
       int t = 4 * b;
-      if (t + 4 <= rows) {
+      if (t + 4 <= rows && VectorKernels.ENABLED) {
+        VectorKernels.fourRows(x, t, in, w, out, y);
+      } else if (t + 4 <= rows) {
         fourRows(x, t, in, w, out, y);
       } else {
         for (; t < rows; t++) {
@@ -59,7 +61,7 @@ final class Kernels {
    * is read once for four rows and the four accumulators stay in L1, about twice the speed of one
    * row at a time. The sums run over k in the same order, so results equal {@link #gemvColumns}.
    */
-  private static void fourRows(float[] x, int t, int in, float[] w, int out, float[] y) {
+  static void fourRows(float[] x, int t, int in, float[] w, int out, float[] y) {
     float[] c0 = new float[TILE];
     float[] c1 = new float[TILE];
     float[] c2 = new float[TILE];
