@@ -119,7 +119,7 @@ class SearchLoopIT extends WithBroker {
   void theSearchKeepsItsAgentsBusyAndAfterARestartNeitherRepeatsNorForgetsARequest() throws Exception {
     SearchSpace space = SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE);
     SearchProducer.Settings settings = new SearchProducer.Settings(space, Map.of(TARGET, 1), 1, 2,
-        Duration.ofMillis(200), Duration.ofMinutes(10), Map.of(), 7);
+        Duration.ofMillis(200), Duration.ofMinutes(10), Map.of(), List.of(), 7);
     runFor(settings, 2000);
     List<CandidateRequest> first = await(SearchLoopIT::requests, 2);
     assertEquals(2, first.size(), "one agent × two in flight");

@@ -131,7 +131,7 @@ public final class SearchBenchmark {
       Map<Objective, Proposer.Front> fronts = out.isEmpty() ? Map.of()
           : Map.of(objective, new Proposer.Front(frontier, ReferencePoint.beyond(frontier.all())));
       List<Candidate> parents = frontier.points().stream().map(p -> candidates.get(p.archId())).toList();
-      var target = new Proposer.Target("bench", model, fronts, parents, Map.of());
+      var target = new Proposer.Target("bench", model, fronts, parents, Map.of(), List.of(objective));
       var picks = proposer.propose(target, QualityPredictor.fit(space.backbone(), evaluated), candidates.keySet(),
           Math.min(BATCH, budget - out.size()), r);
       if (picks.isEmpty()) {

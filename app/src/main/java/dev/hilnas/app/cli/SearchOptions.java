@@ -29,6 +29,15 @@ final class SearchOptions {
   @Option(names = "--seed", defaultValue = "1", description = "Search randomness (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--backbone", defaultValue = "shipped",
+      description = "What candidates prune: shipped (the trained byte-level backbone, quality evaluated) or mobilellm"
+          + " (24 layers, dModel 2048: latency-only, the search learns the latency model) (default: ${DEFAULT-VALUE}).")
+  String backbone;
+
+  @Option(names = "--learn-objectives", split = ",", paramLabel = "PHASE@TOKENS", defaultValue = "PREFILL@512,DECODE@512",
+      description = "Whose latency the search learns on a target without frontiers yet (default: ${DEFAULT-VALUE}).")
+  List<String> learnObjectives;
+
   SearchProducer.Settings settings(Map<String, Integer> capacity) {
     Map<String, Map<Objective, Double>> byTarget = new HashMap<>();
     for (String b : budgets) {
@@ -40,7 +49,13 @@ final class SearchOptions {
       byTarget.computeIfAbsent(b.substring(0, colon), t -> new HashMap<>())
           .put(Objective.parse(b.substring(colon + 1, equals)), Double.parseDouble(b.substring(equals + 1)));
     }
-    SearchSpace space = SearchSpace.of(Backbone.shipped().architecture(), new SearchSpace.Constraints(maxParams, maxKvBytes));
-    return new SearchProducer.Settings(space, capacity, 1, inFlight, Duration.ofSeconds(2), Duration.ofMinutes(10), byTarget, seed);
+    var architecture = switch (backbone) {
+      case "shipped" -> Backbone.shipped().architecture();
+      case "mobilellm" -> SearchSpace.mobileLlmScale();
+      default -> throw new IllegalArgumentException("--backbone must be shipped or mobilellm, got " + backbone);
+    };
+    SearchSpace space = SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes));
+    return new SearchProducer.Settings(space, capacity, 1, inFlight, Duration.ofSeconds(2), Duration.ofMinutes(10), byTarget,
+        learnObjectives.stream().map(Objective::parse).toList(), seed);
   }
 }

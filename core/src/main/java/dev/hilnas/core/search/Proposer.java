@@ -40,10 +40,13 @@ public final class Proposer {
 
   /**
    * One target's view: its model (null before the first), frontiers per objective, the
-   * candidates on them (the parents of mutations), and latency budgets per objective.
+   * candidates on them (the parents of mutations), latency budgets per objective, and the
+   * objectives whose latency to learn while there is no frontier (no quality side yet, or a
+   * latency-only search).
    */
   public record Target(
-      String targetId, LatencyModel model, Map<Objective, Front> frontiers, List<Candidate> parents, Map<Objective, Double> budgetsMs) {}
+      String targetId, LatencyModel model, Map<Objective, Front> frontiers, List<Candidate> parents,
+      Map<Objective, Double> budgetsMs, List<Objective> objectives) {}
 
   /** A frontier with its fixed hypervolume reference. */
   public record Front(Frontier frontier, ReferencePoint reference) {}
@@ -71,11 +74,14 @@ public final class Proposer {
     }
     List<Candidate> pool = pool(target, excluded, random);
     List<Proposal> chosen = new ArrayList<>();
-    if (target.model() == null || target.frontiers().isEmpty()) {
+    if (target.model() == null || (target.frontiers().isEmpty() && target.objectives().isEmpty())) {
       for (Candidate c : pool.subList(0, Math.min(count, pool.size()))) {
         chosen.add(new Proposal(c, target.targetId(), "explore: no latency model or frontier yet", 0));
       }
       return chosen;
+    }
+    if (target.frontiers().isEmpty()) {
+      return leastCertain(target, pool, count);
     }
     Map<Objective, Front> fronts = new LinkedHashMap<>();
     target.frontiers().forEach((o, f) -> fronts.put(o, new Front(Frontier.of(f.frontier().points()), f.reference())));
@@ -112,10 +118,35 @@ public final class Proposer {
     return chosen;
   }
 
-  /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */
+  /**
+   * Without a frontier the search learns the latency model (MobileLLM-Flash's first step): the
+   * candidates whose predicted latency is least certain — the widest interval relative to the
+   * prediction, averaged over the objectives.
+   */
+  private static List<Proposal> leastCertain(Target target, List<Candidate> pool, int count) {
+    Map<Candidate, Double> width = new HashMap<>();
+    for (Candidate c : pool) {
+      Map<Objective, LatencyPrediction> p = predict(target, target.objectives(), c);
+      if (p != null) {
+        width.put(c, p.values().stream().mapToDouble(l -> (l.highMs() - l.lowMs()) / l.latencyMs()).average().orElse(0));
+      }
+    }
+    return width.entrySet().stream()
+        .sorted(Map.Entry.<Candidate, Double>comparingByValue().reversed().thenComparing(e -> e.getKey().archId()))
+        .limit(count)
+        .map(e -> new Proposal(e.getKey(), target.targetId(),
+            String.format("latency model unsure: interval ±%.0f%% of the prediction", 50 * e.getValue()), e.getValue()))
+        .toList();
+  }
+
   private static Map<Objective, LatencyPrediction> predict(Target target, Candidate c) {
+    return predict(target, target.frontiers().keySet(), c);
+  }
+
+  /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */
+  private static Map<Objective, LatencyPrediction> predict(Target target, java.util.Collection<Objective> objectives, Candidate c) {
     Map<Objective, LatencyPrediction> out = new HashMap<>();
-    for (Objective o : target.frontiers().keySet()) {
+    for (Objective o : objectives) {
       if (!target.model().covers(o.phase())) {
         return null;
       }

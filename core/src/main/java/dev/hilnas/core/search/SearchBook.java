@@ -101,8 +101,8 @@ public final class SearchBook {
     return new ArrayList<>(evaluated.values());
   }
 
-  /** The proposer's view of a target. */
-  public Proposer.Target view(String targetId, Map<Objective, Double> budgetsMs) {
+  /** The proposer's view of a target; {@code objectives} are learnt while it has no frontier. */
+  public Proposer.Target view(String targetId, List<Objective> objectives, Map<Objective, Double> budgetsMs) {
     Map<Objective, Proposer.Front> fronts = new LinkedHashMap<>();
     Map<String, Candidate> parents = new LinkedHashMap<>();
     frontiers.getOrDefault(targetId, Map.of()).forEach((objective, points) -> {
@@ -113,13 +113,13 @@ public final class SearchBook {
       f.points().forEach(p -> parents.put(p.archId(), evaluated.get(p.archId()).candidate()));
       fronts.put(objective, new Proposer.Front(f, references.get(targetId).get(objective)));
     });
-    return new Proposer.Target(targetId, models.get(targetId), fronts, new ArrayList<>(parents.values()), budgetsMs);
+    return new Proposer.Target(targetId, models.get(targetId), fronts, new ArrayList<>(parents.values()), budgetsMs, objectives);
   }
 
   /** Frontier sizes and hypervolumes of a target, for progress lines. */
   public Map<Objective, double[]> summary(String targetId) {
     Map<Objective, double[]> out = new LinkedHashMap<>();
-    view(targetId, Map.of()).frontiers().forEach((o, f) ->
+    view(targetId, List.of(), Map.of()).frontiers().forEach((o, f) ->
         out.put(o, new double[] {f.frontier().points().size(), f.frontier().hypervolume(f.reference())}));
     return out;
   }

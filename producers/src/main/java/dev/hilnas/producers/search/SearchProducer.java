@@ -49,10 +49,12 @@ public final class SearchProducer implements AutoCloseable {
    * @param inFlightPerAgent requests kept pending per agent, so agents never wait on the search
    * @param pendingTimeout after this a request that was never measured no longer counts as pending
    * @param budgetsMs latency budgets per target id and objective: candidates predicted over are never proposed
+   * @param objectives whose latency to learn on a target without frontiers (latency-only search)
    */
   public record Settings(
       SearchSpace space, Map<String, Integer> capacity, int defaultCapacity, int inFlightPerAgent,
-      Duration interval, Duration pendingTimeout, Map<String, Map<Objective, Double>> budgetsMs, long seed) {}
+      Duration interval, Duration pendingTimeout, Map<String, Map<Objective, Double>> budgetsMs,
+      List<Objective> objectives, long seed) {}
 
   private final String bootstrap;
   private final Settings settings;
@@ -152,7 +154,7 @@ public final class SearchProducer implements AutoCloseable {
       int agents = settings.capacity().getOrDefault(target, settings.defaultCapacity());
       int pending = book.pending(target, now, settings.pendingTimeout().toMillis());
       int free = agents * settings.inFlightPerAgent() - pending;
-      Proposer.Target view = book.view(target, settings.budgetsMs().getOrDefault(target, Map.of()));
+      Proposer.Target view = book.view(target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
       for (Proposer.Proposal p : proposer.propose(view, quality, book.excluded(target), free, random)) {
         publish(producer, p, now);
         published++;
