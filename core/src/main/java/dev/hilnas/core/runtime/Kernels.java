@@ -39,7 +39,13 @@ final class Kernels {
   void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
     if (rows == 1) { // decode: split the output columns
       int blocks = Math.max(1, Math.min(loop.threads() * 4, out / 64));
-      forEach(blocks, (long) in * out / blocks, b -> gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks));
+      forEach(blocks, (long) in * out / blocks, b -> {
+        if (VectorKernels.ENABLED) {
+          VectorKernels.gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
+        } else {
+          gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
+        }
+      });
       return;
     }
     forEach((rows + 3) / 4, 4L * in * out, b -> {
@@ -93,7 +99,7 @@ final class Kernels {
     }
   }
 
-  private static void gemvColumns(float[] x, int in, float[] w, int out, float[] y, int from, int to) {
+  static void gemvColumns(float[] x, int in, float[] w, int out, float[] y, int from, int to) {
     gemvColumns(x, 0, in, w, out, y, 0, from, to);
   }
 

@@ -30,4 +30,28 @@ class VectorKernelsTest {
       }
     }
   }
+
+  @Test
+  void theVectorGemvEqualsTheScalarOneOnAnyColumnRange() {
+    SplittableRandom r = new SplittableRandom(2);
+    int in = 40;
+    int out = 150;
+    float[] x = new float[in];
+    float[] w = new float[in * out];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextDouble(-1, 1);
+    }
+    for (int[] range : new int[][] {{0, 150}, {3, 77}, {100, 150}, {5, 9}}) {
+      float[] vector = new float[out];
+      float[] scalar = new float[out];
+      VectorKernels.gemvColumns(x, in, w, out, vector, range[0], range[1]);
+      Kernels.gemvColumns(x, in, w, out, scalar, range[0], range[1]);
+      for (int j = 0; j < out; j++) {
+        assertEquals(scalar[j], vector[j], 1e-4, "columns " + range[0] + ".." + range[1] + " at " + j);
+      }
+    }
+  }
 }
