@@ -14,6 +14,12 @@ final class Kernels {
 
   private static final int TILE = 128;
 
+  /**
+   * A matrix-vector product this small (multiply-adds) runs on one thread: measured with bench
+   * runtime, decode of the 3.4 M-parameter backbone was slower on 2 threads than on 1.
+   */
+  private static final long GEMV_PARALLEL_FROM = 1 << 20;
+
   private final ParallelLoop loop;
 
   Kernels(int threads) {
@@ -37,8 +43,8 @@ final class Kernels {
 
   /** {@code y[t] = x[t] · W} for t in [0, rows): x is rows×in, W is in×out, y is rows×out. */
   void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
-    if (rows == 1) { // decode: split the output columns
-      int blocks = Math.max(1, Math.min(loop.threads() * 4, out / 64));
+    if (rows == 1) { // decode: split the output columns, unless forking costs more than it saves
+      int blocks = (long) in * out < GEMV_PARALLEL_FROM ? 1 : Math.max(1, Math.min(loop.threads() * 4, out / 64));
       forEach(blocks, (long) in * out / blocks, b -> {
         if (VectorKernels.ENABLED) {
           VectorKernels.gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
