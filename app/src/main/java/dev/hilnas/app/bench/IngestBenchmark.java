@@ -55,15 +55,6 @@ public final class IngestBenchmark {
 
   public static Result run(int records, int targets, int repeat, Duration checkpointInterval, LongConsumer onRepetition)
       throws Exception {
-    List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42);
-    List<byte[][]> serialized = new ArrayList<>(records);
-    for (Measurement m : measurements) {
-      serialized.add(
-          new byte[][] {
-            m.target().id().getBytes(StandardCharsets.UTF_8),
-            Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))
-          });
-    }
     Path dir = Files.createTempDirectory("hilnas-bench");
     List<Double> raw = new ArrayList<>();
     List<Double> pipeline = new ArrayList<>();
@@ -75,12 +66,15 @@ public final class IngestBenchmark {
             .all().get(60, TimeUnit.SECONDS);
       }
       // Warm-up: one small round of each, so JIT and the job's first checkpoint are out of the way.
+      // Every round sends new measurements: the job drops a measurement id it has seen before.
       int warm = Math.min(records, 5000);
-      rawRound(bootstrap, serialized.subList(0, warm));
-      pipelineRound(bootstrap, measurements.subList(0, warm), warm);
+      List<Measurement> warmUp = SyntheticMeasurements.generate(warm, targets, 41);
+      rawRound(bootstrap, serialize(warmUp));
+      pipelineRound(bootstrap, warmUp, warm);
       long expected = warm;
       for (int i = 0; i < repeat; i++) {
-        raw.add(rawRound(bootstrap, serialized));
+        List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42 + i);
+        raw.add(rawRound(bootstrap, serialize(measurements)));
         expected += records;
         pipeline.add(pipelineRound(bootstrap, measurements, expected));
         onRepetition.accept(i + 1);
@@ -89,6 +83,18 @@ public final class IngestBenchmark {
       deleteQuietly(dir);
     }
     return new Result(records, targets, raw, pipeline);
+  }
+
+  private static List<byte[][]> serialize(List<Measurement> measurements) {
+    List<byte[][]> serialized = new ArrayList<>(measurements.size());
+    for (Measurement m : measurements) {
+      serialized.add(
+          new byte[][] {
+            m.target().id().getBytes(StandardCharsets.UTF_8),
+            Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))
+          });
+    }
+    return serialized;
   }
 
   /** Records per second of producing the pre-serialized records and consuming them back. */
