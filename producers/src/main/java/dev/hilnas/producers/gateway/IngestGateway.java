@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -109,14 +111,13 @@ public final class IngestGateway implements AutoCloseable {
       throw new Refused(429, "Kafka is behind (" + inFlight.get() + " records unacknowledged); retry later", 1);
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    List<String> fresh = new ArrayList<>();
+    Set<String> fresh = new LinkedHashSet<>();
     int duplicates = 0;
     for (Measurement m : valid) {
-      if (isRecent(m.id()) || fresh.contains(m.id())) {
+      if (isRecent(m.id()) || !fresh.add(m.id())) {
         duplicates++;
         continue;
       }
-      fresh.add(m.id());
       sent.add(send(Topics.MEASUREMENTS.name(), m.target().id(),
           Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
     }
