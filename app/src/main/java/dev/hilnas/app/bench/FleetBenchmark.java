@@ -79,7 +79,7 @@ public final class FleetBenchmark {
       out.add(raw(kafka.bootstrapServers(), deviceTargets, duration, batch));
       return out;
     } finally {
-      deleteQuietly(dir);
+      IngestBenchmark.deleteQuietly(dir);
     }
   }
 
@@ -196,13 +196,5 @@ public final class FleetBenchmark {
   private static ProducerRecord<byte[], byte[]> record(Measurement m) {
     return new ProducerRecord<>(Topics.MEASUREMENTS.name(), m.target().id().getBytes(StandardCharsets.UTF_8),
         Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m)));
-  }
-
-  private static void deleteQuietly(java.nio.file.Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception e) {
-      // a temp dir left behind is harmless
-    }
   }
 }

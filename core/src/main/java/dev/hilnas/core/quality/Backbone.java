@@ -104,7 +104,7 @@ public record Backbone(
       if (vocab != TrainingConfig.VOCAB) {
         throw new IllegalArgumentException("vocabulary " + vocab + "; only byte-level (256) backbones exist");
       }
-      Weights weights = BackboneTrainer.initial(shape);
+      Weights weights = BackboneTrainer.zeros(shape);
       for (float[] a : Backprop.arrays(weights)) {
         readFloats(in, a);
       }

@@ -106,20 +106,34 @@ public final class BackboneTrainer {
 
   /** GPT-2 style: N(0, 0.02), residual output projections scaled by 1/sqrt(2·layers), unit norms. */
   static Weights initial(TrainingConfig config) {
-    Candidate c = config.architecture();
     Random random = new Random(config.seed());
+    return shaped(config, (n, std) -> normal(random, n, std));
+  }
+
+  /** The config's shape with zero matrices and unit norms: what reading saved weights fills in. */
+  static Weights zeros(TrainingConfig config) {
+    return shaped(config, (n, std) -> new float[n]);
+  }
+
+  /** A matrix of n values whose initial standard deviation would be std. */
+  private interface Matrices {
+    float[] make(int n, double std);
+  }
+
+  private static Weights shaped(TrainingConfig config, Matrices m) {
+    Candidate c = config.architecture();
     int d = c.dModel();
     double residual = 0.02 / Math.sqrt(2.0 * c.layerCount());
     List<Layer> layers = new ArrayList<>();
     for (LayerSpec l : c.layers()) {
       int q = l.nHeads() * c.headDim();
       int kv = l.nKvHeads() * c.headDim();
-      layers.add(new Layer(l.attention(), l.nHeads(), l.nKvHeads(), l.ffnDim(), ones(d),
-          normal(random, d * q, 0.02), normal(random, d * kv, 0.02), normal(random, d * kv, 0.02),
-          normal(random, q * d, residual), ones(d), normal(random, d * l.ffnDim(), 0.02),
-          normal(random, d * l.ffnDim(), 0.02), normal(random, l.ffnDim() * d, residual)));
+      layers.add(new Layer(l.attention(), l.nHeads(), l.nKvHeads(), l.ffnDim(), Weights.ones(d),
+          m.make(d * q, 0.02), m.make(d * kv, 0.02), m.make(d * kv, 0.02), m.make(q * d, residual),
+          Weights.ones(d), m.make(d * l.ffnDim(), 0.02), m.make(d * l.ffnDim(), 0.02),
+          m.make(l.ffnDim() * d, residual)));
     }
-    return new Weights(c, normal(random, c.vocabSize() * d, 0.02), ones(d), layers);
+    return new Weights(c, m.make(c.vocabSize() * d, 0.02), Weights.ones(d), layers);
   }
 
   private static float[] normal(Random random, int n, double std) {
@@ -127,12 +141,6 @@ public final class BackboneTrainer {
     for (int i = 0; i < n; i++) {
       w[i] = (float) (random.nextGaussian() * std);
     }
-    return w;
-  }
-
-  private static float[] ones(int n) {
-    float[] w = new float[n];
-    java.util.Arrays.fill(w, 1f);
     return w;
   }
 }

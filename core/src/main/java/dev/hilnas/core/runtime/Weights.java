@@ -78,7 +78,8 @@ public record Weights(Candidate candidate, float[] embedding, float[] finalNorm,
     return w;
   }
 
-  static float[] ones(int n) {
+  /** A norm's unit gains. */
+  public static float[] ones(int n) {
     float[] w = new float[n];
     Arrays.fill(w, 1f);
     return w;

@@ -87,7 +87,7 @@ public final class Proposer {
     target.frontiers().forEach((o, f) -> fronts.put(o, new Front(Frontier.of(f.frontier().points()), f.reference())));
     Map<Candidate, Map<Objective, LatencyPrediction>> latency = new HashMap<>();
     for (Candidate c : pool) {
-      Map<Objective, LatencyPrediction> byObjective = predict(target, c);
+      Map<Objective, LatencyPrediction> byObjective = predict(target, target.frontiers().keySet(), c);
       if (byObjective != null) {
         latency.put(c, byObjective);
       }
@@ -137,10 +137,6 @@ public final class Proposer {
         .map(e -> new Proposal(e.getKey(), target.targetId(),
             String.format("latency model unsure: interval ±%.0f%% of the prediction", 50 * e.getValue()), e.getValue()))
         .toList();
-  }
-
-  private static Map<Objective, LatencyPrediction> predict(Target target, Candidate c) {
-    return predict(target, target.frontiers().keySet(), c);
   }
 
   /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */

@@ -115,12 +115,4 @@ public final class SearchBook {
     });
     return new Proposer.Target(targetId, models.get(targetId), fronts, new ArrayList<>(parents.values()), budgetsMs, objectives);
   }
-
-  /** Frontier sizes and hypervolumes of a target, for progress lines. */
-  public Map<Objective, double[]> summary(String targetId) {
-    Map<Objective, double[]> out = new LinkedHashMap<>();
-    view(targetId, List.of(), Map.of()).frontiers().forEach((o, f) ->
-        out.put(o, new double[] {f.frontier().points().size(), f.frontier().hypervolume(f.reference())}));
-    return out;
-  }
 }

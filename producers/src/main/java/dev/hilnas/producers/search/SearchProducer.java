@@ -159,8 +159,8 @@ public final class SearchProducer implements AutoCloseable {
         publish(producer, p, now);
         published++;
       }
-      book.summary(target).forEach((o, s) ->
-          line.append(String.format(" %s %s: %d on frontier, hypervolume %.4g;", target, o, (int) s[0], s[1])));
+      view.frontiers().forEach((o, f) -> line.append(String.format(" %s %s: %d on frontier, hypervolume %.4g;",
+          target, o, f.frontier().points().size(), f.frontier().hypervolume(f.reference()))));
     }
     if (published > 0) {
       producer.flush();
