@@ -38,4 +38,31 @@ class QualityPredictorTest {
     assertEquals(truth(fresh), many.predict(fresh).perplexity(), 0.1 * truth(fresh));
     assertTrue(many.predict(fresh).logSigma() < few.predict(fresh).logSigma());
   }
+
+  @Test
+  void learnsFromEachEvaluationWhatTheTrendMisses() {
+    SplittableRandom r = new SplittableRandom(3);
+    List<QualityPredictor.Evaluated> seen = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      Candidate c = SearchSpaceTest.SPACE.random(r);
+      double heads = QualityPredictor.features(SearchSpaceTest.BACKBONE, c)[2];
+      seen.add(new QualityPredictor.Evaluated(c, truth(c) * Math.exp(2 * heads * heads))); // not log-linear
+    }
+    QualityPredictor.Evaluated known = seen.remove(40);
+    QualityPredictor.Prediction before = QualityPredictor.fit(SearchSpaceTest.BACKBONE, seen).predict(known.candidate());
+    seen.add(known);
+    QualityPredictor.Prediction after = QualityPredictor.fit(SearchSpaceTest.BACKBONE, seen).predict(known.candidate());
+    assertEquals(known.perplexity(), after.perplexity(), 0.05 * known.perplexity());
+    assertTrue(Math.abs(after.perplexity() - known.perplexity()) < Math.abs(before.perplexity() - known.perplexity()));
+  }
+
+  @Test
+  void tellsAnEarlySkipFromALateOne() {
+    Candidate skipFirst = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "SGG", 0, 32);
+    Candidate skipLast = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "GGS", 0, 32);
+    double[] first = QualityPredictor.features(SearchSpaceTest.BACKBONE, skipFirst);
+    double[] last = QualityPredictor.features(SearchSpaceTest.BACKBONE, skipLast);
+    assertTrue(first[9] > last[9], "the early-SKIP feature");
+    assertEquals(first[4], last[4], "the same share of SKIP layers");
+  }
 }
