@@ -45,7 +45,7 @@ final class AgentCommand implements Callable<Integer> {
       description = "For --runner cmd: run per candidate under sh -c; candidate JSON on stdin and in $HILNAS_CANDIDATE_FILE.")
   String command;
 
-  @Option(names = "--runtime", description = "Runtime name in the target, e.g. llama.cpp (default: the runner's name).")
+  @Option(names = "--runtime", description = "Runtime name in the target, e.g. llama.cpp (default: the runner's name; java-cpu-vector where the Vector API kernels run, on JDK 21+).")
   String runtime;
 
   @Option(names = "--command-timeout", defaultValue = "10m",
@@ -100,7 +100,8 @@ final class AgentCommand implements Callable<Integer> {
     List<Objective> goals = objectives.stream().map(Objective::parse).toList();
     HardwareTarget target =
         new HardwareTarget(hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
-            runtime != null ? runtime : runner, runner.equals("java-cpu") ? "fp32" : null);
+            runtime != null ? runtime : runner.equals("java-cpu") ? JavaCpuRunner.name() : runner,
+            runner.equals("java-cpu") ? "fp32" : null);
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),

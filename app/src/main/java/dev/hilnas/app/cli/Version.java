@@ -6,6 +6,9 @@ final class Version implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
     String v = Version.class.getPackage().getImplementationVersion();
-    return new String[] {"hilnas " + (v == null ? "dev" : v)};
+    return new String[] {
+      "hilnas " + (v == null ? "dev" : v),
+      "Java " + Runtime.version() + " (" + System.getProperty("java.home") + "); CPU runtime " + dev.hilnas.core.runtime.JavaCpuRunner.name()
+    };
   }
 }

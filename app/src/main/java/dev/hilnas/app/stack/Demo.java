@@ -53,7 +53,7 @@ public final class Demo implements AutoCloseable {
     Stack stack = Stack.start(new Stack.Options(o.dataDir(), null, o.kafkaPort(), o.httpPort(), 1, Duration.ofSeconds(2),
         Duration.ofSeconds(1), o.objectives(), null, true));
     String bootstrap = stack.bootstrapServers();
-    HardwareTarget target = new HardwareTarget(System.getProperty("os.arch") + "-1thread", "java-cpu", "fp32");
+    HardwareTarget target = new HardwareTarget(System.getProperty("os.arch") + "-1thread", JavaCpuRunner.name(), "fp32");
     String host = java.net.InetAddress.getLocalHost().getHostName();
     JavaCpuRunner runner = new JavaCpuRunner(1);
     MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(

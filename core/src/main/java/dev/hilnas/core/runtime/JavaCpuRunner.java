@@ -30,7 +30,15 @@ public final class JavaCpuRunner implements Runner, AutoCloseable {
 
   @Override
   public String runtime() {
-    return "java-cpu";
+    return name();
+  }
+
+  /**
+   * {@code java-cpu-vector} where the Vector API kernels run (JDK 21+), else {@code java-cpu}: the
+   * two run at different speeds, so their measurements belong to different targets.
+   */
+  public static String name() {
+    return VectorKernels.ENABLED ? "java-cpu-vector" : "java-cpu";
   }
 
   @Override
