@@ -15,6 +15,8 @@ import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,19 +83,74 @@ class AgentIT extends WithBroker {
     }
   }
 
+  /**
+   * Agent A, a separate JVM, is killed (SIGKILL) once its first request's measurements are
+   * committed, likely in the middle of the next; agent B takes over under the same agent id. Every
+   * request ends up measured exactly once: what A had not committed is redone, what it had is not.
+   */
+  @Test
+  void anAgentKilledMidWorkLosesNoRequestAndCountsNoneTwice() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    HardwareTarget target = new HardwareTarget("it-killed", "java-cpu", "fp32");
+    List<String> ids = List.of("kill-1", "kill-2", "kill-3", "kill-4");
+    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+      for (int i = 0; i < ids.size(); i++) {
+        Candidate c = Candidate.uniform(4, 128, 4, 2, 32, 256, 256, "GLGL", 8 * (i + 1), 16);
+        producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
+            Topics.CANDIDATES.valueSerde().serializer().serialize(null, request(ids.get(i), c, List.of(target.id()), List.of(64)))));
+      }
+    }
+    Path log = dir.resolve("agent-a.log");
+    Process a = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"), "--add-modules", "jdk.incubator.vector",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
+            "--bootstrap", bootstrap, "--hardware", "it-killed", "--runtime", "java-cpu", "--threads", "1",
+            "--runs", "40", "--warmup", "2", "--agent-id", "it-agent")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      awaitMeasurements(bootstrap, target, 2, () -> Files.readString(log));
+    } finally {
+      a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    Measurer.Settings settings =
+        new Measurer.Settings(target, List.of(), 2, 40, "it-agent", 1, Map.of("os", "test"));
+    try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
+      MeasuringAgent b = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+      Thread loop = new Thread(b::run, "agent-b");
+      loop.start();
+      List<Measurement> measured = awaitMeasurements(bootstrap, target, 2 * ids.size(), () -> Files.readString(log));
+      b.close();
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+      Map<String, Long> perRequest = measured.stream()
+          .collect(java.util.stream.Collectors.groupingBy(Measurement::candidateId, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+      assertEquals(Map.of("kill-1", 2L, "kill-2", 2L, "kill-3", 2L, "kill-4", 2L), perRequest,
+          "PREFILL and DECODE once per request");
+    }
+  }
+
   private static List<Measurement> awaitMeasurements(String bootstrap, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    return awaitMeasurements(bootstrap, new HardwareTarget("it-cpu", "java-cpu", "fp32"), count, () -> "");
+  }
+
+  /** Waits for {@code count} committed measurements of the target, then gives every one there is. */
+  private static List<Measurement> awaitMeasurements(
+      String bootstrap, HardwareTarget target, int count, java.util.concurrent.Callable<String> context) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     List<Measurement> out = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       out.clear();
       for (var r : PipelineIT.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
-        out.add(Convert.fromAvro(Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value())));
+        Measurement m = Convert.fromAvro(Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()));
+        if (m.target().equals(target)) {
+          out.add(m);
+        }
       }
       if (out.size() >= count) {
         return out;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("expected " + count + " measurements, saw " + out.size());
+    throw new AssertionError("expected " + count + " measurements, saw " + out.size() + "\n" + context.call());
   }
+
 }

@@ -76,6 +76,12 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--hardware", description = "Hardware name in the measurements (default: <arch>-<threads>thread).")
   String hardware;
 
+  @Option(names = "--agent-id",
+      description = "This agent's id, unique per running agent (default: agent-<host>-<pid>). Keep it across restarts:"
+          + " a restarted agent then aborts the transaction its predecessor left open at once, instead of"
+          + " after the broker's transaction timeout (1 min), which holds back every measurement behind it.")
+  String agentId;
+
   @Option(names = "--json", description = "Print only the Measurement JSONL lines on stdout.")
   boolean json;
 
@@ -107,8 +113,8 @@ final class AgentCommand implements Callable<Integer> {
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    String agentId = "agent-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-    Measurer.Settings settings = new Measurer.Settings(target, goals, warmup, runs, agentId, n, environment);
+    String id = agentId != null ? agentId : "agent-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    Measurer.Settings settings = new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
       return serve(settings, n);
     }

@@ -49,6 +49,9 @@ public final class CandidateWorker implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1"); // one request per transaction
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "1800000"); // a big candidate takes a while
+    // a worker that dies hands its requests to the others after 10 s rather than 45 (heartbeats
+    // come from a background thread, so long work does not expire the session)
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Properties p = ProducerSettings.reliable(bootstrap, workerId);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "." + workerId);
