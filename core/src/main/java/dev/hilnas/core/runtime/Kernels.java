@@ -9,17 +9,16 @@ import java.util.function.IntConsumer;
  */
 final class Kernels {
 
-  /** Below this many multiply-adds a product runs on the calling thread: forking costs more. */
-  private static final long PARALLEL_FROM = 1 << 16;
+  /**
+   * Below this many multiply-adds a loop runs on the calling thread: forking costs more. Measured
+   * with bench runtime on the shipped backbone, decode (matrix-vector products of at most 131k
+   * multiply-adds, attention of 262k per layer at 512 tokens) ran slower on 2 threads than on 1
+   * with a threshold of 64k.
+   */
+  private static final long PARALLEL_FROM = 1 << 20;
 
   /** Columns per tile: 256 ran fastest of 64..512 (four accumulators and the segment, 5 KB, stay in L1). */
   private static final int TILE = 256;
-
-  /**
-   * A matrix-vector product this small (multiply-adds) runs on one thread: measured with bench
-   * runtime, decode of the 3.4 M-parameter backbone was slower on 2 threads than on 1.
-   */
-  private static final long GEMV_PARALLEL_FROM = 1 << 20;
 
   private final ParallelLoop loop;
 
@@ -44,8 +43,8 @@ final class Kernels {
 
   /** {@code y[t] = x[t] · W} for t in [0, rows): x is rows×in, W is in×out, y is rows×out. */
   void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
-    if (rows == 1) { // decode: split the output columns, unless forking costs more than it saves
-      int blocks = (long) in * out < GEMV_PARALLEL_FROM ? 1 : Math.max(1, Math.min(loop.threads() * 4, out / 64));
+    if (rows == 1) { // decode: split the output columns when forking pays, else one block of long tiles
+      int blocks = (long) in * out < PARALLEL_FROM || loop.threads() == 1 ? 1 : Math.min(loop.threads() * 4, Math.max(1, out / 64));
       forEach(blocks, (long) in * out / blocks, b -> {
         if (VectorKernels.ENABLED) {
           VectorKernels.gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);

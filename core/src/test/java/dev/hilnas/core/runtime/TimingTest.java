@@ -23,6 +23,24 @@ class TimingTest {
   }
 
   @Test
+  void shouldWarmUpForAtLeastTheMinimumTimeAndNotAtAllWhenAskedForNone() {
+    long[] now = {0};
+    int[] readings = {0};
+    Timing timing = new Timing(() -> {
+      readings[0]++;
+      return now[0] += 1_500_000; // every run takes 1.5 ms
+    });
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      timing.measure(decoder, Objective.parse("DECODE@4"), 2, 3);
+      long warmUps = (Timing.MIN_WARMUP_NANOS + 1_499_999) / 1_500_000;
+      assertEquals(2 * (warmUps + 3), readings[0], "two readings per run");
+      readings[0] = 0;
+      timing.measure(decoder, Objective.parse("DECODE@4"), 0, 3);
+      assertEquals(2 * 3, readings[0]);
+    }
+  }
+
+  @Test
   void shouldDecodeAtTheSameCacheLengthEveryRepetition() {
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
       List<Double> samples = new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
