@@ -64,7 +64,7 @@ public final class TargetFrontiers {
     return frontiers.containsKey(objective);
   }
 
-  /** @return the objectives whose frontier changed */
+  /** @return the objectives whose frontier or dominated points changed */
   public Set<Objective> add(Measurement m) {
     return addMeasured(m.candidate().archId(), m.objective(), m.latencyMs());
   }
@@ -73,7 +73,7 @@ public final class TargetFrontiers {
    * A measured latency of an architecture on an objective; ignored when no frontier keeps the
    * objective.
    *
-   * @return the objectives whose frontier changed
+   * @return the objectives whose frontier or dominated points changed
    */
   public Set<Objective> addMeasured(String arch, Objective objective, double latencyMs) {
     Map<String, ArrayDeque<Double>> byArch = measured.get(objective);
@@ -121,8 +121,11 @@ public final class TargetFrontiers {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
       }
+      // a dominated point changes the update too: readers (the search) learn from it that the
+      // candidate was measured, which the frontier alone would never tell them
+      boolean known = frontier.point(arch).equals(java.util.Optional.ofNullable(point));
       boolean moved = point == null ? frontier.remove(arch) : frontier.put(point);
-      if (moved) {
+      if (moved || !known) {
         changed.add(objective);
       }
     }

@@ -86,4 +86,19 @@ class TargetFrontiersTest {
     assertEquals(LatencySource.PREDICTED, f.frontier(DECODE_512).points().get(0).source());
     assertEquals(LatencySource.MEASURED, f.frontier(PREFILL_256).points().get(0).source());
   }
+
+  @Test
+  void shouldCountADominatedMeasuredPointAsAChange() {
+    Random random = new Random(2);
+    TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256));
+    Candidate fast = Candidate.uniform(2, 256, 4, 2, 64, 512, 1000, "GG", 0, 16);
+    Candidate slow = Candidate.uniform(8, 256, 4, 2, 64, 512, 1000, "GGGGGGGG", 0, 16);
+    f.add(new Quality(null, fast, Quality.PERPLEXITY, 10, null, null));
+    f.add(timed(fast, PREFILL_256, random));
+    f.add(new Quality(null, slow, Quality.PERPLEXITY, 20, null, null)); // slower and worse: dominated
+    assertEquals(Set.of(PREFILL_256), f.add(timed(slow, PREFILL_256, random)),
+        "off the frontier, but readers must learn that it was measured");
+    assertEquals(1, f.frontier(PREFILL_256).points().size());
+    assertEquals(2, f.frontier(PREFILL_256).all().size());
+  }
 }
