@@ -18,9 +18,13 @@ import java.util.stream.Collectors;
  * @param window sliding-window length in tokens for LOCAL layers; 0 when no layer is LOCAL
  * @param weightBits weight precision, one of 32, 16, 8, 4 (a quantisation knob of the search)
  * @param layers the layers, first to last; never empty
+ * @param sourceLayers for a pruning of a deeper backbone, the backbone layer each layer inherits
+ *     its weights from, ascending; empty when not said (then a pruning keeps the first layers and
+ *     the last). Which layers are kept changes quality, not latency.
  */
 public record Candidate(
-    int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers) {
+    int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers,
+    List<Integer> sourceLayers) {
 
   /** The weight precision when a source does not say. */
   public static final int DEFAULT_WEIGHT_BITS = 16;
@@ -55,6 +59,28 @@ public record Candidate(
     if (!anyLocal) {
       window = 0;
     }
+    sourceLayers = sourceLayers == null ? List.of() : List.copyOf(sourceLayers);
+    if (!sourceLayers.isEmpty()) {
+      if (sourceLayers.size() != layers.size()) {
+        throw new IllegalArgumentException(
+            "sourceLayers names " + sourceLayers.size() + " backbone layers for " + layers.size() + " layers");
+      }
+      for (int i = 0; i < sourceLayers.size(); i++) {
+        if (sourceLayers.get(i) < 0 || (i > 0 && sourceLayers.get(i) <= sourceLayers.get(i - 1))) {
+          throw new IllegalArgumentException("sourceLayers must be ascending indices >= 0, got " + sourceLayers);
+        }
+      }
+    }
+  }
+
+  /** A candidate that does not say which backbone layers it keeps. */
+  public Candidate(int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers) {
+    this(vocabSize, dModel, headDim, window, weightBits, layers, List.of());
+  }
+
+  /** The same architecture inheriting from the given backbone layers. */
+  public Candidate withSourceLayers(List<Integer> sources) {
+    return new Candidate(vocabSize, dModel, headDim, window, weightBits, layers, sources);
   }
 
   /**
@@ -143,6 +169,9 @@ public record Candidate(
           .append(l.nKvHeads())
           .append('x')
           .append(l.ffnDim());
+    }
+    if (!sourceLayers.isEmpty()) { // absent from ids of candidates that do not say: those stay as they were
+      canonical.append("|src=").append(sourceLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
     return "a" + Hashing.sha256Hex(canonical.toString(), 16);
   }

@@ -110,4 +110,23 @@ class CandidateTest {
     assertTrue(mixed.uniformShape().isEmpty());
     assertEquals("GLS", compact("GLS", 64).attentionPattern());
   }
+
+  @Test
+  void shouldTellWhichBackboneLayersAPruningKeepsApartOnlyWhenItSays() {
+    Candidate unsaid = compact("GGLS", 512);
+    assertEquals("a82116b25e0b84ad6", unsaid.archId(), "ids of candidates that do not say stay as they were");
+    Candidate keepsFirst = unsaid.withSourceLayers(List.of(0, 1, 2, 3));
+    Candidate keepsLast = unsaid.withSourceLayers(List.of(0, 1, 2, 5));
+    assertNotEquals(unsaid.archId(), keepsFirst.archId());
+    assertNotEquals(keepsFirst.archId(), keepsLast.archId());
+    assertEquals(keepsLast.archId(), compact("GGLS", 512).withSourceLayers(List.of(0, 1, 2, 5)).archId());
+  }
+
+  @Test
+  void shouldRejectSourceLayersThatAreNotOneAscendingIndexPerLayer() {
+    var tooFew = assertThrows(IllegalArgumentException.class, () -> compact("GGLS", 512).withSourceLayers(List.of(0, 1)));
+    assertEquals("sourceLayers names 2 backbone layers for 4 layers", tooFew.getMessage());
+    var unsorted = assertThrows(IllegalArgumentException.class, () -> compact("GGLS", 512).withSourceLayers(List.of(0, 2, 1, 3)));
+    assertEquals("sourceLayers must be ascending indices >= 0, got [0, 2, 1, 3]", unsorted.getMessage());
+  }
 }

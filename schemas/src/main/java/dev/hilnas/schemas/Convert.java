@@ -21,7 +21,8 @@ public final class Convert {
               AttentionKind.valueOf(l.attention().name()), l.nHeads(), l.nKvHeads(), l.ffnDim()));
     }
     return new Candidate(
-        c.archId(), c.vocabSize(), c.dModel(), c.headDim(), c.window(), c.weightBits(), layers);
+        c.archId(), c.vocabSize(), c.dModel(), c.headDim(), c.window(), c.weightBits(), layers,
+        c.sourceLayers().isEmpty() ? null : c.sourceLayers());
   }
 
   /** @throws IllegalArgumentException when the record is not a valid architecture */
@@ -41,7 +42,7 @@ public final class Convert {
       }
     }
     return new dev.hilnas.core.Candidate(
-        c.getVocabSize(), c.getDModel(), c.getHeadDim(), c.getWindow(), c.getWeightBits(), layers);
+        c.getVocabSize(), c.getDModel(), c.getHeadDim(), c.getWindow(), c.getWeightBits(), layers, c.getSourceLayers());
   }
 
   public static HardwareTarget toAvro(dev.hilnas.core.HardwareTarget t) {

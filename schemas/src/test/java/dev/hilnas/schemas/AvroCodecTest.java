@@ -112,4 +112,15 @@ class AvroCodecTest {
     var e = assertThrows(IllegalArgumentException.class, () -> Convert.fromAvro(wire));
     assertEquals("layer 0: nHeads (8) must be a multiple of nKvHeads (3)", e.getMessage());
   }
+
+  @Test
+  void shouldCarryTheBackboneLayersACandidateKeeps() {
+    dev.hilnas.core.Candidate pruned = FOUR_LAYERS.withSourceLayers(List.of(0, 1, 2, 5));
+    var codec = AvroCodec.of(dev.hilnas.schemas.Candidate.class);
+    assertEquals(pruned, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(pruned)))));
+    assertEquals(FOUR_LAYERS, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(FOUR_LAYERS)))));
+  }
+
+  private static final dev.hilnas.core.Candidate FOUR_LAYERS =
+      dev.hilnas.core.Candidate.uniform(4, 256, 8, 2, 32, 512, 256, "GLSG", 64, 8);
 }

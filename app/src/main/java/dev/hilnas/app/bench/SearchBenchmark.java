@@ -47,17 +47,16 @@ public final class SearchBenchmark {
 
   private SearchBenchmark() {}
 
-  public static Result run(SearchSpace space, Oracle oracle, int budget, int seeds, Runnable progress) {
+  /**
+   * @param worstQuality the reference box's quality side: a pruning worse than this counts for
+   *     nothing (the bench passes the unigram perplexity of the scored bytes: such a model has
+   *     learnt nothing but byte frequencies). Its latency side is 10% beyond the backbone's.
+   */
+  public static Result run(SearchSpace space, Oracle oracle, double worstQuality, int budget, int seeds, Runnable progress) {
     Map<String, double[]> cache = new HashMap<>();
     Oracle cached = new Oracle(oracle.latencyMs(), c -> cache.computeIfAbsent(c.archId(),
         id -> new double[] {oracle.perplexity().applyAsDouble(c)})[0]);
-    // the reference box: 10% beyond the worst of a fixed random design (the same for every search)
-    SplittableRandom design = new SplittableRandom(42);
-    List<FrontierPoint> initial = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      initial.add(point(space.random(design), cached));
-    }
-    ReferencePoint reference = ReferencePoint.beyond(initial);
+    ReferencePoint reference = new ReferencePoint(1.1 * oracle.latencyMs().applyAsDouble(space.backbone()), worstQuality);
     Map<String, List<List<FrontierPoint>>> measured = new LinkedHashMap<>();
     for (String method : List.of("hilnas", "random", "nsga2")) {
       List<List<FrontierPoint>> runs = new ArrayList<>();

@@ -26,7 +26,7 @@ class SearchBenchmarkTest {
     SearchSpace space = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
     var oracle = new SearchBenchmark.Oracle(c -> SimulatedDevice.additive().latencyMs(c, Phase.PREFILL, 256),
         SearchBenchmarkTest::perplexity);
-    var result = SearchBenchmark.run(space, oracle, 24, 2, () -> {});
+    var result = SearchBenchmark.run(space, oracle, 20, 24, 2, () -> {});
     assertEquals(Set.of("hilnas", "random", "nsga2"), new HashSet<>(result.curves().stream().map(SearchBenchmark.Curve::method).toList()));
     for (var curve : result.curves()) {
       assertEquals(2, curve.perSeed().size());

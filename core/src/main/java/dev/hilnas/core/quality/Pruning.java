@@ -23,10 +23,17 @@ public final class Pruning {
 
   private Pruning() {}
 
+  /** Which backbone layers the candidate keeps: the ones it names, else {@link #keptLayers(int, int)}. */
+  public static int[] keptLayers(Candidate c, int backboneLayers) {
+    return c.sourceLayers().isEmpty()
+        ? keptLayers(c.layerCount(), backboneLayers)
+        : c.sourceLayers().stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /**
-   * Which backbone layers a candidate of {@code layers} layers keeps: it drops the deepest blocks
-   * but the last layer, which reads out to the LM head (see the depth experiment in
-   * PruningTest and the README).
+   * Which backbone layers a candidate of {@code layers} layers keeps when it does not say: it drops
+   * the deepest blocks but the last layer, which reads out to the LM head (see the depth
+   * experiment in PruningTest and the README).
    */
   public static int[] keptLayers(int layers, int backboneLayers) {
     if (layers == backboneLayers || layers == 1) {
@@ -52,6 +59,9 @@ public final class Pruning {
     if (c.layerCount() > b.layerCount()) {
       return c.layerCount() + " layers; the backbone has " + b.layerCount();
     }
+    if (!c.sourceLayers().isEmpty() && c.sourceLayers().get(c.layerCount() - 1) >= b.layerCount()) {
+      return "sourceLayers " + c.sourceLayers() + " name a layer the backbone's " + b.layerCount() + " do not have";
+    }
     int group = full.nHeads() / full.nKvHeads();
     for (int i = 0; i < c.layerCount(); i++) {
       LayerSpec l = c.layers().get(i);
@@ -71,7 +81,7 @@ public final class Pruning {
     if (why != null) {
       throw new IllegalArgumentException("not a pruning of the backbone: " + why);
     }
-    return prune(backbone, c, keptLayers(c.layerCount(), backbone.architecture().layerCount()));
+    return prune(backbone, c, keptLayers(c, backbone.architecture().layerCount()));
   }
 
   /** With the backbone layers to keep given explicitly, one per candidate layer. */

@@ -3,6 +3,7 @@ package dev.hilnas.core.search;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
+import dev.hilnas.core.quality.Pruning;
 import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -220,7 +221,8 @@ public final class QualityPredictor {
    * What a pruning removes, each 0 for the backbone itself: layers, FFN width, query heads and KV
    * heads dropped (fractions), SKIP and LOCAL layers (fractions; LOCAL weighted by how short the
    * window is, in log2 steps below 256), bits removed below 16 (in 4-bit steps); then FFN width,
-   * SKIP and LOCAL again, weighted by how early the layer is. Early layers matter more (dropping
+   * SKIP and LOCAL again, weighted by how early the layer is; and the dropped backbone layers,
+   * weighted by how early they were. Early layers matter more (dropping
    * the earliest layers breaks the shipped model; a SKIP first layer costs far more than a SKIP
    * last one), and without these the search never tried wide-but-SKIP-last prunings, which hold
    * about 3% of the best front's hypervolume.
@@ -257,12 +259,22 @@ public final class QualityPredictor {
         shortWindow += Math.max(0, Math.log(256.0 / c.window()) / Math.log(2));
       }
     }
+    double earlyDropped = 0;
+    java.util.Set<Integer> kept = new java.util.HashSet<>();
+    for (int source : Pruning.keptLayers(c, backbone.layerCount())) {
+      kept.add(source);
+    }
+    for (int i = 0; i < backbone.layerCount(); i++) {
+      if (!kept.contains(i)) {
+        earlyDropped += 1 - (double) i / Math.max(1, backbone.layerCount() - 1);
+      }
+    }
     return new double[] {
       1 - n / layers, ffn / n, heads / n, kv / n, skip / n, local / n, shortWindow / n,
-      Math.max(0, 16 - c.weightBits()) / 4.0, earlyFfn / n, earlySkip / n, earlyLocal / n
+      Math.max(0, 16 - c.weightBits()) / 4.0, earlyFfn / n, earlySkip / n, earlyLocal / n,
+      earlyDropped / layers
     };
   }
-
 
   /** The features after an intercept. */
   private static double[] row(Candidate backbone, Candidate c) {

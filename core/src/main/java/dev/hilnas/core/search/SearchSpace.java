@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The prunings of one backbone: keep the first layers (the last one stays; deeper blocks go
- * first), a nested FFN width per layer, fewer KV groups and query heads per group (shared by the
+ * The prunings of one backbone: which layers to keep (deeper blocks go first, as a prior), a
+ * nested FFN width per layer, fewer KV groups and query heads per group (shared by the
  * attending layers), per-layer attention GLOBAL / LOCAL / SKIP, a window, a weight precision —
  * inside user constraints on parameters and KV-cache bytes.
  *
@@ -81,7 +81,10 @@ public record SearchSpace(
     return total;
   }
 
-  /** A uniformly random pruning (not checked against the constraints). */
+  /**
+   * A random pruning (not checked against the constraints): uniform in every choice but which
+   * layers go, which follows {@link #dropWeight}.
+   */
   public Candidate random(SplittableRandom r) {
     LayerSpec full = backbone.layers().get(0);
     int layers = minLayers + r.nextInt(backbone.layerCount() - minLayers + 1);
@@ -94,13 +97,23 @@ public record SearchSpace(
       AttentionKind kind = i == 0 ? AttentionKind.GLOBAL : AttentionKind.values()[r.nextInt(3)];
       specs.add(new LayerSpec(kind, kv * group, kv, uniformFfn ? sharedFfn : pick(ffnWidths, r)));
     }
-    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), pick(windows, r),
-        pick(weightBits, r), specs);
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < backbone.layerCount(); i++) {
+      kept.add(i);
+    }
+    while (kept.size() > layers) {
+      kept.remove(pickToDrop(kept, r));
+    }
+    return candidate(pick(windows, r), pick(weightBits, r), specs, kept);
   }
 
   /** One small step from {@code c}: a layer more or less, one layer's width or attention, the heads, the window, the precision. */
   public Candidate mutate(Candidate c, SplittableRandom r) {
     List<LayerSpec> specs = new ArrayList<>(c.layers());
+    List<Integer> kept = new ArrayList<>();
+    for (int source : Pruning.keptLayers(c, backbone.layerCount())) {
+      kept.add(source);
+    }
     LayerSpec full = backbone.layers().get(0);
     int window = c.window() == 0 ? pick(windows, r) : c.window();
     int bits = c.weightBits();
@@ -109,9 +122,23 @@ public record SearchSpace(
     switch (r.nextInt(6)) {
       case 0 -> {
         if (specs.size() > minLayers && (r.nextBoolean() || specs.size() == backbone.layerCount())) {
-          specs.remove(specs.size() - 2 >= 0 ? specs.size() - 2 : 0); // the deepest block but the last layer
-        } else if (specs.size() < backbone.layerCount()) {
-          specs.add(Math.max(0, specs.size() - 1), specs.get(Math.max(0, specs.size() - 2)));
+          int drop = pickToDrop(kept, r);
+          specs.remove(drop);
+          kept.remove(drop);
+        } else if (specs.size() < backbone.layerCount()) { // a dropped layer comes back, like its neighbour
+          List<Integer> dropped = new ArrayList<>();
+          for (int i = 0; i < backbone.layerCount(); i++) {
+            if (!kept.contains(i)) {
+              dropped.add(i);
+            }
+          }
+          int source = dropped.get(r.nextInt(dropped.size()));
+          int at = 0;
+          while (at < kept.size() && kept.get(at) < source) {
+            at++;
+          }
+          kept.add(at, source);
+          specs.add(at, specs.get(Math.max(0, at - 1)));
         }
       }
       case 1 -> specs.set(layer, new LayerSpec(l.attention(), l.nHeads(), l.nKvHeads(), neighbour(ffnWidths, l.ffnDim(), r)));
@@ -132,7 +159,39 @@ public record SearchSpace(
       LayerSpec first = specs.get(0);
       specs.set(0, new LayerSpec(AttentionKind.GLOBAL, full.nHeads(), full.nKvHeads(), first.ffnDim()));
     }
-    return new Candidate(c.vocabSize(), c.dModel(), c.headDim(), window, bits, specs);
+    return candidate(window, bits, specs, kept);
+  }
+
+  /**
+   * The prior on which backbone layer a pruning drops, relative: deeper blocks first, but the
+   * first and the last layer seldom (on the shipped backbone, dropping the earliest layers breaks
+   * the model and the last one matters most of the deep ones). A prior, not a rule: every layer
+   * can go.
+   */
+  static double dropWeight(int layer, int layers) {
+    return layer == layers - 1 ? 0.5 : 0.5 + layer;
+  }
+
+  /** The position in {@code kept} (backbone layer indices) of a layer to drop, drawn by {@link #dropWeight}. */
+  private int pickToDrop(List<Integer> kept, SplittableRandom r) {
+    double total = 0;
+    for (int source : kept) {
+      total += dropWeight(source, backbone.layerCount());
+    }
+    double x = r.nextDouble() * total;
+    for (int i = 0; i < kept.size(); i++) {
+      x -= dropWeight(kept.get(i), backbone.layerCount());
+      if (x < 0) {
+        return i;
+      }
+    }
+    return kept.size() - 1;
+  }
+
+  /** A pruning keeping the {@code kept} backbone layers; the full depth names none (it is the backbone's). */
+  private Candidate candidate(int window, int bits, List<LayerSpec> specs, List<Integer> kept) {
+    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), window, bits, specs,
+        kept.size() == backbone.layerCount() ? List.of() : kept);
   }
 
   private static int pick(List<Integer> options, SplittableRandom r) {

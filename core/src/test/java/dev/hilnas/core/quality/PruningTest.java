@@ -107,4 +107,16 @@ class PruningTest {
     assertEquals(evaluator.evaluate(backbone.architecture()),
         new PerplexityEvaluator(read, TEXT.getBytes(), 256, 1).evaluate(read.architecture()));
   }
+
+  @Test
+  void aCandidateThatNamesItsSourceLayersInheritsFromThose() {
+    Candidate unsaid = shape(2, 4, 2, 48, "GG", 0, 32);
+    assertArrayEquals(new int[] {0, 3}, Pruning.keptLayers(unsaid, 4));
+    Candidate firstTwo = unsaid.withSourceLayers(java.util.List.of(0, 1));
+    assertArrayEquals(new int[] {0, 1}, Pruning.keptLayers(firstTwo, 4));
+    assertNotEquals(evaluator.evaluate(unsaid).value(), evaluator.evaluate(firstTwo).value());
+    assertEquals(evaluator.evaluate(unsaid).value(), evaluator.evaluate(unsaid.withSourceLayers(java.util.List.of(0, 3))).value());
+    assertEquals("sourceLayers [0, 4] name a layer the backbone's 4 do not have",
+        Pruning.incompatibility(backbone, unsaid.withSourceLayers(java.util.List.of(0, 4))));
+  }
 }

@@ -57,4 +57,25 @@ class SearchSpaceTest {
     assertFalse(noKv.allows(BACKBONE));
     assertFalse(SPACE.allows(Candidate.uniform(2, 128, 2, 1, 32, 128, 256, "GG", 0, 16)), "another dModel is no pruning");
   }
+
+  @Test
+  void dropsDeeperLayersMoreOftenButAnyLayerCanGo() {
+    SplittableRandom r = new SplittableRandom(4);
+    int[] dropped = new int[BACKBONE.layerCount()];
+    for (int i = 0; i < 4000; i++) {
+      Candidate c = SPACE.random(r);
+      java.util.Set<Integer> kept = new java.util.HashSet<>();
+      for (int source : Pruning.keptLayers(c, BACKBONE.layerCount())) {
+        kept.add(source);
+      }
+      for (int layer = 0; layer < dropped.length; layer++) {
+        dropped[layer] += kept.contains(layer) ? 0 : 1;
+      }
+    }
+    for (int layer = 1; layer < dropped.length - 1; layer++) {
+      assertTrue(dropped[layer] > dropped[layer - 1], "layer " + layer + " goes more often than the one before: " + java.util.Arrays.toString(dropped));
+    }
+    assertTrue(dropped[0] > 0 && dropped[dropped.length - 1] > 0, "a prior, not a rule");
+    assertTrue(dropped[dropped.length - 1] < dropped[dropped.length - 2], "the last layer seldom");
+  }
 }

@@ -129,6 +129,9 @@ public final class MeasurementJson {
       }
       out.put("layerSpecs", specs);
     }
+    if (!c.sourceLayers().isEmpty()) {
+      out.put("sourceLayers", c.sourceLayers());
+    }
     return out;
   }
 
@@ -263,9 +266,19 @@ public final class MeasurementJson {
       String attention,
       Integer window,
       Integer weightBits,
-      List<LayerJson> layerSpecs) {
+      List<LayerJson> layerSpecs,
+      List<Integer> sourceLayers) {
 
     Candidate toCandidate() {
+      Candidate c = shape();
+      try {
+        return c.withSourceLayers(sourceLayers);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("candidate: " + e.getMessage(), e);
+      }
+    }
+
+    private Candidate shape() {
       int bits = weightBits == null ? Candidate.DEFAULT_WEIGHT_BITS : weightBits;
       int w = window == null ? 0 : window;
       try {

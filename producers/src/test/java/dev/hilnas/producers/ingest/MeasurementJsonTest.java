@@ -73,4 +73,17 @@ class MeasurementJsonTest {
 
     assertEquals(m, MeasurementJson.parse(MeasurementJson.toJson(m)));
   }
+
+  @Test
+  void shouldReadAndWriteTheBackboneLayersAPruningKeeps() {
+    var tree = MeasurementJson.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+        + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[0,5]}");
+    var c = MeasurementJson.candidateFromTree(tree);
+    assertEquals(java.util.List.of(0, 5), c.sourceLayers());
+    assertEquals(java.util.List.of(0, 5), MeasurementJson.candidateJson(c).get("sourceLayers"));
+    var e = assertThrows(IllegalArgumentException.class, () -> MeasurementJson.candidateFromTree(
+        MeasurementJson.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+            + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}")));
+    assertEquals("candidate: sourceLayers names 1 backbone layers for 2 layers", e.getMessage());
+  }
 }
