@@ -163,13 +163,22 @@ public record SearchSpace(
   }
 
   /**
-   * The prior on which backbone layer a pruning drops, relative: deeper blocks first, but the
-   * first and the last layer seldom (on the shipped backbone, dropping the earliest layers breaks
-   * the model and the last one matters most of the deep ones). A prior, not a rule: every layer
-   * can go.
+   * How much likelier a layer is dropped than the one before it. On the shipped backbone (bench
+   * search's oracles, 3 seeds × 150 measurements) a weak prior (weights 0.5, 1.5, 2.5, ...) left
+   * 99% of the best known front unreached in every seed, because most random prunings then broke
+   * the model; 8 reached it in 2 of 3; dropping only the deepest-but-last, a rule, in 3 of 3 (77
+   * on average): which layers go is worth under 1% of the front's hypervolume on this backbone.
+   */
+  static final double DEEPER_FIRST = 8;
+
+  /**
+   * The prior on which backbone layer a pruning drops, relative: each layer {@link #DEEPER_FIRST}
+   * times likelier than the one before it, the last one seldom (on the shipped backbone, dropping
+   * the earliest layers breaks the model and the last one matters most of the deep ones). A
+   * prior, not a rule: every layer can go.
    */
   static double dropWeight(int layer, int layers) {
-    return layer == layers - 1 ? 0.5 : 0.5 + layer;
+    return layer == layers - 1 ? 0.5 : Math.pow(DEEPER_FIRST, layer);
   }
 
   /** The position in {@code kept} (backbone layer indices) of a layer to drop, drawn by {@link #dropWeight}. */
