@@ -119,6 +119,12 @@ class AvroCodecTest {
     var codec = AvroCodec.of(dev.hilnas.schemas.Candidate.class);
     assertEquals(pruned, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(pruned)))));
     assertEquals(FOUR_LAYERS, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(FOUR_LAYERS)))));
+    CandidateRequest request = CandidateRequest.newBuilder()
+        .setRequestId("r").setCandidate(Convert.toAvro(pruned)).setTargets(List.of()).setContexts(List.of())
+        .setReason("test").setGeneration(0).setRequestedAt(Instant.EPOCH).build();
+    var serde = Topics.CANDIDATES.valueSerde();
+    assertEquals(pruned.archId(), Convert.fromAvro(serde.deserializer().deserialize("t", serde.serializer().serialize("t", request))
+        .getCandidate()).archId(), "inside every record that embeds a candidate");
   }
 
   private static final dev.hilnas.core.Candidate FOUR_LAYERS =
