@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The matmuls on the (incubator) Vector API: for prefill a 4-row × 2-vector block of accumulators
  * stays in registers while k runs, one fused multiply-add per weight and row; for decode 4 vectors
- * of columns do (4× the scalar gemv in isolation on JDK 25). On JDK 21+ this is
- * about 8× the scalar tiles (48 against 6 GFLOP/s on one core here); JDK 17's C2 does not
- * compile it to vector code, so {@link #ENABLED} is false there and the scalar path runs.
+ * of columns do. On JDK 25 the 1024² matmul runs at about 30 GFLOP/s on one core here, against
+ * 17 for the (auto-vectorised) scalar tiles on JDK 17; JDK 17's C2 does not compile this to
+ * vector code, so {@link #ENABLED} is false there and the scalar path runs.
  */
 final class VectorKernels {
 
