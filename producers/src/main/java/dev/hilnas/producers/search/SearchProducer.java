@@ -64,6 +64,8 @@ public final class SearchProducer implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile String status = "starting";
   private int generation;
+  private List<QualityPredictor.Evaluated> fittedOn;
+  private QualityPredictor quality;
 
   public SearchProducer(String bootstrap, Settings settings, Clock clock) {
     this.bootstrap = bootstrap;
@@ -147,7 +149,6 @@ public final class SearchProducer implements AutoCloseable {
   private void propose(KafkaProducer<byte[], byte[]> producer, SplittableRandom random, long now) {
     Set<String> targets = new HashSet<>(book.targets());
     targets.addAll(settings.capacity().keySet());
-    QualityPredictor quality = QualityPredictor.fit(settings.space().backbone(), book.evaluated());
     StringBuilder line = new StringBuilder();
     int published = 0;
     for (String target : targets.stream().sorted().toList()) {
@@ -155,9 +156,11 @@ public final class SearchProducer implements AutoCloseable {
       int pending = book.pending(target, now, settings.pendingTimeout().toMillis());
       int free = agents * settings.inFlightPerAgent() - pending;
       Proposer.Target view = book.view(target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
-      for (Proposer.Proposal p : proposer.propose(view, quality, book.excluded(target), free, random)) {
-        publish(producer, p, now);
-        published++;
+      if (free > 0) {
+        for (Proposer.Proposal p : proposer.propose(view, quality(), book.excluded(target), free, random)) {
+          publish(producer, p, now);
+          published++;
+        }
       }
       view.frontiers().forEach((o, f) -> line.append(String.format(" %s %s: %d on frontier, hypervolume %.4g;",
           target, o, f.frontier().points().size(), f.frontier().hypervolume(f.reference()))));
@@ -167,6 +170,16 @@ public final class SearchProducer implements AutoCloseable {
       generation++;
     }
     status = String.format("requested %d candidates, %d evaluated;%s", book.requestedCount(), book.evaluated().size(), line);
+  }
+
+  /** The quality predictor, refitted only when the evaluations changed (a fit is cubic in them). */
+  private QualityPredictor quality() {
+    List<QualityPredictor.Evaluated> evaluated = book.evaluated();
+    if (!evaluated.equals(fittedOn)) {
+      quality = QualityPredictor.fit(settings.space().backbone(), evaluated);
+      fittedOn = evaluated;
+    }
+    return quality;
   }
 
   private void publish(KafkaProducer<byte[], byte[]> producer, Proposer.Proposal p, long now) {
