@@ -99,34 +99,8 @@ public final class Decoder implements AutoCloseable {
         blocks,
         (long) vocab * d / blocks,
         b -> {
-          int v = b * vocab / blocks;
-          int end = (b + 1) * vocab / blocks;
-          for (; v + 4 <= end; v += 4) { // four independent sums: the adds do not wait on each other
-            int r0 = v * d;
-            float s0 = 0;
-            float s1 = 0;
-            float s2 = 0;
-            float s3 = 0;
-            for (int i = 0; i < d; i++) {
-              float li = last[i];
-              s0 += li * embedding[r0 + i];
-              s1 += li * embedding[r0 + d + i];
-              s2 += li * embedding[r0 + 2 * d + i];
-              s3 += li * embedding[r0 + 3 * d + i];
-            }
-            logits[v] = s0;
-            logits[v + 1] = s1;
-            logits[v + 2] = s2;
-            logits[v + 3] = s3;
-          }
-          for (; v < end; v++) {
-            float sum = 0;
-            int row = v * d;
-            for (int i = 0; i < d; i++) {
-              sum += last[i] * embedding[row + i];
-            }
-            logits[v] = sum;
-          }
+          int from = b * vocab / blocks;
+          Kernels.dots(last, 0, embedding, from * d, d, (b + 1) * vocab / blocks - from, d, logits, from);
         });
     return logits;
   }
@@ -222,45 +196,17 @@ public final class Decoder implements AutoCloseable {
 
   /**
    * One query row against keys [from, to] of one KV head: softmax of the scaled dot products, then
-   * the weighted sum of the values into {@code out} at {@code qOff}. Four keys' dot products run
-   * side by side (four independent sums, each still summed in order), and the value rows go
-   * through a buffer so the JIT vectorises the weighted sum (see {@link Kernels#fourRows}).
+   * the weighted sum of the values into {@code out} at {@code qOff}. The value rows go through a
+   * buffer so the JIT vectorises the weighted sum (see {@link Kernels#fourRows}).
    */
   private void attendOne(
       float[] q, int qOff, float[] keys, float[] values, int kvDim, int headOff, int from, int to, float scale, float[] out) {
     float[] scores = new float[to - from + 1];
+    Kernels.dots(q, qOff, keys, from * kvDim + headOff, kvDim, scores.length, hd, scores, 0);
     float max = Float.NEGATIVE_INFINITY;
-    int j = from;
-    for (; j + 3 <= to; j += 4) {
-      int k0 = j * kvDim + headOff;
-      int k1 = k0 + kvDim;
-      int k2 = k1 + kvDim;
-      int k3 = k2 + kvDim;
-      float d0 = 0;
-      float d1 = 0;
-      float d2 = 0;
-      float d3 = 0;
-      for (int e = 0; e < hd; e++) {
-        float qe = q[qOff + e];
-        d0 += qe * keys[k0 + e];
-        d1 += qe * keys[k1 + e];
-        d2 += qe * keys[k2 + e];
-        d3 += qe * keys[k3 + e];
-      }
-      scores[j - from] = d0 * scale;
-      scores[j - from + 1] = d1 * scale;
-      scores[j - from + 2] = d2 * scale;
-      scores[j - from + 3] = d3 * scale;
-      max = Math.max(max, Math.max(Math.max(scores[j - from], scores[j - from + 1]), Math.max(scores[j - from + 2], scores[j - from + 3])));
-    }
-    for (; j <= to; j++) {
-      int k0 = j * kvDim + headOff;
-      float dot = 0;
-      for (int e = 0; e < hd; e++) {
-        dot += q[qOff + e] * keys[k0 + e];
-      }
-      scores[j - from] = dot * scale;
-      max = Math.max(max, scores[j - from]);
+    for (int k = 0; k < scores.length; k++) {
+      scores[k] *= scale;
+      max = Math.max(max, scores[k]);
     }
     float sum = 0;
     for (int k = 0; k < scores.length; k++) {
@@ -269,7 +215,7 @@ public final class Decoder implements AutoCloseable {
     }
     float[] acc = new float[hd];
     float[] row = new float[hd];
-    for (j = from; j <= to; j++) {
+    for (int j = from; j <= to; j++) {
       float weight = scores[j - from] / sum;
       System.arraycopy(values, j * kvDim + headOff, row, 0, hd);
       for (int e = 0; e < hd; e++) {

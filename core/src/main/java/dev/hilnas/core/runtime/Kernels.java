@@ -132,6 +132,41 @@ final class Kernels {
     }
   }
 
+  /**
+   * {@code out[outOff + r] = x[xOff ..< xOff + n] · m[first + r·stride ..< + n]} for r in [0, count):
+   * one vector against rows of a matrix. Four rows go side by side, four independent sums each
+   * still summed in order, so the adds do not wait on each other.
+   */
+  static void dots(float[] x, int xOff, float[] m, int first, int stride, int count, int n, float[] out, int outOff) {
+    int r = 0;
+    for (; r + 4 <= count; r += 4) {
+      int r0 = first + r * stride;
+      float s0 = 0;
+      float s1 = 0;
+      float s2 = 0;
+      float s3 = 0;
+      for (int i = 0; i < n; i++) {
+        float xi = x[xOff + i];
+        s0 += xi * m[r0 + i];
+        s1 += xi * m[r0 + stride + i];
+        s2 += xi * m[r0 + 2 * stride + i];
+        s3 += xi * m[r0 + 3 * stride + i];
+      }
+      out[outOff + r] = s0;
+      out[outOff + r + 1] = s1;
+      out[outOff + r + 2] = s2;
+      out[outOff + r + 3] = s3;
+    }
+    for (; r < count; r++) {
+      int row = first + r * stride;
+      float sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += x[xOff + i] * m[row + i];
+      }
+      out[outOff + r] = sum;
+    }
+  }
+
   /** RMSNorm of each row of x (rows×d) into y, scaled by g. */
   static void rmsNorm(float[] x, int rows, int d, float[] g, float[] y) {
     for (int t = 0; t < rows; t++) {

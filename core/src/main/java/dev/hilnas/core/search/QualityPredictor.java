@@ -116,31 +116,34 @@ public final class QualityPredictor {
    * A Gaussian process with a squared-exponential kernel of variance {@code signal}, its length
    * scale and noise the likeliest of a small grid.
    */
-  private record Residuals(double[][] points, double[] alpha, double[][] cholesky, double signal, double lengthScale, double noise) {
+  private record Residuals(double[][] points, RealVector alpha, DecompositionSolver kernel, double signal, double lengthScale, double noise) {
 
     static Residuals fit(double[][] points, double[] residual, double signal) {
+      RealVector y = new ArrayRealVector(residual, false);
       Residuals best = null;
       double bestLikelihood = Double.NEGATIVE_INFINITY;
       for (double lengthScale : LENGTH_SCALES) {
         for (double noiseFraction : NOISE) {
           double noise = noiseFraction * signal;
           int n = points.length;
-          double[][] kernel = new double[n][n];
+          RealMatrix kernel = new Array2DRowRealMatrix(n, n);
           for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
-              kernel[i][j] = kernel(points[i], points[j], signal, lengthScale);
+              double k = kernel(points[i], points[j], signal, lengthScale) + (i == j ? noise : 0);
+              kernel.setEntry(i, j, k);
+              kernel.setEntry(j, i, k);
             }
-            kernel[i][i] += noise;
           }
-          double[][] l = cholesky(kernel);
-          double[] alpha = backSolve(l, forwardSolve(l, residual));
-          double likelihood = -0.5 * dot(residual, alpha);
+          CholeskyDecomposition cholesky = new CholeskyDecomposition(kernel);
+          RealVector alpha = cholesky.getSolver().solve(y);
+          double likelihood = -0.5 * y.dotProduct(alpha);
+          RealMatrix l = cholesky.getL();
           for (int i = 0; i < n; i++) {
-            likelihood -= Math.log(l[i][i]);
+            likelihood -= Math.log(l.getEntry(i, i));
           }
           if (likelihood > bestLikelihood) {
             bestLikelihood = likelihood;
-            best = new Residuals(points, alpha, l, signal, lengthScale, noise);
+            best = new Residuals(points, alpha, cholesky.getSolver(), signal, lengthScale, noise);
           }
         }
       }
@@ -149,12 +152,11 @@ public final class QualityPredictor {
 
     /** The residual's mean and variance at {@code x}, the noise included. */
     double[] predict(double[] x) {
-      double[] k = new double[points.length];
-      for (int i = 0; i < k.length; i++) {
-        k[i] = kernel(x, points[i], signal, lengthScale);
+      RealVector k = new ArrayRealVector(points.length);
+      for (int i = 0; i < points.length; i++) {
+        k.setEntry(i, kernel(x, points[i], signal, lengthScale));
       }
-      double[] v = forwardSolve(cholesky, k);
-      return new double[] {dot(k, alpha), Math.max(0, signal - dot(v, v)) + noise};
+      return new double[] {k.dotProduct(alpha), Math.max(0, signal - k.dotProduct(kernel.solve(k))) + noise};
     }
 
     private static double kernel(double[] a, double[] b, double signal, double lengthScale) {
@@ -164,47 +166,6 @@ public final class QualityPredictor {
         d2 += d * d;
       }
       return signal * Math.exp(-d2 / (2 * lengthScale * lengthScale));
-    }
-
-    /** The lower Cholesky factor of a symmetric positive definite matrix given by its lower half. */
-    private static double[][] cholesky(double[][] a) {
-      int n = a.length;
-      double[][] l = new double[n][];
-      for (int i = 0; i < n; i++) {
-        l[i] = new double[i + 1];
-        for (int j = 0; j <= i; j++) {
-          double s = a[i][j];
-          for (int p = 0; p < j; p++) {
-            s -= l[i][p] * l[j][p];
-          }
-          l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
-        }
-      }
-      return l;
-    }
-
-    private static double[] forwardSolve(double[][] l, double[] b) {
-      double[] y = new double[b.length];
-      for (int i = 0; i < b.length; i++) {
-        double s = b[i];
-        for (int p = 0; p < i; p++) {
-          s -= l[i][p] * y[p];
-        }
-        y[i] = s / l[i][i];
-      }
-      return y;
-    }
-
-    private static double[] backSolve(double[][] l, double[] y) {
-      double[] x = new double[y.length];
-      for (int i = y.length - 1; i >= 0; i--) {
-        double s = y[i];
-        for (int p = i + 1; p < y.length; p++) {
-          s -= l[p][i] * x[p];
-        }
-        x[i] = s / l[i][i];
-      }
-      return x;
     }
   }
 
