@@ -303,9 +303,11 @@ final class BenchCommand implements Runnable {
           result.referenceHypervolume(), result.reference().latencyMs(), result.reference().quality(), 100 * targetFraction);
       Map<String, Object> toTarget = new LinkedHashMap<>();
       Map<String, Object> reaching = new LinkedHashMap<>();
+      Map<String, List<Integer>> countsByMethod = new LinkedHashMap<>();
       for (var curve : result.curves()) {
         List<Integer> counts = curve.perSeed().stream()
             .map(c -> dev.hilnas.app.bench.SearchBenchmark.measurementsTo(c, target)).toList();
+        countsByMethod.put(curve.method(), counts);
         List<Integer> reached = counts.stream().filter(n -> n > 0).toList();
         Double mean = reached.isEmpty() ? null : reached.stream().mapToInt(Integer::intValue).average().orElseThrow();
         toTarget.put(curve.method(), mean);
@@ -321,7 +323,7 @@ final class BenchCommand implements Runnable {
         out.printf("%-7s measurements to %.0f%%: %s (%d of %d seeds)  hypervolume%s%n", curve.method(), 100 * targetFraction,
             mean == null ? "not reached" : String.format("%.1f", mean), reached.size(), seeds, at);
       }
-      out.println(fewerMeasurements(result, target, budget));
+      out.println(fewerMeasurements(countsByMethod.get("hilnas"), countsByMethod.get("nsga2"), budget));
       if (json) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("target_fraction", targetFraction);
@@ -335,23 +337,17 @@ final class BenchCommand implements Runnable {
     }
 
     /**
-     * How many times fewer measurements hilnas needs than NSGA-II to reach the target, a seed that
-     * never reaches it counted as the whole budget — so a lower bound ("at least") when one did not.
+     * How many times fewer measurements hilnas needs than NSGA-II to reach the target (per seed,
+     * -1 when never), a seed that never reaches it counted as the whole budget — so a lower bound
+     * ("at least") when one did not.
      */
-    private static String fewerMeasurements(dev.hilnas.app.bench.SearchBenchmark.Result result, double target, int budget) {
-      Map<String, double[]> counts = new LinkedHashMap<>();
-      Map<String, Boolean> censored = new LinkedHashMap<>();
-      for (var curve : result.curves()) {
-        int[] n = curve.perSeed().stream().mapToInt(c -> dev.hilnas.app.bench.SearchBenchmark.measurementsTo(c, target)).toArray();
-        counts.put(curve.method(), java.util.Arrays.stream(n).mapToDouble(k -> k < 0 ? budget : k).toArray());
-        censored.put(curve.method(), java.util.Arrays.stream(n).anyMatch(k -> k < 0));
-      }
-      if (censored.get("hilnas")) {
+    private static String fewerMeasurements(List<Integer> hilnas, List<Integer> nsga2, int budget) {
+      if (hilnas.contains(-1)) {
         return "hilnas did not reach the target in every seed: no ratio to NSGA-II";
       }
-      double ratio = java.util.Arrays.stream(counts.get("nsga2")).average().orElseThrow()
-          / java.util.Arrays.stream(counts.get("hilnas")).average().orElseThrow();
-      return censored.get("nsga2")
+      double ratio = nsga2.stream().mapToInt(n -> n < 0 ? budget : n).average().orElseThrow()
+          / hilnas.stream().mapToInt(Integer::intValue).average().orElseThrow();
+      return nsga2.contains(-1)
           ? String.format("hilnas needs at least %.1fx fewer measurements than NSGA-II (which did not reach the target within %d in every seed)", ratio, budget)
           : String.format("hilnas needs %.1fx fewer measurements than NSGA-II", ratio);
     }
