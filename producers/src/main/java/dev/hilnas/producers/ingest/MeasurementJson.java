@@ -271,6 +271,9 @@ public final class MeasurementJson {
 
     Candidate toCandidate() {
       Candidate c = shape();
+      if (sourceLayers == null || sourceLayers.isEmpty()) {
+        return c; // the common case: no second candidate per parsed line
+      }
       try {
         return c.withSourceLayers(sourceLayers);
       } catch (IllegalArgumentException e) {
