@@ -7,7 +7,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
-import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.kafka.ProducerSettings;

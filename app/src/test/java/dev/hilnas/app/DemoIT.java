@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.app.stack.Demo;
-import dev.hilnas.core.quality.Backbone;
+import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.search.SearchProducer;
 import java.net.URI;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.quality.Backbone;
-import dev.hilnas.core.quality.BackboneTrainer;
-import dev.hilnas.core.quality.Corpus;
-import dev.hilnas.core.quality.PerplexityEvaluator;
-import dev.hilnas.core.quality.TrainingConfig;
+import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.llm.quality.BackboneTrainer;
+import dev.hilnas.llm.quality.Corpus;
+import dev.hilnas.llm.quality.PerplexityEvaluator;
+import dev.hilnas.llm.quality.TrainingConfig;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.kafka.ProducerSettings;

@@ -189,7 +189,7 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       dev.hilnas.core.Candidate c = candidate == null
-          ? dev.hilnas.core.quality.Backbone.shipped().architecture()
+          ? dev.hilnas.llm.quality.Backbone.shipped().architecture()
           : dev.hilnas.producers.ingest.MeasurementJson.candidateFromTree(new ObjectMapper().readTree(java.nio.file.Files.readString(candidate)));
       var r = dev.hilnas.app.bench.RuntimeBenchmark.run(c, prefill, decodeContext, threads, repeat);
       var out = spec.commandLine().getOut();
@@ -283,8 +283,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      var backbone = dev.hilnas.core.quality.Backbone.shipped();
-      var evaluator = new dev.hilnas.core.quality.PerplexityEvaluator(backbone, dev.hilnas.core.quality.Backbone.shippedHeldOut(),
+      var backbone = dev.hilnas.llm.quality.Backbone.shipped();
+      var evaluator = new dev.hilnas.llm.quality.PerplexityEvaluator(backbone, dev.hilnas.llm.quality.Backbone.shippedHeldOut(),
           qualityTokens, Runtime.getRuntime().availableProcessors());
       var measurements = MeasurementFiles.read(oracleData, spec.commandLine().getErr());
       var oracle = new dev.hilnas.app.bench.SearchBenchmark.Oracle(

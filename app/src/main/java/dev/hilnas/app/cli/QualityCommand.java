@@ -2,8 +2,8 @@ package dev.hilnas.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.quality.Backbone;
-import dev.hilnas.core.quality.PerplexityEvaluator;
+import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.quality.Backbone;
+import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.search.SearchProducer;
 import java.time.Duration;

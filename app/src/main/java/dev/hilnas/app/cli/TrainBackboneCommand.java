@@ -1,9 +1,9 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.core.quality.Backbone;
-import dev.hilnas.core.quality.BackboneTrainer;
-import dev.hilnas.core.quality.Corpus;
-import dev.hilnas.core.quality.TrainingConfig;
+import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.llm.quality.BackboneTrainer;
+import dev.hilnas.llm.quality.Corpus;
+import dev.hilnas.llm.quality.TrainingConfig;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
   @Option(names = "--eval-every", defaultValue = "50", description = "Steps between held-out evaluations (default: ${DEFAULT-VALUE}).")
   int evalEvery;
 
-  @Option(names = "--out-dir", defaultValue = "core/src/main/resources/dev/hilnas/core/quality",
+  @Option(names = "--out-dir", defaultValue = "llm/src/main/resources/dev/hilnas/llm/quality",
       description = "Where the weights and held-out text go (default: ${DEFAULT-VALUE}).")
   Path outDir;
 

@@ -2,9 +2,9 @@ package dev.hilnas.app.stack;
 
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.quality.Backbone;
-import dev.hilnas.core.quality.PerplexityEvaluator;
-import dev.hilnas.core.runtime.JavaCpuRunner;
+import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.llm.quality.PerplexityEvaluator;
+import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.evaluator.QualityEvaluator;

@@ -3,7 +3,7 @@ package dev.hilnas.core.search;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
-import dev.hilnas.core.quality.Pruning;
+import dev.hilnas.core.Prunings;
 import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -224,7 +224,7 @@ public final class QualityPredictor {
     }
     double earlyDropped = 0;
     java.util.Set<Integer> kept = new java.util.HashSet<>();
-    for (int source : Pruning.keptLayers(c, backbone.layerCount())) {
+    for (int source : Prunings.keptLayers(c, backbone.layerCount())) {
       kept.add(source);
     }
     for (int i = 0; i < backbone.layerCount(); i++) {

@@ -3,7 +3,7 @@ package dev.hilnas.core.search;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
-import dev.hilnas.core.quality.Pruning;
+import dev.hilnas.core.Prunings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,7 +64,7 @@ public record SearchSpace(
 
   /** Whether {@code c} is a pruning of the backbone within the constraints. */
   public boolean allows(Candidate c) {
-    return Pruning.incompatibility(backbone, c) == null
+    return Prunings.incompatibility(backbone, c) == null
         && (constraints.maxParams() == 0 || c.parameterCount() <= constraints.maxParams())
         && (constraints.maxKvCacheBytes() == 0 || kvCacheBytes(c, KV_CONTEXT) <= constraints.maxKvCacheBytes());
   }
@@ -111,7 +111,7 @@ public record SearchSpace(
   public Candidate mutate(Candidate c, SplittableRandom r) {
     List<LayerSpec> specs = new ArrayList<>(c.layers());
     List<Integer> kept = new ArrayList<>();
-    for (int source : Pruning.keptLayers(c, backbone.layerCount())) {
+    for (int source : Prunings.keptLayers(c, backbone.layerCount())) {
       kept.add(source);
     }
     LayerSpec full = backbone.layers().get(0);

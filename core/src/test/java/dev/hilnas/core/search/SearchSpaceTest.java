@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.quality.Pruning;
+import dev.hilnas.core.Prunings;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -25,8 +25,8 @@ class SearchSpaceTest {
     for (int i = 0; i < 2000; i++) {
       Candidate random = SPACE.random(r);
       c = r.nextInt(10) == 0 ? random : SPACE.mutate(c, r);
-      assertNull(Pruning.incompatibility(BACKBONE, random), random.toString());
-      assertNull(Pruning.incompatibility(BACKBONE, c), c.toString());
+      assertNull(Prunings.incompatibility(BACKBONE, random), random.toString());
+      assertNull(Prunings.incompatibility(BACKBONE, c), c.toString());
       assertTrue(c.layerCount() >= SPACE.minLayers());
       seen.add(c.archId());
     }
@@ -65,7 +65,7 @@ class SearchSpaceTest {
     for (int i = 0; i < 4000; i++) {
       Candidate c = SPACE.random(r);
       java.util.Set<Integer> kept = new java.util.HashSet<>();
-      for (int source : Pruning.keptLayers(c, BACKBONE.layerCount())) {
+      for (int source : Prunings.keptLayers(c, BACKBONE.layerCount())) {
         kept.add(source);
       }
       for (int layer = 0; layer < dropped.length; layer++) {

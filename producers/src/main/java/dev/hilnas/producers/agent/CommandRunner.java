@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.runtime.Runner;
+import dev.hilnas.core.Runner;
 import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;

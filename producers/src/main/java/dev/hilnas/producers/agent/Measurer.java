@@ -4,7 +4,7 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.runtime.Runner;
+import dev.hilnas.core.Runner;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,8 +2,8 @@ package dev.hilnas.producers.evaluator;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Quality;
-import dev.hilnas.core.quality.PerplexityEvaluator;
-import dev.hilnas.core.quality.Pruning;
+import dev.hilnas.llm.quality.PerplexityEvaluator;
+import dev.hilnas.llm.quality.Pruning;
 import dev.hilnas.producers.kafka.CandidateWorker;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;

@@ -1,0 +1,50 @@
+package dev.hilnas.llm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Objective;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimingTest {
+
+  private static final Candidate TINY = Candidate.uniform(2, 32, 2, 1, 16, 64, 40, "GL", 4, 16);
+
+  @Test
+  void shouldReportOnlyTheTimedRepetitionsInMilliseconds() {
+    long[] now = {0};
+    // every reading of the clock moves it by 1.5 ms: each run measures exactly 1.5 ms
+    Timing timing = new Timing(() -> now[0] += 1_500_000);
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = timing.measure(decoder, Objective.parse("PREFILL@8"), 2, 3);
+      assertEquals(List.of(1.5, 1.5, 1.5), samples, "warm-ups not reported");
+    }
+  }
+
+  @Test
+  void shouldWarmUpForAtLeastTheMinimumTimeAndNotAtAllWhenAskedForNone() {
+    long[] now = {0};
+    int[] readings = {0};
+    Timing timing = new Timing(() -> {
+      readings[0]++;
+      return now[0] += 1_500_000; // every run takes 1.5 ms
+    });
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      timing.measure(decoder, Objective.parse("DECODE@4"), 2, 3);
+      long warmUps = (Timing.MIN_WARMUP_NANOS + 1_499_999) / 1_500_000;
+      assertEquals(2 * (warmUps + 3), readings[0], "two readings per run");
+      readings[0] = 0;
+      timing.measure(decoder, Objective.parse("DECODE@4"), 0, 3);
+      assertEquals(2 * 3, readings[0]);
+    }
+  }
+
+  @Test
+  void shouldDecodeAtTheSameCacheLengthEveryRepetition() {
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
+      assertEquals(4, samples.size(), "no repetition ran out of cache (capacity is context + 1)");
+    }
+  }
+}
