@@ -1,9 +1,9 @@
 package dev.hilnas.app;
 
+import dev.hilnas.schemas.json.Json;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.app.stack.Demo;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.core.search.SearchSpace;
@@ -40,7 +40,7 @@ class DemoIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         measured.clear();
         if (response.statusCode() == 200) {
-          JsonNode frontier = new ObjectMapper().readTree(response.body());
+          JsonNode frontier = Json.MAPPER.readTree(response.body());
           for (String list : List.of("points", "others")) {
             frontier.get(list).forEach(p -> {
               if (p.get("latencySource").asText().equals("measured")) {

@@ -1,10 +1,12 @@
 package dev.hilnas.app;
 
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.app.bench.SyntheticMeasurements;
-import dev.hilnas.app.stack.FlinkRunner;
+import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.sinks.state.MaterializedState;
@@ -62,7 +64,7 @@ class PipelineIT extends WithBroker {
     Map<String, Long> expected = new HashMap<>();
 
     // Given a running job fed with part A of a file (6 good lines, 1 bad) and a burst of synthetic measurements
-    JobClient job = FlinkRunner.start(settings, checkpoints, 2);
+    JobClient job = EmbeddedJob.start(settings, checkpoints, 2);
     ImportReport a = importFile(bootstrap, resource("part-a.jsonl"));
     assertEquals(6, a.valid());
     assertEquals(List.of(5L), a.errors().stream().map(ImportReport.LineError::line).toList());
@@ -86,8 +88,8 @@ class PipelineIT extends WithBroker {
     assertEquals(4, b.valid());
     expected.merge("x86-1thread-numpy/numpy-openblas-fp32", b.valid(), Long::sum);
     publish(bootstrap, synthetic.subList(4500, 6000), expected);
-    assertTrue(FlinkRunner.latestCheckpoint(checkpoints).isPresent(), "a retained checkpoint to restart from");
-    JobClient restarted = FlinkRunner.start(settings, checkpoints, 2);
+    assertTrue(EmbeddedJob.latestCheckpoint(checkpoints).isPresent(), "a retained checkpoint to restart from");
+    JobClient restarted = EmbeddedJob.start(settings, checkpoints, 2);
     try {
       // Then every target's count is exact: nothing lost, nothing counted twice
       Map<String, Long> counts = awaitCounts(bootstrap, c -> c.equals(expected));
@@ -138,7 +140,7 @@ class PipelineIT extends WithBroker {
 
     assertEquals(3, report.valid());
     assertEquals(3, report.quality());
-    List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrap, Topics.QUALITY.name());
+    List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.readAll(bootstrap, Topics.QUALITY.name());
     assertEquals(3, records.size());
     for (var r : records) {
       QualityEvaluation q = Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value());
@@ -167,24 +169,10 @@ class PipelineIT extends WithBroker {
     ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
   }
 
-  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ConsumerSettings.committedBytes(bootstrap))) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-      return out;
-    }
-  }
 
   private static Map<String, Long> latestCounts(String bootstrap) {
     Map<String, Long> counts = new HashMap<>();
-    for (var r : readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
+    for (var r : TopicRecords.readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
       LatencyModelSnapshot s = Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
       counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
     }
@@ -225,7 +213,7 @@ class PipelineIT extends WithBroker {
   private static List<DeadLetter> readDlq(String bootstrap, int atLeast) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      List<DeadLetter> letters = readAll(bootstrap, Topics.DLQ.name()).stream()
+      List<DeadLetter> letters = TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
           .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value())).toList();
       if (letters.size() >= atLeast || System.nanoTime() > deadline) {
         return letters;

@@ -46,7 +46,7 @@ class LivePageIT {
         Files.isExecutable(CHROMIUM) || System.getenv("CI") != null,
         "no Chromium here (apt-get install chromium); .ci/run installs it");
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
-        QueryService service =
+        TestServices.Server service =
             TestServices.over(driver)) {
       // four candidates on the frontier, two dominated by them
       TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));

@@ -1,21 +1,46 @@
 package dev.hilnas.sinks;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.Materializer;
 import dev.hilnas.sinks.state.ModelCatalog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** A real query service on a free port, reading the stores of a TopologyTestDriver. */
 public final class TestServices {
   private TestServices() {}
 
-  public static QueryService over(TopologyTestDriver driver) throws IOException {
-    return new QueryService(
-        "localhost",
-        0,
-        () -> true,
-        new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
-        new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)));
+  /** A started server with the query routes; closing it stops the server. */
+  public record Server(HttpServer http, QueryService query) implements AutoCloseable {
+    public int port() {
+      return http.getAddress().getPort();
+    }
+
+    public FrontierStream frontierStream() {
+      return query.frontierStream();
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+    }
+  }
+
+  public static Server over(TopologyTestDriver driver) throws IOException {
+    QueryService query =
+        new QueryService(
+            new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
+            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
+            new SimpleMeterRegistry());
+    HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    http.setExecutor(Executors.newCachedThreadPool()); // event-stream subscribers hold a thread each
+    query.register(http);
+    http.start();
+    return new Server(http, query);
   }
 }

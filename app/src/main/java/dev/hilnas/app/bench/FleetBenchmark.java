@@ -1,7 +1,7 @@
 package dev.hilnas.app.bench;
 
-import dev.hilnas.app.stack.EmbeddedKafka;
-import dev.hilnas.app.stack.TopicSetup;
+import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -9,13 +9,12 @@ import dev.hilnas.core.Phase;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestGateway;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.QueryService;
-import dev.hilnas.sinks.state.FrontierCatalog;
-import dev.hilnas.sinks.state.ModelCatalog;
+import dev.hilnas.app.stack.HttpFront;
+import dev.hilnas.producers.gateway.IngestApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,8 +69,8 @@ public final class FleetBenchmark {
       }
       List<Path> out = new ArrayList<>();
       try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), registry, 200_000, Clock.systemUTC());
-          QueryService service = new QueryService("localhost", 0, () -> true,
-              new ModelCatalog(() -> null), new FrontierCatalog(() -> null), gateway)) {
+          HttpFront service = new HttpFront("localhost", 0, () -> true)) {
+        service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
         out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));
       }

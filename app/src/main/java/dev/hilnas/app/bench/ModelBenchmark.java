@@ -7,18 +7,21 @@ import dev.hilnas.core.Statistics;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.Features;
 import dev.hilnas.core.latency.LatencyModelTrainer;
-import dev.hilnas.core.latency.SimulatedDevice;
+import dev.hilnas.core.HardwareTarget;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * How fast the latency model fits and predicts on one thread. Prediction is compared with its
+ * How fast the latency model fits and predicts on one thread, on a full target of varied
+ * candidates whose latency comes from a model fitted once on real measurements (with 3% noise). Prediction is compared with its
  * floor measured in the same run: extracting the features of the same candidates, which any
  * model over these features must do.
  */
 public final class ModelBenchmark {
+
+  private static final double NOISE = 0.03;
 
   /** Figures of one run; rates are medians over repetitions, with every repetition kept. */
   public record Result(
@@ -49,12 +52,14 @@ public final class ModelBenchmark {
   private ModelBenchmark() {}
 
   /**
+   * @param oracleData real measurements; the model fitted on them gives the workload's latencies
    * @param candidates architectures to fit on, each measured at 2 contexts per phase (a target
    *     holds at most {@link LatencyModelTrainer#MAX_PER_PHASE} points per phase)
    * @param predictions candidate-phase predictions per timed repetition
    */
-  public static Result run(int candidates, int predictions, int repeat, IntConsumer progress) {
-    List<Measurement> data = SimulatedDevice.additive().withNarrowPenalty(0.5).withNoise(0.03).measure(candidates, 1);
+  public static Result run(
+      List<Measurement> oracleData, int candidates, int predictions, int repeat, IntConsumer progress) {
+    List<Measurement> data = workload(LatencyModelTrainer.fit(oracleData).orElseThrow(), candidates);
     LatencyModelTrainer trainer = new LatencyModelTrainer();
     data.forEach(trainer::add);
     AdditiveLatencyModel model = trainer.fit().orElseThrow(); // warm-up
@@ -70,10 +75,10 @@ public final class ModelBenchmark {
       fitMs.add((t1 - t0) / 1e6);
       refitMs.add((t2 - t1) / 1e6);
     }
-    Random random = new Random(2);
+    SplittableRandom random = new SplittableRandom(2);
     Candidate[] pool = new Candidate[4096];
     for (int i = 0; i < pool.length; i++) {
-      pool[i] = SimulatedDevice.randomCandidate(random);
+      pool[i] = SyntheticMeasurements.candidate(random);
     }
     List<Double> predictRates = new ArrayList<>();
     List<Double> featureRates = new ArrayList<>();
@@ -106,5 +111,23 @@ public final class ModelBenchmark {
         model.quality(Phase.PREFILL).orElseThrow().residualTrees(),
         predictRates,
         featureRates);
+  }
+
+  /** Each candidate at two contexts per phase, as the oracle predicts it with 3% noise. */
+  private static List<Measurement> workload(AdditiveLatencyModel oracle, int candidates) {
+    SplittableRandom random = new SplittableRandom(1);
+    HardwareTarget target = new HardwareTarget("bench", "oracle");
+    List<Measurement> out = new ArrayList<>();
+    for (int i = 0; i < candidates; i++) {
+      Candidate c = SyntheticMeasurements.candidate(random);
+      for (Phase phase : Phase.values()) {
+        for (int k = 0; k < 2; k++) {
+          int context = 32 << random.nextInt(6);
+          double ms = oracle.predictMs(c, phase, context) * (1 + NOISE * random.nextGaussian());
+          out.add(Measurement.of("c" + i, c, target, phase, context, Math.max(ms, 1e-3), List.of()));
+        }
+      }
+    }
+    return out;
   }
 }

@@ -19,17 +19,7 @@ public final class SyntheticMeasurements {
     SplittableRandom random = new SplittableRandom(seed);
     List<Measurement> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int layers = 2 + random.nextInt(11);
-      int dModel = WIDTHS[random.nextInt(WIDTHS.length)];
-      int heads = dModel / 64;
-      int kvHeads = heads % 2 == 0 ? heads / 2 : heads;
-      StringBuilder attention = new StringBuilder("G");
-      for (int l = 1; l < layers; l++) {
-        attention.append("GLS".charAt(random.nextInt(3)));
-      }
-      Candidate candidate =
-          Candidate.uniform(layers, dModel, heads, kvHeads, 64, dModel * (2 + random.nextInt(3)),
-              32000, attention.toString(), 256, Candidate.DEFAULT_WEIGHT_BITS);
+      Candidate candidate = candidate(random);
       double latency = 0.5 + 100 * random.nextDouble();
       out.add(
           Measurement.of(
@@ -42,5 +32,19 @@ public final class SyntheticMeasurements {
               List.of(latency * 0.98, latency, latency * 1.03)));
     }
     return out;
+  }
+
+  /** A random Llama-style candidate: 2-12 layers, dModel 256-1024, GQA, mixed attention. */
+  public static Candidate candidate(SplittableRandom random) {
+    int layers = 2 + random.nextInt(11);
+    int dModel = WIDTHS[random.nextInt(WIDTHS.length)];
+    int heads = dModel / 64;
+    int kvHeads = heads % 2 == 0 ? heads / 2 : heads;
+    StringBuilder attention = new StringBuilder("G");
+    for (int l = 1; l < layers; l++) {
+      attention.append("GLS".charAt(random.nextInt(3)));
+    }
+    return Candidate.uniform(layers, dModel, heads, kvHeads, 64, dModel * (2 + random.nextInt(3)),
+        32000, attention.toString(), 256, Candidate.DEFAULT_WEIGHT_BITS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -9,7 +10,7 @@ import dev.hilnas.core.Runner;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
     }
     Candidate candidate =
-        MeasurementJson.candidateFromTree(
+        CandidateJson.fromTree(
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(candidateFile)));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.app.bench.IngestBenchmark;
 import dev.hilnas.app.bench.ModelBenchmark;
 import dev.hilnas.core.Statistics;
@@ -78,7 +79,7 @@ final class BenchCommand implements Runnable {
         j.put("ratio", r.pipelineMedian() / r.rawMedian());
         j.put("raw_runs", r.rawPerSecond());
         j.put("pipeline_runs", r.pipelinePerSecond());
-        out.println(new ObjectMapper().writeValueAsString(j));
+        out.println(Json.MAPPER.writeValueAsString(j));
       }
       out.flush();
       return 0;
@@ -115,6 +116,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeat", defaultValue = "5", description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--oracle-data", defaultValue = "data/x86-1thread-numpy.jsonl",
+        description = "Real measurements; the model fitted on them gives the workload's latencies (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path oracleData;
+
     @Option(names = "--json", description = "End the output with one JSON object of the figures.")
     boolean json;
 
@@ -129,7 +134,7 @@ final class BenchCommand implements Runnable {
       err.printf("bench model: fit on %,d candidates, %,d predictions, %d repetitions (+ warm-up)%n",
           candidates, predictions, repeat);
       ModelBenchmark.Result r =
-          ModelBenchmark.run(candidates, predictions, repeat, i -> err.printf("  repetition %d/%d done%n", i, repeat));
+          ModelBenchmark.run(MeasurementFiles.read(oracleData, err), candidates, predictions, repeat, i -> err.printf("  repetition %d/%d done%n", i, repeat));
       var out = spec.commandLine().getOut();
       out.printf("full fit, %,d points per phase   : %,10.1f ms  %s  (%d residual trees chosen)%n",
           r.pointsPerPhase(), r.fitMedianMs(), spreadMs(r.fitMs()), r.residualTrees());
@@ -149,7 +154,7 @@ final class BenchCommand implements Runnable {
         j.put("fit_runs_ms", r.fitMs());
         j.put("predict_runs", r.predictionsPerSecond());
         j.put("features_runs", r.featuresPerSecond());
-        out.println(new ObjectMapper().writeValueAsString(j));
+        out.println(Json.MAPPER.writeValueAsString(j));
       }
       out.flush();
       return 0;
@@ -190,7 +195,7 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       dev.hilnas.core.Candidate c = candidate == null
           ? dev.hilnas.llm.quality.Backbone.shipped().architecture()
-          : dev.hilnas.producers.ingest.MeasurementJson.candidateFromTree(new ObjectMapper().readTree(java.nio.file.Files.readString(candidate)));
+          : CandidateJson.fromTree(Json.MAPPER.readTree(java.nio.file.Files.readString(candidate)));
       var r = dev.hilnas.app.bench.RuntimeBenchmark.run(c, prefill, decodeContext, threads, repeat);
       var out = spec.commandLine().getOut();
       out.printf("candidate %s (%,d parameters), %d thread(s)%n", c.archId(), c.parameterCount(), threads);
@@ -331,7 +336,7 @@ final class BenchCommand implements Runnable {
         j.put("seeds_reaching", reaching);
         j.put("budget", budget);
         j.put("seeds", seeds);
-        out.println(new ObjectMapper().writeValueAsString(j));
+        out.println(Json.MAPPER.writeValueAsString(j));
       }
       return 0;
     }

@@ -1,6 +1,6 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
@@ -9,7 +9,7 @@ import dev.hilnas.core.frontier.FrontierAssembly;
 import dev.hilnas.core.frontier.FrontierPoint;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.latency.LatencyModelTrainer;
-import dev.hilnas.producers.ingest.QualityJson;
+import dev.hilnas.schemas.json.QualityJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -124,7 +124,7 @@ final class FrontierCommand implements Callable<Integer> {
       result.put("reference", Map.of("latencyMs", ref.latencyMs(), "quality", ref.quality()));
       result.put("evaluated", all.size());
       result.put("points", front.stream().map(FrontierCommand::point).toList());
-      out.println(new ObjectMapper().writeValueAsString(result));
+      out.println(Json.MAPPER.writeValueAsString(result));
     }
     out.flush();
     err.flush();

@@ -1,6 +1,6 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.producers.ingest.ImportReport;
 import dev.hilnas.producers.ingest.Importer;
 import dev.hilnas.producers.ingest.LineResult;
@@ -100,7 +100,7 @@ final class ImportCommand implements Callable<Integer> {
       out.put("valid", valid);
       out.put("invalid", invalid);
       out.put("errors", errors);
-      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
+      spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(out));
       spec.commandLine().getOut().flush();
     }
     return status;

@@ -1,6 +1,6 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.Evaluation;
 import dev.hilnas.core.latency.NoiseFloor;
@@ -99,7 +99,7 @@ final class ModelCommand implements Runnable {
         noise.put("pairs", floor.pairs());
         noise.put("within10", finiteOrNull(floor.within10()));
         result.put("noiseFloor", noise);
-        out.println(new ObjectMapper().writeValueAsString(result));
+        out.println(Json.MAPPER.writeValueAsString(result));
       }
       out.flush();
       return evaluation.overall().n() == 0 ? 1 : 0;

@@ -1,13 +1,13 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.latency.LatencyPrediction;
 import dev.hilnas.core.latency.LatencyQuery;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -48,7 +48,6 @@ final class PredictCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private final ObjectMapper json = new ObjectMapper();
 
   @Override
   public Integer call() throws Exception {
@@ -73,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
           continue;
         }
         try {
-          out.println(json.writeValueAsString(predict(MeasurementJson.parseQuery(text), models)));
+          out.println(Json.MAPPER.writeValueAsString(predict(MeasurementJson.parseQuery(text), models)));
         } catch (IllegalArgumentException e) {
           invalid++;
           err.println(input + ":" + line + ": " + e.getMessage());

@@ -1,11 +1,11 @@
 package dev.hilnas.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
-import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ final class QualityCommand implements Callable<Integer> {
     }
     Candidate candidate = what.backbone
         ? backbone.architecture()
-        : MeasurementJson.candidateFromTree(new ObjectMapper().readTree(Files.readString(what.candidate)));
+        : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(what.candidate)));
     String candidateId = what.backbone ? "backbone" : what.candidate.getFileName().toString().replaceFirst("\\.json$", "");
     PerplexityEvaluator.Result result = evaluator.evaluate(candidate);
     PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +85,7 @@ final class QualityCommand implements Callable<Integer> {
       line.put("tokens", result.tokens());
       line.put("dataset", evaluator.dataset());
       line.put("evaluator", evaluator.evaluator());
-      out.println(new ObjectMapper().writeValueAsString(line));
+      out.println(Json.MAPPER.writeValueAsString(line));
     }
     return 0;
   }

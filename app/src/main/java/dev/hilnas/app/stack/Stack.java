@@ -1,5 +1,9 @@
 package dev.hilnas.app.stack;
 
+import dev.hilnas.streams.EmbeddedJob;
+import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.producers.gateway.IngestApi;
+import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestGateway;
@@ -53,7 +57,7 @@ public final class Stack implements AutoCloseable {
   private final JobClient job;
   private final MaterializedState state;
   private final FrontierFeed feed;
-  private final QueryService queryService;
+  private final HttpFront http;
   private final IngestGateway gateway;
 
   private Stack(
@@ -62,14 +66,14 @@ public final class Stack implements AutoCloseable {
       JobClient job,
       MaterializedState state,
       FrontierFeed feed,
-      QueryService queryService,
+      HttpFront http,
       IngestGateway gateway) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.job = job;
     this.state = state;
     this.feed = feed;
-    this.queryService = queryService;
+    this.http = http;
     this.gateway = gateway;
   }
 
@@ -91,11 +95,11 @@ public final class Stack implements AutoCloseable {
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
     JobClient job = null;
     if (o.runJob()) {
-      FlinkRunner.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
-      job = FlinkRunner.start(settings, checkpoints, o.parallelism());
+      EmbeddedJob.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
+      job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
       log.info("Flink job {} submitted", job.getJobID());
     }
-    QueryService http = null;
+    HttpFront http = null;
     MaterializedState state = null;
     FrontierFeed feed = null;
     IngestGateway gateway = null;
@@ -106,15 +110,14 @@ public final class Stack implements AutoCloseable {
       state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
       MaterializedState st = state;
-      http =
-          new QueryService(
-              "localhost",
-              o.httpPort(),
-              () -> (j == null || isRunning(j)) && st.isRunning(),
-              state.models(),
-              state.frontiers(),
-              gateway);
-      feed = new FrontierFeed(bootstrap, http.frontierStream()::publish);
+      http = new HttpFront("localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
+      QueryService query = new QueryService(state.models(), state.frontiers(), http.registry());
+      http.route(query::register);
+      if (gateway != null) {
+        http.route(new IngestApi(gateway, http.registry())::register);
+      }
+      http.start();
+      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish);
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
     return new Stack(kafka, bootstrap, job, state, feed, http, gateway);
@@ -125,7 +128,7 @@ public final class Stack implements AutoCloseable {
   }
 
   public int httpPort() {
-    return queryService == null ? -1 : queryService.port();
+    return http == null ? -1 : http.port();
   }
 
   private static boolean isRunning(JobClient job) {
@@ -149,9 +152,9 @@ public final class Stack implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }
-    if (queryService != null) {
+    if (http != null) {
       feed.close();
-      queryService.close();
+      http.close();
       state.close();
     }
     if (gateway != null) {

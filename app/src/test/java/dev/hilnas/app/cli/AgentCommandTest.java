@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

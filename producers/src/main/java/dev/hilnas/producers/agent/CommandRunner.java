@@ -1,11 +1,11 @@
 package dev.hilnas.producers.agent;
 
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
-import dev.hilnas.producers.ingest.MeasurementJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
  */
 public final class CommandRunner implements Runner {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int STDERR_SHOWN = 400;
 
   private final String command;
@@ -56,7 +55,7 @@ public final class CommandRunner implements Runner {
   public Map<Objective, List<Double>> timeAll(Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
     Path file = null;
     try {
-      byte[] json = JSON.writeValueAsBytes(MeasurementJson.candidateJson(candidate));
+      byte[] json = Json.MAPPER.writeValueAsBytes(CandidateJson.toMap(candidate));
       file = Files.createTempFile("hilnas-candidate-", ".json");
       Files.write(file, json);
       ProcessBuilder builder = new ProcessBuilder("sh", "-c", command);
@@ -97,7 +96,7 @@ public final class CommandRunner implements Runner {
   static Map<Objective, List<Double>> parse(String stdout, List<Objective> objectives) {
     JsonNode latency;
     try {
-      latency = JSON.readTree(stdout).path("latencyMs");
+      latency = Json.MAPPER.readTree(stdout).path("latencyMs");
     } catch (IOException e) {
       throw new IllegalStateException("runner command did not print JSON: " + tail(stdout));
     }

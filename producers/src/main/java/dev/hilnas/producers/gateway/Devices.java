@@ -1,7 +1,6 @@
 package dev.hilnas.producers.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.Set;
  */
 public final class Devices {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One device: who it is, its token's hash, and the target ids it may report for. */
   public record Device(String id, String tokenSha256, Set<String> targets) {}
@@ -39,12 +37,12 @@ public final class Devices {
     if (!Files.exists(path)) {
       return new Devices(List.of());
     }
-    File file = JSON.readValue(path.toFile(), File.class);
+    File file = Json.MAPPER.readValue(path.toFile(), File.class);
     return new Devices(file.devices() == null ? List.of() : file.devices());
   }
 
   public void write(Path path) throws IOException {
-    JSON.writeValue(path.toFile(), new File(devices));
+    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(path.toFile(), new File(devices));
   }
 
   public List<Device> all() {

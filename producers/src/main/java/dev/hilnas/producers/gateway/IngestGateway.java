@@ -1,9 +1,9 @@
 package dev.hilnas.producers.gateway;
 
+import dev.hilnas.schemas.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.Measurement;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
@@ -36,7 +36,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class IngestGateway implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RECENT_IDS = 200_000;
 
   /** The request was refused as a whole; the status says how (401, 403, 400, 429). */
@@ -141,7 +140,7 @@ public final class IngestGateway implements AutoCloseable {
     List<JsonNode> out = new ArrayList<>();
     if (text.startsWith("[")) {
       try {
-        JSON.readTree(text).forEach(out::add);
+        Json.MAPPER.readTree(text).forEach(out::add);
       } catch (IOException e) {
         throw new Refused(400, "not a JSON array: " + e.getMessage().split("\n")[0], 0);
       }
@@ -152,9 +151,9 @@ public final class IngestGateway implements AutoCloseable {
         continue;
       }
       try {
-        out.add(JSON.readTree(line));
+        out.add(Json.MAPPER.readTree(line));
       } catch (IOException e) {
-        out.add(JSON.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
+        out.add(Json.MAPPER.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
       }
     }
     return out;

@@ -1,5 +1,8 @@
 package dev.hilnas.producers.ingest;
 
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.json.QualityJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -81,7 +84,7 @@ public final class MeasurementFile {
       lineNo++;
       if (!line.isBlank()) {
         String json = line;
-        action.accept(read(lineNo, json, () -> MeasurementJson.readTree(json)));
+        action.accept(read(lineNo, json, () -> Json.readTree(json)));
       }
     }
   }
@@ -106,7 +109,7 @@ public final class MeasurementFile {
   }
 
   private static ObjectNode toJson(Map<String, String> row) {
-    ObjectNode node = MeasurementJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     ObjectNode candidate = node.putObject("candidate");
     row.forEach(
         (column, value) -> {

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;

@@ -1,5 +1,7 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.schemas.FrontierUpdate;
@@ -40,7 +42,7 @@ public final class FrontierStream {
   public void publish(FrontierUpdate update) {
     String event;
     try {
-      event = "event: frontier\ndata: " + HttpJson.MAPPER.writeValueAsString(FrontierApi.json(update)) + "\n\n";
+      event = "event: frontier\ndata: " + Json.MAPPER.writeValueAsString(FrontierApi.json(update)) + "\n\n";
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a frontier as JSON", e);
     }

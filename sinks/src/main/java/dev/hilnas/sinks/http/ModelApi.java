@@ -1,5 +1,8 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.http.HttpJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -12,7 +15,6 @@ import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.FitQuality;
 import dev.hilnas.core.latency.LatencyPrediction;
-import dev.hilnas.producers.ingest.MeasurementJson;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
@@ -98,7 +100,7 @@ public final class ModelApi {
         try {
           out.add(predictOne(body.get(i)));
         } catch (HttpJson.ClientError e) {
-          throw new HttpJson.ClientError(e.status, "[" + i + "]: " + e.getMessage());
+          throw new HttpJson.ClientError(e.status(), "[" + i + "]: " + e.getMessage());
         }
       }
       HttpJson.send(ex, 200, out);
@@ -127,7 +129,7 @@ public final class ModelApi {
         throw new IllegalArgumentException(
             "contextLength must be in 1.." + Measurement.MAX_CONTEXT_LENGTH + ", got " + context);
       }
-      candidate = MeasurementJson.candidateFromTree(request.get("candidate"));
+      candidate = CandidateJson.fromTree(request.get("candidate"));
     } catch (IllegalArgumentException e) {
       throw new HttpJson.ClientError(400, e.getMessage());
     }
@@ -185,7 +187,7 @@ public final class ModelApi {
       if (bytes.length == 0) {
         throw new HttpJson.ClientError(400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
       }
-      return HttpJson.MAPPER.readTree(bytes);
+      return Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new HttpJson.ClientError(400, "not valid JSON: " + e.getOriginalMessage());
     }

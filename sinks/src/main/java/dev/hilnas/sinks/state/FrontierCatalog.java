@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
@@ -44,7 +45,7 @@ public final class FrontierCatalog {
     try {
       return read.apply(store.get());
     } catch (InvalidStateStoreException e) {
-      throw new ModelCatalog.NotReady(e);
+      throw new HttpJson.NotReady("frontier state is still loading; retry shortly", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
@@ -19,13 +20,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * version. Thread-safe.
  */
 public final class ModelCatalog {
-
-  /** Thrown while the store is not queryable yet (the app is starting or restoring). */
-  public static final class NotReady extends RuntimeException {
-    NotReady(Throwable cause) {
-      super("model state is still loading; retry shortly", cause);
-    }
-  }
 
   private record Decoded(long version, Optional<AdditiveLatencyModel> model) {}
 
@@ -69,7 +63,7 @@ public final class ModelCatalog {
     try {
       return read.apply(store.get());
     } catch (InvalidStateStoreException e) {
-      throw new NotReady(e);
+      throw new HttpJson.NotReady("model state is still loading; retry shortly", e);
     }
   }
 }

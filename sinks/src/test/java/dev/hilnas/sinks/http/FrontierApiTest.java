@@ -1,5 +1,7 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +14,6 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import java.net.URI;
@@ -32,7 +33,7 @@ class FrontierApiTest {
   static final HardwareTarget PIXEL = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
   static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
   static TopologyTestDriver driver;
-  static QueryService service;
+  static TestServices.Server service;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -73,7 +74,7 @@ class FrontierApiTest {
   }
 
   static JsonNode json(HttpResponse<String> response) throws Exception {
-    return HttpJson.MAPPER.readTree(response.body());
+    return Json.MAPPER.readTree(response.body());
   }
 
   @Test

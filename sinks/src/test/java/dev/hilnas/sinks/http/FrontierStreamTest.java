@@ -1,5 +1,7 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
@@ -9,7 +11,6 @@ import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
-import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import java.net.URI;
@@ -37,7 +38,7 @@ class FrontierStreamTest {
   @Test
   void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
-        QueryService service =
+        TestServices.Server service =
             TestServices.over(driver)) {
       HttpRequest request =
           HttpRequest.newBuilder(
@@ -55,7 +56,7 @@ class FrontierStreamTest {
 
       assertEquals("event: frontier", lines.next());
       String data = lines.next();
-      var json = HttpJson.MAPPER.readTree(data.substring("data: ".length()));
+      var json = Json.MAPPER.readTree(data.substring("data: ".length()));
       assertEquals("a/x", json.get("target").asText());
       assertEquals(2, json.get("version").asLong());
       assertEquals(1, service.frontierStream().subscribers());

@@ -1,5 +1,7 @@
 package dev.hilnas.sinks.http;
 
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +16,6 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
@@ -40,7 +41,7 @@ class ModelApiTest {
           + "\"vocabSize\":32000,\"attention\":\"GGLSLG\",\"window\":512}";
 
   static TopologyTestDriver driver;
-  static QueryService service;
+  static TestServices.Server service;
   static AdditiveLatencyModel model;
   static final HttpClient http = HttpClient.newHttpClient();
 
@@ -98,7 +99,7 @@ class ModelApiTest {
   }
 
   static JsonNode json(HttpResponse<String> response) throws Exception {
-    return HttpJson.MAPPER.readTree(response.body());
+    return Json.MAPPER.readTree(response.body());
   }
 
   @Test

@@ -1,7 +1,5 @@
-package dev.hilnas.app.stack;
+package dev.hilnas.schemas;
 
-import dev.hilnas.schemas.Topic;
-import dev.hilnas.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

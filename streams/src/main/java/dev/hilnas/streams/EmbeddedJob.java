@@ -1,7 +1,5 @@
-package dev.hilnas.app.stack;
+package dev.hilnas.streams;
 
-import dev.hilnas.streams.JobSettings;
-import dev.hilnas.streams.MeasurementJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * under {@code checkpointDir}. A restart resumes from the newest complete checkpoint there, so
  * nothing accepted is lost and nothing is counted twice.
  */
-public final class FlinkRunner {
-  private FlinkRunner() {}
+public final class EmbeddedJob {
+  private EmbeddedJob() {}
 
   public static JobClient start(JobSettings settings, Path checkpointDir, int parallelism)
       throws Exception {

@@ -1,5 +1,7 @@
-package dev.hilnas.app;
+package dev.hilnas.producers;
 
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +78,7 @@ class SearchLoopIT extends WithBroker {
 
   private static List<QualityEvaluation> evaluations() {
     List<QualityEvaluation> out = new ArrayList<>();
-    for (var r : PipelineIT.readAll(kafka.bootstrapServers(), Topics.QUALITY.name())) {
+    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.QUALITY.name())) {
       out.add(Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value()));
     }
     return out;
@@ -84,7 +86,7 @@ class SearchLoopIT extends WithBroker {
 
   private static List<CandidateRequest> requests() {
     List<CandidateRequest> out = new ArrayList<>();
-    for (var r : PipelineIT.readAll(kafka.bootstrapServers(), Topics.CANDIDATES.name())) {
+    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.CANDIDATES.name())) {
       out.add(Topics.CANDIDATES.valueSerde().deserializer().deserialize(null, r.value()));
     }
     out.removeIf(r -> r.getReason().equals("test"));

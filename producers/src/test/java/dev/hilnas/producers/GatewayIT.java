@@ -1,22 +1,25 @@
-package dev.hilnas.app;
+package dev.hilnas.producers;
 
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
+import dev.hilnas.schemas.json.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
-import dev.hilnas.producers.ingest.MeasurementJson;
+import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.QueryService;
-import dev.hilnas.sinks.state.FrontierCatalog;
-import dev.hilnas.sinks.state.ModelCatalog;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +40,7 @@ class GatewayIT extends WithBroker {
     return MeasurementJson.toJson(Measurement.of("c", C, target, Phase.DECODE, 64, ms, List.of()));
   }
 
-  private static HttpResponse<String> post(QueryService service, String token, String body) throws Exception {
+  private static HttpResponse<String> post(Ingest service, String token, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -46,21 +49,35 @@ class GatewayIT extends WithBroker {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static QueryService service(IngestGateway gateway) throws Exception {
-    return new QueryService("localhost", 0, () -> true, new ModelCatalog(() -> null), new FrontierCatalog(() -> null), gateway);
+  /** Device ingest alone on a free port, mounted as the app mounts it. */
+  private record Ingest(HttpServer http) implements AutoCloseable {
+    int port() {
+      return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+    }
+  }
+
+  private static Ingest service(IngestGateway gateway) throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    new IngestApi(gateway, new SimpleMeterRegistry()).register(http);
+    http.start();
+    return new Ingest(http);
   }
 
   private static int count(String topic) {
-    return PipelineIT.readAll(kafka.bootstrapServers(), topic).size();
+    return TopicRecords.readAll(kafka.bootstrapServers(), topic).size();
   }
 
   @Test
   void devicesPostBatchesWithPerLineErrorsAndRetriesNeverCountTwice() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     Devices.Added other = phone.devices().add("other-1", Set.of("lab-other/executorch"));
-    ObjectMapper json = new ObjectMapper();
     try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), other.devices(), 10_000, Clock.systemUTC());
-        QueryService service = service(gateway)) {
+        Ingest service = service(gateway)) {
       String batch = line(PHONE, 1.5) + "\n" + line(PHONE, 1.6) + "\n{\"phase\":\"DECODE\"\n";
 
       assertEquals(401, post(service, null, batch).statusCode());
@@ -72,17 +89,17 @@ class GatewayIT extends WithBroker {
 
       HttpResponse<String> first = post(service, phone.token(), batch);
       assertEquals(200, first.statusCode(), first.body());
-      JsonNode result = json.readTree(first.body());
+      JsonNode result = Json.MAPPER.readTree(first.body());
       assertEquals(2, result.get("accepted").asInt());
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());
       assertEquals(2, count(Topics.MEASUREMENTS.name()));
       DeadLetter letter = Topics.DLQ.valueSerde().deserializer()
-          .deserialize(null, PipelineIT.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
+          .deserialize(null, TopicRecords.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
       assertEquals("http:phone-1", letter.getSourceTopic());
       assertTrue(letter.getReason().startsWith("line 3: "), letter.getReason());
 
-      JsonNode retried = json.readTree(post(service, phone.token(), "[" + line(PHONE, 1.5) + "," + line(PHONE, 1.6) + "]").body());
+      JsonNode retried = Json.MAPPER.readTree(post(service, phone.token(), "[" + line(PHONE, 1.5) + "," + line(PHONE, 1.6) + "]").body());
       assertEquals(0, retried.get("accepted").asInt(), "a retry of the same measurements (as a JSON array)");
       assertEquals(2, retried.get("duplicates").asInt());
       assertEquals(2, count(Topics.MEASUREMENTS.name()));
@@ -98,7 +115,7 @@ class GatewayIT extends WithBroker {
   void aGatewayWhoseKafkaIsBehindAsksDevicesToComeBackLater() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), phone.devices(), 0, Clock.systemUTC());
-        QueryService service = service(gateway)) {
+        Ingest service = service(gateway)) {
       HttpResponse<String> busy = post(service, phone.token(), line(PHONE, 2.5));
       assertEquals(429, busy.statusCode());
       assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));

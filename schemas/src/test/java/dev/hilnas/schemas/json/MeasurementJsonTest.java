@@ -1,4 +1,4 @@
-package dev.hilnas.producers.ingest;
+package dev.hilnas.schemas.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,13 +76,13 @@ class MeasurementJsonTest {
 
   @Test
   void shouldReadAndWriteTheBackboneLayersAPruningKeeps() {
-    var tree = MeasurementJson.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+    var tree = Json.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
         + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[0,5]}");
-    var c = MeasurementJson.candidateFromTree(tree);
+    var c = CandidateJson.fromTree(tree);
     assertEquals(java.util.List.of(0, 5), c.sourceLayers());
-    assertEquals(java.util.List.of(0, 5), MeasurementJson.candidateJson(c).get("sourceLayers"));
-    var e = assertThrows(IllegalArgumentException.class, () -> MeasurementJson.candidateFromTree(
-        MeasurementJson.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+    assertEquals(java.util.List.of(0, 5), CandidateJson.toMap(c).get("sourceLayers"));
+    var e = assertThrows(IllegalArgumentException.class, () -> CandidateJson.fromTree(
+        Json.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
             + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}")));
     assertEquals("candidate: sourceLayers names 1 backbone layers for 2 layers", e.getMessage());
   }

@@ -1,8 +1,8 @@
-package dev.hilnas.sinks.http;
+package dev.hilnas.producers.gateway;
 
+import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.hilnas.producers.gateway.IngestGateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

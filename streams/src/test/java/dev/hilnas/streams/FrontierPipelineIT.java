@@ -1,8 +1,9 @@
-package dev.hilnas.app;
+package dev.hilnas.streams;
 
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hilnas.app.stack.FlinkRunner;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -10,17 +11,16 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
 import dev.hilnas.core.frontier.FrontierAssembly;
 import dev.hilnas.core.latency.SimulatedDevice;
-import dev.hilnas.producers.kafka.KafkaMeasurementSink;
+import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.streams.JobSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -56,18 +56,12 @@ class FrontierPipelineIT extends WithBroker {
     }
     // When half arrives, the job is killed once its first frontier is committed, and the rest
     // arrives while it is down
-    JobClient job = FlinkRunner.start(settings, checkpoints, 2);
-    try (var sink = new KafkaMeasurementSink(bootstrap, "it-frontier", Clock.systemUTC())) {
-      qualities.subList(0, 15).forEach(sink::accept);
-      measurements.subList(0, 15).forEach(sink::accept);
-      sink.flush();
-      awaitFrontier(bootstrap, target, objective, u -> true);
-      job.cancel().get(60, TimeUnit.SECONDS);
-      qualities.subList(15, 30).forEach(sink::accept);
-      measurements.subList(15, 30).forEach(sink::accept);
-      sink.flush();
-    }
-    JobClient restarted = FlinkRunner.start(settings, checkpoints, 2);
+    JobClient job = EmbeddedJob.start(settings, checkpoints, 2);
+    publish(bootstrap, qualities.subList(0, 15), measurements.subList(0, 15));
+    awaitFrontier(bootstrap, target, objective, u -> true);
+    job.cancel().get(60, TimeUnit.SECONDS);
+    publish(bootstrap, qualities.subList(15, 30), measurements.subList(15, 30));
+    JobClient restarted = EmbeddedJob.start(settings, checkpoints, 2);
     try {
       // Then the last published frontier is the one a batch recomputation of all inputs gives
       List<String> expected =
@@ -82,6 +76,14 @@ class FrontierPipelineIT extends WithBroker {
     }
   }
 
+  /** Evaluations keyed by arch id, measurements by target id, as the producers key them. */
+  private static void publish(String bootstrap, List<Quality> qualities, List<Measurement> measurements) {
+    TopicRecords.write(bootstrap, Topics.QUALITY,
+        qualities.stream().map(q -> Map.entry(q.candidate().archId(), Convert.toAvro(q))).toList());
+    TopicRecords.write(bootstrap, Topics.MEASUREMENTS,
+        measurements.stream().map(m -> Map.entry(m.target().id(), Convert.toAvro(m))).toList());
+  }
+
   private static List<String> archIds(FrontierUpdate u) {
     return u.getPoints().stream().map(p -> p.getCandidate().getArchId()).toList();
   }
@@ -94,7 +96,7 @@ class FrontierPipelineIT extends WithBroker {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     FrontierUpdate latest = null;
     while (System.nanoTime() < deadline) {
-      for (var r : PipelineIT.readAll(bootstrap, Topics.FRONTIERS.name())) {
+      for (var r : TopicRecords.readAll(bootstrap, Topics.FRONTIERS.name())) {
         if (key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
           latest = Topics.FRONTIERS.valueSerde().deserializer().deserialize(null, r.value());
         }

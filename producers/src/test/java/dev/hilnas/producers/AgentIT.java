@@ -1,5 +1,7 @@
-package dev.hilnas.app;
+package dev.hilnas.producers;
 
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
@@ -103,19 +105,15 @@ class AgentIT extends WithBroker {
     Path log = dir.resolve("agent-a.log");
     Process a = new ProcessBuilder(
             ProcessHandle.current().info().command().orElse("java"), "--add-modules", "jdk.incubator.vector",
-            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
-            "--bootstrap", bootstrap, "--hardware", "it-killed", "--runtime", "java-cpu", "--threads", "1",
-            "--runs", "40", "--warmup", "2", "--agent-id", "it-agent")
+            "-cp", System.getProperty("java.class.path"), AgentIT.class.getName(), bootstrap)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       awaitMeasurements(bootstrap, target, 2, () -> Files.readString(log));
     } finally {
       a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
-    Measurer.Settings settings =
-        new Measurer.Settings(target, List.of(), 2, 40, "it-agent", 1, Map.of("os", "test"));
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
-      MeasuringAgent b = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+      MeasuringAgent b = killable(bootstrap, runner);
       Thread loop = new Thread(b::run, "agent-b");
       loop.start();
       List<Measurement> measured = awaitMeasurements(bootstrap, target, 2 * ids.size(), () -> Files.readString(log));
@@ -125,6 +123,20 @@ class AgentIT extends WithBroker {
           .collect(java.util.stream.Collectors.groupingBy(Measurement::candidateId, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
       assertEquals(Map.of("kill-1", 2L, "kill-2", 2L, "kill-3", 2L, "kill-4", 2L), perRequest,
           "PREFILL and DECODE once per request");
+    }
+  }
+
+  /** The agent of the kill test, on one thread under one agent id, whichever JVM runs it. */
+  private static MeasuringAgent killable(String bootstrap, JavaCpuRunner runner) {
+    Measurer.Settings settings = new Measurer.Settings(
+        new HardwareTarget("it-killed", "java-cpu", "fp32"), List.of(), 2, 40, "it-agent", 1, Map.of("os", "test"));
+    return new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+  }
+
+  /** Agent A of the kill test, in a JVM of its own: {@code AgentIT <bootstrap>}. */
+  public static void main(String[] args) {
+    try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
+      killable(args[0], runner).run();
     }
   }
 
@@ -139,7 +151,7 @@ class AgentIT extends WithBroker {
     List<Measurement> out = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       out.clear();
-      for (var r : PipelineIT.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
+      for (var r : TopicRecords.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
         Measurement m = Convert.fromAvro(Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()));
         if (m.target().equals(target)) {
           out.add(m);

@@ -1,4 +1,4 @@
-package dev.hilnas.producers.ingest;
+package dev.hilnas.schemas.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.Quality;
@@ -13,7 +13,7 @@ public final class QualityJson {
 
   /** Parses one JSON object (one JSONL line). */
   public static Quality parse(String json) {
-    return fromTree(MeasurementJson.readTree(json));
+    return fromTree(Json.readTree(json));
   }
 
   /** Whether a JSON object is a quality line rather than a measurement line. */
@@ -38,7 +38,7 @@ public final class QualityJson {
     }
     return new Quality(
         text(node, "candidateId"),
-        MeasurementJson.candidateFromTree(node.get("candidate")),
+        CandidateJson.fromTree(node.get("candidate")),
         text(node, "metric"),
         number,
         text(node, "dataset"),

@@ -1,9 +1,7 @@
-package dev.hilnas.sinks.http;
+package dev.hilnas.schemas.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
-import dev.hilnas.sinks.state.ModelCatalog;
+import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -14,17 +12,26 @@ import java.util.Map;
 /** Writing JSON responses and errors the same way on every endpoint. */
 public final class HttpJson {
 
-  public static final ObjectMapper MAPPER = JsonMapper.builder().build();
-
   private HttpJson() {}
 
   /** A request the client got wrong: the status to answer and a message saying why. */
   public static final class ClientError extends RuntimeException {
-    final int status;
+    private final int status;
 
     public ClientError(int status, String message) {
       super(message);
       this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** Thrown while the state an endpoint reads is not queryable yet (starting or restoring): 503. */
+  public static final class NotReady extends RuntimeException {
+    public NotReady(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -46,8 +53,8 @@ public final class HttpJson {
         }
         handler.handle(ex);
       } catch (ClientError e) {
-        error(ex, e.status, e.getMessage());
-      } catch (ModelCatalog.NotReady e) {
+        error(ex, e.status(), e.getMessage());
+      } catch (NotReady e) {
         error(ex, 503, e.getMessage());
       }
     }
@@ -72,7 +79,7 @@ public final class HttpJson {
   }
 
   public static void send(HttpExchange ex, int status, Object body) throws IOException {
-    send(ex, status, "application/json", MAPPER.writeValueAsString(body));
+    send(ex, status, "application/json", Json.MAPPER.writeValueAsString(body));
   }
 
   public static void error(HttpExchange ex, int status, String message) throws IOException {

@@ -1,4 +1,4 @@
-package dev.hilnas.app.stack;
+package dev.hilnas.cluster;
 
 import java.io.IOException;
 import java.io.OutputStream;

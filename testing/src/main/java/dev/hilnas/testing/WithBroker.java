@@ -1,7 +1,7 @@
-package dev.hilnas.app;
+package dev.hilnas.testing;
 
-import dev.hilnas.app.stack.EmbeddedKafka;
-import dev.hilnas.app.stack.TopicSetup;
+import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.schemas.TopicSetup;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,10 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A real KRaft broker with the hil.* topics, started once per test class that extends this (each
  * class its own broker and data dir, so classes never see each other's records).
  */
-abstract class WithBroker {
+public abstract class WithBroker {
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  @TempDir protected static Path dir;
+  protected static EmbeddedKafka kafka;
 
   @BeforeAll
   static void startBroker() throws Exception {
