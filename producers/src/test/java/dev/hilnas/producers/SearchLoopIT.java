@@ -96,8 +96,10 @@ class SearchLoopIT extends WithBroker {
   @Test
   void theEvaluatorScoresPruningsOfItsBackboneOnceAndSkipsOtherArchitectures() throws Exception {
     PerplexityEvaluator local = new PerplexityEvaluator(backbone, TEXT.getBytes(), 64, 1);
-    Candidate pruned = Candidate.uniform(2, 32, 2, 1, 8, 24, 256, "GL", 4, 8);
-    request("not-a-pruning", Candidate.uniform(2, 64, 2, 1, 32, 64, 256, "GG", 0, 16));
+    Candidate pruned = Candidate.builder().layers(2).dModel(32).heads(2, 1).headDim(8).ffnDim(24).vocabSize(256)
+        .attention("GL").window(4).weightBits(8).build();
+    request("not-a-pruning", Candidate.builder()
+        .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(64).vocabSize(256).build());
     request("pruned", pruned);
     QualityEvaluator evaluator = new QualityEvaluator(kafka.bootstrapServers(), "it-evaluator", local);
     Thread loop = new Thread(evaluator::run, "evaluator");

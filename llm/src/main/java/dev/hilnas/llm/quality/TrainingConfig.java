@@ -32,7 +32,9 @@ public record TrainingConfig(
   }
 
   public Candidate architecture() {
-    return Candidate.uniform(layers, dModel, heads, kvHeads, headDim, ffnDim, VOCAB, "G".repeat(layers), 0, 32);
+    return Candidate.builder()
+        .layers(layers).dModel(dModel).heads(heads, kvHeads).headDim(headDim).ffnDim(ffnDim).vocabSize(VOCAB)
+        .weightBits(32).build();
   }
 
   /** Learning rate at a step: linear warm-up, then cosine decay to the final ratio. */
