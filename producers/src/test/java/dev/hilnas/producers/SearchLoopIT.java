@@ -50,8 +50,10 @@ class SearchLoopIT extends WithBroker {
   @BeforeAll
   static void trainTinyBackbone() {
     Corpus corpus = new Corpus(TEXT.getBytes(), TEXT.getBytes());
-    backbone = BackboneTrainer.train(new TrainingConfig(3, 32, 4, 2, 8, 48, 32, 4, 20, 2, 1e-2, 0.1, 0.01, 1, 5),
-        corpus, 1, 20, p -> {});
+    TrainingConfig tiny = TrainingConfig.builder()
+        .layers(3).dModel(32).heads(4, 2).headDim(8).ffnDim(48)
+        .length(32).batch(4).steps(20).warmupSteps(2).learningRate(1e-2).seed(5).build();
+    backbone = BackboneTrainer.train(tiny, corpus, 1, 20, p -> {});
   }
 
   private static void send(String topic, String key, byte[] value) {

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /** Pruning mechanics on a tiny backbone trained here in a second; the shipped one is in ShippedBackboneTest. */
 class PruningTest {
 
-  private static final TrainingConfig TINY = new TrainingConfig(4, 32, 4, 2, 8, 48, 32, 4, 40, 4, 1e-2, 0.1, 0.01, 1.0, 3);
+  private static final TrainingConfig TINY = TrainingConfig.builder()
+      .layers(4).dModel(32).heads(4, 2).headDim(8).ffnDim(48)
+      .length(32).batch(4).steps(40).warmupSteps(4).learningRate(1e-2).seed(3).build();
   private static final String TEXT = "in the beginning was the word, and the word was with god.\n".repeat(100);
   private static Backbone backbone;
   private static PerplexityEvaluator evaluator;
