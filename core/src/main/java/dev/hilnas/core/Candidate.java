@@ -84,35 +84,109 @@ public record Candidate(
   }
 
   /**
-   * The compact uniform form of DESIGN.md §3: every layer has the same heads and FFN width, and
-   * {@code attention} has one letter per layer (G, L or S).
-   *
-   * @throws IllegalArgumentException with a message a user can act on
+   * A builder for the compact uniform form of DESIGN.md §3: every layer has the same heads and FFN
+   * width, and {@code attention} has one letter per layer (G, L or S). Defaults as in the compact
+   * JSON form: as many KV heads as query heads, every layer G, window 0,
+   * {@link #DEFAULT_WEIGHT_BITS}.
    */
-  public static Candidate uniform(
-      int layers,
-      int dModel,
-      int nHeads,
-      int nKvHeads,
-      int headDim,
-      int ffnDim,
-      int vocabSize,
-      String attention,
-      int window,
-      int weightBits) {
-    Require.atLeastOne("layers", layers);
-    if (attention == null) {
-      attention = "G".repeat(layers);
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Collects the compact fields. {@link #build()} checks what only the compact form has (the
+   * required fields, one attention letter per layer); the record's constructor validates the rest.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    // boxed so that an unset field is told apart from a wrong value (0 says "must be >= 1")
+    private Integer layers;
+    private Integer dModel;
+    private Integer nHeads;
+    private int nKvHeads; // set with nHeads
+    private Integer headDim;
+    private Integer ffnDim;
+    private Integer vocabSize;
+    private String attention;
+    private int window;
+    private int weightBits = DEFAULT_WEIGHT_BITS;
+
+    private Builder() {}
+
+    public Builder layers(int layers) {
+      this.layers = layers;
+      return this;
     }
-    if (attention.length() != layers) {
-      throw new IllegalArgumentException(
-          "attention has " + attention.length() + " letters but layers is " + layers);
+
+    public Builder dModel(int dModel) {
+      this.dModel = dModel;
+      return this;
     }
-    LayerSpec[] specs = new LayerSpec[layers];
-    for (int i = 0; i < layers; i++) {
-      specs[i] = new LayerSpec(AttentionKind.ofLetter(attention.charAt(i), i), nHeads, nKvHeads, ffnDim);
+
+    /** As many key/value heads as query heads (multi-head attention). */
+    public Builder heads(int nHeads) {
+      return heads(nHeads, nHeads);
     }
-    return new Candidate(vocabSize, dModel, headDim, window, weightBits, List.of(specs));
+
+    /** Query heads over key/value heads (GQA); nHeads must be a multiple of nKvHeads. */
+    public Builder heads(int nHeads, int nKvHeads) {
+      this.nHeads = nHeads;
+      this.nKvHeads = nKvHeads;
+      return this;
+    }
+
+    public Builder headDim(int headDim) {
+      this.headDim = headDim;
+      return this;
+    }
+
+    public Builder ffnDim(int ffnDim) {
+      this.ffnDim = ffnDim;
+      return this;
+    }
+
+    public Builder vocabSize(int vocabSize) {
+      this.vocabSize = vocabSize;
+      return this;
+    }
+
+    /** One letter per layer, e.g. {@code "GGLS"}: G global, L local window, S skipped. */
+    public Builder attention(String attention) {
+      this.attention = attention;
+      return this;
+    }
+
+    /** Sliding-window length for the LOCAL layers; ignored when none is LOCAL. */
+    public Builder window(int window) {
+      this.window = window;
+      return this;
+    }
+
+    public Builder weightBits(int weightBits) {
+      this.weightBits = weightBits;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException with a message a user can act on */
+    public Candidate build() {
+      int n = Require.present("layers", layers);
+      int d = Require.present("dModel", dModel);
+      int heads = Require.present("nHeads", nHeads);
+      int hd = Require.present("headDim", headDim);
+      int ffn = Require.present("ffnDim", ffnDim);
+      int vocab = Require.present("vocabSize", vocabSize);
+      Require.atLeastOne("layers", n);
+      String pattern = attention == null ? "G".repeat(n) : attention;
+      if (pattern.length() != n) {
+        throw new IllegalArgumentException(
+            "attention has " + pattern.length() + " letters but layers is " + n);
+      }
+      LayerSpec[] specs = new LayerSpec[n];
+      for (int i = 0; i < n; i++) {
+        specs[i] = new LayerSpec(AttentionKind.ofLetter(pattern.charAt(i), i), heads, nKvHeads, ffn);
+      }
+      return new Candidate(vocab, d, hd, window, weightBits, List.of(specs));
+    }
   }
 
   public int layerCount() {

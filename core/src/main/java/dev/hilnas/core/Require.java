@@ -9,4 +9,12 @@ final class Require {
       throw new IllegalArgumentException(field + " must be >= 1, got " + value);
     }
   }
+
+  /** A field a builder cannot do without. */
+  static int present(String field, Integer value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    return value;
+  }
 }

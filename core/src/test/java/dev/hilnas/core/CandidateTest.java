@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class CandidateTest {
 
   private static Candidate compact(String attention, int window) {
-    return Candidate.uniform(attention.length(), 512, 8, 2, 64, 1536, 32000, attention, window, 16);
+    return Candidate.builder()
+        .layers(attention.length()).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
+        .attention(attention).window(window).build();
   }
 
   @Test
@@ -51,23 +53,43 @@ class CandidateTest {
   }
 
   @Test
+  void shouldBuildMultiHeadGlobalAttentionAtTheDefaultPrecisionUnlessTold() {
+    Candidate c = Candidate.builder().layers(2).dModel(512).heads(8).headDim(64).ffnDim(1536).vocabSize(32000).build();
+    assertEquals("GG", c.attentionPattern());
+    assertEquals(new Candidate.Uniform(8, 8, 1536), c.uniformShape().orElseThrow());
+    assertEquals(0, c.window());
+    assertEquals(Candidate.DEFAULT_WEIGHT_BITS, c.weightBits());
+  }
+
+  @Test
+  void shouldNameTheRequiredFieldABuilderWasNotGiven() {
+    var missing = assertThrows(IllegalArgumentException.class,
+        () -> Candidate.builder().layers(2).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
+    assertEquals("dModel is required", missing.getMessage());
+    var zero = assertThrows(IllegalArgumentException.class,
+        () -> Candidate.builder().layers(0).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
+    assertEquals("layers must be >= 1, got 0", zero.getMessage(), "a field given as 0 is wrong, not missing");
+  }
+
+  @Test
   void shouldRejectDModelThatIsNotAMultipleOfHeadDim() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.uniform(2, 500, 8, 2, 64, 1536, 32000, "GG", 0, 16));
+        () -> Candidate.builder().layers(2).dModel(500).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
     assertEquals("dModel (500) must be a multiple of headDim (64)", e.getMessage());
   }
 
   @Test
   void shouldRejectNHeadsThatIsNotAMultipleOfNKvHeads() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.uniform(2, 512, 6, 4, 64, 1536, 32000, "GG", 0, 16));
+        () -> Candidate.builder().layers(2).dModel(512).heads(6, 4).headDim(64).ffnDim(1536).vocabSize(32000).build());
     assertEquals("nHeads (6) must be a multiple of nKvHeads (4)", e.getMessage());
   }
 
   @Test
   void shouldRejectAnAttentionStringOfTheWrongLength() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.uniform(6, 512, 8, 2, 64, 1536, 32000, "GGLSL", 64, 16));
+        () -> Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
+            .attention("GGLSL").window(64).build());
     assertEquals("attention has 5 letters but layers is 6", e.getMessage());
   }
 
@@ -97,7 +119,8 @@ class CandidateTest {
     // embedding 10*8 + final norm 8 = 88
     // G layer: q 8, k 4, v 4 -> 8*(8+4+4) = 128, out 8*8 = 64, norm 8; ffn 3*8*16 = 384, norm 8 -> 592
     // S layer: ffn 384 + norm 8 -> 392
-    Candidate c = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GS", 0, 16);
+    Candidate c = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
+        .attention("GS").build();
     assertEquals(88 + 592 + 392, c.parameterCount());
   }
 

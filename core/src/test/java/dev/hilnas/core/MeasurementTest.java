@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class MeasurementTest {
 
   private static final Candidate CANDIDATE =
-      Candidate.uniform(4, 256, 4, 2, 64, 768, 8000, "GLSG", 64, 16);
+      Candidate.builder().layers(4).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000)
+          .attention("GLSG").window(64).build();
   private static final HardwareTarget TARGET = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
 
   private static Measurement measure(int context, double latency) {

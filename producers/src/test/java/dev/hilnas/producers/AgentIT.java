@@ -50,7 +50,8 @@ class AgentIT extends WithBroker {
   void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
     String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
-    Candidate c = Candidate.uniform(2, 64, 2, 1, 32, 128, 100, "GL", 8, 16);
+    Candidate c = Candidate.builder().layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
+        .attention("GL").window(8).build();
     try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
       for (CandidateRequest r :
           List.of(
@@ -97,7 +98,8 @@ class AgentIT extends WithBroker {
     List<String> ids = List.of("kill-1", "kill-2", "kill-3", "kill-4");
     try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
       for (int i = 0; i < ids.size(); i++) {
-        Candidate c = Candidate.uniform(4, 128, 4, 2, 32, 256, 256, "GLGL", 8 * (i + 1), 16);
+        Candidate c = Candidate.builder().layers(4).dModel(128).heads(4, 2).headDim(32).ffnDim(256).vocabSize(256)
+            .attention("GLGL").window(8 * (i + 1)).build();
         producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
             Topics.CANDIDATES.valueSerde().serializer().serialize(null, request(ids.get(i), c, List.of(target.id()), List.of(64)))));
       }

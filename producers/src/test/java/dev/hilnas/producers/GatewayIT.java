@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 class GatewayIT extends WithBroker {
 
   private static final HardwareTarget PHONE = new HardwareTarget("lab-phone", "executorch");
-  private static final Candidate C = Candidate.uniform(2, 64, 2, 1, 32, 128, 100, "GL", 8, 16);
+  private static final Candidate C = Candidate.builder()
+      .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
+      .attention("GL").window(8).build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static String line(HardwareTarget target, double ms) {

@@ -50,8 +50,10 @@ class SearchLoopIT extends WithBroker {
   @BeforeAll
   static void trainTinyBackbone() {
     Corpus corpus = new Corpus(TEXT.getBytes(), TEXT.getBytes());
-    backbone = BackboneTrainer.train(new TrainingConfig(3, 32, 4, 2, 8, 48, 32, 4, 20, 2, 1e-2, 0.1, 0.01, 1, 5),
-        corpus, 1, 20, p -> {});
+    TrainingConfig tiny = TrainingConfig.builder()
+        .layers(3).dModel(32).heads(4, 2).headDim(8).ffnDim(48)
+        .length(32).batch(4).steps(20).warmupSteps(2).learningRate(1e-2).seed(5).build();
+    backbone = BackboneTrainer.train(tiny, corpus, 1, 20, p -> {});
   }
 
   private static void send(String topic, String key, byte[] value) {
@@ -96,8 +98,10 @@ class SearchLoopIT extends WithBroker {
   @Test
   void theEvaluatorScoresPruningsOfItsBackboneOnceAndSkipsOtherArchitectures() throws Exception {
     PerplexityEvaluator local = new PerplexityEvaluator(backbone, TEXT.getBytes(), 64, 1);
-    Candidate pruned = Candidate.uniform(2, 32, 2, 1, 8, 24, 256, "GL", 4, 8);
-    request("not-a-pruning", Candidate.uniform(2, 64, 2, 1, 32, 64, 256, "GG", 0, 16));
+    Candidate pruned = Candidate.builder().layers(2).dModel(32).heads(2, 1).headDim(8).ffnDim(24).vocabSize(256)
+        .attention("GL").window(4).weightBits(8).build();
+    request("not-a-pruning", Candidate.builder()
+        .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(64).vocabSize(256).build());
     request("pruned", pruned);
     QualityEvaluator evaluator = new QualityEvaluator(kafka.bootstrapServers(), "it-evaluator", local);
     Thread loop = new Thread(evaluator::run, "evaluator");

@@ -27,7 +27,8 @@ class AvroCodecTest {
   private static Measurement sample() {
     return new Measurement(
         null, "c0007",
-        Candidate.uniform(6, 512, 8, 2, 64, 1536, 32000, "GGLSLG", 512, 16),
+        Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
+            .attention("GGLSLG").window(512).build(),
         new HardwareTarget("pixel8-cpu", "executorch-xnnpack"),
         Phase.PREFILL, 2048, 41.7, List.of(41.2, 41.7, 42.9),
         "agent-1", Instant.parse("2026-11-23T10:00:00Z"), 4, Map.of("governor", "performance"));
@@ -128,5 +129,6 @@ class AvroCodecTest {
   }
 
   private static final dev.hilnas.core.Candidate FOUR_LAYERS =
-      dev.hilnas.core.Candidate.uniform(4, 256, 8, 2, 32, 512, 256, "GLSG", 64, 8);
+      dev.hilnas.core.Candidate.builder().layers(4).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+          .attention("GLSG").window(64).weightBits(8).build();
 }

@@ -52,7 +52,8 @@ class LivePageIT {
       TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
       double[][] points = {{10, 30}, {20, 20}, {40, 12}, {80, 10}, {25, 28}, {60, 15}};
       for (int i = 0; i < points.length; i++) {
-        Candidate c = Candidate.uniform(2 + i, 128, 2, 1, 64, 256, 8000, "G".repeat(2 + i), 0, 16);
+        Candidate c = Candidate.builder()
+            .layers(2 + i).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
         frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, points[i][1], null, null));
         frontiers.addMeasured(c.archId(), PREFILL_256, points[i][0]);
       }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class DropDuplicateMeasurementsTest {
 
-  private static final Candidate C = Candidate.uniform(2, 64, 2, 1, 32, 128, 100, "GL", 8, 16);
+  private static final Candidate C = Candidate.builder()
+      .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
+      .attention("GL").window(8).build();
 
   private static LatencyMeasurement measured(double ms) {
     return Convert.toAvro(Measurement.of("c", C, new HardwareTarget("box", "rt"), Phase.DECODE, 64, ms, List.of()));

@@ -17,7 +17,9 @@ class MeasurementValidationTest {
 
   static LatencyMeasurement valid() {
     return Convert.toAvro(
-        Measurement.of("c1", Candidate.uniform(4, 256, 4, 2, 64, 768, 8000, "GLSG", 64, 16),
+        Measurement.of("c1", Candidate.builder()
+            .layers(4).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000)
+            .attention("GLSG").window(64).build(),
             new HardwareTarget("pixel8-cpu", "executorch-xnnpack"), Phase.DECODE, 512, 1.25, List.of()));
   }
 

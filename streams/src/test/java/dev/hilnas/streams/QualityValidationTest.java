@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class QualityValidationTest {
 
   private static QualityEvaluation valid() {
-    Candidate c = Candidate.uniform(2, 128, 2, 1, 64, 256, 8000, "GL", 64, 16);
+    Candidate c = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000)
+        .attention("GL").window(64).build();
     return Convert.toAvro(new Quality("q", c, Quality.PERPLEXITY, 12.5, "wiki", "test"));
   }
 

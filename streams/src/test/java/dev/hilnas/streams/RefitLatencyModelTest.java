@@ -40,7 +40,8 @@ class RefitLatencyModelTest {
   private static List<Measurement> measurements(int count) {
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Candidate c = Candidate.uniform(2 + i, 256, 4, 2, 64, 768, 8000, "G".repeat(2 + i), 0, 16);
+      Candidate c = Candidate.builder()
+          .layers(2 + i).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000).build();
       out.add(Measurement.of("c" + i, c, TARGET, Phase.DECODE, 512, 1.0 + 0.5 * i, List.of()));
     }
     return out;
@@ -82,7 +83,8 @@ class RefitLatencyModelTest {
     for (int i = 0; i < count; i++) {
       int layers = 2 + i % 4;
       int d = 128 + 64 * (i / 4 % 7);
-      Candidate c = Candidate.uniform(layers, d, 2, 1, 64, 2 * d, 8000, "G".repeat(layers), 0, 16);
+      Candidate c = Candidate.builder()
+          .layers(layers).dModel(d).heads(2, 1).headDim(64).ffnDim(2 * d).vocabSize(8000).build();
       int context = 128 << (i % 3);
       out.add(Measurement.of("m" + i, c, TARGET, Phase.DECODE, context, 0.1 + layers * d * 1e-3 + context * 1e-4, List.of()));
     }

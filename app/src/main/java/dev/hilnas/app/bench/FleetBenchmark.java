@@ -49,7 +49,9 @@ public final class FleetBenchmark {
   /** One path's figures: records accepted per second and per-batch latency from send to acknowledgement. */
   public record Path(String name, long accepted, long refused, double perSecond, double p50Ms, double p99Ms) {}
 
-  private static final Candidate CANDIDATE = Candidate.uniform(6, 256, 8, 2, 32, 512, 256, "GGLGLG", 64, 16);
+  private static final Candidate CANDIDATE = Candidate.builder()
+      .layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+      .attention("GGLGLG").window(64).build();
 
   private FleetBenchmark() {}
 

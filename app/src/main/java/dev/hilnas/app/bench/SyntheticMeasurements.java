@@ -44,7 +44,9 @@ public final class SyntheticMeasurements {
     for (int l = 1; l < layers; l++) {
       attention.append("GLS".charAt(random.nextInt(3)));
     }
-    return Candidate.uniform(layers, dModel, heads, kvHeads, 64, dModel * (2 + random.nextInt(3)),
-        32000, attention.toString(), 256, Candidate.DEFAULT_WEIGHT_BITS);
+    return Candidate.builder()
+        .layers(layers).dModel(dModel).heads(heads, kvHeads).headDim(64)
+        .ffnDim(dModel * (2 + random.nextInt(3))).vocabSize(32000)
+        .attention(attention.toString()).window(256).build();
   }
 }

@@ -59,7 +59,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     Corpus split = Corpus.split(Files.readString(corpus, StandardCharsets.US_ASCII));
-    TrainingConfig config = TrainingConfig.shipped(steps);
+    TrainingConfig config = TrainingConfig.builder().steps(steps).build();
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     err.printf("training %s (%,d parameters) on %,d bytes, %,d held out, %d threads%n",
         config.architecture().archId(), config.architecture().parameterCount(), split.train().length, split.heldOut().length, n);

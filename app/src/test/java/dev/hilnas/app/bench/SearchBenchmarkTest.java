@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /** The benchmark's machinery on cheap synthetic oracles; its figures come from real ones (README). */
 class SearchBenchmarkTest {
 
-  private static final Candidate BACKBONE = Candidate.uniform(6, 256, 8, 2, 32, 512, 256, "GGGGGG", 0, 32);
+  private static final Candidate BACKBONE = Candidate.builder()
+      .layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+      .weightBits(32).build();
 
   private static double perplexity(Candidate c) {
     double kept = c.parameterCount() / (double) BACKBONE.parameterCount();

@@ -59,7 +59,7 @@ public record SearchSpace(
 
   /** A MobileLLM-scale backbone (24 layers, dModel 2048, 32 heads over 8, 32k vocabulary) for latency-only search. */
   public static Candidate mobileLlmScale() {
-    return Candidate.uniform(24, 2048, 32, 8, 64, 5632, 32000, "G".repeat(24), 0, 16);
+    return Candidate.builder().layers(24).dModel(2048).heads(32, 8).headDim(64).ffnDim(5632).vocabSize(32000).build();
   }
 
   /** Whether {@code c} is a pruning of the backbone within the constraints. */

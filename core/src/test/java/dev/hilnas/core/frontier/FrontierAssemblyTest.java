@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class FrontierAssemblyTest {
 
-  private static final Candidate SMALL = Candidate.uniform(2, 128, 2, 1, 64, 256, 8000, "GG", 0, 16);
-  private static final Candidate LARGE = Candidate.uniform(8, 512, 8, 2, 64, 1536, 8000, "GGGGGGGG", 0, 16);
+  private static final Candidate SMALL = Candidate.builder()
+      .layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
+  private static final Candidate LARGE = Candidate.builder()
+      .layers(8).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(8000).build();
   private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
 
   private static Measurement timed(Candidate c, Phase phase, int context, double ms) {

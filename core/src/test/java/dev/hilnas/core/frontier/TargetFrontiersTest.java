@@ -91,8 +91,10 @@ class TargetFrontiersTest {
   void shouldCountADominatedMeasuredPointAsAChange() {
     Random random = new Random(2);
     TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256));
-    Candidate fast = Candidate.uniform(2, 256, 4, 2, 64, 512, 1000, "GG", 0, 16);
-    Candidate slow = Candidate.uniform(8, 256, 4, 2, 64, 512, 1000, "GGGGGGGG", 0, 16);
+    Candidate fast = Candidate.builder()
+        .layers(2).dModel(256).heads(4, 2).headDim(64).ffnDim(512).vocabSize(1000).build();
+    Candidate slow = Candidate.builder()
+        .layers(8).dModel(256).heads(4, 2).headDim(64).ffnDim(512).vocabSize(1000).build();
     f.add(new Quality(null, fast, Quality.PERPLEXITY, 10, null, null));
     f.add(timed(fast, PREFILL_256, random));
     f.add(new Quality(null, slow, Quality.PERPLEXITY, 20, null, null)); // slower and worse: dominated

@@ -12,7 +12,9 @@ class FeaturesTest {
   private static final double EXACT = 1e-15;
 
   /** Two layers, one global and one local (window 2); d=8, headDim 4, 2 heads, 1 kv head, f=16. */
-  private static final Candidate TINY = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GL", 2, 16);
+  private static final Candidate TINY = Candidate.builder()
+      .layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
+      .attention("GL").window(2).build();
 
   @Test
   void shouldCountPrefillWorkByHand() {
@@ -44,8 +46,9 @@ class FeaturesTest {
 
   @Test
   void shouldGiveSkippedLayersOnlyTheirFfn() {
-    Candidate skipped = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GS", 0, 16);
-    Candidate single = Candidate.uniform(1, 8, 2, 1, 4, 16, 10, "G", 0, 16);
+    Candidate skipped = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
+        .attention("GS").build();
+    Candidate single = Candidate.builder().layers(1).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10).build();
     double[] withSkip = Features.of(skipped, Phase.PREFILL, 5);
     double[] without = Features.of(single, Phase.PREFILL, 5);
     assertEquals(without[2], withSkip[2], "attention layers");
@@ -56,8 +59,10 @@ class FeaturesTest {
 
   @Test
   void shouldPriceWeightsAtTheCandidatesPrecision() {
-    Candidate fp16 = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GL", 2, 16);
-    Candidate int4 = Candidate.uniform(2, 8, 2, 1, 4, 16, 10, "GL", 2, 4);
+    Candidate fp16 = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
+        .attention("GL").window(2).weightBits(16).build();
+    Candidate int4 = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
+        .attention("GL").window(2).weightBits(4).build();
     assertEquals(
         Features.of(fp16, Phase.DECODE, 3)[7] / 4, Features.of(int4, Phase.DECODE, 3)[7], EXACT);
   }

@@ -77,8 +77,9 @@ public record SimulatedDevice(
     for (int l = 1; l < layers; l++) {
       attention.append("GGLS".charAt(random.nextInt(4)));
     }
-    return Candidate.uniform(
-        layers, dModel, heads, kv, headDim, 256 + 128 * random.nextInt(20),
-        8000 * (1 + random.nextInt(4)), attention.toString(), 64 << random.nextInt(3), 16);
+    return Candidate.builder()
+        .layers(layers).dModel(dModel).heads(heads, kv).headDim(headDim)
+        .ffnDim(256 + 128 * random.nextInt(20)).vocabSize(8000 * (1 + random.nextInt(4)))
+        .attention(attention.toString()).window(64 << random.nextInt(3)).build();
   }
 }

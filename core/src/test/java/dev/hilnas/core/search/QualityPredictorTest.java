@@ -58,8 +58,10 @@ class QualityPredictorTest {
 
   @Test
   void tellsAnEarlySkipFromALateOne() {
-    Candidate skipFirst = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "SGG", 0, 32);
-    Candidate skipLast = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "GGS", 0, 32);
+    Candidate skipFirst = Candidate.builder().layers(3).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+        .attention("SGG").weightBits(32).build();
+    Candidate skipLast = Candidate.builder().layers(3).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+        .attention("GGS").weightBits(32).build();
     double[] first = QualityPredictor.features(SearchSpaceTest.BACKBONE, skipFirst);
     double[] last = QualityPredictor.features(SearchSpaceTest.BACKBONE, skipLast);
     assertTrue(first[9] > last[9], "the early-SKIP feature");

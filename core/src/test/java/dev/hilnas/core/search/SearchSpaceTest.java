@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class SearchSpaceTest {
 
-  static final Candidate BACKBONE = Candidate.uniform(6, 256, 8, 2, 32, 512, 256, "GGGGGG", 0, 32);
+  static final Candidate BACKBONE = Candidate.builder()
+      .layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+      .weightBits(32).build();
   static final SearchSpace SPACE = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
 
   @Test
@@ -40,14 +42,16 @@ class SearchSpaceTest {
 
   @Test
   void kvCacheBytesCountLocalLayersByTheirWindowAndSkipLayersNot() {
-    Candidate c = Candidate.uniform(3, 256, 8, 2, 32, 512, 256, "GLS", 64, 16);
+    Candidate c = Candidate.builder().layers(3).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
+        .attention("GLS").window(64).build();
     // GLOBAL: 2 (K and V) × 2 heads × 32 × 8192 tokens × 2 bytes; LOCAL: the same over 64 tokens
     assertEquals(2L * 2 * 32 * 8192 * 2 + 2L * 2 * 32 * 64 * 2, SearchSpace.kvCacheBytes(c, 8192));
   }
 
   @Test
   void constraintsOnParametersAndKvCacheExcludeCandidates() {
-    Candidate small = Candidate.uniform(2, 256, 2, 1, 32, 128, 256, "GL", 32, 16);
+    Candidate small = Candidate.builder().layers(2).dModel(256).heads(2, 1).headDim(32).ffnDim(128).vocabSize(256)
+        .attention("GL").window(32).build();
     long params = small.parameterCount();
     SearchSpace tight = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(params, 0));
     assertTrue(tight.allows(small));
@@ -55,7 +59,8 @@ class SearchSpaceTest {
     SearchSpace noKv = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)));
     assertTrue(noKv.allows(small));
     assertFalse(noKv.allows(BACKBONE));
-    assertFalse(SPACE.allows(Candidate.uniform(2, 128, 2, 1, 32, 128, 256, "GG", 0, 16)), "another dModel is no pruning");
+    Candidate otherWidth = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(32).ffnDim(128).vocabSize(256).build();
+    assertFalse(SPACE.allows(otherWidth), "another dModel is no pruning");
   }
 
   @Test

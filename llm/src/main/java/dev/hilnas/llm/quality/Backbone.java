@@ -100,7 +100,9 @@ public record Backbone(
       int steps = in.readInt();
       long tokens = in.readLong();
       double loss = in.readDouble();
-      TrainingConfig shape = new TrainingConfig(layers, d, heads, kvHeads, hd, ffn, context, 1, 1, 0, 0, 0, 0, 0, 0);
+      // only the shape matters here: the weights are read, not trained
+      TrainingConfig shape = TrainingConfig.builder()
+          .layers(layers).dModel(d).heads(heads, kvHeads).headDim(hd).ffnDim(ffn).length(context).build();
       if (vocab != TrainingConfig.VOCAB) {
         throw new IllegalArgumentException("vocabulary " + vocab + "; only byte-level (256) backbones exist");
       }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class BackpropTest {
 
   /** Tiny but with every feature: GQA (4 heads over 2), 2 layers, a vocabulary of 256 bytes. */
-  private static final TrainingConfig TINY =
-      new TrainingConfig(2, 16, 4, 2, 4, 24, 6, 2, 10, 2, 1e-2, 0.1, 0.01, 1.0, 7);
+  private static final TrainingConfig TINY = TrainingConfig.builder()
+      .layers(2).dModel(16).heads(4, 2).headDim(4).ffnDim(24)
+      .length(6).batch(2).steps(10).warmupSteps(2).learningRate(1e-2).seed(7).build();
 
   private static int[][] batch(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -100,7 +101,9 @@ class BackpropTest {
     Corpus corpus = new Corpus(text.getBytes(), text.getBytes());
     double[] first = {Double.NaN};
     double[] last = {Double.NaN};
-    TrainingConfig config = new TrainingConfig(2, 16, 4, 2, 4, 24, 16, 4, 60, 5, 1e-2, 0.1, 0.01, 1.0, 7);
+    TrainingConfig config = TrainingConfig.builder()
+        .layers(2).dModel(16).heads(4, 2).headDim(4).ffnDim(24)
+        .length(16).batch(4).steps(60).warmupSteps(5).learningRate(1e-2).seed(7).build();
     BackboneTrainer.train(config, corpus, 2, 10, p -> {
       if (p.step() == 10) {
         first[0] = p.heldOutLoss();

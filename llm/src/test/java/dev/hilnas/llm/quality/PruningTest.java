@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /** Pruning mechanics on a tiny backbone trained here in a second; the shipped one is in ShippedBackboneTest. */
 class PruningTest {
 
-  private static final TrainingConfig TINY = new TrainingConfig(4, 32, 4, 2, 8, 48, 32, 4, 40, 4, 1e-2, 0.1, 0.01, 1.0, 3);
+  private static final TrainingConfig TINY = TrainingConfig.builder()
+      .layers(4).dModel(32).heads(4, 2).headDim(8).ffnDim(48)
+      .length(32).batch(4).steps(40).warmupSteps(4).learningRate(1e-2).seed(3).build();
   private static final String TEXT = "in the beginning was the word, and the word was with god.\n".repeat(100);
   private static Backbone backbone;
   private static PerplexityEvaluator evaluator;
@@ -30,8 +32,9 @@ class PruningTest {
     evaluator = new PerplexityEvaluator(backbone, corpus.heldOut(), 256, 2);
   }
 
-  private static Candidate shape(int layers, int heads, int kvHeads, int ffn, String attention, int window, int bits) {
-    return Candidate.uniform(layers, 32, heads, kvHeads, 8, ffn, 256, attention, window, bits);
+  /** The tiny backbone's own shape, for a test to prune one knob of. */
+  private static Candidate.Builder likeTheBackbone() {
+    return Candidate.builder().layers(4).dModel(32).heads(4, 2).headDim(8).ffnDim(48).vocabSize(256).weightBits(32);
   }
 
   @Test
@@ -57,16 +60,16 @@ class PruningTest {
 
   @Test
   void aLocalWindowAsLongAsTheContextEqualsGlobalAttention() {
-    double global = evaluator.evaluate(shape(4, 4, 2, 48, "GGGG", 0, 32)).value();
-    assertEquals(global, evaluator.evaluate(shape(4, 4, 2, 48, "GLGL", 32, 32)).value(), 1e-4 * global);
-    assertNotEquals(global, evaluator.evaluate(shape(4, 4, 2, 48, "GLGL", 2, 32)).value());
+    double global = evaluator.evaluate(likeTheBackbone().build()).value();
+    assertEquals(global, evaluator.evaluate(likeTheBackbone().attention("GLGL").window(32).build()).value(), 1e-4 * global);
+    assertNotEquals(global, evaluator.evaluate(likeTheBackbone().attention("GLGL").window(2).build()).value());
   }
 
   @Test
   void skipLayersHeadPruningAndQuantisationAllRunAndChangeTheResult() {
     double full = evaluator.evaluate(backbone.architecture()).value();
-    for (Candidate c : List.of(shape(4, 4, 2, 48, "GSGS", 0, 32), shape(4, 2, 1, 48, "GGGG", 0, 32),
-        shape(4, 4, 2, 48, "GGGG", 0, 4), shape(3, 4, 2, 24, "GGG", 0, 8))) {
+    for (Candidate c : List.of(likeTheBackbone().attention("GSGS").build(), likeTheBackbone().heads(2, 1).build(),
+        likeTheBackbone().weightBits(4).build(), likeTheBackbone().layers(3).ffnDim(24).weightBits(8).build())) {
       double value = evaluator.evaluate(c).value();
       assertTrue(Double.isFinite(value) && value > 1 && value != full, c.attentionPattern() + " → " + value);
     }
@@ -85,10 +88,12 @@ class PruningTest {
 
   @Test
   void aCandidateThatIsNotAPruningIsRejectedWithTheReason() {
-    var e = assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(shape(4, 4, 2, 64, "GGGG", 0, 16)));
+    Candidate widerFfn = likeTheBackbone().ffnDim(64).weightBits(16).build();
+    var e = assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(widerFfn));
     assertTrue(e.getMessage().contains("ffnDim 64 exceeds the backbone's 48"), e.getMessage());
-    assertTrue(Pruning.incompatibility(backbone, shape(5, 4, 2, 48, "GGGGG", 0, 16)).contains("5 layers"));
-    assertTrue(Pruning.incompatibility(backbone, Candidate.uniform(2, 64, 4, 2, 16, 48, 256, "GG", 0, 16)).contains("dModel"));
+    assertTrue(Pruning.incompatibility(backbone, likeTheBackbone().layers(5).weightBits(16).build()).contains("5 layers"));
+    Candidate wider = likeTheBackbone().layers(2).dModel(64).headDim(16).weightBits(16).build();
+    assertTrue(Pruning.incompatibility(backbone, wider).contains("dModel"));
   }
 
   @Test
@@ -104,7 +109,7 @@ class PruningTest {
 
   @Test
   void aCandidateThatNamesItsSourceLayersInheritsFromThose() {
-    Candidate unsaid = shape(2, 4, 2, 48, "GG", 0, 32);
+    Candidate unsaid = likeTheBackbone().layers(2).build();
     assertArrayEquals(new int[] {0, 3}, Prunings.keptLayers(unsaid, 4));
     Candidate firstTwo = unsaid.withSourceLayers(java.util.List.of(0, 1));
     assertArrayEquals(new int[] {0, 1}, Prunings.keptLayers(firstTwo, 4));

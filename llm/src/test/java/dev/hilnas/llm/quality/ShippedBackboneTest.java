@@ -26,8 +26,9 @@ class ShippedBackboneTest {
     evaluator = new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), BUDGET, 2);
   }
 
-  private static Candidate uniform(int layers, int heads, int kvHeads, int ffn, String attention, int window, int bits) {
-    return Candidate.uniform(layers, 256, heads, kvHeads, 32, ffn, 256, attention, window, bits);
+  /** The backbone's own shape, for a test to prune one knob of. */
+  private static Candidate.Builder likeTheBackbone() {
+    return Candidate.builder().layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256).weightBits(32);
   }
 
   private static double perplexity(Candidate c) {
@@ -46,7 +47,7 @@ class ShippedBackboneTest {
 
   @Test
   void theEvaluatorScoresWhatTheRuntimeRuns() {
-    Candidate c = uniform(4, 4, 1, 256, "GLSG", 64, 8);
+    Candidate c = likeTheBackbone().layers(4).heads(4, 1).ffnDim(256).attention("GLSG").window(64).weightBits(8).build();
     try (Decoder decoder = new Decoder(Pruning.prune(backbone, c), 1)) {
       assertEquals(c, decoder.candidate());
     }
@@ -69,18 +70,18 @@ class ShippedBackboneTest {
 
   @Test
   void morePruningOfTheSameKindNeverImprovesPerplexityMuch() {
-    nearMonotone("ffn width", 4, i -> uniform(6, 8, 2, 512 - 128 * i, "GGGGGG", 0, 32));
-    nearMonotone("layers", 4, i -> uniform(6 - i, 8, 2, 512, "G".repeat(6 - i), 0, 32));
-    nearMonotone("heads", 3, i -> uniform(6, new int[] {8, 4, 2}[i], new int[] {2, 2, 1}[i], 512, "GGGGGG", 0, 32));
-    nearMonotone("skip", 4, i -> uniform(6, 8, 2, 512, "G" + "S".repeat(i) + "G".repeat(5 - i), 0, 32));
-    nearMonotone("window", 4, i -> uniform(6, 8, 2, 512, "GLLLLL", new int[] {256, 64, 16, 4}[i], 32));
-    nearMonotone("bits", 3, i -> uniform(6, 8, 2, 512, "GGGGGG", 0, new int[] {16, 8, 4}[i]));
+    nearMonotone("ffn width", 4, i -> likeTheBackbone().ffnDim(512 - 128 * i).build());
+    nearMonotone("layers", 4, i -> likeTheBackbone().layers(6 - i).build());
+    nearMonotone("heads", 3, i -> likeTheBackbone().heads(new int[] {8, 4, 2}[i], new int[] {2, 2, 1}[i]).build());
+    nearMonotone("skip", 4, i -> likeTheBackbone().attention("G" + "S".repeat(i) + "G".repeat(5 - i)).build());
+    nearMonotone("window", 4, i -> likeTheBackbone().attention("GLLLLL").window(new int[] {256, 64, 16, 4}[i]).build());
+    nearMonotone("bits", 3, i -> likeTheBackbone().weightBits(new int[] {16, 8, 4}[i]).build());
   }
 
   /** Which two layers to drop: the deepest, the earliest, or the deepest but the last. Figures in the README. */
   @Test
   void droppingDeepLayersHurtsLessThanDroppingEarlyOnes() {
-    Candidate four = uniform(4, 8, 2, 512, "GGGG", 0, 32);
+    Candidate four = likeTheBackbone().layers(4).build();
     double deepest = evaluator.evaluate(four, Pruning.prune(backbone, four, new int[] {0, 1, 2, 3})).value();
     double earliest = evaluator.evaluate(four, Pruning.prune(backbone, four, new int[] {2, 3, 4, 5})).value();
     double keepLast = evaluator.evaluate(four, Pruning.prune(backbone, four, new int[] {0, 1, 2, 5})).value();

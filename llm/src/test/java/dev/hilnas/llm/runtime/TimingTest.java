@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class TimingTest {
 
-  private static final Candidate TINY = Candidate.uniform(2, 32, 2, 1, 16, 64, 40, "GL", 4, 16);
+  private static final Candidate TINY = Candidate.builder()
+      .layers(2).dModel(32).heads(2, 1).headDim(16).ffnDim(64).vocabSize(40)
+      .attention("GL").window(4).build();
 
   @Test
   void shouldReportOnlyTheTimedRepetitionsInMilliseconds() {

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class CommandRunnerTest {
 
-  private static final Candidate CANDIDATE = Candidate.uniform(4, 64, 2, 1, 32, 128, 100, "GLSG", 8, 16);
+  private static final Candidate CANDIDATE = Candidate.builder()
+      .layers(4).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
+      .attention("GLSG").window(8).build();
   private static final List<Objective> OBJECTIVES = List.of(Objective.parse("PREFILL@256"), Objective.parse("DECODE@512"));
   private static final String EXAMPLE = Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
 

@@ -118,17 +118,17 @@ public final class CandidateJson {
               Json.require("vocabSize", vocabSize), Json.require("dModel", dModel),
               Json.require("headDim", headDim), w, bits, specs);
         }
-        return Candidate.uniform(
-            Json.require("layers", layers),
-            Json.require("dModel", dModel),
-            Json.require("nHeads", nHeads),
-            nKvHeads == null ? nHeads : nKvHeads,
-            Json.require("headDim", headDim),
-            Json.require("ffnDim", ffnDim),
-            Json.require("vocabSize", vocabSize),
-            attention,
-            w,
-            bits);
+        return Candidate.builder()
+            .layers(Json.require("layers", layers))
+            .dModel(Json.require("dModel", dModel))
+            .heads(Json.require("nHeads", nHeads), nKvHeads == null ? nHeads : nKvHeads)
+            .headDim(Json.require("headDim", headDim))
+            .ffnDim(Json.require("ffnDim", ffnDim))
+            .vocabSize(Json.require("vocabSize", vocabSize))
+            .attention(attention)
+            .window(w)
+            .weightBits(bits)
+            .build();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("candidate: " + e.getMessage(), e);
       }

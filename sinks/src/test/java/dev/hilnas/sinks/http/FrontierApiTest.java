@@ -45,7 +45,8 @@ class FrontierApiTest {
     double[] latency = {10, 20, 40};
     double[] perplexity = {30, 20, 12};
     for (int i = 0; i < 3; i++) {
-      Candidate c = Candidate.uniform(shapes[i][0], shapes[i][1], 2, 1, 64, 512, 8000, "G".repeat(shapes[i][0]), 0, 16);
+      Candidate c = Candidate.builder()
+          .layers(shapes[i][0]).dModel(shapes[i][1]).heads(2, 1).headDim(64).ffnDim(512).vocabSize(8000).build();
       frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, perplexity[i], null, null));
       frontiers.addMeasured(c.archId(), PREFILL_256, latency[i]);
     }

@@ -29,7 +29,7 @@ class FrontierStreamTest {
 
   private static FrontierUpdate update(String target, long version) {
     TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
-    Candidate c = Candidate.uniform(2, 128, 2, 1, 64, 256, 8000, "GG", 0, 16);
+    Candidate c = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
     frontiers.add(new Quality("c", c, Quality.PERPLEXITY, 20, null, null));
     frontiers.addMeasured(c.archId(), PREFILL_256, 10);
     return FrontierUpdates.of(target, frontiers, PREFILL_256, version, new ReferencePoint(20, 40), Instant.EPOCH);

@@ -72,7 +72,8 @@ class ModelApiTest {
     for (int i = 0; i < count; i++) {
       int layers = 2 + i % 6;
       int d = 256 + 64 * (i % 4);
-      Candidate c = Candidate.uniform(layers, d, 4, 2, 64, 3 * d, 8000, "G".repeat(layers), 0, 16);
+      Candidate c = Candidate.builder()
+          .layers(layers).dModel(d).heads(4, 2).headDim(64).ffnDim(3 * d).vocabSize(8000).build();
       double ms = 0.2 + layers * d * 0.002;
       out.add(Measurement.of("c" + i, c, PIXEL, Phase.DECODE, 512, ms, List.of()));
     }
@@ -144,7 +145,8 @@ class ModelApiTest {
 
     assertEquals(200, response.statusCode(), response.body());
     JsonNode p = json(response);
-    Candidate c = Candidate.uniform(6, 512, 8, 2, 64, 1536, 32000, "GGLSLG", 512, 16);
+    Candidate c = Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
+        .attention("GGLSLG").window(512).build();
     assertEquals(model.predictMs(c, Phase.DECODE, 2048), p.get("latencyMs").asDouble());
     assertEquals(c.archId(), p.get("archId").asText());
     assertEquals(2, p.get("modelVersion").asLong());
