@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.Durations;
+import dev.hilnas.core.HardwareTarget;
 import java.time.Duration;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ final class Converters {
 
   static void register(CommandLine cli) {
     cli.registerConverter(Duration.class, text -> read(Durations::parse, text));
+    cli.registerConverter(HardwareTarget.class, text -> read(HardwareTarget::parse, text));
   }
 
   private static <T> T read(Function<String, T> parser, String text) {
