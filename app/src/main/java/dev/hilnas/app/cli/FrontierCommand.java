@@ -55,7 +55,7 @@ final class FrontierCommand implements Callable<Integer> {
   HardwareTarget target;
 
   @Option(names = "--reference", paramLabel = "LATENCY_MS,QUALITY",
-      description = "Hypervolume reference point (default: 10% beyond the worst point).")
+      description = "Hypervolume reference point (default: 10%% beyond the worst point).")
   String reference;
 
   @Option(names = "--json", description = "End the output with one JSON object: target, objective, hypervolume, points.")

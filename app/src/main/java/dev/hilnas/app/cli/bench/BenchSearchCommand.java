@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "A measurement asks a latency oracle (a model fitted once on --oracle-data, real",
       "measurements of this machine, then fixed) and the evaluator's perplexity (--quality-tokens",
       "held-out bytes). The reference front is the best front any search found in the run; the",
-      "reference box reaches 10% beyond the backbone's latency and up to the unigram perplexity."
+      "reference box reaches 10%% beyond the backbone's latency and up to the unigram perplexity."
     })
 final class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--budget", defaultValue = "100", description = "Measurements per search and seed (default: ${DEFAULT-VALUE}).")
