@@ -28,13 +28,23 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
     this(hardware, runtime, null);
   }
 
-  /** Reads an id, {@code hardware/runtime[/precision]}. */
+  /**
+   * Reads an id, {@code hardware/runtime[/precision]}: the one parser of target ids, for the CLI,
+   * the query service and wherever else a person writes one.
+   *
+   * @throws IllegalArgumentException naming the id and what is wrong with it
+   */
   public static HardwareTarget parse(String id) {
     String[] parts = id == null ? new String[0] : id.split("/", -1);
     if (parts.length < 2 || parts.length > 3) {
-      throw new IllegalArgumentException("a target is hardware/runtime[/precision], got '" + id + "'");
+      throw new IllegalArgumentException(
+          "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got '" + id + "'");
     }
-    return new HardwareTarget(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+    try {
+      return new HardwareTarget(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+    } catch (IllegalArgumentException e) { // a part that is empty or no name: say in which id
+      throw new IllegalArgumentException("target '" + id + "': " + e.getMessage());
+    }
   }
 
   /** {@code hardware/runtime}, plus {@code /precision} when known: the Kafka key of the target. */

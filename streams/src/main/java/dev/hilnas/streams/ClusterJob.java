@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,8 +34,8 @@ public final class ClusterJob {
     if (bootstrap == null) {
       throw new IllegalArgumentException("--bootstrap HOST:PORT is required");
     }
-    Duration checkpoints = Duration.parse("PT" + options.getOrDefault("checkpoint-interval", "2s").toUpperCase());
-    Duration publish = Duration.parse("PT" + options.getOrDefault("publish-interval", "1s").toUpperCase());
+    Duration checkpoints = duration(options, "checkpoint-interval", "2s");
+    Duration publish = duration(options, "publish-interval", "1s");
     List<String> objectives = options.containsKey("objectives")
         ? Arrays.asList(options.get("objectives").split(","))
         : JobSettings.DEFAULT_OBJECTIVES;
@@ -46,6 +47,14 @@ public final class ClusterJob {
     env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     MeasurementJob.buildForKafka(env, new JobSettings(bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives));
     return env;
+  }
+
+  private static Duration duration(Map<String, String> options, String name, String fallback) {
+    try {
+      return Durations.parse(options.getOrDefault(name, fallback));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
+    }
   }
 
   private static Map<String, String> options(String[] args) {

@@ -31,4 +31,13 @@ class ClusterJobTest {
         () -> ClusterJob.configure(env, new String[] {"--bootstrap", "k:9092", "--paralelism", "2"}))
         .getMessage().contains("[paralelism]"));
   }
+
+  @Test
+  void aDurationItCannotReadIsAnErrorThatNamesTheOption() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    assertEquals("--publish-interval: duration must look like 500ms, 2s, 5m, 1h or PT1M30S, got 'often'",
+        assertThrows(IllegalArgumentException.class,
+            () -> ClusterJob.configure(env, new String[] {"--bootstrap", "k:9092", "--publish-interval", "often"}))
+            .getMessage());
+  }
 }

@@ -40,7 +40,7 @@ final class DeviceCommand implements Runnable {
 
     @Option(names = "--target", required = true, paramLabel = "HARDWARE/RUNTIME[/PRECISION]",
         description = "A target it may report for; repeatable.")
-    List<String> targets;
+    List<HardwareTarget> targets;
 
     @CommandLine.Mixin File file;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -48,8 +48,8 @@ final class DeviceCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       LinkedHashSet<String> ids = new LinkedHashSet<>();
-      for (String t : targets) {
-        ids.add(HardwareTarget.parse(t).id()); // a typo fails here, not at the first post
+      for (HardwareTarget t : targets) {
+        ids.add(t.id());
       }
       Devices.Added added = Devices.read(file.path).add(id, ids);
       if (file.path.getParent() != null) {

@@ -52,10 +52,10 @@ final class FrontierCommand implements Callable<Integer> {
 
   @Option(names = "--target", paramLabel = "HARDWARE/RUNTIME",
       description = "Which target, when the measurements hold several.")
-  String target;
+  HardwareTarget target;
 
   @Option(names = "--reference", paramLabel = "LATENCY_MS,QUALITY",
-      description = "Hypervolume reference point (default: 10% beyond the worst point).")
+      description = "Hypervolume reference point (default: 10%% beyond the worst point).")
   String reference;
 
   @Option(names = "--json", description = "End the output with one JSON object: target, objective, hypervolume, points.")
@@ -136,10 +136,10 @@ final class FrontierCommand implements Callable<Integer> {
         measurements.stream().map(Measurement::target).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     if (target != null) {
       return targets.stream()
-          .filter(t -> t.id().equals(target) || (t.hardware() + "/" + t.runtime()).equals(target))
+          .filter(this::named)
           .findFirst()
           .orElseThrow(() -> new IllegalArgumentException(
-              "--target " + target + " is not in the measurements; they hold " + ids(targets)));
+              "--target " + target.id() + " is not in the measurements; they hold " + ids(targets)));
     }
     if (targets.size() != 1) {
       throw new IllegalArgumentException(
@@ -148,6 +148,12 @@ final class FrontierCommand implements Callable<Integer> {
               : "the measurements hold " + targets.size() + " targets (" + ids(targets) + "); pick one with --target");
     }
     return targets.iterator().next();
+  }
+
+  /** Whether --target names {@code t}; named without a precision, it names every precision. */
+  private boolean named(HardwareTarget t) {
+    return t.hardware().equals(target.hardware()) && t.runtime().equals(target.runtime())
+        && (target.precision() == null || target.precision().equals(t.precision()));
   }
 
   private static String ids(Set<HardwareTarget> targets) {

@@ -1,6 +1,6 @@
 package dev.hilnas.app.cli;
 
-import java.time.Duration;
+import dev.hilnas.app.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +42,7 @@ public final class HilnasCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new HilnasCommand());
     cli.setDefaultValueProvider(new Defaults());
-    cli.registerConverter(Duration.class, Durations::parse);
+    Converters.register(cli);
     // picocli skips the unmatched-argument check when --help is given; `hilnas nope --help` must
     // still fail rather than print the top-level help and exit 0.
     cli.setExecutionStrategy(

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads measurement files for offline commands, reporting invalid lines on stderr. */
-final class MeasurementFiles {
+public final class MeasurementFiles {
 
   private static final int ERRORS_SHOWN = 5;
 
   private MeasurementFiles() {}
 
-  static List<Measurement> read(Path path, PrintWriter err) throws IOException {
+  public static List<Measurement> read(Path path, PrintWriter err) throws IOException {
     List<Measurement> measurements = new ArrayList<>();
     List<LineResult> rejected = new ArrayList<>();
     new MeasurementFile(path)

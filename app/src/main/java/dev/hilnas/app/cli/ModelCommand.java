@@ -34,7 +34,7 @@ final class ModelCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Fit one latency model per target (hardware + runtime) on the training measurements and",
-        "score it on the test measurements, per target and phase: n, share within ±10%, MAPE",
+        "score it on the test measurements, per target and phase: n, share within ±10%%, MAPE",
         "and Spearman rank correlation. Invalid lines are reported on stderr and skipped."
       })
   static final class Evaluate implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.producers.search.SearchProducer;
 import java.time.Clock;
 import java.util.HashMap;
@@ -38,7 +39,9 @@ final class SearchCommand implements Callable<Integer> {
     Map<String, Integer> capacity = new HashMap<>();
     for (String t : targets) {
       int eq = t.lastIndexOf('=');
-      capacity.put(eq < 0 ? t : t.substring(0, eq), eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
+      // a typo fails here rather than becoming a target that no agent ever reports for
+      String target = HardwareTarget.parse(eq < 0 ? t : t.substring(0, eq)).id();
+      capacity.put(target, eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
     }
     SearchProducer producer = new SearchProducer(bootstrap, search.settings(capacity), Clock.systemUTC());
     spec.commandLine().getErr().printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);

@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.core.search.SearchSpace;
@@ -46,7 +47,7 @@ final class SearchOptions {
       if (colon < 1 || equals < colon) {
         throw new IllegalArgumentException("--budget must look like TARGET:PHASE@TOKENS=MS, got " + b);
       }
-      byTarget.computeIfAbsent(b.substring(0, colon), t -> new HashMap<>())
+      byTarget.computeIfAbsent(HardwareTarget.parse(b.substring(0, colon)).id(), t -> new HashMap<>())
           .put(Objective.parse(b.substring(colon + 1, equals)), Double.parseDouble(b.substring(equals + 1)));
     }
     var architecture = switch (backbone) {

@@ -4,6 +4,7 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.Statistics;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,9 +157,8 @@ public final class LatencyModelTrainer {
         queue.stream()
             .mapToDouble(Observation::calibrationMs)
             .filter(v -> !Double.isNaN(v))
-            .sorted()
             .toArray();
-    return values.length == 0 ? Double.NaN : PhaseFitter.quantile(values, 0.5);
+    return values.length == 0 ? Double.NaN : Statistics.quantile(values, 0.5);
   }
 
   private static double calibrationMs(Measurement m) {

@@ -1,5 +1,6 @@
 package dev.hilnas.core.latency;
 
+import dev.hilnas.core.Statistics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -101,9 +102,8 @@ final class PhaseFitter {
     double low = -PRIOR_HALF_WIDTH;
     double high = PRIOR_HALF_WIDTH;
     if (n >= MIN_CV_FOR_INTERVAL) {
-      Arrays.sort(logResidual);
-      low = Math.min(0, quantile(logResidual, 0.05));
-      high = Math.max(0, quantile(logResidual, 0.95));
+      low = Math.min(0, Statistics.quantile(logResidual, 0.05));
+      high = Math.max(0, Statistics.quantile(logResidual, 0.95));
     }
     FitQuality quality = new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);
     return new PhaseModel(prices, pull, trees, low, high, quality);
@@ -215,9 +215,7 @@ final class PhaseFitter {
         }
         error[i] = Math.abs(fitted - 1);
       }
-      double[] sorted = error.clone();
-      Arrays.sort(sorted);
-      double delta = Math.max(MIN_HUBER_DELTA, HUBER_K * quantile(sorted, 0.5));
+      double delta = Math.max(MIN_HUBER_DELTA, HUBER_K * Statistics.quantile(error, 0.5));
       for (int i = 0; i < n; i++) {
         weight[i] = error[i] <= delta ? 1 : delta / error[i];
       }
@@ -284,16 +282,5 @@ final class PhaseFitter {
 
   private static int[] range(int n) {
     return IntStream.range(0, n).toArray();
-  }
-
-  /** Linear-interpolated quantile of sorted values. */
-  static double quantile(double[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    double position = q * (sorted.length - 1);
-    int below = (int) Math.floor(position);
-    int above = Math.min(below + 1, sorted.length - 1);
-    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
   }
 }

@@ -156,12 +156,7 @@ public final class ModelApi {
   private static HardwareTarget target(JsonNode request) {
     JsonNode target = request.get("target");
     if (target != null && target.isTextual()) {
-      String[] parts = target.asText().split("/", -1);
-      if (parts.length < 2 || parts.length > 3) {
-        throw new IllegalArgumentException(
-            "target must look like hardware/runtime[/precision], got '" + target.asText() + "'");
-      }
-      return new HardwareTarget(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+      return HardwareTarget.parse(target.asText());
     }
     JsonNode from = target != null && target.isObject() ? target : request;
     return new HardwareTarget(text(from, "hardware"), text(from, "runtime"), text(from, "precision"));

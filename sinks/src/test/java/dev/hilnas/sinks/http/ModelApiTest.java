@@ -178,6 +178,11 @@ class ModelApiTest {
         post("/api/v1/predict", "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"WARMUP\"}");
     assertEquals(400, phase.statusCode());
     assertEquals("phase must be PREFILL or DECODE, got 'WARMUP'", json(phase).get("error").asText());
+    HttpResponse<String> target = post("/api/v1/predict", "{\"target\":\"pixel8-cpu\",\"phase\":\"DECODE\"}");
+    assertEquals(400, target.statusCode());
+    assertEquals(
+        "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got 'pixel8-cpu'",
+        json(target).get("error").asText());
     HttpResponse<String> empty = post("/api/v1/predict", "");
     assertEquals(400, empty.statusCode());
   }

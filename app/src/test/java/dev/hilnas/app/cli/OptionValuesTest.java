@@ -1,0 +1,47 @@
+package dev.hilnas.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Durations and target ids on the command line are read by core's parsers, whose messages reach the user. */
+class OptionValuesTest {
+
+  private static final String NOT_A_TARGET =
+      "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got 'pixel8'";
+
+  /** The first line a command prints to stderr, after checking it refused its arguments. */
+  private static String refusal(String... args) {
+    CommandLine cli = HilnasCommand.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute(args), err.toString());
+    return err.toString().lines().findFirst().orElseThrow();
+  }
+
+  @Test
+  void aDurationThatIsNotOneIsRefusedBeforeTheCommandRuns() {
+    assertEquals(
+        "Invalid value for option '--for': duration must look like 500ms, 2s, 5m, 1h or PT1M30S, got 'soon'",
+        refusal("serve", "--for", "soon"));
+  }
+
+  @Test
+  void aTargetOptionThatIsNoTargetIdIsRefusedBeforeTheCommandRuns() {
+    assertEquals("Invalid value for option '--target' (HARDWARE/RUNTIME[/PRECISION]): " + NOT_A_TARGET,
+        refusal("device", "add", "--id", "lab-1", "--target", "pixel8"));
+    assertEquals("Invalid value for option '--target': " + NOT_A_TARGET,
+        refusal("frontier", "--measurements", "m.jsonl", "--quality", "q.jsonl", "--objective", "DECODE@512",
+            "--target", "pixel8"));
+  }
+
+  @Test
+  void theSearchRefusesATargetIdItCannotReadBeforeItConnects() {
+    assertEquals("error: " + NOT_A_TARGET, refusal("search", "--target", "pixel8=2"));
+    assertEquals("error: " + NOT_A_TARGET, refusal("search", "--budget", "pixel8:DECODE@512=5"));
+  }
+}
