@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.stack.Demo;
 import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.search.SearchProducer;
 import java.net.URI;
@@ -30,7 +31,8 @@ class DemoIT {
   void theLoopClosesCandidatesTheSearchRequestedAreMeasuredEvaluatedAndOnTheServedFrontier() throws Exception {
     SearchSpace space = SearchSpace.of(Backbone.shipped().architecture(), SearchSpace.Constraints.NONE);
     try (Demo demo = Demo.start(new Demo.Options(dir, 0, 0, List.of("PREFILL@64", "DECODE@64"), 256,
-        capacity -> new SearchProducer.Settings(space, capacity, 1, 2, Duration.ofSeconds(1), Duration.ofMinutes(10), Map.of(), List.of(), 1)))) {
+        capacity -> new SearchProducer.Settings(space, "hilnas",
+            new SearchLoop.Settings(capacity, 1, 2, Duration.ofMinutes(10), Map.of(), List.of()), Duration.ofSeconds(1), 1)))) {
       URI uri = URI.create("http://localhost:" + demo.httpPort() + "/api/v1/frontiers/" + demo.target().id() + "?objective=PREFILL@64");
       HttpClient http = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);

@@ -13,6 +13,7 @@ import dev.hilnas.llm.quality.BackboneTrainer;
 import dev.hilnas.llm.quality.Corpus;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.llm.quality.TrainingConfig;
+import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.kafka.ProducerSettings;
@@ -124,8 +125,8 @@ class SearchLoopIT extends WithBroker {
   @Test
   void theSearchKeepsItsAgentsBusyAndAfterARestartNeitherRepeatsNorForgetsARequest() throws Exception {
     SearchSpace space = SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE);
-    SearchProducer.Settings settings = new SearchProducer.Settings(space, Map.of(TARGET, 1), 1, 2,
-        Duration.ofMillis(200), Duration.ofMinutes(10), Map.of(), List.of(), 7);
+    SearchProducer.Settings settings = new SearchProducer.Settings(space, "hilnas",
+        new SearchLoop.Settings(Map.of(TARGET, 1), 1, 2, Duration.ofMinutes(10), Map.of(), List.of()), Duration.ofMillis(200), 7);
     runFor(settings, 2000);
     List<CandidateRequest> first = await(SearchLoopIT::requests, 2);
     assertEquals(2, first.size(), "one agent × two in flight");

@@ -1,8 +1,6 @@
 package dev.hilnas.app.bench;
 
-import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.LayerSpec;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.frontier.Frontier;
@@ -11,31 +9,37 @@ import dev.hilnas.core.frontier.LatencySource;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
-import dev.hilnas.core.search.Proposer;
-import dev.hilnas.core.search.QualityPredictor;
+import dev.hilnas.core.search.Proposal;
+import dev.hilnas.core.search.SearchBook;
+import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
+import dev.hilnas.core.search.SearchStrategy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
-import org.moeaframework.algorithm.NSGAII;
-import org.moeaframework.core.Solution;
-import org.moeaframework.core.variable.EncodingUtils;
-import org.moeaframework.problem.AbstractProblem;
 
 /**
- * Hypervolume against the number of real measurements for three searches over the same space:
- * hilnas (latency model + quality predictor + optimistic hypervolume gain, batches of 4), random
- * search, and NSGA-II from MOEA Framework without a surrogate. "Measuring" a candidate asks the
- * oracles: a fixed latency function and the evaluator's perplexity (each architecture scored once
- * per run, shared by all searches). The reference front is the best front any search found.
+ * Hypervolume against the number of real measurements for three search strategies over the same
+ * space, each driving the production {@link SearchLoop}: hilnas (latency model + quality predictor
+ * + optimistic hypervolume gain), random search, and steady-state NSGA-II from MOEA Framework
+ * without a surrogate. The benchmark plays the rest of the pipeline: one agent keeps
+ * {@link #IN_FLIGHT} requests, each "measured" at once by asking the oracles — a fixed latency
+ * function and the evaluator's perplexity (each architecture scored once per run, shared by all
+ * searches) — and, as the job would publish them, a latency model refitted on every measurement and
+ * the frontier of all of them. The reference front is the best front any search found.
  */
 public final class SearchBenchmark {
 
-  static final int BATCH = 4;
+  /** Requests the one agent keeps in flight: the batch a step proposes. */
+  static final int IN_FLIGHT = 4;
+  private static final String TARGET = "bench";
+  private static final Objective OBJECTIVE = Objective.parse("PREFILL@256");
+  /** Where each strategy's seeds start: as before the searches shared one loop, so figures compare. */
+  private static final Map<String, Integer> SEEDS = Map.of("random", 1000, "hilnas", 2000, "nsga2", 3000);
 
   /** A search's hypervolume after each distinct measurement, per seed. */
   public record Curve(String method, List<double[]> perSeed) {}
@@ -58,14 +62,10 @@ public final class SearchBenchmark {
         id -> new double[] {oracle.perplexity().applyAsDouble(c)})[0]);
     ReferencePoint reference = new ReferencePoint(1.1 * oracle.latencyMs().applyAsDouble(space.backbone()), worstQuality);
     Map<String, List<List<FrontierPoint>>> measured = new LinkedHashMap<>();
-    for (String method : List.of("hilnas", "random", "nsga2")) {
+    for (String method : SearchStrategy.NAMES) {
       List<List<FrontierPoint>> runs = new ArrayList<>();
       for (int seed = 0; seed < seeds; seed++) {
-        runs.add(switch (method) {
-          case "hilnas" -> hilnas(space, cached, reference, budget, seed);
-          case "random" -> random(space, cached, budget, seed);
-          default -> nsga2(space, cached, budget, seed);
-        });
+        runs.add(search(SearchStrategy.named(method, space), cached, reference, budget, SEEDS.get(method) + seed));
         progress.run();
       }
       measured.put(method, runs);
@@ -99,118 +99,39 @@ public final class SearchBenchmark {
     return -1;
   }
 
-  private static FrontierPoint point(Candidate c, Oracle oracle) {
-    return new FrontierPoint(c.archId(), null, oracle.latencyMs().applyAsDouble(c), LatencySource.MEASURED,
-        oracle.perplexity().applyAsDouble(c));
-  }
-
-  private static List<FrontierPoint> random(SearchSpace space, Oracle oracle, int budget, int seed) {
-    SplittableRandom r = new SplittableRandom(1000 + seed);
-    Map<String, FrontierPoint> out = new LinkedHashMap<>();
-    while (out.size() < budget) {
-      Candidate c = space.random(r);
-      if (space.allows(c) && !out.containsKey(c.archId())) {
-        out.put(c.archId(), point(c, oracle));
-      }
-    }
-    return new ArrayList<>(out.values());
-  }
-
   /**
-   * The proposer scores gains inside the benchmark's reference box, as the pipeline's search scores
-   * them inside its frontier's fixed reference.
+   * The loop's proposals measured at once, until the budget is spent, in measurement order. The
+   * loop scores gains inside the benchmark's reference box, as the pipeline's search does inside its
+   * frontier's fixed reference. The clock moves a second per step; nothing stays pending long.
    */
-  private static List<FrontierPoint> hilnas(SearchSpace space, Oracle oracle, ReferencePoint reference, int budget, int seed) {
-    SplittableRandom r = new SplittableRandom(2000 + seed);
-    Proposer proposer = new Proposer(space);
-    Objective objective = Objective.parse("PREFILL@256");
-    Map<String, Candidate> candidates = new LinkedHashMap<>();
+  private static List<FrontierPoint> search(SearchStrategy strategy, Oracle oracle, ReferencePoint reference, int budget, long seed) {
+    SearchLoop loop = new SearchLoop(strategy,
+        new SearchLoop.Settings(Map.of(TARGET, 1), 1, IN_FLIGHT, Duration.ofHours(1), Map.of(), List.of(OBJECTIVE)), seed);
     List<FrontierPoint> out = new ArrayList<>();
-    List<QualityPredictor.Evaluated> evaluated = new ArrayList<>();
+    Map<String, Candidate> candidates = new HashMap<>();
+    Frontier frontier = new Frontier();
     LatencyModelTrainer trainer = new LatencyModelTrainer();
     AdditiveLatencyModel model = null;
-    Frontier frontier = new Frontier();
-    while (out.size() < budget) {
-      Map<Objective, Proposer.Front> fronts = out.isEmpty() ? Map.of()
-          : Map.of(objective, new Proposer.Front(frontier, reference));
-      List<Candidate> parents = frontier.points().stream().map(p -> candidates.get(p.archId())).toList();
-      var target = new Proposer.Target("bench", model, fronts, parents, Map.of(), List.of(objective));
-      var picks = proposer.propose(target, QualityPredictor.fit(space.backbone(), evaluated), candidates.keySet(),
-          Math.min(BATCH, budget - out.size()), r);
-      if (picks.isEmpty()) {
+    for (long step = 0; out.size() < budget; step++) {
+      List<Proposal> batch = loop.step(step * 1000);
+      if (batch.isEmpty()) {
         break;
       }
-      for (var p : picks) {
+      for (Proposal p : batch.subList(0, Math.min(batch.size(), budget - out.size()))) {
         Candidate c = p.candidate();
-        FrontierPoint point = point(c, oracle);
+        FrontierPoint point = new FrontierPoint(c.archId(), null, oracle.latencyMs().applyAsDouble(c), LatencySource.MEASURED,
+            oracle.perplexity().applyAsDouble(c));
         candidates.put(c.archId(), c);
         out.add(point);
         frontier.put(point);
-        evaluated.add(new QualityPredictor.Evaluated(c, point.quality()));
-        trainer.add(c, objective.phase(), objective.contextLength(), point.latencyMs());
+        trainer.add(c, OBJECTIVE.phase(), OBJECTIVE.contextLength(), point.latencyMs());
       }
       model = model == null ? trainer.fit().orElseThrow() : trainer.refit(model).orElseThrow();
+      loop.model(TARGET, model);
+      loop.frontier(TARGET, OBJECTIVE, frontier.all().stream()
+          .map(p -> new SearchBook.Point(candidates.get(p.archId()), p.latencyMs(), p.source(), p.quality())).toList(), reference);
     }
     return out;
-  }
-
-  /** NSGA-II over an integer encoding of the same space; counts distinct architectures measured. */
-  private static List<FrontierPoint> nsga2(SearchSpace space, Oracle oracle, int budget, int seed) {
-    org.moeaframework.core.PRNG.setSeed(3000 + seed);
-    Map<String, FrontierPoint> out = new LinkedHashMap<>();
-    Candidate backbone = space.backbone();
-    LayerSpec full = backbone.layers().get(0);
-    int layers = backbone.layerCount();
-    AbstractProblem problem = new AbstractProblem(5 + 2 * layers, 2) {
-      @Override
-      public Solution newSolution() {
-        Solution s = new Solution(getNumberOfVariables(), 2);
-        s.setVariable(0, EncodingUtils.newInt(space.minLayers(), layers));
-        s.setVariable(1, EncodingUtils.newInt(1, full.nKvHeads()));
-        s.setVariable(2, EncodingUtils.newInt(1, full.nHeads() / full.nKvHeads()));
-        s.setVariable(3, EncodingUtils.newInt(0, space.windows().size() - 1));
-        s.setVariable(4, EncodingUtils.newInt(0, space.weightBits().size() - 1));
-        for (int i = 0; i < layers; i++) {
-          s.setVariable(5 + i, EncodingUtils.newInt(0, space.ffnWidths().size() - 1));
-          s.setVariable(5 + layers + i, EncodingUtils.newInt(0, 2));
-        }
-        return s;
-      }
-
-      @Override
-      public void evaluate(Solution s) {
-        Candidate c = decode(space, s);
-        FrontierPoint p = out.get(c.archId());
-        if (p == null && out.size() < budget) {
-          p = point(c, oracle);
-          out.put(c.archId(), p);
-        }
-        s.setObjective(0, p == null ? Double.MAX_VALUE : p.latencyMs());
-        s.setObjective(1, p == null ? Double.MAX_VALUE : p.quality());
-      }
-    };
-    NSGAII nsga = new NSGAII(problem);
-    nsga.setInitialPopulationSize(20);
-    for (int steps = 0; out.size() < budget && steps < 100_000; steps++) {
-      nsga.step();
-    }
-    return new ArrayList<>(out.values());
-  }
-
-  static Candidate decode(SearchSpace space, Solution s) {
-    Candidate backbone = space.backbone();
-    int slots = backbone.layerCount(); // attention kinds follow one FFN width per backbone layer
-    int layers = EncodingUtils.getInt(s.getVariable(0));
-    int kv = EncodingUtils.getInt(s.getVariable(1));
-    int group = EncodingUtils.getInt(s.getVariable(2));
-    int window = space.windows().get(EncodingUtils.getInt(s.getVariable(3)));
-    int bits = space.weightBits().get(EncodingUtils.getInt(s.getVariable(4)));
-    List<LayerSpec> specs = new ArrayList<>();
-    for (int i = 0; i < layers; i++) {
-      AttentionKind kind = i == 0 ? AttentionKind.GLOBAL : AttentionKind.values()[EncodingUtils.getInt(s.getVariable(5 + slots + i))];
-      specs.add(new LayerSpec(kind, kv * group, kv, space.ffnWidths().get(EncodingUtils.getInt(s.getVariable(5 + i)))));
-    }
-    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), window, bits, specs);
   }
 
   /** The oracle latency: a model fitted once on real measurements, then fixed. */

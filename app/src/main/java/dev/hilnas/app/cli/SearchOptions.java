@@ -3,6 +3,7 @@ package dev.hilnas.app.cli;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
 import dev.hilnas.llm.quality.Backbone;
+import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.producers.search.SearchProducer;
 import java.time.Duration;
@@ -26,6 +27,11 @@ final class SearchOptions {
 
   @Option(names = "--in-flight", defaultValue = "2", description = "Pending requests kept per agent (default: ${DEFAULT-VALUE}).")
   int inFlight;
+
+  @Option(names = "--strategy", defaultValue = "hilnas",
+      description = "How candidates are chosen: hilnas (latency model + quality predictor), random, or nsga2"
+          + " (steady-state NSGA-II, no surrogate) (default: ${DEFAULT-VALUE}).")
+  String strategy;
 
   @Option(names = "--seed", defaultValue = "1", description = "Search randomness (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -56,7 +62,7 @@ final class SearchOptions {
       default -> throw new IllegalArgumentException("--backbone must be shipped or mobilellm, got " + backbone);
     };
     SearchSpace space = SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes));
-    return new SearchProducer.Settings(space, capacity, 1, inFlight, Duration.ofSeconds(2), Duration.ofMinutes(10), byTarget,
-        learnObjectives.stream().map(Objective::parse).toList(), seed);
+    return new SearchProducer.Settings(space, strategy, new SearchLoop.Settings(capacity, 1, inFlight, Duration.ofMinutes(10),
+        byTarget, learnObjectives.stream().map(Objective::parse).toList()), Duration.ofSeconds(2), seed);
   }
 }

@@ -6,7 +6,6 @@ import dev.hilnas.core.frontier.Frontier;
 import dev.hilnas.core.frontier.FrontierPoint;
 import dev.hilnas.core.frontier.LatencySource;
 import dev.hilnas.core.frontier.ReferencePoint;
-import dev.hilnas.core.latency.LatencyModel;
 import dev.hilnas.core.latency.LatencyPrediction;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +24,9 @@ import java.util.SplittableRandom;
  * target's objectives, each relative to its reference box. So it measures where the frontier could move
  * and the models are unsure. A batch is chosen greedily, each pick added to the frontiers at its
  * predicted point before the next ("kriging believer"), so one batch does not pile onto one spot.
+ * The {@link HilnasStrategy}'s choice; immutable.
  */
-public final class Proposer {
+final class Proposer {
 
   /** Candidates scored per proposal round: cheap (millions of predictions per second). */
   static final int POOL = 4000;
@@ -40,37 +40,17 @@ public final class Proposer {
    */
   static final double KAPPA = 0.1;
 
-  /**
-   * One target's view: its model (null before the first), frontiers per objective, the
-   * candidates on them (the parents of mutations), latency budgets per objective, and the
-   * objectives whose latency to learn while there is no frontier (no quality side yet, or a
-   * latency-only search).
-   */
-  public record Target(
-      String targetId, LatencyModel model, Map<Objective, Front> frontiers, List<Candidate> parents,
-      Map<Objective, Double> budgetsMs, List<Objective> objectives) {}
-
-  /** A frontier with its fixed hypervolume reference. */
-  public record Front(Frontier frontier, ReferencePoint reference) {}
-
-  /** A candidate to measure, why, and its score. */
-  public record Proposal(Candidate candidate, String targetId, String reason, double score) {}
-
   private final SearchSpace space;
 
-  public Proposer(SearchSpace space) {
+  Proposer(SearchSpace space) {
     this.space = space;
-  }
-
-  public SearchSpace space() {
-    return space;
   }
 
   /**
    * @param excluded arch ids already requested or measured, never proposed again
    * @param count how many to propose (the target's free measurement capacity)
    */
-  public List<Proposal> propose(Target target, QualityPredictor quality, Set<String> excluded, int count, SplittableRandom random) {
+  List<Proposal> propose(TargetView target, QualityPredictor quality, Set<String> excluded, int count, SplittableRandom random) {
     if (count <= 0) {
       return List.of();
     }
@@ -85,8 +65,8 @@ public final class Proposer {
     if (target.frontiers().isEmpty()) {
       return leastCertain(target, pool, count);
     }
-    Map<Objective, Front> fronts = new LinkedHashMap<>();
-    target.frontiers().forEach((o, f) -> fronts.put(o, new Front(Frontier.of(f.frontier().points()), f.reference())));
+    Map<Objective, TargetView.Front> fronts = new LinkedHashMap<>();
+    target.frontiers().forEach((o, f) -> fronts.put(o, new TargetView.Front(Frontier.of(f.frontier().points()), f.reference())));
     Map<Candidate, Map<Objective, LatencyPrediction>> latency = new HashMap<>();
     Map<Candidate, QualityPredictor.Prediction> predicted = new HashMap<>();
     for (Candidate c : pool) {
@@ -127,7 +107,7 @@ public final class Proposer {
    * candidates whose predicted latency is least certain — the widest interval relative to the
    * prediction, averaged over the objectives.
    */
-  private static List<Proposal> leastCertain(Target target, List<Candidate> pool, int count) {
+  private static List<Proposal> leastCertain(TargetView target, List<Candidate> pool, int count) {
     Map<Candidate, Double> width = new HashMap<>();
     for (Candidate c : pool) {
       Map<Objective, LatencyPrediction> p = predict(target, target.objectives(), c);
@@ -144,7 +124,7 @@ public final class Proposer {
   }
 
   /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */
-  private static Map<Objective, LatencyPrediction> predict(Target target, java.util.Collection<Objective> objectives, Candidate c) {
+  private static Map<Objective, LatencyPrediction> predict(TargetView target, java.util.Collection<Objective> objectives, Candidate c) {
     Map<Objective, LatencyPrediction> out = new HashMap<>();
     for (Objective o : objectives) {
       if (!target.model().covers(o.phase())) {
@@ -160,7 +140,7 @@ public final class Proposer {
     return out;
   }
 
-  private static double score(Map<Objective, Front> fronts, Map<Objective, LatencyPrediction> latency, QualityPredictor.Prediction q) {
+  private static double score(Map<Objective, TargetView.Front> fronts, Map<Objective, LatencyPrediction> latency, QualityPredictor.Prediction q) {
     double total = 0;
     for (var e : fronts.entrySet()) {
       ReferencePoint ref = e.getValue().reference();
@@ -175,7 +155,7 @@ public final class Proposer {
 
 
   /** The backbone first, then mutations of the frontiers' candidates and random prunings, new ones only. */
-  private List<Candidate> pool(Target target, Set<String> excluded, SplittableRandom random) {
+  private List<Candidate> pool(TargetView target, Set<String> excluded, SplittableRandom random) {
     Map<String, Candidate> pool = new LinkedHashMap<>();
     Candidate backbone = space.backbone();
     if (!excluded.contains(backbone.archId()) && space.allows(backbone)) {

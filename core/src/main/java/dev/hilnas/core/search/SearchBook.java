@@ -8,19 +8,21 @@ import dev.hilnas.core.frontier.LatencySource;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.latency.LatencyModel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the search knows, rebuilt from Kafka on start: every candidate it requested (from
- * hil.candidates), each target's latency model and frontiers (from hil.latency-models and
- * hil.frontiers), and so which requests are still pending — requested but not yet measured on
- * their target. Not thread-safe.
+ * What the {@link SearchLoop} knows: every candidate it requested (in production rebuilt from
+ * hil.candidates on start), each target's latency model and frontiers (hil.latency-models and
+ * hil.frontiers), and so which requests are still outstanding — requested but not yet measured
+ * on their target. Times are epoch ms, passed in. Not thread-safe.
  */
 public final class SearchBook {
 
@@ -72,18 +74,25 @@ public final class SearchBook {
     return requested.size();
   }
 
-  /** Requests for the target not yet measured there; those older than the timeout count as lost. */
-  public int pending(String targetId, long nowMs, long timeoutMs) {
+  /** How many requests for a target are not yet measured there: still pending, or lost to the timeout. */
+  public record Outstanding(int pending, int lost) {}
+
+  /** Requests for the target not yet measured there; those {@code timeoutMs} old or more count as lost. */
+  public Outstanding outstanding(String targetId, long nowMs, long timeoutMs) {
     Set<String> done = measured.getOrDefault(targetId, Set.of());
-    int n = 0;
+    int pending = 0;
+    int lost = 0;
     for (var e : requested.entrySet()) {
       Request r = e.getValue();
-      if ((r.targets().isEmpty() || r.targets().contains(targetId)) && !done.contains(e.getKey())
-          && nowMs - r.requestedAtMs() < timeoutMs) {
-        n++;
+      if ((r.targets().isEmpty() || r.targets().contains(targetId)) && !done.contains(e.getKey())) {
+        if (nowMs - r.requestedAtMs() < timeoutMs) {
+          pending++;
+        } else {
+          lost++;
+        }
       }
     }
-    return n;
+    return new Outstanding(pending, lost);
   }
 
   /** Arch ids never to propose for the target again: requested for it, or measured on it. */
@@ -101,18 +110,21 @@ public final class SearchBook {
     return new ArrayList<>(evaluated.values());
   }
 
-  /** The proposer's view of a target; {@code objectives} are learnt while it has no frontier. */
-  public Proposer.Target view(String targetId, List<Objective> objectives, Map<Objective, Double> budgetsMs) {
-    Map<Objective, Proposer.Front> fronts = new LinkedHashMap<>();
-    Map<String, Candidate> parents = new LinkedHashMap<>();
-    frontiers.getOrDefault(targetId, Map.of()).forEach((objective, points) -> {
+  /**
+   * What the search knows of a target; {@code objectives} are learnt while it has no frontier. Its
+   * frontiers come in objective order, so what a strategy does with them never depends on a hash order.
+   */
+  public TargetView view(String targetId, List<Objective> objectives, Map<Objective, Double> budgetsMs) {
+    Map<Objective, TargetView.Front> fronts = new LinkedHashMap<>();
+    Map<Objective, List<Point>> byObjective = new TreeMap<>(Comparator.comparing(Objective::toString));
+    byObjective.putAll(frontiers.getOrDefault(targetId, Map.of()));
+    byObjective.forEach((objective, points) -> {
       Frontier f = new Frontier();
       for (Point p : points) {
         f.put(new FrontierPoint(p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
       }
-      f.points().forEach(p -> parents.put(p.archId(), evaluated.get(p.archId()).candidate()));
-      fronts.put(objective, new Proposer.Front(f, references.get(targetId).get(objective)));
+      fronts.put(objective, new TargetView.Front(f, references.get(targetId).get(objective)));
     });
-    return new Proposer.Target(targetId, models.get(targetId), fronts, new ArrayList<>(parents.values()), budgetsMs, objectives);
+    return new TargetView(targetId, models.get(targetId), fronts, evaluated(), budgetsMs, objectives);
   }
 }

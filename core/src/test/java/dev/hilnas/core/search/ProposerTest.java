@@ -45,7 +45,7 @@ class ProposerTest {
 
   @Test
   void withoutAModelItExploresStartingWithTheBackbone() {
-    var target = new Proposer.Target("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));
+    var target = new TargetView("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));
     var picks = PROPOSER.propose(target, QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()), Set.of(), 3, new SplittableRandom(1));
     assertEquals(3, picks.size());
     assertEquals(SearchSpaceTest.BACKBONE, picks.get(0).candidate());
@@ -66,7 +66,7 @@ class ProposerTest {
     }
     ReferencePoint ref = ReferencePoint.beyond(frontier.all());
     double budget = frontier.points().get(frontier.points().size() / 2).latencyMs();
-    var target = new Proposer.Target("t", model(measured), Map.of(PREFILL, new Proposer.Front(frontier, ref)), measured,
+    var target = new TargetView("t", model(measured), Map.of(PREFILL, new TargetView.Front(frontier, ref)), evaluated,
         Map.of(PREFILL, budget), List.of(PREFILL));
     Set<String> excluded = new HashSet<>();
     measured.forEach(c -> excluded.add(c.archId()));
@@ -107,7 +107,7 @@ class ProposerTest {
       measured.add(SearchSpaceTest.SPACE.random(r));
     }
     LatencyModel model = model(measured);
-    var target = new Proposer.Target("t", model, Map.of(), List.of(), Map.of(), List.of(PREFILL));
+    var target = new TargetView("t", model, Map.of(), List.of(), Map.of(), List.of(PREFILL));
     Set<String> excluded = new HashSet<>();
     measured.forEach(c -> excluded.add(c.archId()));
     var picks = PROPOSER.propose(target, QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()), excluded, 3, new SplittableRandom(7));
@@ -118,7 +118,7 @@ class ProposerTest {
     }
     assertTrue(picks.get(0).score() >= picks.get(2).score(), "widest interval first");
     var mobile = new Proposer(SearchSpace.of(SearchSpace.mobileLlmScale(), SearchSpace.Constraints.NONE));
-    var unmeasured = mobile.propose(new Proposer.Target("m", model, Map.of(), List.of(), Map.of(), List.of(PREFILL)),
+    var unmeasured = mobile.propose(new TargetView("m", model, Map.of(), List.of(), Map.of(), List.of(PREFILL)),
         QualityPredictor.fit(SearchSpace.mobileLlmScale(), List.of()), Set.of(), 2, new SplittableRandom(8));
     assertEquals(2, unmeasured.size(), "a latency-only search over the MobileLLM-scale backbone");
     assertEquals(2048, unmeasured.get(0).candidate().dModel());

@@ -4,10 +4,11 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.frontier.LatencySource;
 import dev.hilnas.core.frontier.ReferencePoint;
-import dev.hilnas.core.search.Proposer;
-import dev.hilnas.core.search.QualityPredictor;
+import dev.hilnas.core.search.Proposal;
 import dev.hilnas.core.search.SearchBook;
+import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
+import dev.hilnas.core.search.SearchStrategy;
 import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
@@ -21,11 +22,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,52 +34,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The search producer: follows hil.latency-models and hil.frontiers, and whenever a target has
- * free measurement capacity publishes the {@link Proposer}'s picks to hil.candidates. Its memory
- * of what it requested is hil.candidates itself, read back on start, so a restart neither
- * re-requests a pending candidate nor forgets one.
+ * The search producer: the Kafka side of the {@link SearchLoop}. It feeds the loop what it
+ * requested before (hil.candidates, read back on start, so a restart neither re-requests a pending
+ * candidate nor forgets one), then the latency models and frontiers as they come
+ * (hil.latency-models, hil.frontiers), and every {@code interval} publishes what a step proposes
+ * to hil.candidates. Safe to {@link #close} and read {@link #status} from another thread.
  */
 public final class SearchProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchProducer.class);
 
   /**
-   * @param capacity agents per target id; targets seen only in Kafka get {@code defaultCapacity}
-   * @param inFlightPerAgent requests kept pending per agent, so agents never wait on the search
-   * @param pendingTimeout after this a request that was never measured no longer counts as pending
-   * @param budgetsMs latency budgets per target id and objective: candidates predicted over are never proposed
-   * @param objectives whose latency to learn on a target without frontiers (latency-only search)
+   * @param strategy one of {@link SearchStrategy#NAMES}
+   * @param loop the targets' capacity, the pending timeout, budgets and objectives to learn
+   * @param interval between steps
+   * @param seed the search's randomness
    */
-  public record Settings(
-      SearchSpace space, Map<String, Integer> capacity, int defaultCapacity, int inFlightPerAgent,
-      Duration interval, Duration pendingTimeout, Map<String, Map<Objective, Double>> budgetsMs,
-      List<Objective> objectives, long seed) {}
+  public record Settings(SearchSpace space, String strategy, SearchLoop.Settings loop, Duration interval, long seed) {}
 
   private final String bootstrap;
   private final Settings settings;
-  private final Proposer proposer;
-  private final SearchBook book = new SearchBook();
+  private final SearchLoop loop;
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile String status = "starting";
   private int generation;
-  private List<QualityPredictor.Evaluated> fittedOn;
-  private QualityPredictor quality;
 
   public SearchProducer(String bootstrap, Settings settings, Clock clock) {
     this.bootstrap = bootstrap;
     this.settings = settings;
-    this.proposer = new Proposer(settings.space());
+    this.loop = new SearchLoop(SearchStrategy.named(settings.strategy(), settings.space()), settings.loop(), settings.seed());
     this.clock = clock;
   }
 
-  /** A one-line summary for progress output. */
+  /** A one-line summary for progress output: the loop's, as of its last step. */
   public String status() {
     return status;
   }
 
   /** Restores what was requested, then follows models and frontiers and proposes until closed. */
   public void run() {
-    SplittableRandom random = new SplittableRandom(settings.seed());
     try (KafkaConsumer<byte[], byte[]> follower = new KafkaConsumer<>(ConsumerSettings.committedBytes(bootstrap));
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-search"))) {
@@ -97,7 +88,8 @@ public final class SearchProducer implements AutoCloseable {
         }
         long now = clock.millis();
         if (now >= next) {
-          propose(producer, random, now);
+          publish(producer, loop.step(now), now);
+          status = loop.status();
           next = now + settings.interval().toMillis();
         }
       }
@@ -114,21 +106,21 @@ public final class SearchProducer implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
         try {
           CandidateRequest request = serde.deserialize(r.topic(), r.value());
-          book.requested(Convert.fromAvro(request.getCandidate()), request.getTargets(), request.getRequestedAt().toEpochMilli());
+          loop.requested(Convert.fromAvro(request.getCandidate()), request.getTargets(), request.getRequestedAt().toEpochMilli());
           generation = Math.max(generation, request.getGeneration() + 1);
         } catch (RuntimeException e) {
           log.warn("unreadable candidate request at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         }
       }
     }
-    log.info("search restored {} requested candidates (generation {})", book.requestedCount(), generation);
+    log.info("search restored {} requested candidates (generation {})", loop.requestedCount(), generation);
   }
 
   private void follow(ConsumerRecord<byte[], byte[]> r) {
     try {
       if (r.topic().equals(Topics.LATENCY_MODELS.name())) {
         LatencyModelSnapshot s = Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-        ModelSnapshots.model(s).ifPresent(m -> book.model(s.getTargetId(), m));
+        ModelSnapshots.model(s).ifPresent(m -> loop.model(s.getTargetId(), m));
       } else {
         FrontierUpdate u = Topics.FRONTIERS.valueSerde().deserializer().deserialize(r.topic(), r.value());
         List<SearchBook.Point> points = new ArrayList<>();
@@ -138,7 +130,7 @@ public final class SearchProducer implements AutoCloseable {
                 LatencySource.valueOf(p.getLatencySource().name()), p.getQuality()));
           }
         }
-        book.frontier(u.getTargetId(), Objective.parse(u.getObjective()), points,
+        loop.frontier(u.getTargetId(), Objective.parse(u.getObjective()), points,
             new ReferencePoint(u.getReferenceLatencyMs(), u.getReferenceQuality()));
       }
     } catch (RuntimeException e) { // a record the search cannot use must not stop it
@@ -146,56 +138,26 @@ public final class SearchProducer implements AutoCloseable {
     }
   }
 
-  private void propose(KafkaProducer<byte[], byte[]> producer, SplittableRandom random, long now) {
-    Set<String> targets = new HashSet<>(book.targets());
-    targets.addAll(settings.capacity().keySet());
-    StringBuilder line = new StringBuilder();
-    int published = 0;
-    for (String target : targets.stream().sorted().toList()) {
-      int agents = settings.capacity().getOrDefault(target, settings.defaultCapacity());
-      int pending = book.pending(target, now, settings.pendingTimeout().toMillis());
-      int free = agents * settings.inFlightPerAgent() - pending;
-      Proposer.Target view = book.view(target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
-      if (free > 0) {
-        for (Proposer.Proposal p : proposer.propose(view, quality(), book.excluded(target), free, random)) {
-          publish(producer, p, now);
-          published++;
-        }
-      }
-      view.frontiers().forEach((o, f) -> line.append(String.format(" %s %s: %d on frontier, hypervolume %.4g;",
-          target, o, f.frontier().points().size(), f.frontier().hypervolume(f.reference()))));
+  /** One generation: the step's proposals, each a request of its own. */
+  private void publish(KafkaProducer<byte[], byte[]> producer, List<Proposal> proposals, long now) {
+    for (Proposal p : proposals) {
+      Candidate c = p.candidate();
+      CandidateRequest request = CandidateRequest.newBuilder()
+          .setRequestId("s" + generation + "-" + c.archId())
+          .setCandidate(Convert.toAvro(c))
+          .setTargets(List.of(p.targetId()))
+          .setReason(p.reason())
+          .setGeneration(generation)
+          .setRequestedAt(Instant.ofEpochMilli(now))
+          .build();
+      producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
+          Topics.CANDIDATES.valueSerde().serializer().serialize(null, request)));
+      log.info("requested {} for {}: {}", c.archId(), p.targetId(), p.reason());
     }
-    if (published > 0) {
+    if (!proposals.isEmpty()) {
       producer.flush();
       generation++;
     }
-    status = String.format("requested %d candidates, %d evaluated;%s", book.requestedCount(), book.evaluated().size(), line);
-  }
-
-  /** The quality predictor, refitted only when the evaluations changed (a fit is cubic in them). */
-  private QualityPredictor quality() {
-    List<QualityPredictor.Evaluated> evaluated = book.evaluated();
-    if (!evaluated.equals(fittedOn)) {
-      quality = QualityPredictor.fit(settings.space().backbone(), evaluated);
-      fittedOn = evaluated;
-    }
-    return quality;
-  }
-
-  private void publish(KafkaProducer<byte[], byte[]> producer, Proposer.Proposal p, long now) {
-    Candidate c = p.candidate();
-    CandidateRequest request = CandidateRequest.newBuilder()
-        .setRequestId("s" + generation + "-" + c.archId())
-        .setCandidate(Convert.toAvro(c))
-        .setTargets(List.of(p.targetId()))
-        .setReason(p.reason())
-        .setGeneration(generation)
-        .setRequestedAt(Instant.ofEpochMilli(now))
-        .build();
-    producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
-        Topics.CANDIDATES.valueSerde().serializer().serialize(null, request)));
-    book.requested(c, List.of(p.targetId()), now);
-    log.info("requested {} for {}: {}", c.archId(), p.targetId(), p.reason());
   }
 
   private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {

@@ -1,0 +1,37 @@
+package dev.hilnas.core.search;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The hilnas search: the {@link Proposer} scores candidates with the target's latency model and a
+ * {@link QualityPredictor} fitted on every evaluation so far. Not thread-safe (it keeps the last
+ * fit).
+ */
+public final class HilnasStrategy implements SearchStrategy {
+
+  private final SearchSpace space;
+  private final Proposer proposer;
+  private List<QualityPredictor.Evaluated> fittedOn;
+  private QualityPredictor quality;
+
+  public HilnasStrategy(SearchSpace space) {
+    this.space = space;
+    this.proposer = new Proposer(space);
+  }
+
+  @Override
+  public List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom random) {
+    return proposer.propose(view, quality(view.evaluated()), excluded, count, random);
+  }
+
+  /** The quality predictor, refitted only when the evaluations changed (a fit is cubic in them). */
+  private QualityPredictor quality(List<QualityPredictor.Evaluated> evaluated) {
+    if (!evaluated.equals(fittedOn)) {
+      quality = QualityPredictor.fit(space.backbone(), evaluated);
+      fittedOn = List.copyOf(evaluated);
+    }
+    return quality;
+  }
+}
