@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Learning curve of the latency model on one harness file (DESIGN.md §3 noise rules).
+"""Learning curve of the latency model on one harness file (with the noise floor of repeated measurements).
 
 usage: tools/latency-learning-curve.py data/x86-1thread-numpy.jsonl   (from the project root)
 Every third candidate (in file order) is held out as the test set; the model is fitted on the

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times Llama-style candidates with numpy on this machine and writes Measurement JSONL
-(DESIGN.md §5). A stand-in device until the Java CPU runner (issue 6) exists: it produces the
-training and validation data for the latency model, and measures its own noise floor.
+(docs/contracts.md): a second runtime beside the built-in Java one. It produced data/'s training
+and validation data for the latency model, and measures its own noise floor.
 
 usage: tools/numpy-latency-harness.py --candidates 300 --seed 1 --out data/x86.jsonl
 Every candidate is timed at 2 PREFILL and 2 DECODE contexts (median of --runs after a warm-up);

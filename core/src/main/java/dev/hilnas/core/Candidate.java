@@ -84,7 +84,7 @@ public record Candidate(
   }
 
   /**
-   * A builder for the compact uniform form of DESIGN.md §3: every layer has the same heads and FFN
+   * A builder for the compact uniform form of docs/contracts.md: every layer has the same heads and FFN
    * width, and {@code attention} has one letter per layer (G, L or S). Defaults as in the compact
    * JSON form: as many KV heads as query heads, every layer G, window 0,
    * {@link #DEFAULT_WEIGHT_BITS}.

@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** Every topic of hilnas (DESIGN.md §4). No topic name appears anywhere else. */
+/** Every topic of hilnas (docs/contracts.md). No topic name appears anywhere else. */
 public final class Topics {
   private Topics() {}
 

@@ -26,7 +26,7 @@ public record JobSettings(
     List<String> objectives)
     implements Serializable {
 
-  /** The frontiers kept when nobody says otherwise (DESIGN.md §3, issue 5). */
+  /** The frontiers kept when nobody says otherwise. */
   public static final List<String> DEFAULT_OBJECTIVES =
       List.of("PREFILL@512", "PREFILL@2048", "PREFILL@8192", "DECODE@512", "DECODE@2048", "DECODE@8192");
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "Without --once it consumes hil.candidates (one consumer group per target, so identical",
       "devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C.",
       "--once --candidate FILE.json measures one candidate without Kafka and prints Measurement",
-      "JSONL lines (DESIGN.md §5). --runner cmd --command '...' times with an external benchmark",
+      "JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark",
       "command instead (protocol: tools/runners/example-runner.sh and the README)."
     })
 final class AgentCommand implements Callable<Integer> {

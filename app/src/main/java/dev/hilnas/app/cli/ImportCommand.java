@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate measurement or quality files (JSONL as in DESIGN.md §5, or CSV with the same",
+      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same",
       "column names; a line with a 'metric' is a quality evaluation) and publish the valid lines",
       "to hil.measurements and hil.quality. Invalid lines are reported with their line number and",
       "reason, and sent to hil.dlq, never silently dropped.",

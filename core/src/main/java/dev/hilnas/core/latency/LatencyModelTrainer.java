@@ -60,8 +60,7 @@ public final class LatencyModelTrainer {
 
   /**
    * Adds a measurement, with the {@value #CALIBRATION_MS} its {@code environment} reports (the
-   * latency of the agent's fixed calibration candidate timed alongside in the same phase, DESIGN.md
-   * §3), if any.
+   * latency of the agent's fixed calibration candidate timed alongside in the same phase), if any.
    */
   /**
    * One model per target of {@code measurements}, in order of first appearance.

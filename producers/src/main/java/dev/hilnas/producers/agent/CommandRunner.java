@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * Times candidates with an external benchmark command — how a fleet plugs in ExecuTorch's or
  * llama.cpp's tools. Per candidate the command runs once, under {@code sh -c}, with the candidate
- * JSON (DESIGN.md §5) on stdin and in the file named by {@code HILNAS_CANDIDATE_FILE}, and
+ * JSON (docs/contracts.md) on stdin and in the file named by {@code HILNAS_CANDIDATE_FILE}, and
  * {@code HILNAS_OBJECTIVES} (e.g. {@code PREFILL@256,DECODE@256}), {@code HILNAS_WARMUPS} and
  * {@code HILNAS_REPETITIONS} in its environment. It prints one JSON object on stdout:
  * {@code {"latencyMs": {"PREFILL@256": [12.1, 12.4, 11.9], "DECODE@256": 3.2}}} — samples, or

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A file of measurements: Measurement JSONL (DESIGN.md §5), or CSV with the same column names
+ * A file of measurements: Measurement JSONL (docs/contracts.md), or CSV with the same column names
  * (candidate fields as columns, {@code attention} as a string, {@code samplesMs} separated by
  * {@code ;}). Read as a stream, so files larger than memory import fine. Not thread-safe.
  */

@@ -57,7 +57,7 @@ public final class CandidateJson {
     return out;
   }
 
-  /** Reads a candidate in the compact or the per-layer form of DESIGN.md §3. */
+  /** Reads a candidate in the compact or the per-layer form of docs/contracts.md. */
   public static Candidate fromTree(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("candidate must be a JSON object");

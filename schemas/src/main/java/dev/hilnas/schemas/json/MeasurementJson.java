@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The Measurement JSON contract of DESIGN.md §5, read into {@link Measurement}. Unknown fields are
+ * The Measurement JSON contract of docs/contracts.md, read into {@link Measurement}. Unknown fields are
  * ignored; every problem becomes an {@link IllegalArgumentException} whose message names the field.
  * Thread-safe.
  */
@@ -53,7 +53,7 @@ public final class MeasurementJson {
         line.latencyMs);
   }
 
-  /** A measurement as one JSONL line of DESIGN.md §5 (the inverse of {@link #parse}). */
+  /** A measurement as one JSONL line of docs/contracts.md (the inverse of {@link #parse}). */
   public static String toJson(Measurement m) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("candidateId", m.candidateId());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.Quality;
 
 /**
- * The Quality JSON contract of DESIGN.md §5: {@code {"candidateId":..,"candidate":{..},
+ * The Quality JSON contract of docs/contracts.md: {@code {"candidateId":..,"candidate":{..},
  * "metric":"perplexity","value":12.3,"dataset":..,"evaluator":..}}. Unknown fields are ignored;
  * problems become an {@link IllegalArgumentException} naming the field. Thread-safe.
  */

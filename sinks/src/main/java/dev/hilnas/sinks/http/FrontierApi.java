@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * {@code GET /api/v1/frontiers/{target}?objective=PREFILL@2048} (without {@code objective}: every
  * objective of the target) and {@code GET /api/v1/frontiers/{target}/best?objective=..&maxLatencyMs=..}
- * (DESIGN.md §7), from the materialised frontiers.
+ * (docs/http-api.md), from the materialised frontiers.
  */
 public final class FrontierApi {
 

@@ -28,7 +28,7 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/targets}, {@code GET /api/v1/models/{target}} and {@code POST
- * /api/v1/predict} (DESIGN.md §7), answered from the materialised snapshots. Bad bodies get 400
+ * /api/v1/predict} (docs/http-api.md), answered from the materialised snapshots. Bad bodies get 400
  * with a message, unknown targets 404, a store still loading 503.
  */
 public final class ModelApi {
