@@ -1,19 +1,14 @@
 package dev.hilnas.app;
 
-import dev.hilnas.testing.TopicRecords;
-import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.app.bench.SyntheticMeasurements;
-import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
-import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.producers.ingest.ImportReport;
 import dev.hilnas.producers.ingest.Importer;
 import dev.hilnas.producers.ingest.MeasurementFile;
-import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
@@ -22,13 +17,15 @@ import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.sinks.state.MaterializedState;
+import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.streams.JobSettings;
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +34,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +45,6 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineIT extends WithBroker {
 
-
   private static Path resource(String name) throws Exception {
     return Path.of(PipelineIT.class.getResource("/" + name).toURI());
   }
@@ -58,12 +52,15 @@ class PipelineIT extends WithBroker {
   @Test
   void shouldDeliverGoodLinesOnceAndBadOnesToTheDlqAcrossAJobRestart() throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    JobSettings settings = new JobSettings(bootstrap, "it-job", "it-job", Duration.ofMillis(500), Duration.ofMillis(200));
+    JobSettings settings =
+        new JobSettings(
+            bootstrap, "it-job", "it-job", Duration.ofMillis(500), Duration.ofMillis(200));
     Path checkpoints = dir.resolve("checkpoints");
     List<Measurement> synthetic = SyntheticMeasurements.generate(6000, 3, 7);
     Map<String, Long> expected = new HashMap<>();
 
-    // Given a running job fed with part A of a file (6 good lines, 1 bad) and a burst of synthetic measurements
+    // Given a running job fed with part A of a file (6 good lines, 1 bad) and a burst of synthetic
+    // measurements
     JobClient job = EmbeddedJob.start(settings, checkpoints, 2);
     ImportReport a = importFile(bootstrap, resource("part-a.jsonl"));
     assertEquals(6, a.valid());
@@ -73,22 +70,30 @@ class PipelineIT extends WithBroker {
     // ... and two records no importer would write: undecodable bytes, and a well-formed invalid one
     LatencyMeasurement invalid = Convert.toAvro(synthetic.get(0));
     invalid.setLatencyMs(-1.0);
-    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-raw"))) {
-      producer.send(new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(), "garbage".getBytes()));
-      producer.send(new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(),
-          Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, invalid)));
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-raw"))) {
+      producer.send(
+          new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(), "garbage".getBytes()));
+      producer.send(
+          new ProducerRecord<>(
+              Topics.MEASUREMENTS.name(),
+              "k".getBytes(),
+              Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, invalid)));
     }
 
     // When the job is killed mid-stream, once some of its output is committed
     awaitCounts(bootstrap, counts -> counts.values().stream().mapToLong(Long::longValue).sum() > 0);
     publish(bootstrap, synthetic.subList(3000, 4500), expected);
     job.cancel().get(60, TimeUnit.SECONDS);
-    // ... more arrives while it is down (part B: 4 good lines, 2 bad), and it restarts from its checkpoint
+    // ... more arrives while it is down (part B: 4 good lines, 2 bad), and it restarts from its
+    // checkpoint
     ImportReport b = importFile(bootstrap, resource("part-b.jsonl"));
     assertEquals(4, b.valid());
     expected.merge("x86-1thread-numpy/numpy-openblas-fp32", b.valid(), Long::sum);
     publish(bootstrap, synthetic.subList(4500, 6000), expected);
-    assertTrue(EmbeddedJob.latestCheckpoint(checkpoints).isPresent(), "a retained checkpoint to restart from");
+    assertTrue(
+        EmbeddedJob.latestCheckpoint(checkpoints).isPresent(),
+        "a retained checkpoint to restart from");
     JobClient restarted = EmbeddedJob.start(settings, checkpoints, 2);
     try {
       // Then every target's count is exact: nothing lost, nothing counted twice
@@ -99,18 +104,38 @@ class PipelineIT extends WithBroker {
 
       // And every bad record is in hil.dlq exactly once, with its reason
       List<DeadLetter> letters = readDlq(bootstrap, 5);
-      Map<String, List<String>> reasons = letters.stream().collect(Collectors.groupingBy(
-          d -> d.getComponent(), Collectors.mapping(DeadLetter::getReason, Collectors.toList())));
-      assertEquals(List.of(
-          "line 5: not valid JSON: Unexpected end-of-input: expected close marker for Object",
-          "line 2: latencyMs must be a finite number > 0, got NaN",
-          "line 6: candidate: attention has 2 letters but layers is 8"), reasons.get("import"));
+      Map<String, List<String>> reasons =
+          letters.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      d -> d.getComponent(),
+                      Collectors.mapping(DeadLetter::getReason, Collectors.toList())));
+      assertEquals(
+          List.of(
+              "line 5: not valid JSON: Unexpected end-of-input: expected close marker for Object",
+              "line 2: latencyMs must be a finite number > 0, got NaN",
+              "line 6: candidate: attention has 2 letters but layers is 8"),
+          reasons.get("import"));
       List<String> flink = reasons.get("flink-validate");
       assertEquals(2, flink.size(), "each bad record once: " + flink);
-      assertTrue(flink.stream().anyMatch(r -> r.startsWith("not a LatencyMeasurement in Avro single-object encoding (7 bytes)")), flink.toString());
-      assertTrue(flink.contains("invalid measurement: latencyMs must be a finite number > 0, got -1.0"), flink.toString());
-      DeadLetter garbage = letters.stream().filter(d -> d.getValue() != null
-          && new String(bytes(d), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
+      assertTrue(
+          flink.stream()
+              .anyMatch(
+                  r ->
+                      r.startsWith(
+                          "not a LatencyMeasurement in Avro single-object encoding (7 bytes)")),
+          flink.toString());
+      assertTrue(
+          flink.contains("invalid measurement: latencyMs must be a finite number > 0, got -1.0"),
+          flink.toString());
+      DeadLetter garbage =
+          letters.stream()
+              .filter(
+                  d ->
+                      d.getValue() != null
+                          && new String(bytes(d), StandardCharsets.UTF_8).equals("garbage"))
+              .findFirst()
+              .orElseThrow();
       assertEquals(Topics.MEASUREMENTS.name(), garbage.getSourceTopic());
       assertTrue(garbage.getOffset() >= 0, "the source offset is kept");
 
@@ -140,7 +165,8 @@ class PipelineIT extends WithBroker {
 
     assertEquals(3, report.valid());
     assertEquals(3, report.quality());
-    List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.readAll(bootstrap, Topics.QUALITY.name());
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TopicRecords.readAll(bootstrap, Topics.QUALITY.name());
     assertEquals(3, records.size());
     for (var r : records) {
       QualityEvaluation q = Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value());
@@ -169,22 +195,24 @@ class PipelineIT extends WithBroker {
     ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
   }
 
-
   private static Map<String, Long> latestCounts(String bootstrap) {
     Map<String, Long> counts = new HashMap<>();
     for (var r : TopicRecords.readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
-      LatencyModelSnapshot s = Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
+      LatencyModelSnapshot s =
+          Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
       counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
     }
     return counts;
   }
 
-  private static Map<String, Long> awaitCounts(String bootstrap, Predicate<Map<String, Long>> done) throws Exception {
+  private static Map<String, Long> awaitCounts(String bootstrap, Predicate<Map<String, Long>> done)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     Map<String, Long> counts = latestCounts(bootstrap);
     while (!done.test(counts)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("job output never reached the expected state; last seen " + counts);
+        throw new AssertionError(
+            "job output never reached the expected state; last seen " + counts);
       }
       Thread.sleep(200);
       counts = latestCounts(bootstrap);
@@ -200,7 +228,8 @@ class PipelineIT extends WithBroker {
       if (state.isRunning()) {
         served =
             state.models().all().stream()
-                .collect(Collectors.toMap(s -> s.getTargetId(), LatencyModelSnapshot::getMeasurements));
+                .collect(
+                    Collectors.toMap(s -> s.getTargetId(), LatencyModelSnapshot::getMeasurements));
         if (served.equals(expected)) {
           break;
         }
@@ -213,8 +242,10 @@ class PipelineIT extends WithBroker {
   private static List<DeadLetter> readDlq(String bootstrap, int atLeast) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      List<DeadLetter> letters = TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
-          .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value())).toList();
+      List<DeadLetter> letters =
+          TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
+              .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value()))
+              .toList();
       if (letters.size() >= atLeast || System.nanoTime() > deadline) {
         return letters;
       }

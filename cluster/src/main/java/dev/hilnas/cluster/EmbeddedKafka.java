@@ -47,7 +47,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://localhost:" + clientPort + "," + CONTROLLER + "://localhost:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://localhost:"
+            + clientPort
+            + ","
+            + CONTROLLER
+            + "://localhost:"
+            + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
     p.put("controller.listener.names", CONTROLLER);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");

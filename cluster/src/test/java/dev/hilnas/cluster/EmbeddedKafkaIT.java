@@ -34,7 +34,10 @@ class EmbeddedKafkaIT {
   void shouldKeepAcceptedRecordsAndTopicsAcrossARestartOnTheSameDataDir() throws Exception {
     try (EmbeddedKafka first = EmbeddedKafka.start(dataDir, 0);
         Admin admin = admin(first)) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
       Properties p = new Properties();
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers());
       p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -48,7 +51,8 @@ class EmbeddedKafkaIT {
       assertEquals(Set.of(TOPIC), admin.listTopics().names().get(60, TimeUnit.SECONDS));
       Properties p = new Properties();
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers());
-      try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      try (var consumer =
+          new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
         TopicPartition partition = new TopicPartition(TOPIC, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -63,6 +67,7 @@ class EmbeddedKafkaIT {
   }
 
   private static Admin admin(EmbeddedKafka kafka) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 }

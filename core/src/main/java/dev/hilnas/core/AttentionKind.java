@@ -31,7 +31,10 @@ public enum AttentionKind {
       }
     }
     throw new IllegalArgumentException(
-        "attention letter '" + letter + "' at position " + position
+        "attention letter '"
+            + letter
+            + "' at position "
+            + position
             + " is not one of G (global), L (local window), S (skipped)");
   }
 }

@@ -8,9 +8,9 @@ import java.util.stream.Collectors;
 /**
  * A decoder-only Llama-style architecture in its normalised per-layer form.
  *
- * <p>Immutable and thread-safe. Two candidates describe the same architecture exactly when they
- * are equal, and then they have the same {@link #archId()}: SKIP layers carry no heads, and the
- * window is 0 unless some layer is LOCAL.
+ * <p>Immutable and thread-safe. Two candidates describe the same architecture exactly when they are
+ * equal, and then they have the same {@link #archId()}: SKIP layers carry no heads, and the window
+ * is 0 unless some layer is LOCAL.
  *
  * @param vocabSize tokens in the vocabulary; the LM head is tied to the embedding (MobileLLM)
  * @param dModel hidden width
@@ -23,7 +23,12 @@ import java.util.stream.Collectors;
  *     the last). Which layers are kept changes quality, not latency.
  */
 public record Candidate(
-    int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers,
+    int vocabSize,
+    int dModel,
+    int headDim,
+    int window,
+    int weightBits,
+    List<LayerSpec> layers,
     List<Integer> sourceLayers) {
 
   /** The weight precision when a source does not say. */
@@ -63,18 +68,24 @@ public record Candidate(
     if (!sourceLayers.isEmpty()) {
       if (sourceLayers.size() != layers.size()) {
         throw new IllegalArgumentException(
-            "sourceLayers names " + sourceLayers.size() + " backbone layers for " + layers.size() + " layers");
+            "sourceLayers names "
+                + sourceLayers.size()
+                + " backbone layers for "
+                + layers.size()
+                + " layers");
       }
       for (int i = 0; i < sourceLayers.size(); i++) {
         if (sourceLayers.get(i) < 0 || (i > 0 && sourceLayers.get(i) <= sourceLayers.get(i - 1))) {
-          throw new IllegalArgumentException("sourceLayers must be ascending indices >= 0, got " + sourceLayers);
+          throw new IllegalArgumentException(
+              "sourceLayers must be ascending indices >= 0, got " + sourceLayers);
         }
       }
     }
   }
 
   /** A candidate that does not say which backbone layers it keeps. */
-  public Candidate(int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers) {
+  public Candidate(
+      int vocabSize, int dModel, int headDim, int window, int weightBits, List<LayerSpec> layers) {
     this(vocabSize, dModel, headDim, window, weightBits, layers, List.of());
   }
 
@@ -84,10 +95,10 @@ public record Candidate(
   }
 
   /**
-   * A builder for the compact uniform form of docs/contracts.md: every layer has the same heads and FFN
-   * width, and {@code attention} has one letter per layer (G, L or S). Defaults as in the compact
-   * JSON form: as many KV heads as query heads, every layer G, window 0,
-   * {@link #DEFAULT_WEIGHT_BITS}.
+   * A builder for the compact uniform form of docs/contracts.md: every layer has the same heads and
+   * FFN width, and {@code attention} has one letter per layer (G, L or S). Defaults as in the
+   * compact JSON form: as many KV heads as query heads, every layer G, window 0, {@link
+   * #DEFAULT_WEIGHT_BITS}.
    */
   public static Builder builder() {
     return new Builder();
@@ -167,7 +178,9 @@ public record Candidate(
       return this;
     }
 
-    /** @throws IllegalArgumentException with a message a user can act on */
+    /**
+     * @throws IllegalArgumentException with a message a user can act on
+     */
     public Candidate build() {
       int n = Require.present("layers", layers);
       int d = Require.present("dModel", dModel);
@@ -183,7 +196,8 @@ public record Candidate(
       }
       LayerSpec[] specs = new LayerSpec[n];
       for (int i = 0; i < n; i++) {
-        specs[i] = new LayerSpec(AttentionKind.ofLetter(pattern.charAt(i), i), heads, nKvHeads, ffn);
+        specs[i] =
+            new LayerSpec(AttentionKind.ofLetter(pattern.charAt(i), i), heads, nKvHeads, ffn);
       }
       return new Candidate(vocab, d, hd, window, weightBits, List.of(specs));
     }
@@ -211,8 +225,7 @@ public record Candidate(
     if (!sameHeads || !sameFfn) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Uniform(first.nHeads(), first.nKvHeads(), layers.get(0).ffnDim()));
+    return Optional.of(new Uniform(first.nHeads(), first.nKvHeads(), layers.get(0).ffnDim()));
   }
 
   /** Heads and FFN width shared by all layers of a uniform candidate. */
@@ -244,8 +257,11 @@ public record Candidate(
           .append('x')
           .append(l.ffnDim());
     }
-    if (!sourceLayers.isEmpty()) { // absent from ids of candidates that do not say: those stay as they were
-      canonical.append("|src=").append(sourceLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    if (!sourceLayers
+        .isEmpty()) { // absent from ids of candidates that do not say: those stay as they were
+      canonical
+          .append("|src=")
+          .append(sourceLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
     return "a" + Hashing.sha256Hex(canonical.toString(), 16);
   }

@@ -16,7 +16,9 @@ public final class Durations {
 
   private Durations() {}
 
-  /** @throws IllegalArgumentException for text that is neither form, or a negative duration */
+  /**
+   * @throws IllegalArgumentException for text that is neither form, or a negative duration
+   */
   public static Duration parse(String text) {
     String trimmed = text == null ? "" : text.trim();
     Matcher m = SIMPLE.matcher(trimmed.toLowerCase(Locale.ROOT));

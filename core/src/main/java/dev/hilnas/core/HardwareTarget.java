@@ -38,7 +38,9 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
     String[] parts = id == null ? new String[0] : id.split("/", -1);
     if (parts.length < 2 || parts.length > 3) {
       throw new IllegalArgumentException(
-          "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got '" + id + "'");
+          "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got '"
+              + id
+              + "'");
     }
     try {
       return new HardwareTarget(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
@@ -49,7 +51,9 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
 
   /** {@code hardware/runtime}, plus {@code /precision} when known: the Kafka key of the target. */
   public String id() {
-    return precision == null ? hardware + "/" + runtime : hardware + "/" + runtime + "/" + precision;
+    return precision == null
+        ? hardware + "/" + runtime
+        : hardware + "/" + runtime + "/" + precision;
   }
 
   private static String requireName(String field, String value) {

@@ -77,8 +77,18 @@ public record Measurement(
       double latencyMs,
       List<Double> samplesMs) {
     return new Measurement(
-        null, candidateId, candidate, target, phase, contextLength, latencyMs, samplesMs, null,
-        null, null, null);
+        null,
+        candidateId,
+        candidate,
+        target,
+        phase,
+        contextLength,
+        latencyMs,
+        samplesMs,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** {@code PREFILL@2048}: the objective this measurement speaks for. */

@@ -1,8 +1,7 @@
 package dev.hilnas.core;
 
 /**
- * What a frontier optimises latency for: a phase at a context length, written {@code
- * PREFILL@2048}.
+ * What a frontier optimises latency for: a phase at a context length, written {@code PREFILL@2048}.
  *
  * @param contextLength tokens, 1..{@link Measurement#MAX_CONTEXT_LENGTH}
  */
@@ -14,11 +13,16 @@ public record Objective(Phase phase, int contextLength) {
     }
     if (contextLength < 1 || contextLength > Measurement.MAX_CONTEXT_LENGTH) {
       throw new IllegalArgumentException(
-          "contextLength must be in 1.." + Measurement.MAX_CONTEXT_LENGTH + ", got " + contextLength);
+          "contextLength must be in 1.."
+              + Measurement.MAX_CONTEXT_LENGTH
+              + ", got "
+              + contextLength);
     }
   }
 
-  /** @throws IllegalArgumentException unless the text looks like {@code PHASE@tokens} */
+  /**
+   * @throws IllegalArgumentException unless the text looks like {@code PHASE@tokens}
+   */
   public static Objective parse(String text) {
     String[] parts = text == null ? new String[0] : text.trim().split("@", -1);
     if (parts.length != 2) {

@@ -7,7 +7,9 @@ public enum Phase {
   /** Producing one token with a KV cache of {@code contextLength} tokens, in ms. */
   DECODE;
 
-  /** @throws IllegalArgumentException naming the accepted values */
+  /**
+   * @throws IllegalArgumentException naming the accepted values
+   */
   public static Phase parse(String text) {
     if (text != null) {
       for (Phase phase : values()) {

@@ -10,7 +10,10 @@ public final class Prunings {
 
   private Prunings() {}
 
-  /** Which backbone layers the candidate keeps: the ones it names, else {@link #keptLayers(int, int)}. */
+  /**
+   * Which backbone layers the candidate keeps: the ones it names, else {@link #keptLayers(int,
+   * int)}.
+   */
   public static int[] keptLayers(Candidate c, int backboneLayers) {
     return c.sourceLayers().isEmpty()
         ? keptLayers(c.layerCount(), backboneLayers)
@@ -19,8 +22,8 @@ public final class Prunings {
 
   /**
    * Which backbone layers a candidate of {@code layers} layers keeps when it does not say: it drops
-   * the deepest blocks but the last layer, which reads out to the LM head (see the depth
-   * experiment in PruningTest and the README).
+   * the deepest blocks but the last layer, which reads out to the LM head (see the depth experiment
+   * in PruningTest and the README).
    */
   public static int[] keptLayers(int layers, int backboneLayers) {
     if (layers == backboneLayers || layers == 1) {
@@ -35,14 +38,28 @@ public final class Prunings {
   public static String incompatibility(Candidate b, Candidate c) {
     LayerSpec full = b.layers().get(0);
     if (c.vocabSize() != b.vocabSize() || c.dModel() != b.dModel() || c.headDim() != b.headDim()) {
-      return "vocabSize/dModel/headDim must be the backbone's " + b.vocabSize() + "/" + b.dModel() + "/" + b.headDim()
-          + ", got " + c.vocabSize() + "/" + c.dModel() + "/" + c.headDim();
+      return "vocabSize/dModel/headDim must be the backbone's "
+          + b.vocabSize()
+          + "/"
+          + b.dModel()
+          + "/"
+          + b.headDim()
+          + ", got "
+          + c.vocabSize()
+          + "/"
+          + c.dModel()
+          + "/"
+          + c.headDim();
     }
     if (c.layerCount() > b.layerCount()) {
       return c.layerCount() + " layers; the backbone has " + b.layerCount();
     }
     if (!c.sourceLayers().isEmpty() && c.sourceLayers().get(c.layerCount() - 1) >= b.layerCount()) {
-      return "sourceLayers " + c.sourceLayers() + " name a layer the backbone's " + b.layerCount() + " do not have";
+      return "sourceLayers "
+          + c.sourceLayers()
+          + " name a layer the backbone's "
+          + b.layerCount()
+          + " do not have";
     }
     int group = full.nHeads() / full.nKvHeads();
     for (int i = 0; i < c.layerCount(); i++) {
@@ -50,9 +67,18 @@ public final class Prunings {
       if (l.ffnDim() > full.ffnDim()) {
         return "layer " + i + ": ffnDim " + l.ffnDim() + " exceeds the backbone's " + full.ffnDim();
       }
-      if (l.hasAttention() && (l.nKvHeads() > full.nKvHeads() || l.nHeads() / l.nKvHeads() > group)) {
-        return "layer " + i + ": " + l.nHeads() + " heads over " + l.nKvHeads() + " KV heads is not a subset of the backbone's "
-            + full.nHeads() + " over " + full.nKvHeads();
+      if (l.hasAttention()
+          && (l.nKvHeads() > full.nKvHeads() || l.nHeads() / l.nKvHeads() > group)) {
+        return "layer "
+            + i
+            + ": "
+            + l.nHeads()
+            + " heads over "
+            + l.nKvHeads()
+            + " KV heads is not a subset of the backbone's "
+            + full.nHeads()
+            + " over "
+            + full.nKvHeads();
       }
     }
     return null;

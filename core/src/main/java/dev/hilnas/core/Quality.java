@@ -1,8 +1,8 @@
 package dev.hilnas.core;
 
 /**
- * A quality evaluation of a candidate: a lower-better loss such as perplexity. Immutable;
- * validates on construction.
+ * A quality evaluation of a candidate: a lower-better loss such as perplexity. Immutable; validates
+ * on construction.
  *
  * @param candidateId the source's label, or null
  * @param metric what {@code value} measures; only {@value #PERPLEXITY} so far

@@ -1,7 +1,5 @@
 package dev.hilnas.core;
 
-import dev.hilnas.core.Candidate;
-import dev.hilnas.core.Objective;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +7,17 @@ import java.util.Map;
 /** Executes candidates on a device and times them. Implementations say their thread-safety. */
 public interface Runner {
 
-  /** @return one latency per timed repetition, ms, after the warm-ups */
+  /**
+   * @return one latency per timed repetition, ms, after the warm-ups
+   */
   List<Double> time(Candidate candidate, Objective objective, int warmups, int repetitions);
 
   /**
-   * Every objective of one candidate; runners that pay a set-up per candidate (an external
-   * process, a model load) time them all in one go.
+   * Every objective of one candidate; runners that pay a set-up per candidate (an external process,
+   * a model load) time them all in one go.
    */
-  default Map<Objective, List<Double>> timeAll(Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
+  default Map<Objective, List<Double>> timeAll(
+      Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
     Map<Objective, List<Double>> out = new LinkedHashMap<>();
     for (Objective o : objectives) {
       out.put(o, time(candidate, o, warmups, repetitions));

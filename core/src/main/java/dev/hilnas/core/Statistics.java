@@ -25,8 +25,8 @@ public final class Statistics {
   }
 
   /**
-   * The q-quantile, interpolated linearly between the two nearest ranks (numpy's and R's
-   * default): the least value at 0, the median at 0.5, the greatest at 1.
+   * The q-quantile, interpolated linearly between the two nearest ranks (numpy's and R's default):
+   * the least value at 0, the median at 0.5, the greatest at 1.
    *
    * @throws IllegalArgumentException for no values, or q outside 0..1
    */

@@ -12,8 +12,15 @@ class CandidateTest {
 
   private static Candidate compact(String attention, int window) {
     return Candidate.builder()
-        .layers(attention.length()).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
-        .attention(attention).window(window).build();
+        .layers(attention.length())
+        .dModel(512)
+        .heads(8, 2)
+        .headDim(64)
+        .ffnDim(1536)
+        .vocabSize(32000)
+        .attention(attention)
+        .window(window)
+        .build();
   }
 
   @Test
@@ -21,7 +28,11 @@ class CandidateTest {
     Candidate fromCompact = compact("GGLS", 512);
     Candidate perLayer =
         new Candidate(
-            32000, 512, 64, 512, 16,
+            32000,
+            512,
+            64,
+            512,
+            16,
             List.of(
                 new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536),
                 new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536),
@@ -54,7 +65,15 @@ class CandidateTest {
 
   @Test
   void shouldBuildMultiHeadGlobalAttentionAtTheDefaultPrecisionUnlessTold() {
-    Candidate c = Candidate.builder().layers(2).dModel(512).heads(8).headDim(64).ffnDim(1536).vocabSize(32000).build();
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(512)
+            .heads(8)
+            .headDim(64)
+            .ffnDim(1536)
+            .vocabSize(32000)
+            .build();
     assertEquals("GG", c.attentionPattern());
     assertEquals(new Candidate.Uniform(8, 8, 1536), c.uniformShape().orElseThrow());
     assertEquals(0, c.window());
@@ -63,33 +82,86 @@ class CandidateTest {
 
   @Test
   void shouldNameTheRequiredFieldABuilderWasNotGiven() {
-    var missing = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.builder().layers(2).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
+    var missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Candidate.builder()
+                    .layers(2)
+                    .heads(8, 2)
+                    .headDim(64)
+                    .ffnDim(1536)
+                    .vocabSize(32000)
+                    .build());
     assertEquals("dModel is required", missing.getMessage());
-    var zero = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.builder().layers(0).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
-    assertEquals("layers must be >= 1, got 0", zero.getMessage(), "a field given as 0 is wrong, not missing");
+    var zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Candidate.builder()
+                    .layers(0)
+                    .dModel(512)
+                    .heads(8, 2)
+                    .headDim(64)
+                    .ffnDim(1536)
+                    .vocabSize(32000)
+                    .build());
+    assertEquals(
+        "layers must be >= 1, got 0",
+        zero.getMessage(),
+        "a field given as 0 is wrong, not missing");
   }
 
   @Test
   void shouldRejectDModelThatIsNotAMultipleOfHeadDim() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.builder().layers(2).dModel(500).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Candidate.builder()
+                    .layers(2)
+                    .dModel(500)
+                    .heads(8, 2)
+                    .headDim(64)
+                    .ffnDim(1536)
+                    .vocabSize(32000)
+                    .build());
     assertEquals("dModel (500) must be a multiple of headDim (64)", e.getMessage());
   }
 
   @Test
   void shouldRejectNHeadsThatIsNotAMultipleOfNKvHeads() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.builder().layers(2).dModel(512).heads(6, 4).headDim(64).ffnDim(1536).vocabSize(32000).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Candidate.builder()
+                    .layers(2)
+                    .dModel(512)
+                    .heads(6, 4)
+                    .headDim(64)
+                    .ffnDim(1536)
+                    .vocabSize(32000)
+                    .build());
     assertEquals("nHeads (6) must be a multiple of nKvHeads (4)", e.getMessage());
   }
 
   @Test
   void shouldRejectAnAttentionStringOfTheWrongLength() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
-            .attention("GGLSL").window(64).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Candidate.builder()
+                    .layers(6)
+                    .dModel(512)
+                    .heads(8, 2)
+                    .headDim(64)
+                    .ffnDim(1536)
+                    .vocabSize(32000)
+                    .attention("GGLSL")
+                    .window(64)
+                    .build());
     assertEquals("attention has 5 letters but layers is 6", e.getMessage());
   }
 
@@ -117,19 +189,36 @@ class CandidateTest {
   void shouldCountParametersWithATiedLmHead() {
     // vocab 10, d 8, headDim 4, 2 heads, 1 kv head, ffn 16, layers "GS".
     // embedding 10*8 + final norm 8 = 88
-    // G layer: q 8, k 4, v 4 -> 8*(8+4+4) = 128, out 8*8 = 64, norm 8; ffn 3*8*16 = 384, norm 8 -> 592
+    // G layer: q 8, k 4, v 4 -> 8*(8+4+4) = 128, out 8*8 = 64, norm 8; ffn 3*8*16 = 384, norm 8 ->
+    // 592
     // S layer: ffn 384 + norm 8 -> 392
-    Candidate c = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
-        .attention("GS").build();
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(8)
+            .heads(2, 1)
+            .headDim(4)
+            .ffnDim(16)
+            .vocabSize(10)
+            .attention("GS")
+            .build();
     assertEquals(88 + 592 + 392, c.parameterCount());
   }
 
   @Test
   void shouldOfferTheCompactFormOnlyWhenLayersAreUniform() {
-    assertEquals(new Candidate.Uniform(8, 2, 1536), compact("GLS", 64).uniformShape().orElseThrow());
+    assertEquals(
+        new Candidate.Uniform(8, 2, 1536), compact("GLS", 64).uniformShape().orElseThrow());
     Candidate mixed =
-        new Candidate(32000, 512, 64, 0, 16,
-            List.of(new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536), new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1024)));
+        new Candidate(
+            32000,
+            512,
+            64,
+            0,
+            16,
+            List.of(
+                new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1536),
+                new LayerSpec(AttentionKind.GLOBAL, 8, 2, 1024)));
     assertTrue(mixed.uniformShape().isEmpty());
     assertEquals("GLS", compact("GLS", 64).attentionPattern());
   }
@@ -137,19 +226,30 @@ class CandidateTest {
   @Test
   void shouldTellWhichBackboneLayersAPruningKeepsApartOnlyWhenItSays() {
     Candidate unsaid = compact("GGLS", 512);
-    assertEquals("a82116b25e0b84ad6", unsaid.archId(), "ids of candidates that do not say stay as they were");
+    assertEquals(
+        "a82116b25e0b84ad6",
+        unsaid.archId(),
+        "ids of candidates that do not say stay as they were");
     Candidate keepsFirst = unsaid.withSourceLayers(List.of(0, 1, 2, 3));
     Candidate keepsLast = unsaid.withSourceLayers(List.of(0, 1, 2, 5));
     assertNotEquals(unsaid.archId(), keepsFirst.archId());
     assertNotEquals(keepsFirst.archId(), keepsLast.archId());
-    assertEquals(keepsLast.archId(), compact("GGLS", 512).withSourceLayers(List.of(0, 1, 2, 5)).archId());
+    assertEquals(
+        keepsLast.archId(), compact("GGLS", 512).withSourceLayers(List.of(0, 1, 2, 5)).archId());
   }
 
   @Test
   void shouldRejectSourceLayersThatAreNotOneAscendingIndexPerLayer() {
-    var tooFew = assertThrows(IllegalArgumentException.class, () -> compact("GGLS", 512).withSourceLayers(List.of(0, 1)));
+    var tooFew =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> compact("GGLS", 512).withSourceLayers(List.of(0, 1)));
     assertEquals("sourceLayers names 2 backbone layers for 4 layers", tooFew.getMessage());
-    var unsorted = assertThrows(IllegalArgumentException.class, () -> compact("GGLS", 512).withSourceLayers(List.of(0, 2, 1, 3)));
-    assertEquals("sourceLayers must be ascending indices >= 0, got [0, 2, 1, 3]", unsorted.getMessage());
+    var unsorted =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> compact("GGLS", 512).withSourceLayers(List.of(0, 2, 1, 3)));
+    assertEquals(
+        "sourceLayers must be ascending indices >= 0, got [0, 2, 1, 3]", unsorted.getMessage());
   }
 }

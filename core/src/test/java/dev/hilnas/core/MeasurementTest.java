@@ -10,12 +10,22 @@ import org.junit.jupiter.api.Test;
 class MeasurementTest {
 
   private static final Candidate CANDIDATE =
-      Candidate.builder().layers(4).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000)
-          .attention("GLSG").window(64).build();
-  private static final HardwareTarget TARGET = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
+      Candidate.builder()
+          .layers(4)
+          .dModel(256)
+          .heads(4, 2)
+          .headDim(64)
+          .ffnDim(768)
+          .vocabSize(8000)
+          .attention("GLSG")
+          .window(64)
+          .build();
+  private static final HardwareTarget TARGET =
+      new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
 
   private static Measurement measure(int context, double latency) {
-    return Measurement.of("c1", CANDIDATE, TARGET, Phase.PREFILL, context, latency, List.of(latency));
+    return Measurement.of(
+        "c1", CANDIDATE, TARGET, Phase.PREFILL, context, latency, List.of(latency));
   }
 
   @Test
@@ -54,10 +64,13 @@ class MeasurementTest {
 
   @Test
   void shouldRejectTargetNamesThatWouldBreakTheTargetId() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new HardwareTarget("pixel 8", "xnn"));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> new HardwareTarget("pixel 8", "xnn"));
     assertEquals(
-        "hardware 'pixel 8' must be 1-64 letters, digits or . _ + - (no '/' or spaces)", e.getMessage());
-    assertEquals("pixel8-cpu/executorch-xnnpack/fp16",
+        "hardware 'pixel 8' must be 1-64 letters, digits or . _ + - (no '/' or spaces)",
+        e.getMessage());
+    assertEquals(
+        "pixel8-cpu/executorch-xnnpack/fp16",
         new HardwareTarget("pixel8-cpu", "executorch-xnnpack", "fp16").id());
   }
 }

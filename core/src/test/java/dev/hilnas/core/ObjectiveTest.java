@@ -17,11 +17,13 @@ class ObjectiveTest {
   @Test
   void shouldRejectMalformedObjectivesWithTheExpectedShape() {
     for (String bad : new String[] {"PREFILL", "PREFILL@", "PREFILL@x", "@512", "A@B@C"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Objective.parse(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Objective.parse(bad));
       assertEquals(true, e.getMessage().contains("PREFILL@2048"), bad + ": " + e.getMessage());
     }
     assertEquals(
         "contextLength must be in 1..131072, got 0",
-        assertThrows(IllegalArgumentException.class, () -> Objective.parse("PREFILL@0")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Objective.parse("PREFILL@0"))
+            .getMessage());
   }
 }

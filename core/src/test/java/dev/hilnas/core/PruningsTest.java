@@ -8,9 +8,16 @@ import org.junit.jupiter.api.Test;
 
 class PruningsTest {
 
-  private static final Candidate BACKBONE = Candidate.builder()
-      .layers(4).dModel(64).heads(4, 2).headDim(16).ffnDim(48).vocabSize(256)
-      .weightBits(32).build();
+  private static final Candidate BACKBONE =
+      Candidate.builder()
+          .layers(4)
+          .dModel(64)
+          .heads(4, 2)
+          .headDim(16)
+          .ffnDim(48)
+          .vocabSize(256)
+          .weightBits(32)
+          .build();
 
   @Test
   void keptLayersDropDeepBlocksButKeepTheLastLayer() {
@@ -21,16 +28,44 @@ class PruningsTest {
 
   @Test
   void shouldSayWhyAWiderCandidateIsNoPruning() {
-    assertNull(Prunings.incompatibility(BACKBONE, Candidate.builder()
-        .layers(2).dModel(64).heads(2, 1).headDim(16).ffnDim(24).vocabSize(256)
-        .attention("GS").weightBits(8).build()));
-    assertEquals("layer 0: ffnDim 64 exceeds the backbone's 48",
-        Prunings.incompatibility(BACKBONE, Candidate.builder()
-            .layers(2).dModel(64).heads(4, 2).headDim(16).ffnDim(64).vocabSize(256)
-            .weightBits(32).build()));
-    assertEquals("vocabSize/dModel/headDim must be the backbone's 256/64/16, got 256/128/16",
-        Prunings.incompatibility(BACKBONE, Candidate.builder()
-            .layers(2).dModel(128).heads(4, 2).headDim(16).ffnDim(48).vocabSize(256)
-            .weightBits(32).build()));
+    assertNull(
+        Prunings.incompatibility(
+            BACKBONE,
+            Candidate.builder()
+                .layers(2)
+                .dModel(64)
+                .heads(2, 1)
+                .headDim(16)
+                .ffnDim(24)
+                .vocabSize(256)
+                .attention("GS")
+                .weightBits(8)
+                .build()));
+    assertEquals(
+        "layer 0: ffnDim 64 exceeds the backbone's 48",
+        Prunings.incompatibility(
+            BACKBONE,
+            Candidate.builder()
+                .layers(2)
+                .dModel(64)
+                .heads(4, 2)
+                .headDim(16)
+                .ffnDim(64)
+                .vocabSize(256)
+                .weightBits(32)
+                .build()));
+    assertEquals(
+        "vocabSize/dModel/headDim must be the backbone's 256/64/16, got 256/128/16",
+        Prunings.incompatibility(
+            BACKBONE,
+            Candidate.builder()
+                .layers(2)
+                .dModel(128)
+                .heads(4, 2)
+                .headDim(16)
+                .ffnDim(48)
+                .vocabSize(256)
+                .weightBits(32)
+                .build()));
   }
 }

@@ -14,7 +14,8 @@ class StatisticsTest {
     assertEquals(11.0, Statistics.median(List.of(30.0, 10.0, 12.0, 1.0)));
     assertEquals(
         "the median of no values is undefined",
-        assertThrows(IllegalArgumentException.class, () -> Statistics.median(List.of())).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Statistics.median(List.of()))
+            .getMessage());
   }
 
   @Test
@@ -31,12 +32,18 @@ class StatisticsTest {
   void shouldRefuseAQuantileOutsideZeroToOneOrOfNoValues() {
     assertEquals(
         "quantile must be in 0..1, got 99.0",
-        assertThrows(IllegalArgumentException.class, () -> Statistics.quantile(new double[] {1}, 99)).getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> Statistics.quantile(new double[] {1}, 99))
+            .getMessage());
     assertEquals(
         "quantile must be in 0..1, got NaN",
-        assertThrows(IllegalArgumentException.class, () -> Statistics.quantile(new double[] {1}, Double.NaN)).getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Statistics.quantile(new double[] {1}, Double.NaN))
+            .getMessage());
     assertEquals(
         "a quantile of no values is undefined",
-        assertThrows(IllegalArgumentException.class, () -> Statistics.quantile(new double[0], 0.5)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Statistics.quantile(new double[0], 0.5))
+            .getMessage());
   }
 }

@@ -1,7 +1,5 @@
 package dev.hilnas.producers;
 
-import dev.hilnas.testing.TopicRecords;
-import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
@@ -16,6 +14,8 @@ import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /** A candidate request in, real measurements out, through the embedded broker. */
 class AgentIT extends WithBroker {
 
-
-  private static CandidateRequest request(String id, Candidate c, List<String> targets, List<Integer> contexts) {
+  private static CandidateRequest request(
+      String id, Candidate c, List<String> targets, List<Integer> contexts) {
     return CandidateRequest.newBuilder()
         .setRequestId(id)
         .setCandidate(Convert.toAvro(c))
@@ -50,22 +50,42 @@ class AgentIT extends WithBroker {
   void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
     String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
-    Candidate c = Candidate.builder().layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
-        .attention("GL").window(8).build();
-    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(64)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(100)
+            .attention("GL")
+            .window(8)
+            .build();
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
       for (CandidateRequest r :
           List.of(
               request("for-someone-else", c, List.of("other/device"), List.of(16)),
               request("for-us", c, List.of(target.id()), List.of(16)))) {
-        producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(),
-            c.archId().getBytes(StandardCharsets.UTF_8),
-            Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CANDIDATES.name(),
+                c.archId().getBytes(StandardCharsets.UTF_8),
+                Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
       }
     }
     Measurer.Settings settings =
-        new Measurer.Settings(target, List.of(Objective.parse("PREFILL@32")), 1, 3, "it-agent", 1, Map.of("os", "test"));
+        new Measurer.Settings(
+            target,
+            List.of(Objective.parse("PREFILL@32")),
+            1,
+            3,
+            "it-agent",
+            1,
+            Map.of("os", "test"));
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
-      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+      MeasuringAgent agent =
+          new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
       Thread loop = new Thread(agent::run, "agent");
       loop.start();
       List<Measurement> measured = awaitMeasurements(bootstrap, 2);
@@ -73,7 +93,9 @@ class AgentIT extends WithBroker {
       loop.join(TimeUnit.SECONDS.toMillis(30));
 
       measured.sort(Comparator.comparing(Measurement::phase));
-      assertEquals(List.of(Phase.PREFILL, Phase.DECODE), measured.stream().map(Measurement::phase).toList(),
+      assertEquals(
+          List.of(Phase.PREFILL, Phase.DECODE),
+          measured.stream().map(Measurement::phase).toList(),
           "the request's context in both phases, not the agent's default");
       for (Measurement m : measured) {
         assertEquals(16, m.contextLength());
@@ -96,19 +118,43 @@ class AgentIT extends WithBroker {
     String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-killed", "java-cpu", "fp32");
     List<String> ids = List.of("kill-1", "kill-2", "kill-3", "kill-4");
-    try (var producer = new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
       for (int i = 0; i < ids.size(); i++) {
-        Candidate c = Candidate.builder().layers(4).dModel(128).heads(4, 2).headDim(32).ffnDim(256).vocabSize(256)
-            .attention("GLGL").window(8 * (i + 1)).build();
-        producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
-            Topics.CANDIDATES.valueSerde().serializer().serialize(null, request(ids.get(i), c, List.of(target.id()), List.of(64)))));
+        Candidate c =
+            Candidate.builder()
+                .layers(4)
+                .dModel(128)
+                .heads(4, 2)
+                .headDim(32)
+                .ffnDim(256)
+                .vocabSize(256)
+                .attention("GLGL")
+                .window(8 * (i + 1))
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CANDIDATES.name(),
+                c.archId().getBytes(StandardCharsets.UTF_8),
+                Topics.CANDIDATES
+                    .valueSerde()
+                    .serializer()
+                    .serialize(null, request(ids.get(i), c, List.of(target.id()), List.of(64)))));
       }
     }
     Path log = dir.resolve("agent-a.log");
-    Process a = new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"), "--add-modules", "jdk.incubator.vector",
-            "-cp", System.getProperty("java.class.path"), AgentIT.class.getName(), bootstrap)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process a =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentIT.class.getName(),
+                bootstrap)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       awaitMeasurements(bootstrap, target, 2, () -> Files.readString(log));
     } finally {
@@ -118,20 +164,35 @@ class AgentIT extends WithBroker {
       MeasuringAgent b = killable(bootstrap, runner);
       Thread loop = new Thread(b::run, "agent-b");
       loop.start();
-      List<Measurement> measured = awaitMeasurements(bootstrap, target, 2 * ids.size(), () -> Files.readString(log));
+      List<Measurement> measured =
+          awaitMeasurements(bootstrap, target, 2 * ids.size(), () -> Files.readString(log));
       b.close();
       loop.join(TimeUnit.SECONDS.toMillis(30));
-      Map<String, Long> perRequest = measured.stream()
-          .collect(java.util.stream.Collectors.groupingBy(Measurement::candidateId, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-      assertEquals(Map.of("kill-1", 2L, "kill-2", 2L, "kill-3", 2L, "kill-4", 2L), perRequest,
+      Map<String, Long> perRequest =
+          measured.stream()
+              .collect(
+                  java.util.stream.Collectors.groupingBy(
+                      Measurement::candidateId,
+                      java.util.TreeMap::new,
+                      java.util.stream.Collectors.counting()));
+      assertEquals(
+          Map.of("kill-1", 2L, "kill-2", 2L, "kill-3", 2L, "kill-4", 2L),
+          perRequest,
           "PREFILL and DECODE once per request");
     }
   }
 
   /** The agent of the kill test, on one thread under one agent id, whichever JVM runs it. */
   private static MeasuringAgent killable(String bootstrap, JavaCpuRunner runner) {
-    Measurer.Settings settings = new Measurer.Settings(
-        new HardwareTarget("it-killed", "java-cpu", "fp32"), List.of(), 2, 40, "it-agent", 1, Map.of("os", "test"));
+    Measurer.Settings settings =
+        new Measurer.Settings(
+            new HardwareTarget("it-killed", "java-cpu", "fp32"),
+            List.of(),
+            2,
+            40,
+            "it-agent",
+            1,
+            Map.of("os", "test"));
     return new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
   }
 
@@ -143,18 +204,27 @@ class AgentIT extends WithBroker {
   }
 
   private static List<Measurement> awaitMeasurements(String bootstrap, int count) throws Exception {
-    return awaitMeasurements(bootstrap, new HardwareTarget("it-cpu", "java-cpu", "fp32"), count, () -> "");
+    return awaitMeasurements(
+        bootstrap, new HardwareTarget("it-cpu", "java-cpu", "fp32"), count, () -> "");
   }
 
-  /** Waits for {@code count} committed measurements of the target, then gives every one there is. */
+  /**
+   * Waits for {@code count} committed measurements of the target, then gives every one there is.
+   */
   private static List<Measurement> awaitMeasurements(
-      String bootstrap, HardwareTarget target, int count, java.util.concurrent.Callable<String> context) throws Exception {
+      String bootstrap,
+      HardwareTarget target,
+      int count,
+      java.util.concurrent.Callable<String> context)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     List<Measurement> out = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       out.clear();
       for (var r : TopicRecords.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
-        Measurement m = Convert.fromAvro(Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()));
+        Measurement m =
+            Convert.fromAvro(
+                Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()));
         if (m.target().equals(target)) {
           out.add(m);
         }
@@ -164,7 +234,7 @@ class AgentIT extends WithBroker {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("expected " + count + " measurements, saw " + out.size() + "\n" + context.call());
+    throw new AssertionError(
+        "expected " + count + " measurements, saw " + out.size() + "\n" + context.call());
   }
-
 }

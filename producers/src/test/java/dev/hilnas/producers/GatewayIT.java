@@ -1,12 +1,10 @@
 package dev.hilnas.producers;
 
-import dev.hilnas.testing.TopicRecords;
-import dev.hilnas.testing.WithBroker;
-import dev.hilnas.schemas.json.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
@@ -14,10 +12,12 @@ import dev.hilnas.core.Phase;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
-import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
-import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.json.MeasurementJson;
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,22 +29,35 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Device ingest over HTTP into the embedded broker: auth, per-line errors, retries, back-pressure. */
+/**
+ * Device ingest over HTTP into the embedded broker: auth, per-line errors, retries, back-pressure.
+ */
 class GatewayIT extends WithBroker {
 
   private static final HardwareTarget PHONE = new HardwareTarget("lab-phone", "executorch");
-  private static final Candidate C = Candidate.builder()
-      .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
-      .attention("GL").window(8).build();
+  private static final Candidate C =
+      Candidate.builder()
+          .layers(2)
+          .dModel(64)
+          .heads(2, 1)
+          .headDim(32)
+          .ffnDim(128)
+          .vocabSize(100)
+          .attention("GL")
+          .window(8)
+          .build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static String line(HardwareTarget target, double ms) {
     return MeasurementJson.toJson(Measurement.of("c", C, target, Phase.DECODE, 64, ms, List.of()));
   }
 
-  private static HttpResponse<String> post(Ingest service, String token, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(Ingest service, String token, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -78,7 +91,9 @@ class GatewayIT extends WithBroker {
   void devicesPostBatchesWithPerLineErrorsAndRetriesNeverCountTwice() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     Devices.Added other = phone.devices().add("other-1", Set.of("lab-other/executorch"));
-    try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), other.devices(), 10_000, Clock.systemUTC());
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(), other.devices(), 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       String batch = line(PHONE, 1.5) + "\n" + line(PHONE, 1.6) + "\n{\"phase\":\"DECODE\"\n";
 
@@ -86,7 +101,11 @@ class GatewayIT extends WithBroker {
       assertEquals(401, post(service, "hil_wrong", batch).statusCode());
       HttpResponse<String> foreign = post(service, other.token(), batch);
       assertEquals(403, foreign.statusCode());
-      assertTrue(foreign.body().contains("may report for [lab-other/executorch], not lab-phone/executorch"), foreign.body());
+      assertTrue(
+          foreign
+              .body()
+              .contains("may report for [lab-other/executorch], not lab-phone/executorch"),
+          foreign.body());
       assertEquals(0, count(Topics.MEASUREMENTS.name()), "a refused batch publishes nothing");
 
       HttpResponse<String> first = post(service, phone.token(), batch);
@@ -96,13 +115,22 @@ class GatewayIT extends WithBroker {
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());
       assertEquals(2, count(Topics.MEASUREMENTS.name()));
-      DeadLetter letter = Topics.DLQ.valueSerde().deserializer()
-          .deserialize(null, TopicRecords.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
+      DeadLetter letter =
+          Topics.DLQ
+              .valueSerde()
+              .deserializer()
+              .deserialize(
+                  null,
+                  TopicRecords.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
       assertEquals("http:phone-1", letter.getSourceTopic());
       assertTrue(letter.getReason().startsWith("line 3: "), letter.getReason());
 
-      JsonNode retried = Json.MAPPER.readTree(post(service, phone.token(), "[" + line(PHONE, 1.5) + "," + line(PHONE, 1.6) + "]").body());
-      assertEquals(0, retried.get("accepted").asInt(), "a retry of the same measurements (as a JSON array)");
+      JsonNode retried =
+          Json.MAPPER.readTree(
+              post(service, phone.token(), "[" + line(PHONE, 1.5) + "," + line(PHONE, 1.6) + "]")
+                  .body());
+      assertEquals(
+          0, retried.get("accepted").asInt(), "a retry of the same measurements (as a JSON array)");
       assertEquals(2, retried.get("duplicates").asInt());
       assertEquals(2, count(Topics.MEASUREMENTS.name()));
 
@@ -116,7 +144,8 @@ class GatewayIT extends WithBroker {
   @Test
   void aGatewayWhoseKafkaIsBehindAsksDevicesToComeBackLater() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
-    try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), phone.devices(), 0, Clock.systemUTC());
+    try (IngestGateway gateway =
+            new IngestGateway(kafka.bootstrapServers(), phone.devices(), 0, Clock.systemUTC());
         Ingest service = service(gateway)) {
       HttpResponse<String> busy = post(service, phone.token(), line(PHONE, 2.5));
       assertEquals(429, busy.statusCode());

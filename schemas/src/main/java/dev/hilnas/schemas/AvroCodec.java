@@ -24,8 +24,9 @@ public final class AvroCodec<T extends SpecificRecord> {
   static {
     // Avro 1.12 decodes generated classes only from trusted packages. Trusting ours here, where
     // every record is decoded, spares each JVM (a Flink TaskManager, an agent) a system property.
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
-        ClassSecurityValidator.getGlobal(), AvroCodec::isGenerated));
+    ClassSecurityValidator.setGlobal(
+        ClassSecurityValidator.composite(
+            ClassSecurityValidator.getGlobal(), AvroCodec::isGenerated));
   }
 
   private final Class<T> type;
@@ -76,14 +77,20 @@ public final class AvroCodec<T extends SpecificRecord> {
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
-      throw new IllegalArgumentException("no value (null) where a " + type.getSimpleName() + " was expected");
+      throw new IllegalArgumentException(
+          "no value (null) where a " + type.getSimpleName() + " was expected");
     }
     try {
       return decoder.decode(bytes);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException(
-          "not a " + type.getSimpleName() + " in Avro single-object encoding (" + bytes.length
-              + " bytes): " + e.getMessage(), e);
+          "not a "
+              + type.getSimpleName()
+              + " in Avro single-object encoding ("
+              + bytes.length
+              + " bytes): "
+              + e.getMessage(),
+          e);
     }
   }
 

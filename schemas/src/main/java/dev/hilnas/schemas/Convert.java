@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Converts between the plain-Java domain of {@code core} and the generated Avro records. The
- * domain constructors validate, so {@code fromAvro} is also where wire records are checked.
+ * Converts between the plain-Java domain of {@code core} and the generated Avro records. The domain
+ * constructors validate, so {@code fromAvro} is also where wire records are checked.
  */
 public final class Convert {
   private Convert() {}
@@ -21,11 +21,19 @@ public final class Convert {
               AttentionKind.valueOf(l.attention().name()), l.nHeads(), l.nKvHeads(), l.ffnDim()));
     }
     return new Candidate(
-        c.archId(), c.vocabSize(), c.dModel(), c.headDim(), c.window(), c.weightBits(), layers,
+        c.archId(),
+        c.vocabSize(),
+        c.dModel(),
+        c.headDim(),
+        c.window(),
+        c.weightBits(),
+        layers,
         c.sourceLayers().isEmpty() ? null : c.sourceLayers());
   }
 
-  /** @throws IllegalArgumentException when the record is not a valid architecture */
+  /**
+   * @throws IllegalArgumentException when the record is not a valid architecture
+   */
   public static dev.hilnas.core.Candidate fromAvro(Candidate c) {
     List<dev.hilnas.core.LayerSpec> layers = new ArrayList<>(c.getLayers().size());
     for (int i = 0; i < c.getLayers().size(); i++) {
@@ -42,7 +50,13 @@ public final class Convert {
       }
     }
     return new dev.hilnas.core.Candidate(
-        c.getVocabSize(), c.getDModel(), c.getHeadDim(), c.getWindow(), c.getWeightBits(), layers, c.getSourceLayers());
+        c.getVocabSize(),
+        c.getDModel(),
+        c.getHeadDim(),
+        c.getWindow(),
+        c.getWeightBits(),
+        layers,
+        c.getSourceLayers());
   }
 
   public static HardwareTarget toAvro(dev.hilnas.core.HardwareTarget t) {
@@ -70,7 +84,9 @@ public final class Convert {
         .build();
   }
 
-  /** @throws IllegalArgumentException when any field is invalid, saying which and why */
+  /**
+   * @throws IllegalArgumentException when any field is invalid, saying which and why
+   */
   public static Measurement fromAvro(LatencyMeasurement m) {
     return new Measurement(
         m.getMeasurementId(),
@@ -99,7 +115,9 @@ public final class Convert {
         .build();
   }
 
-  /** @throws IllegalArgumentException when any field is invalid, saying which and why */
+  /**
+   * @throws IllegalArgumentException when any field is invalid, saying which and why
+   */
   public static Quality fromAvro(QualityEvaluation q) {
     return new Quality(
         q.getCandidateId(),

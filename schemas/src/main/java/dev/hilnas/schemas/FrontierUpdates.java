@@ -10,8 +10,8 @@ import dev.hilnas.core.latency.LatencyPrediction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 
 /** Puts one (target, objective) frontier on the wire. */
 public final class FrontierUpdates {

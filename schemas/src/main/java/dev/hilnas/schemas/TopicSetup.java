@@ -14,7 +14,9 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class TopicSetup {
   private TopicSetup() {}
 
-  /** @return the names of the topics it created */
+  /**
+   * @return the names of the topics it created
+   */
   public static List<String> ensure(String bootstrapServers, short replication) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -24,7 +26,8 @@ public final class TopicSetup {
         if (!existing.contains(topic.name())) {
           NewTopic t = new NewTopic(topic.name(), topic.partitions(), replication);
           if (topic.compacted()) {
-            t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            t.configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
           }
           missing.add(t);
         }

@@ -24,8 +24,7 @@ public final class Topics {
 
   /** Latest latency model per target; key = target id. */
   public static final Topic<String, LatencyModelSnapshot> LATENCY_MODELS =
-      new Topic<>(
-          "hil.latency-models", KEY, new AvroSerde<>(LatencyModelSnapshot.class), 4, true);
+      new Topic<>("hil.latency-models", KEY, new AvroSerde<>(LatencyModelSnapshot.class), 4, true);
 
   /** Latest frontier per (target, objective); key = {@code targetId|objective}. */
   public static final Topic<String, FrontierUpdate> FRONTIERS =

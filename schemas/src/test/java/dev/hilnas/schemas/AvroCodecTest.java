@@ -26,12 +26,27 @@ class AvroCodecTest {
 
   private static Measurement sample() {
     return new Measurement(
-        null, "c0007",
-        Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
-            .attention("GGLSLG").window(512).build(),
+        null,
+        "c0007",
+        Candidate.builder()
+            .layers(6)
+            .dModel(512)
+            .heads(8, 2)
+            .headDim(64)
+            .ffnDim(1536)
+            .vocabSize(32000)
+            .attention("GGLSLG")
+            .window(512)
+            .build(),
         new HardwareTarget("pixel8-cpu", "executorch-xnnpack"),
-        Phase.PREFILL, 2048, 41.7, List.of(41.2, 41.7, 42.9),
-        "agent-1", Instant.parse("2026-11-23T10:00:00Z"), 4, Map.of("governor", "performance"));
+        Phase.PREFILL,
+        2048,
+        41.7,
+        List.of(41.2, 41.7, 42.9),
+        "agent-1",
+        Instant.parse("2026-11-23T10:00:00Z"),
+        4,
+        Map.of("governor", "performance"));
   }
 
   @Test
@@ -50,14 +65,17 @@ class AvroCodecTest {
   @Test
   void shouldDecodeARecordWrittenBeforeTheEnvironmentFieldExisted() throws Exception {
     Schema v1;
-    try (InputStream in = AvroCodec.class.getResourceAsStream("history/LatencyMeasurement.v1.avsc")) {
+    try (InputStream in =
+        AvroCodec.class.getResourceAsStream("history/LatencyMeasurement.v1.avsc")) {
       v1 = new Schema.Parser().parse(in);
     }
     // Given a producer that still writes version 1 (no environment field)
     LatencyMeasurement current = Convert.toAvro(sample());
     GenericRecord old = new GenericData.Record(v1);
     for (Schema.Field f : v1.getFields()) {
-      old.put(f.name(), GenericData.get().deepCopy(f.schema(), toGeneric(current.get(f.name()), f.schema())));
+      old.put(
+          f.name(),
+          GenericData.get().deepCopy(f.schema(), toGeneric(current.get(f.name()), f.schema())));
     }
     ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
     byte[] bytes = new byte[written.remaining()];
@@ -93,7 +111,9 @@ class AvroCodecTest {
   @Test
   void shouldRejectBytesThatAreNotSingleObjectEncodedWithAReason() {
     var e = assertThrows(IllegalArgumentException.class, () -> CODEC.decode("hello".getBytes()));
-    assertTrue(e.getMessage().startsWith("not a LatencyMeasurement in Avro single-object encoding (5 bytes)"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("not a LatencyMeasurement in Avro single-object encoding (5 bytes)"),
         e.getMessage());
   }
 
@@ -119,16 +139,40 @@ class AvroCodecTest {
     dev.hilnas.core.Candidate pruned = FOUR_LAYERS.withSourceLayers(List.of(0, 1, 2, 5));
     var codec = AvroCodec.of(dev.hilnas.schemas.Candidate.class);
     assertEquals(pruned, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(pruned)))));
-    assertEquals(FOUR_LAYERS, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(FOUR_LAYERS)))));
-    CandidateRequest request = CandidateRequest.newBuilder()
-        .setRequestId("r").setCandidate(Convert.toAvro(pruned)).setTargets(List.of()).setContexts(List.of())
-        .setReason("test").setGeneration(0).setRequestedAt(Instant.EPOCH).build();
+    assertEquals(
+        FOUR_LAYERS, Convert.fromAvro(codec.decode(codec.encode(Convert.toAvro(FOUR_LAYERS)))));
+    CandidateRequest request =
+        CandidateRequest.newBuilder()
+            .setRequestId("r")
+            .setCandidate(Convert.toAvro(pruned))
+            .setTargets(List.of())
+            .setContexts(List.of())
+            .setReason("test")
+            .setGeneration(0)
+            .setRequestedAt(Instant.EPOCH)
+            .build();
     var serde = Topics.CANDIDATES.valueSerde();
-    assertEquals(pruned.archId(), Convert.fromAvro(serde.deserializer().deserialize("t", serde.serializer().serialize("t", request))
-        .getCandidate()).archId(), "inside every record that embeds a candidate");
+    assertEquals(
+        pruned.archId(),
+        Convert.fromAvro(
+                serde
+                    .deserializer()
+                    .deserialize("t", serde.serializer().serialize("t", request))
+                    .getCandidate())
+            .archId(),
+        "inside every record that embeds a candidate");
   }
 
   private static final dev.hilnas.core.Candidate FOUR_LAYERS =
-      dev.hilnas.core.Candidate.builder().layers(4).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
-          .attention("GLSG").window(64).weightBits(8).build();
+      dev.hilnas.core.Candidate.builder()
+          .layers(4)
+          .dModel(256)
+          .heads(8, 2)
+          .headDim(32)
+          .ffnDim(512)
+          .vocabSize(256)
+          .attention("GLSG")
+          .window(64)
+          .weightBits(8)
+          .build();
 }

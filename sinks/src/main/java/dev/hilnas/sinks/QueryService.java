@@ -10,10 +10,10 @@ import dev.hilnas.sinks.state.ModelCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The query side of the HTTP API over the materialised state: the model API ({@link ModelApi}),
- * the frontier API ({@link FrontierApi}), server-sent frontier updates ({@link FrontierStream})
- * and the live Pareto page at {@code /} ({@link WebPage}). The server it registers on, with health
- * and metrics, is composed by the app.
+ * The query side of the HTTP API over the materialised state: the model API ({@link ModelApi}), the
+ * frontier API ({@link FrontierApi}), server-sent frontier updates ({@link FrontierStream}) and the
+ * live Pareto page at {@code /} ({@link WebPage}). The server it registers on, with health and
+ * metrics, is composed by the app.
  */
 public final class QueryService {
 
@@ -24,7 +24,8 @@ public final class QueryService {
   public QueryService(ModelCatalog models, FrontierCatalog frontiers, MeterRegistry registry) {
     this.models = models;
     this.frontiers = frontiers;
-    registry.gauge("hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
+    registry.gauge(
+        "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
   }
 
   public void register(HttpServer server) {

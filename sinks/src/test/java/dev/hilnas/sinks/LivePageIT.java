@@ -46,26 +46,43 @@ class LivePageIT {
         Files.isExecutable(CHROMIUM) || System.getenv("CI") != null,
         "no Chromium here (apt-get install chromium); .ci/run installs it");
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
-        TestServices.Server service =
-            TestServices.over(driver)) {
+        TestServices.Server service = TestServices.over(driver)) {
       // four candidates on the frontier, two dominated by them
       TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
       double[][] points = {{10, 30}, {20, 20}, {40, 12}, {80, 10}, {25, 28}, {60, 15}};
       for (int i = 0; i < points.length; i++) {
-        Candidate c = Candidate.builder()
-            .layers(2 + i).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
+        Candidate c =
+            Candidate.builder()
+                .layers(2 + i)
+                .dModel(128)
+                .heads(2, 1)
+                .headDim(64)
+                .ffnDim(256)
+                .vocabSize(8000)
+                .build();
         frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, points[i][1], null, null));
         frontiers.addMeasured(c.archId(), PREFILL_256, points[i][0]);
       }
       FrontierUpdate update =
-          FrontierUpdates.of("lab-phone/test", frontiers, PREFILL_256, 1, new ReferencePoint(100, 40), Instant.EPOCH);
+          FrontierUpdates.of(
+              "lab-phone/test",
+              frontiers,
+              PREFILL_256,
+              1,
+              new ReferencePoint(100, 40),
+              Instant.EPOCH);
       driver
-          .createInputTopic(Topics.FRONTIERS.name(), Topics.FRONTIERS.keySerde().serializer(),
+          .createInputTopic(
+              Topics.FRONTIERS.name(),
+              Topics.FRONTIERS.keySerde().serializer(),
               Topics.FRONTIERS.valueSerde().serializer())
           .pipeInput(FrontierUpdates.key("lab-phone/test", PREFILL_256), update);
 
       String dom =
-          chromiumDom("http://localhost:" + service.port() + "/?target=lab-phone/test&objective=PREFILL@256&live=0");
+          chromiumDom(
+              "http://localhost:"
+                  + service.port()
+                  + "/?target=lab-phone/test&objective=PREFILL@256&live=0");
 
       assertEquals(4, count(dom, "class=\"frontier-point\""), dom);
       assertEquals(2, count(dom, "class=\"evaluated-point\""));
@@ -76,9 +93,15 @@ class LivePageIT {
   private String chromiumDom(String url) throws IOException, InterruptedException {
     Process chromium =
         new ProcessBuilder(
-                CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--virtual-time-budget=10000", "--dump-dom", url)
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                url)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     byte[] out = chromium.getInputStream().readAllBytes();

@@ -38,7 +38,8 @@ public final class TestServices {
             new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
             new SimpleMeterRegistry());
     HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-    http.setExecutor(Executors.newCachedThreadPool()); // event-stream subscribers hold a thread each
+    http.setExecutor(
+        Executors.newCachedThreadPool()); // event-stream subscribers hold a thread each
     query.register(http);
     http.start();
     return new Server(http, query);

@@ -10,10 +10,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The job jar's entry point on a standalone Flink cluster — the same graph the embedded stack
- * runs on its MiniCluster:
+ * The job jar's entry point on a standalone Flink cluster — the same graph the embedded stack runs
+ * on its MiniCluster:
  *
- * <pre>flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
+ * <pre>
+ * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
  *     [--checkpoint-interval 2s] [--publish-interval 1s]</pre>
  *
  * Checkpoints go where the cluster's {@code execution.checkpointing.dir} says; the job keeps its
@@ -24,7 +25,8 @@ public final class ClusterJob {
   private ClusterJob() {}
 
   public static void main(String[] args) throws Exception {
-    configure(StreamExecutionEnvironment.getExecutionEnvironment(), args).execute("hilnas-measurements");
+    configure(StreamExecutionEnvironment.getExecutionEnvironment(), args)
+        .execute("hilnas-measurements");
   }
 
   /** Adds the job to {@code env} as {@code args} say. */
@@ -36,16 +38,21 @@ public final class ClusterJob {
     }
     Duration checkpoints = duration(options, "checkpoint-interval", "2s");
     Duration publish = duration(options, "publish-interval", "1s");
-    List<String> objectives = options.containsKey("objectives")
-        ? Arrays.asList(options.get("objectives").split(","))
-        : JobSettings.DEFAULT_OBJECTIVES;
+    List<String> objectives =
+        options.containsKey("objectives")
+            ? Arrays.asList(options.get("objectives").split(","))
+            : JobSettings.DEFAULT_OBJECTIVES;
     options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
     if (!options.isEmpty()) {
-      throw new IllegalArgumentException("unknown options " + options.keySet()
-          + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval");
+      throw new IllegalArgumentException(
+          "unknown options "
+              + options.keySet()
+              + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval");
     }
     env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    MeasurementJob.buildForKafka(env, new JobSettings(bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives));
+    MeasurementJob.buildForKafka(
+        env,
+        new JobSettings(bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives));
     return env;
   }
 

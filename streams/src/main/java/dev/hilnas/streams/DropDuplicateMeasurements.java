@@ -2,20 +2,21 @@ package dev.hilnas.streams;
 
 import dev.hilnas.schemas.LatencyMeasurement;
 import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Keyed by measurement id: passes the first measurement of each id and drops repeats, so a device
- * that retries a post, an importer run twice or an agent that re-sends never counts one
- * measurement twice. Ids are remembered for {@code memory} (state TTL), which bounds the state.
+ * that retries a post, an importer run twice or an agent that re-sends never counts one measurement
+ * twice. Ids are remembered for {@code memory} (state TTL), which bounds the state.
  */
-final class DropDuplicateMeasurements extends KeyedProcessFunction<String, LatencyMeasurement, LatencyMeasurement> {
+final class DropDuplicateMeasurements
+    extends KeyedProcessFunction<String, LatencyMeasurement, LatencyMeasurement> {
 
   private final Duration memory;
   private transient ValueState<Boolean> seen;
@@ -32,7 +33,8 @@ final class DropDuplicateMeasurements extends KeyedProcessFunction<String, Laten
   }
 
   @Override
-  public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyMeasurement> out) throws Exception {
+  public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyMeasurement> out)
+      throws Exception {
     if (seen.value() == null) {
       seen.update(true);
       out.collect(m);

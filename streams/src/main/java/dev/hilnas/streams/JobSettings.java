@@ -1,7 +1,7 @@
 package dev.hilnas.streams;
 
-import java.io.Serializable;
 import dev.hilnas.core.Objective;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,8 +12,8 @@ import java.util.List;
  * @param groupId consumer group of the job's Kafka source (offsets live in checkpoints)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids; keep it stable across
  *     restarts so that transactions left open by a crash are aborted, not leaked
- * @param checkpointInterval how often state and Kafka transactions commit; output becomes
- *     visible to read_committed consumers at this pace
+ * @param checkpointInterval how often state and Kafka transactions commit; output becomes visible
+ *     to read_committed consumers at this pace
  * @param publishInterval the most often a target's snapshot is published
  * @param objectives the frontiers kept per target, as {@code PHASE@tokens}
  */
@@ -28,7 +28,13 @@ public record JobSettings(
 
   /** The frontiers kept when nobody says otherwise. */
   public static final List<String> DEFAULT_OBJECTIVES =
-      List.of("PREFILL@512", "PREFILL@2048", "PREFILL@8192", "DECODE@512", "DECODE@2048", "DECODE@8192");
+      List.of(
+          "PREFILL@512",
+          "PREFILL@2048",
+          "PREFILL@8192",
+          "DECODE@512",
+          "DECODE@2048",
+          "DECODE@8192");
 
   public JobSettings {
     objectives = List.copyOf(objectives);
@@ -42,6 +48,12 @@ public record JobSettings(
       String transactionalIdPrefix,
       Duration checkpointInterval,
       Duration publishInterval) {
-    this(bootstrapServers, groupId, transactionalIdPrefix, checkpointInterval, publishInterval, DEFAULT_OBJECTIVES);
+    this(
+        bootstrapServers,
+        groupId,
+        transactionalIdPrefix,
+        checkpointInterval,
+        publishInterval,
+        DEFAULT_OBJECTIVES);
   }
 }

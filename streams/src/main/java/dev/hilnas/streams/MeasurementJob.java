@@ -16,18 +16,18 @@ import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.types.Either;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,8 +40,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * refit each target's latency model ({@code hil.latency-models}) and keep its Pareto frontiers
  * ({@code hil.frontiers}), joining the broadcast quality evaluations.
  *
- * <p>Sources and sinks are arguments, so the embedded stack, a standalone cluster and tests all
- * run this same graph.
+ * <p>Sources and sinks are arguments, so the embedded stack, a standalone cluster and tests all run
+ * this same graph.
  */
 public final class MeasurementJob {
   private MeasurementJob() {}
@@ -85,7 +85,9 @@ public final class MeasurementJob {
     SingleOutputStreamOperator<LatencyMeasurement> unique =
         valid
             .keyBy(MeasurementJob::measurementId)
-            .process(new DropDuplicateMeasurements(DEDUP_MEMORY), new AvroTypeInfo<>(LatencyMeasurement.class))
+            .process(
+                new DropDuplicateMeasurements(DEDUP_MEMORY),
+                new AvroTypeInfo<>(LatencyMeasurement.class))
             .name("drop-duplicates")
             .uid("drop-duplicate-measurements");
 
@@ -101,7 +103,8 @@ public final class MeasurementJob {
 
     EitherTypeInfo<LatencyMeasurement, LatencyModelSnapshot> either =
         new EitherTypeInfo<>(
-            new AvroTypeInfo<>(LatencyMeasurement.class), new AvroTypeInfo<>(LatencyModelSnapshot.class));
+            new AvroTypeInfo<>(LatencyMeasurement.class),
+            new AvroTypeInfo<>(LatencyModelSnapshot.class));
     DataStream<Either<LatencyMeasurement, LatencyModelSnapshot>> targetEvents =
         unique
             .map(m -> Either.<LatencyMeasurement, LatencyModelSnapshot>Left(m), either)
@@ -112,7 +115,8 @@ public final class MeasurementJob {
                     .map(s -> Either.<LatencyMeasurement, LatencyModelSnapshot>Right(s), either)
                     .name("as-target-event")
                     .uid("models-as-events"));
-    BroadcastStream<QualityEvaluation> broadcastQuality = evaluations.broadcast(UpdateFrontiers.QUALITIES);
+    BroadcastStream<QualityEvaluation> broadcastQuality =
+        evaluations.broadcast(UpdateFrontiers.QUALITIES);
     targetEvents
         .keyBy(MeasurementJob::eventTargetId)
         .connect(broadcastQuality)
@@ -137,7 +141,8 @@ public final class MeasurementJob {
         kafkaSource(settings, Topics.MEASUREMENTS.name()),
         kafkaSource(settings, Topics.QUALITY.name()),
         exactlyOnceSink(Topics.DLQ, DeadLetter::getSourceTopic, settings, "dlq"),
-        exactlyOnceSink(Topics.LATENCY_MODELS, LatencyModelSnapshot::getTargetId, settings, "models"),
+        exactlyOnceSink(
+            Topics.LATENCY_MODELS, LatencyModelSnapshot::getTargetId, settings, "models"),
         exactlyOnceSink(
             Topics.FRONTIERS,
             u -> FrontierUpdates.key(u.getTargetId(), Objective.parse(u.getObjective())),
@@ -168,10 +173,7 @@ public final class MeasurementJob {
   }
 
   static <V> KafkaSink<V> exactlyOnceSink(
-      Topic<String, V> topic,
-      SerializableKey<V> key,
-      JobSettings settings,
-      String name) {
+      Topic<String, V> topic, SerializableKey<V> key, JobSettings settings, String name) {
     Properties producer = new Properties();
     // The broker caps transactions at 15 minutes by default; Flink's default of 1 hour is refused.
     producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");

@@ -6,8 +6,8 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
 
 /**
- * Decides whether bytes from {@code hil.measurements} are an acceptable measurement. Plain Java
- * (no Flink), so it is tested on its own; the Flink operator only routes its verdicts.
+ * Decides whether bytes from {@code hil.measurements} are an acceptable measurement. Plain Java (no
+ * Flink), so it is tested on its own; the Flink operator only routes its verdicts.
  */
 public final class MeasurementValidation {
 

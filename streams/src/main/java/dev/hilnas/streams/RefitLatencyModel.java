@@ -1,7 +1,6 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.core.Phase;
-import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
@@ -9,6 +8,7 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.HardwareTarget;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.ModelSnapshots;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +32,13 @@ import org.apache.flink.util.Collector;
  *
  * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and trees on the
  * current points, cross-validated settings kept); a full cross-validated fit runs first and again
- * whenever a quarter of the points held (at least {@value #MIN_NEW_FOR_FULL_FIT}) are new since
- * the last one — at most every {@value #FULL_FIT_EVERY_MS} ms once a target holds {@value
- * #SMALL} points, where a full fit starts to cost. That keeps a busy target at about a tenth of
- * the CPU of refitting in full.
+ * whenever a quarter of the points held (at least {@value #MIN_NEW_FOR_FULL_FIT}) are new since the
+ * last one — at most every {@value #FULL_FIT_EVERY_MS} ms once a target holds {@value #SMALL}
+ * points, where a full fit starts to cost. That keeps a busy target at about a tenth of the CPU of
+ * refitting in full.
  *
- * <p>The points are kept as measurements, not features, so a new version of the feature code
- * refits correctly from restored state.
+ * <p>The points are kept as measurements, not features, so a new version of the feature code refits
+ * correctly from restored state.
  */
 final class RefitLatencyModel
     extends KeyedProcessFunction<String, LatencyMeasurement, LatencyModelSnapshot> {
@@ -70,7 +70,8 @@ final class RefitLatencyModel
 
   @Override
   public void open(OpenContext context) {
-    measurements = getRuntimeContext().getState(new ValueStateDescriptor<>("measurements", Long.class));
+    measurements =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("measurements", Long.class));
     version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Long.class));
     target =
         getRuntimeContext()
@@ -79,10 +80,13 @@ final class RefitLatencyModel
     refitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Long.class));
     lastModel =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+            .getState(
+                new ValueStateDescriptor<>(
+                    "model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     newSinceFullFit =
         getRuntimeContext().getState(new ValueStateDescriptor<>("new-since-full-fit", Long.class));
-    lastFullFitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-full-fit-at", Long.class));
+    lastFullFitAt =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("last-full-fit-at", Long.class));
     points = new ArrayList<>();
     for (Phase phase : Phase.values()) {
       points.add(

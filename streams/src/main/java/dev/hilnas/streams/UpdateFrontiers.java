@@ -35,22 +35,27 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by target id: keeps the target's frontiers ({@link TargetFrontiers} from {@code core}) up
  * to date as its measurements and model refits arrive on the keyed side and quality evaluations
- * (which hold for every target) arrive broadcast, and publishes a {@link FrontierUpdate} for
- * every (target, objective) whose frontier changed.
+ * (which hold for every target) arrive broadcast, and publishes a {@link FrontierUpdate} for every
+ * (target, objective) whose frontier changed.
  *
  * <p>Flink state holds the inputs — measured repeats per (architecture, objective), the latest
  * model, the evaluations — and the frontiers are derived from them, kept in a per-instance cache
- * that is rebuilt from state after a restore. The hypervolume reference of a (target, objective)
- * is fixed at its first publication: twice the worst latency and quality then.
+ * that is rebuilt from state after a restore. The hypervolume reference of a (target, objective) is
+ * fixed at its first publication: twice the worst latency and quality then.
  */
 final class UpdateFrontiers
     extends KeyedBroadcastProcessFunction<
-        String, Either<LatencyMeasurement, LatencyModelSnapshot>, QualityEvaluation, FrontierUpdate> {
+        String,
+        Either<LatencyMeasurement, LatencyModelSnapshot>,
+        QualityEvaluation,
+        FrontierUpdate> {
 
   static final MapStateDescriptor<String, QualityEvaluation> QUALITIES =
-      new MapStateDescriptor<>("qualities", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class));
+      new MapStateDescriptor<>(
+          "qualities", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class));
 
-  private static final ValueStateDescriptor<Boolean> SEEN = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+  private static final ValueStateDescriptor<Boolean> SEEN =
+      new ValueStateDescriptor<>("seen", Types.BOOLEAN);
 
   private final List<String> objectiveNames;
   private transient List<Objective> objectives;
@@ -71,17 +76,23 @@ final class UpdateFrontiers
     seen = getRuntimeContext().getState(SEEN);
     measured =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("measured", Types.STRING, Types.LIST(Types.DOUBLE)));
+            .getMapState(
+                new MapStateDescriptor<>("measured", Types.STRING, Types.LIST(Types.DOUBLE)));
     model =
         getRuntimeContext()
             .getState(
-                new ValueStateDescriptor<>("model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    versions = getRuntimeContext().getMapState(new MapStateDescriptor<>("versions", Types.STRING, Types.LONG));
+                new ValueStateDescriptor<>(
+                    "model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    versions =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("versions", Types.STRING, Types.LONG));
     references =
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>(
-                    "references", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+                    "references",
+                    Types.STRING,
+                    PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     cache = new HashMap<>();
   }
 
@@ -164,7 +175,11 @@ final class UpdateFrontiers
   }
 
   private void publish(
-      String key, TargetFrontiers frontiers, Set<Objective> changed, long now, Collector<FrontierUpdate> out)
+      String key,
+      TargetFrontiers frontiers,
+      Set<Objective> changed,
+      long now,
+      Collector<FrontierUpdate> out)
       throws Exception {
     for (Objective objective : changed) {
       String name = objective.toString();
@@ -180,7 +195,11 @@ final class UpdateFrontiers
       versions.put(name, next);
       out.collect(
           FrontierUpdates.of(
-              key, frontiers, objective, next, new ReferencePoint(reference[0], reference[1]),
+              key,
+              frontiers,
+              objective,
+              next,
+              new ReferencePoint(reference[0], reference[1]),
               Instant.ofEpochMilli(now)));
     }
   }

@@ -18,6 +18,7 @@ final class ValidateMeasurements extends ProcessFunction<RawRecord, LatencyMeasu
     }
     ctx.output(
         DeadLetters.TAG,
-        DeadLetters.of(raw, verdict.reason(), COMPONENT, ctx.timerService().currentProcessingTime()));
+        DeadLetters.of(
+            raw, verdict.reason(), COMPONENT, ctx.timerService().currentProcessingTime()));
   }
 }

@@ -18,6 +18,7 @@ final class ValidateQuality extends ProcessFunction<RawRecord, QualityEvaluation
     }
     ctx.output(
         DeadLetters.TAG,
-        DeadLetters.of(raw, verdict.reason(), COMPONENT, ctx.timerService().currentProcessingTime()));
+        DeadLetters.of(
+            raw, verdict.reason(), COMPONENT, ctx.timerService().currentProcessingTime()));
   }
 }

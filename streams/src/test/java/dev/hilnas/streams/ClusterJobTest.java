@@ -13,9 +13,19 @@ class ClusterJobTest {
 
   @Test
   void theJarsEntryPointBuildsTheEmbeddedStacksGraphWithExactlyOnceCheckpoints() {
-    StreamExecutionEnvironment env = ClusterJob.configure(StreamExecutionEnvironment.createLocalEnvironment(1),
-        new String[] {"--bootstrap", "kafka:9092", "--objectives", "PREFILL@512,DECODE@512", "--checkpoint-interval", "5s"});
-    List<String> operators = env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
+    StreamExecutionEnvironment env =
+        ClusterJob.configure(
+            StreamExecutionEnvironment.createLocalEnvironment(1),
+            new String[] {
+              "--bootstrap",
+              "kafka:9092",
+              "--objectives",
+              "PREFILL@512,DECODE@512",
+              "--checkpoint-interval",
+              "5s"
+            });
+    List<String> operators =
+        env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
     for (String name : List.of("validate", "drop-duplicates", "per-target", "frontiers")) {
       assertTrue(operators.stream().anyMatch(o -> o.contains(name)), name + " in " + operators);
     }
@@ -25,19 +35,30 @@ class ClusterJobTest {
   @Test
   void missingOrUnknownOptionsAreErrorsThatSayWhich() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ClusterJob.configure(env, new String[0]))
-        .getMessage().contains("--bootstrap"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ClusterJob.configure(env, new String[] {"--bootstrap", "k:9092", "--paralelism", "2"}))
-        .getMessage().contains("[paralelism]"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ClusterJob.configure(env, new String[0]))
+            .getMessage()
+            .contains("--bootstrap"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env, new String[] {"--bootstrap", "k:9092", "--paralelism", "2"}))
+            .getMessage()
+            .contains("[paralelism]"));
   }
 
   @Test
   void aDurationItCannotReadIsAnErrorThatNamesTheOption() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    assertEquals("--publish-interval: duration must look like 500ms, 2s, 5m, 1h or PT1M30S, got 'often'",
-        assertThrows(IllegalArgumentException.class,
-            () -> ClusterJob.configure(env, new String[] {"--bootstrap", "k:9092", "--publish-interval", "often"}))
+    assertEquals(
+        "--publish-interval: duration must look like 500ms, 2s, 5m, 1h or PT1M30S, got 'often'",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env, new String[] {"--bootstrap", "k:9092", "--publish-interval", "often"}))
             .getMessage());
   }
 }

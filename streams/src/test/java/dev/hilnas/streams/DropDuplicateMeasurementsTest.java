@@ -18,17 +18,30 @@ import org.junit.jupiter.api.Test;
 
 class DropDuplicateMeasurementsTest {
 
-  private static final Candidate C = Candidate.builder()
-      .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100)
-      .attention("GL").window(8).build();
+  private static final Candidate C =
+      Candidate.builder()
+          .layers(2)
+          .dModel(64)
+          .heads(2, 1)
+          .headDim(32)
+          .ffnDim(128)
+          .vocabSize(100)
+          .attention("GL")
+          .window(8)
+          .build();
 
   private static LatencyMeasurement measured(double ms) {
-    return Convert.toAvro(Measurement.of("c", C, new HardwareTarget("box", "rt"), Phase.DECODE, 64, ms, List.of()));
+    return Convert.toAvro(
+        Measurement.of("c", C, new HardwareTarget("box", "rt"), Phase.DECODE, 64, ms, List.of()));
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyMeasurement> harness() throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<
+          String, LatencyMeasurement, LatencyMeasurement>
+      harness() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new DropDuplicateMeasurements(Duration.ofDays(1))), MeasurementJob::measurementId, Types.STRING);
+        new KeyedProcessOperator<>(new DropDuplicateMeasurements(Duration.ofDays(1))),
+        MeasurementJob::measurementId,
+        Types.STRING);
   }
 
   @Test
@@ -39,7 +52,9 @@ class DropDuplicateMeasurementsTest {
       h.processElement(measured(1.0), 0);
       h.processElement(measured(1.0), 0); // a retried post: same content, same id
       h.processElement(measured(2.0), 0);
-      assertEquals(List.of(1.0, 2.0), h.extractOutputValues().stream().map(LatencyMeasurement::getLatencyMs).toList());
+      assertEquals(
+          List.of(1.0, 2.0),
+          h.extractOutputValues().stream().map(LatencyMeasurement::getLatencyMs).toList());
       snapshot = h.snapshot(1, 0);
     }
     try (var restored = harness()) {
@@ -47,7 +62,9 @@ class DropDuplicateMeasurementsTest {
       restored.open();
       restored.processElement(measured(2.0), 0);
       restored.processElement(measured(3.0), 0);
-      assertEquals(List.of(3.0), restored.extractOutputValues().stream().map(LatencyMeasurement::getLatencyMs).toList());
+      assertEquals(
+          List.of(3.0),
+          restored.extractOutputValues().stream().map(LatencyMeasurement::getLatencyMs).toList());
     }
   }
 }

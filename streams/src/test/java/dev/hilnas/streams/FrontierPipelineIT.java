@@ -1,7 +1,5 @@
 package dev.hilnas.streams;
 
-import dev.hilnas.testing.TopicRecords;
-import dev.hilnas.testing.WithBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
@@ -15,6 +13,8 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.testing.TopicRecords;
+import dev.hilnas.testing.WithBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +34,18 @@ import org.junit.jupiter.api.Test;
  */
 class FrontierPipelineIT extends WithBroker {
 
-
   @Test
   void shouldStreamTheFrontierABatchRecomputationGivesAcrossAJobRestart() throws Exception {
     String bootstrap = kafka.bootstrapServers();
     Objective objective = Objective.parse("PREFILL@512");
     HardwareTarget target = new HardwareTarget("frontier-it", "java-cpu");
     JobSettings settings =
-        new JobSettings(bootstrap, "it-frontiers", "it-frontiers", Duration.ofMillis(500), Duration.ofMillis(200),
+        new JobSettings(
+            bootstrap,
+            "it-frontiers",
+            "it-frontiers",
+            Duration.ofMillis(500),
+            Duration.ofMillis(200),
             List.of(objective.toString()));
     Path checkpoints = dir.resolve("frontier-checkpoints");
     // Given 30 candidates, each measured at the objective and evaluated (bigger is better)
@@ -50,9 +54,14 @@ class FrontierPipelineIT extends WithBroker {
     List<Quality> qualities = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       Candidate c = SimulatedDevice.randomCandidate(random);
-      double ms = SimulatedDevice.additive().latencyMs(c, objective.phase(), objective.contextLength());
-      measurements.add(Measurement.of("f" + i, c, target, objective.phase(), objective.contextLength(), ms, List.of()));
-      qualities.add(new Quality("f" + i, c, Quality.PERPLEXITY, 1e4 / Math.sqrt(c.parameterCount()), null, null));
+      double ms =
+          SimulatedDevice.additive().latencyMs(c, objective.phase(), objective.contextLength());
+      measurements.add(
+          Measurement.of(
+              "f" + i, c, target, objective.phase(), objective.contextLength(), ms, List.of()));
+      qualities.add(
+          new Quality(
+              "f" + i, c, Quality.PERPLEXITY, 1e4 / Math.sqrt(c.parameterCount()), null, null));
     }
     // When half arrives, the job is killed once its first frontier is committed, and the rest
     // arrives while it is down
@@ -77,10 +86,15 @@ class FrontierPipelineIT extends WithBroker {
   }
 
   /** Evaluations keyed by arch id, measurements by target id, as the producers key them. */
-  private static void publish(String bootstrap, List<Quality> qualities, List<Measurement> measurements) {
-    TopicRecords.write(bootstrap, Topics.QUALITY,
+  private static void publish(
+      String bootstrap, List<Quality> qualities, List<Measurement> measurements) {
+    TopicRecords.write(
+        bootstrap,
+        Topics.QUALITY,
         qualities.stream().map(q -> Map.entry(q.candidate().archId(), Convert.toAvro(q))).toList());
-    TopicRecords.write(bootstrap, Topics.MEASUREMENTS,
+    TopicRecords.write(
+        bootstrap,
+        Topics.MEASUREMENTS,
         measurements.stream().map(m -> Map.entry(m.target().id(), Convert.toAvro(m))).toList());
   }
 
@@ -106,8 +120,8 @@ class FrontierPipelineIT extends WithBroker {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the frontier never reached the expected state; last seen "
-        + (latest == null ? "nothing" : archIds(latest)));
+    throw new AssertionError(
+        "the frontier never reached the expected state; last seen "
+            + (latest == null ? "nothing" : archIds(latest)));
   }
-
 }

@@ -17,10 +17,23 @@ class MeasurementValidationTest {
 
   static LatencyMeasurement valid() {
     return Convert.toAvro(
-        Measurement.of("c1", Candidate.builder()
-            .layers(4).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000)
-            .attention("GLSG").window(64).build(),
-            new HardwareTarget("pixel8-cpu", "executorch-xnnpack"), Phase.DECODE, 512, 1.25, List.of()));
+        Measurement.of(
+            "c1",
+            Candidate.builder()
+                .layers(4)
+                .dModel(256)
+                .heads(4, 2)
+                .headDim(64)
+                .ffnDim(768)
+                .vocabSize(8000)
+                .attention("GLSG")
+                .window(64)
+                .build(),
+            new HardwareTarget("pixel8-cpu", "executorch-xnnpack"),
+            Phase.DECODE,
+            512,
+            1.25,
+            List.of()));
   }
 
   static byte[] encode(LatencyMeasurement m) {
@@ -35,19 +48,24 @@ class MeasurementValidationTest {
     MeasurementValidation.Verdict verdict = MeasurementValidation.validate(encode(sent));
 
     assertTrue(verdict.accepted());
-    assertEquals(valid().getCandidate().getArchId(), verdict.measurement().getCandidate().getArchId());
+    assertEquals(
+        valid().getCandidate().getArchId(), verdict.measurement().getCandidate().getArchId());
   }
 
   @Test
   void shouldRejectUndecodableBytesWithTheReason() {
     MeasurementValidation.Verdict verdict = MeasurementValidation.validate(new byte[] {1, 2, 3});
-    assertTrue(verdict.reason().startsWith("not a LatencyMeasurement in Avro single-object encoding (3 bytes)"),
+    assertTrue(
+        verdict
+            .reason()
+            .startsWith("not a LatencyMeasurement in Avro single-object encoding (3 bytes)"),
         verdict.reason());
   }
 
   @Test
   void shouldRejectAMissingValue() {
-    assertEquals("no value (null) where a LatencyMeasurement was expected",
+    assertEquals(
+        "no value (null) where a LatencyMeasurement was expected",
         MeasurementValidation.validate(null).reason());
   }
 
@@ -56,7 +74,8 @@ class MeasurementValidationTest {
     LatencyMeasurement bad = valid();
     bad.setContextLength(0);
 
-    assertEquals("invalid measurement: contextLength must be in 1..131072, got 0",
+    assertEquals(
+        "invalid measurement: contextLength must be in 1..131072, got 0",
         MeasurementValidation.validate(encode(bad)).reason());
   }
 }

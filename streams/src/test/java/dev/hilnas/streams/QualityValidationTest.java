@@ -13,8 +13,17 @@ import org.junit.jupiter.api.Test;
 class QualityValidationTest {
 
   private static QualityEvaluation valid() {
-    Candidate c = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000)
-        .attention("GL").window(64).build();
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(128)
+            .heads(2, 1)
+            .headDim(64)
+            .ffnDim(256)
+            .vocabSize(8000)
+            .attention("GL")
+            .window(64)
+            .build();
     return Convert.toAvro(new Quality("q", c, Quality.PERPLEXITY, 12.5, "wiki", "test"));
   }
 

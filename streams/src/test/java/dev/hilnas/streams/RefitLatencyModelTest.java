@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Test;
 
 class RefitLatencyModelTest {
 
-  private static final HardwareTarget TARGET = new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
+  private static final HardwareTarget TARGET =
+      new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot>
+  private static KeyedOneInputStreamOperatorTestHarness<
+          String, LatencyMeasurement, LatencyModelSnapshot>
       harness(int maxPerPhase) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new RefitLatencyModel(Duration.ofMillis(1000), maxPerPhase)),
@@ -40,8 +42,15 @@ class RefitLatencyModelTest {
   private static List<Measurement> measurements(int count) {
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Candidate c = Candidate.builder()
-          .layers(2 + i).dModel(256).heads(4, 2).headDim(64).ffnDim(768).vocabSize(8000).build();
+      Candidate c =
+          Candidate.builder()
+              .layers(2 + i)
+              .dModel(256)
+              .heads(4, 2)
+              .headDim(64)
+              .ffnDim(768)
+              .vocabSize(8000)
+              .build();
       out.add(Measurement.of("c" + i, c, TARGET, Phase.DECODE, 512, 1.0 + 0.5 * i, List.of()));
     }
     return out;
@@ -83,10 +92,25 @@ class RefitLatencyModelTest {
     for (int i = 0; i < count; i++) {
       int layers = 2 + i % 4;
       int d = 128 + 64 * (i / 4 % 7);
-      Candidate c = Candidate.builder()
-          .layers(layers).dModel(d).heads(2, 1).headDim(64).ffnDim(2 * d).vocabSize(8000).build();
+      Candidate c =
+          Candidate.builder()
+              .layers(layers)
+              .dModel(d)
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(2 * d)
+              .vocabSize(8000)
+              .build();
       int context = 128 << (i % 3);
-      out.add(Measurement.of("m" + i, c, TARGET, Phase.DECODE, context, 0.1 + layers * d * 1e-3 + context * 1e-4, List.of()));
+      out.add(
+          Measurement.of(
+              "m" + i,
+              c,
+              TARGET,
+              Phase.DECODE,
+              context,
+              0.1 + layers * d * 1e-3 + context * 1e-4,
+              List.of()));
     }
     return out;
   }
@@ -141,7 +165,8 @@ class RefitLatencyModelTest {
       assertEquals(3, snapshot.getMeasurements());
       assertEquals(1, snapshot.getVersion());
       assertEquals(AdditiveLatencyModel.KIND, snapshot.getModelKind());
-      assertEquals(Features.COUNT, snapshot.getCoefficients().size(), "one price list: DECODE only");
+      assertEquals(
+          Features.COUNT, snapshot.getCoefficients().size(), "one price list: DECODE only");
       assertEquals("DECODE.calls", snapshot.getFeatureNames().get(0));
       assertArrayEquals(fittedOn(measurements(3)), state(snapshot), "the core fit, unchanged");
       assertEquals(0, h.numProcessingTimeTimers(), "no timer left once published");
@@ -165,7 +190,8 @@ class RefitLatencyModelTest {
       LatencyModelSnapshot second = h.extractOutputValues().get(1);
       assertEquals(2, second.getVersion());
       assertEquals(2, second.getMeasurements());
-      assertArrayEquals(refittedOn(all, all.subList(0, 1)), state(second), "one new point: fast path");
+      assertArrayEquals(
+          refittedOn(all, all.subList(0, 1)), state(second), "one new point: fast path");
     }
   }
 

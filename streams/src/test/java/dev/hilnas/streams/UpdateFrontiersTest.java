@@ -41,10 +41,14 @@ class UpdateFrontiersTest {
   private static final SimulatedDevice DEVICE = SimulatedDevice.additive();
 
   private static KeyedBroadcastOperatorTestHarness<
-          String, Either<LatencyMeasurement, LatencyModelSnapshot>, QualityEvaluation, FrontierUpdate>
+          String,
+          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          QualityEvaluation,
+          FrontierUpdate>
       harness() throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(new UpdateFrontiers(OBJECTIVES), List.of(UpdateFrontiers.QUALITIES)),
+        new CoBroadcastWithKeyedOperator<>(
+            new UpdateFrontiers(OBJECTIVES), List.of(UpdateFrontiers.QUALITIES)),
         MeasurementJob::eventTargetId,
         Types.STRING,
         1,
@@ -70,8 +74,16 @@ class UpdateFrontiersTest {
         int kind = random.nextInt(10);
         if (kind < 5) {
           Objective o = random.nextBoolean() ? PREFILL_256 : Objective.parse("PREFILL@64");
-          Measurement m = Measurement.of(null, c, SimulatedDevice.TARGET, o.phase(), o.contextLength(),
-              DEVICE.latencyMs(c, o.phase(), o.contextLength()) * (1 + 0.05 * random.nextGaussian()), List.of());
+          Measurement m =
+              Measurement.of(
+                  null,
+                  c,
+                  SimulatedDevice.TARGET,
+                  o.phase(),
+                  o.contextLength(),
+                  DEVICE.latencyMs(c, o.phase(), o.contextLength())
+                      * (1 + 0.05 * random.nextGaussian()),
+                  List.of());
           measurements.add(m);
           events.add(m);
         } else if (kind < 9) {
@@ -88,16 +100,29 @@ class UpdateFrontiersTest {
     }
 
     void feed(
-        KeyedBroadcastOperatorTestHarness<String, Either<LatencyMeasurement, LatencyModelSnapshot>, QualityEvaluation, FrontierUpdate> h,
-        int from, int to) throws Exception {
+        KeyedBroadcastOperatorTestHarness<
+                String,
+                Either<LatencyMeasurement, LatencyModelSnapshot>,
+                QualityEvaluation,
+                FrontierUpdate>
+            h,
+        int from,
+        int to)
+        throws Exception {
       for (Object e : events.subList(from, to)) {
         if (e instanceof Measurement m) {
           h.processElement(Either.Left(Convert.toAvro(m)), 0);
         } else if (e instanceof Quality q) {
           h.processBroadcastElement(Convert.toAvro(q), 0);
         } else {
-          LatencyModelSnapshot s = ModelSnapshots.of(SimulatedDevice.TARGET.id(), Convert.toAvro(SimulatedDevice.TARGET),
-              1, 1, (AdditiveLatencyModel) e, Instant.EPOCH);
+          LatencyModelSnapshot s =
+              ModelSnapshots.of(
+                  SimulatedDevice.TARGET.id(),
+                  Convert.toAvro(SimulatedDevice.TARGET),
+                  1,
+                  1,
+                  (AdditiveLatencyModel) e,
+                  Instant.EPOCH);
           h.processElement(Either.Right(s), 0);
         }
       }
@@ -117,7 +142,8 @@ class UpdateFrontiersTest {
 
   private static void assertSameFrontier(Frontier expected, FrontierUpdate actual) {
     List<String> expectedIds = expected.points().stream().map(p -> p.archId()).toList();
-    List<String> actualIds = actual.getPoints().stream().map(p -> p.getCandidate().getArchId()).toList();
+    List<String> actualIds =
+        actual.getPoints().stream().map(p -> p.getCandidate().getArchId()).toList();
     assertEquals(expectedIds, actualIds, actual.getObjective());
     for (int i = 0; i < expected.points().size(); i++) {
       FrontierPoint p = actual.getPoints().get(i);
@@ -136,10 +162,12 @@ class UpdateFrontiersTest {
       Map<String, FrontierUpdate> latest = latest(h.extractOutputValues());
       for (Objective o : OBJECTIVES) {
         assertSameFrontier(run.batch(o), latest.get(o.toString()));
-        assertTrue(latest.get(o.toString()).getPoints().size() > 1, o + ": a frontier worth the name");
+        assertTrue(
+            latest.get(o.toString()).getPoints().size() > 1, o + ": a frontier worth the name");
       }
       FrontierUpdate decode = latest.get(DECODE_512.toString());
-      assertTrue(decode.getPoints().stream().allMatch(p -> p.getLatencyLowMs() != null),
+      assertTrue(
+          decode.getPoints().stream().allMatch(p -> p.getLatencyLowMs() != null),
           "predicted points carry the model's interval");
       assertTrue(decode.getHypervolume() > 0);
     }
@@ -154,10 +182,23 @@ class UpdateFrontiersTest {
       int before = h.extractOutputValues().size();
 
       h.processBroadcastElement(Convert.toAvro(run.qualities.get(run.qualities.size() - 1)), 0);
-      h.processElement(Either.Left(Convert.toAvro(
-          Measurement.of(null, run.qualities.get(0).candidate(), SimulatedDevice.TARGET, Phase.PREFILL, 64, 1.0, List.of()))), 0);
+      h.processElement(
+          Either.Left(
+              Convert.toAvro(
+                  Measurement.of(
+                      null,
+                      run.qualities.get(0).candidate(),
+                      SimulatedDevice.TARGET,
+                      Phase.PREFILL,
+                      64,
+                      1.0,
+                      List.of()))),
+          0);
 
-      assertEquals(before, h.extractOutputValues().size(), "same evaluation again; an objective nobody keeps");
+      assertEquals(
+          before,
+          h.extractOutputValues().size(),
+          "same evaluation again; an objective nobody keeps");
     }
   }
 

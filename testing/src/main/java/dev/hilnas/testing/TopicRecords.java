@@ -27,9 +27,12 @@ public final class TopicRecords {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (var consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -42,14 +45,19 @@ public final class TopicRecords {
   }
 
   /** Writes the records (key → value) with acks from all replicas, and waits for them. */
-  public static <V> void write(String bootstrap, Topic<?, V> topic, List<Map.Entry<String, V>> records) {
+  public static <V> void write(
+      String bootstrap, Topic<?, V> topic, List<Map.Entry<String, V>> records) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Map.Entry<String, V> r : records) {
-        producer.send(new ProducerRecord<>(topic.name(), r.getKey().getBytes(StandardCharsets.UTF_8),
-            topic.valueSerde().serializer().serialize(topic.name(), r.getValue())));
+        producer.send(
+            new ProducerRecord<>(
+                topic.name(),
+                r.getKey().getBytes(StandardCharsets.UTF_8),
+                topic.valueSerde().serializer().serialize(topic.name(), r.getValue())));
       }
       producer.flush();
     }

@@ -1,20 +1,20 @@
 package dev.hilnas.app.bench;
 
+import dev.hilnas.app.stack.HttpFront;
 import dev.hilnas.cluster.EmbeddedKafka;
-import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
-import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.app.stack.HttpFront;
-import dev.hilnas.producers.gateway.IngestApi;
+import dev.hilnas.schemas.json.MeasurementJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -42,20 +41,34 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Many simulated devices reporting batches of measurements for their targets, for a fixed time:
  * over HTTP through the ingest gateway (authenticated, validated, acknowledged), and as Kafka
  * clients producing Avro records with acks=all; next to a raw Kafka baseline in the same run — one
- * producer pushing the same serialized records as fast as it can. Everything on one embedded broker.
+ * producer pushing the same serialized records as fast as it can. Everything on one embedded
+ * broker.
  */
 public final class FleetBenchmark {
 
-  /** One path's figures: records accepted per second and per-batch latency from send to acknowledgement. */
-  public record Path(String name, long accepted, long refused, double perSecond, double p50Ms, double p99Ms) {}
+  /**
+   * One path's figures: records accepted per second and per-batch latency from send to
+   * acknowledgement.
+   */
+  public record Path(
+      String name, long accepted, long refused, double perSecond, double p50Ms, double p99Ms) {}
 
-  private static final Candidate CANDIDATE = Candidate.builder()
-      .layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
-      .attention("GGLGLG").window(64).build();
+  private static final Candidate CANDIDATE =
+      Candidate.builder()
+          .layers(6)
+          .dModel(256)
+          .heads(8, 2)
+          .headDim(32)
+          .ffnDim(512)
+          .vocabSize(256)
+          .attention("GGLGLG")
+          .window(64)
+          .build();
 
   private FleetBenchmark() {}
 
-  public static List<Path> run(int devices, int targets, Duration duration, int batch, int concurrency) throws Exception {
+  public static List<Path> run(
+      int devices, int targets, Duration duration, int batch, int concurrency) throws Exception {
     java.nio.file.Path dir = Files.createTempDirectory("hilnas-bench-fleet-");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
       TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
@@ -70,7 +83,8 @@ public final class FleetBenchmark {
         deviceTargets.add(t);
       }
       List<Path> out = new ArrayList<>();
-      try (IngestGateway gateway = new IngestGateway(kafka.bootstrapServers(), registry, 200_000, Clock.systemUTC());
+      try (IngestGateway gateway =
+              new IngestGateway(kafka.bootstrapServers(), registry, 200_000, Clock.systemUTC());
           HttpFront service = new HttpFront("localhost", 0, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
@@ -89,27 +103,50 @@ public final class FleetBenchmark {
     long send(int device, SplittableRandom random) throws Exception;
   }
 
-  private static Path http(URI uri, List<String> tokens, List<HardwareTarget> targets, Duration duration, int batch, int concurrency) throws Exception {
+  private static Path http(
+      URI uri,
+      List<String> tokens,
+      List<HardwareTarget> targets,
+      Duration duration,
+      int batch,
+      int concurrency)
+      throws Exception {
     HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-    return drive("HTTP gateway (" + tokens.size() + " devices)", tokens.size(), duration, concurrency, (device, random) -> {
-      StringBuilder body = new StringBuilder();
-      for (int i = 0; i < batch; i++) {
-        body.append(MeasurementJson.toJson(measurement(targets.get(device), random))).append('\n');
-      }
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
-          .header("Authorization", "Bearer " + tokens.get(device))
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? batch : -1;
-    });
+    return drive(
+        "HTTP gateway (" + tokens.size() + " devices)",
+        tokens.size(),
+        duration,
+        concurrency,
+        (device, random) -> {
+          StringBuilder body = new StringBuilder();
+          for (int i = 0; i < batch; i++) {
+            body.append(MeasurementJson.toJson(measurement(targets.get(device), random)))
+                .append('\n');
+          }
+          HttpResponse<String> response =
+              client.send(
+                  HttpRequest.newBuilder(uri)
+                      .header("Authorization", "Bearer " + tokens.get(device))
+                      .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          return response.statusCode() == 200 ? batch : -1;
+        });
   }
 
-  private static Path kafkaDevices(String bootstrap, List<HardwareTarget> targets, Duration duration, int batch, int concurrency) throws Exception {
+  private static Path kafkaDevices(
+      String bootstrap, List<HardwareTarget> targets, Duration duration, int batch, int concurrency)
+      throws Exception {
     List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       producers.add(new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "fleet-" + i)));
     }
     try {
-      return drive("Kafka devices (" + targets.size() + " devices, " + concurrency + " producers)", targets.size(), duration, concurrency,
+      return drive(
+          "Kafka devices (" + targets.size() + " devices, " + concurrency + " producers)",
+          targets.size(),
+          duration,
+          concurrency,
           (device, random) -> {
             KafkaProducer<byte[], byte[]> producer = producers.get(device % concurrency);
             List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -128,31 +165,44 @@ public final class FleetBenchmark {
   }
 
   /** One producer, records serialized up front, sent as fast as Kafka acknowledges them. */
-  private static Path raw(String bootstrap, List<HardwareTarget> targets, Duration duration, int batch) throws Exception {
+  private static Path raw(
+      String bootstrap, List<HardwareTarget> targets, Duration duration, int batch)
+      throws Exception {
     SplittableRandom random = new SplittableRandom(3);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       records.add(record(measurement(targets.get(i % targets.size()), random)));
     }
     AtomicLong acked = new AtomicLong();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "raw"))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "raw"))) {
       long start = System.nanoTime();
       long deadline = start + duration.toNanos();
       int i = 0;
       while (System.nanoTime() < deadline) {
-        producer.send(records.get(i++ % records.size()), (m, e) -> {
-          if (e == null) {
-            acked.incrementAndGet();
-          }
-        });
+        producer.send(
+            records.get(i++ % records.size()),
+            (m, e) -> {
+              if (e == null) {
+                acked.incrementAndGet();
+              }
+            });
       }
       producer.flush();
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Path("raw Kafka produce (1 producer, pre-serialized)", acked.get(), 0, acked.get() / seconds, Double.NaN, Double.NaN);
+      return new Path(
+          "raw Kafka produce (1 producer, pre-serialized)",
+          acked.get(),
+          0,
+          acked.get() / seconds,
+          Double.NaN,
+          Double.NaN);
     }
   }
 
-  private static Path drive(String name, int devices, Duration duration, int concurrency, Device device) throws Exception {
+  private static Path drive(
+      String name, int devices, Duration duration, int concurrency, Device device)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
@@ -162,22 +212,24 @@ public final class FleetBenchmark {
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
       int worker = w;
-      workers.add(pool.submit(() -> {
-        SplittableRandom random = new SplittableRandom(worker);
-        int next = worker;
-        while (System.nanoTime() < deadline) {
-          long sent = System.nanoTime();
-          long n = device.send(next % devices, random);
-          latencies.add((System.nanoTime() - sent) / 1e6);
-          if (n < 0) {
-            refused.incrementAndGet();
-          } else {
-            accepted.addAndGet(n);
-          }
-          next += concurrency;
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(worker);
+                int next = worker;
+                while (System.nanoTime() < deadline) {
+                  long sent = System.nanoTime();
+                  long n = device.send(next % devices, random);
+                  latencies.add((System.nanoTime() - sent) / 1e6);
+                  if (n < 0) {
+                    refused.incrementAndGet();
+                  } else {
+                    accepted.addAndGet(n);
+                  }
+                  next += concurrency;
+                }
+                return null;
+              }));
     }
     for (Future<?> f : workers) {
       f.get();
@@ -185,16 +237,24 @@ public final class FleetBenchmark {
     pool.shutdown();
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-    return new Path(name, accepted.get(), refused.get(), accepted.get() / seconds, Statistics.quantile(ms, 0.5),
+    return new Path(
+        name,
+        accepted.get(),
+        refused.get(),
+        accepted.get() / seconds,
+        Statistics.quantile(ms, 0.5),
         Statistics.quantile(ms, 0.99));
   }
 
   private static Measurement measurement(HardwareTarget target, SplittableRandom random) {
-    return Measurement.of("bench", CANDIDATE, target, Phase.DECODE, 256, 1 + random.nextDouble(), List.of());
+    return Measurement.of(
+        "bench", CANDIDATE, target, Phase.DECODE, 256, 1 + random.nextDouble(), List.of());
   }
 
   private static ProducerRecord<byte[], byte[]> record(Measurement m) {
-    return new ProducerRecord<>(Topics.MEASUREMENTS.name(), m.target().id().getBytes(StandardCharsets.UTF_8),
+    return new ProducerRecord<>(
+        Topics.MEASUREMENTS.name(),
+        m.target().id().getBytes(StandardCharsets.UTF_8),
         Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m)));
   }
 }

@@ -9,11 +9,11 @@ import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.streams.JobSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import dev.hilnas.streams.JobSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +43,8 @@ public final class IngestBenchmark {
   /** A scratch topic only this benchmark uses: the baseline must not feed the job. */
   private static final String RAW_TOPIC = "bench.raw-measurements";
 
-  public record Result(int records, int targets, List<Double> rawPerSecond, List<Double> pipelinePerSecond) {
+  public record Result(
+      int records, int targets, List<Double> rawPerSecond, List<Double> pipelinePerSecond) {
     public double rawMedian() {
       return Statistics.median(rawPerSecond);
     }
@@ -53,17 +54,33 @@ public final class IngestBenchmark {
     }
   }
 
-  public static Result run(int records, int targets, int repeat, Duration checkpointInterval, LongConsumer onRepetition)
+  public static Result run(
+      int records, int targets, int repeat, Duration checkpointInterval, LongConsumer onRepetition)
       throws Exception {
     Path dir = Files.createTempDirectory("hilnas-bench");
     List<Double> raw = new ArrayList<>();
     List<Double> pipeline = new ArrayList<>();
     try (Stack stack =
-        Stack.start(new Stack.Options(dir, null, 0, -1, 2, checkpointInterval, Duration.ofMillis(200), JobSettings.DEFAULT_OBJECTIVES, null, true))) {
+        Stack.start(
+            new Stack.Options(
+                dir,
+                null,
+                0,
+                -1,
+                2,
+                checkpointInterval,
+                Duration.ofMillis(200),
+                JobSettings.DEFAULT_OBJECTIVES,
+                null,
+                true))) {
       String bootstrap = stack.bootstrapServers();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))
-            .all().get(60, TimeUnit.SECONDS);
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin
+            .createTopics(
+                List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))
+            .all()
+            .get(60, TimeUnit.SECONDS);
       }
       // Warm-up: one small round of each, so JIT and the job's first checkpoint are out of the way.
       // Every round sends new measurements: the job drops a measurement id it has seen before.
@@ -119,11 +136,14 @@ public final class IngestBenchmark {
     }
   }
 
-  /** Records per second from the first import until the job's committed snapshots count them all. */
-  private static double pipelineRound(String bootstrap, List<Measurement> records, long expectedTotal)
-      throws Exception {
+  /**
+   * Records per second from the first import until the job's committed snapshots count them all.
+   */
+  private static double pipelineRound(
+      String bootstrap, List<Measurement> records, long expectedTotal) throws Exception {
     try (KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(bootstrap));
-        KafkaMeasurementSink sink = new KafkaMeasurementSink(bootstrap, "bench-import", Clock.systemUTC())) {
+        KafkaMeasurementSink sink =
+            new KafkaMeasurementSink(bootstrap, "bench-import", Clock.systemUTC())) {
       List<TopicPartition> partitions = partitions(snapshots, Topics.LATENCY_MODELS.name());
       snapshots.assign(partitions);
       snapshots.seekToBeginning(partitions);
@@ -140,7 +160,8 @@ public final class IngestBenchmark {
           perTarget.merge(s.getTargetId(), s.getMeasurements(), Math::max);
         }
         if (seconds(start) > 600) {
-          throw new IllegalStateException("the job did not account for all records within 10 minutes");
+          throw new IllegalStateException(
+              "the job did not account for all records within 10 minutes");
         }
       }
       return records.size() / seconds(start);
@@ -164,7 +185,6 @@ public final class IngestBenchmark {
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
-
 
   /** Removes a benchmark's scratch directory; one left behind is harmless. */
   static void deleteQuietly(Path dir) {

@@ -1,23 +1,23 @@
 package dev.hilnas.app.bench;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.Features;
 import dev.hilnas.core.latency.LatencyModelTrainer;
-import dev.hilnas.core.HardwareTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * How fast the latency model fits and predicts on one thread, on a full target of varied
- * candidates whose latency comes from a model fitted once on real measurements (with 3% noise). Prediction is compared with its
- * floor measured in the same run: extracting the features of the same candidates, which any
- * model over these features must do.
+ * How fast the latency model fits and predicts on one thread, on a full target of varied candidates
+ * whose latency comes from a model fitted once on real measurements (with 3% noise). Prediction is
+ * compared with its floor measured in the same run: extracting the features of the same candidates,
+ * which any model over these features must do.
  */
 public final class ModelBenchmark {
 
@@ -58,8 +58,13 @@ public final class ModelBenchmark {
    * @param predictions candidate-phase predictions per timed repetition
    */
   public static Result run(
-      List<Measurement> oracleData, int candidates, int predictions, int repeat, IntConsumer progress) {
-    List<Measurement> data = workload(LatencyModelTrainer.fit(oracleData).orElseThrow(), candidates);
+      List<Measurement> oracleData,
+      int candidates,
+      int predictions,
+      int repeat,
+      IntConsumer progress) {
+    List<Measurement> data =
+        workload(LatencyModelTrainer.fit(oracleData).orElseThrow(), candidates);
     LatencyModelTrainer trainer = new LatencyModelTrainer();
     data.forEach(trainer::add);
     AdditiveLatencyModel model = trainer.fit().orElseThrow(); // warm-up
@@ -124,7 +129,8 @@ public final class ModelBenchmark {
         for (int k = 0; k < 2; k++) {
           int context = 32 << random.nextInt(6);
           double ms = oracle.predictMs(c, phase, context) * (1 + NOISE * random.nextGaussian());
-          out.add(Measurement.of("c" + i, c, target, phase, context, Math.max(ms, 1e-3), List.of()));
+          out.add(
+              Measurement.of("c" + i, c, target, phase, context, Math.max(ms, 1e-3), List.of()));
         }
       }
     }

@@ -15,19 +15,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How fast the Java decoder runs a candidate, in GFLOP/s of the work it really does, next to the
- * ceilings measured in the same run: the runtime's own large square matmul and, when python3
- * with numpy is installed, OpenBLAS's sgemm on the same number of threads (a tuned reference).
+ * ceilings measured in the same run: the runtime's own large square matmul and, when python3 with
+ * numpy is installed, OpenBLAS's sgemm on the same number of threads (a tuned reference).
  */
 public final class RuntimeBenchmark {
 
   private static final int PEAK_N = 1024;
 
   public record Result(
-      List<Double> prefillGflops, List<Double> decodeGflops, List<Double> peakGflops, Double openBlasGflops) {}
+      List<Double> prefillGflops,
+      List<Double> decodeGflops,
+      List<Double> peakGflops,
+      Double openBlasGflops) {}
 
   private RuntimeBenchmark() {}
 
-  public static Result run(Candidate c, int prefillTokens, int decodeContext, int threads, int repeat) {
+  public static Result run(
+      Candidate c, int prefillTokens, int decodeContext, int threads, int repeat) {
     List<Double> prefill = new ArrayList<>();
     List<Double> decode = new ArrayList<>();
     List<Double> peak = new ArrayList<>();
@@ -51,7 +55,9 @@ public final class RuntimeBenchmark {
     return new Result(prefill, decode, peak, openBlas(threads));
   }
 
-  /** The GFLOP the decoder executes: every matmul and attention pair, logits of the last token only. */
+  /**
+   * The GFLOP the decoder executes: every matmul and attention pair, logits of the last token only.
+   */
   static double gflop(Candidate c, Objective o) {
     double[] f = Features.of(c, o.phase(), o.contextLength());
     int tokens = o.phase() == Phase.PREFILL ? o.contextLength() : 1;
@@ -60,19 +66,28 @@ public final class RuntimeBenchmark {
 
   /** OpenBLAS sgemm GFLOP/s (median of 5) on a square matrix, or null without python3 and numpy. */
   private static Double openBlas(int threads) {
-    String script = "import numpy as np, time\n"
-        + "a = np.random.rand(" + PEAK_N + "," + PEAK_N + ").astype(np.float32); b = a.copy(); a @ b\n"
-        + "t = []\n"
-        + "for _ in range(5):\n"
-        + "    s = time.perf_counter(); a @ b; t.append(time.perf_counter() - s)\n"
-        + "print(2 * " + PEAK_N + "**3 / sorted(t)[2] / 1e9)\n";
+    String script =
+        "import numpy as np, time\n"
+            + "a = np.random.rand("
+            + PEAK_N
+            + ","
+            + PEAK_N
+            + ").astype(np.float32); b = a.copy(); a @ b\n"
+            + "t = []\n"
+            + "for _ in range(5):\n"
+            + "    s = time.perf_counter(); a @ b; t.append(time.perf_counter() - s)\n"
+            + "print(2 * "
+            + PEAK_N
+            + "**3 / sorted(t)[2] / 1e9)\n";
     try {
-      ProcessBuilder builder = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder("python3", "-c", script).redirectErrorStream(true);
       for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
         builder.environment().put(v, Integer.toString(threads));
       }
       Process process = builder.start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String out =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
         return null;
       }

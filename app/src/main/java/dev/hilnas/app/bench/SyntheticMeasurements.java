@@ -45,8 +45,14 @@ public final class SyntheticMeasurements {
       attention.append("GLS".charAt(random.nextInt(3)));
     }
     return Candidate.builder()
-        .layers(layers).dModel(dModel).heads(heads, kvHeads).headDim(64)
-        .ffnDim(dModel * (2 + random.nextInt(3))).vocabSize(32000)
-        .attention(attention.toString()).window(256).build();
+        .layers(layers)
+        .dModel(dModel)
+        .heads(heads, kvHeads)
+        .headDim(64)
+        .ffnDim(dModel * (2 + random.nextInt(3)))
+        .vocabSize(32000)
+        .attention(attention.toString())
+        .window(256)
+        .build();
   }
 }

@@ -1,15 +1,15 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
-import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.core.Runner;
+import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
+import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -38,55 +38,83 @@ import picocli.CommandLine.Option;
     })
 final class AgentCommand implements Callable<Integer> {
 
-  @Option(names = "--runner", defaultValue = "java-cpu",
+  @Option(
+      names = "--runner",
+      defaultValue = "java-cpu",
       description = "What executes the candidate: java-cpu or cmd (default: ${DEFAULT-VALUE}).")
   String runner;
 
-  @Option(names = "--command", paramLabel = "'SHELL COMMAND'",
-      description = "For --runner cmd: run per candidate under sh -c; candidate JSON on stdin and in $HILNAS_CANDIDATE_FILE.")
+  @Option(
+      names = "--command",
+      paramLabel = "'SHELL COMMAND'",
+      description =
+          "For --runner cmd: run per candidate under sh -c; candidate JSON on stdin and in $HILNAS_CANDIDATE_FILE.")
   String command;
 
-  @Option(names = "--runtime", description = "Runtime name in the target, e.g. llama.cpp (default: the runner's name; java-cpu-vector where the Vector API kernels run, on JDK 21+).")
+  @Option(
+      names = "--runtime",
+      description =
+          "Runtime name in the target, e.g. llama.cpp (default: the runner's name; java-cpu-vector where the Vector API kernels run, on JDK 21+).")
   String runtime;
 
-  @Option(names = "--command-timeout", defaultValue = "10m",
-      description = "For --runner cmd: give up on one candidate after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--command-timeout",
+      defaultValue = "10m",
+      description =
+          "For --runner cmd: give up on one candidate after this long (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
   @Option(names = "--once", description = "Measure one candidate locally and exit (no Kafka).")
   boolean once;
 
-  @Option(names = "--candidate", paramLabel = "FILE.json",
+  @Option(
+      names = "--candidate",
+      paramLabel = "FILE.json",
       description = "The candidate for --once, in the compact or per-layer form.")
   Path candidateFile;
 
   @Option(names = "--threads", description = "Threads for the runtime (default: all cores).")
   Integer threads;
 
-  @Option(names = "--objectives", split = ",", paramLabel = "PHASE@TOKENS",
+  @Option(
+      names = "--objectives",
+      split = ",",
+      paramLabel = "PHASE@TOKENS",
       defaultValue = "PREFILL@128,DECODE@512",
       description = "What to time (default: ${DEFAULT-VALUE}).")
   List<String> objectives;
 
-  @Option(names = "--runs", defaultValue = "5", description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--hardware", description = "Hardware name in the measurements (default: <arch>-<threads>thread).")
+  @Option(
+      names = "--hardware",
+      description = "Hardware name in the measurements (default: <arch>-<threads>thread).")
   String hardware;
 
-  @Option(names = "--agent-id",
-      description = "This agent's id, unique per running agent (default: agent-<host>-<pid>). Keep it across restarts:"
-          + " a restarted agent then aborts the transaction its predecessor left open at once, instead of"
-          + " after the broker's transaction timeout (1 min), which holds back every measurement behind it.")
+  @Option(
+      names = "--agent-id",
+      description =
+          "This agent's id, unique per running agent (default: agent-<host>-<pid>). Keep it across restarts:"
+              + " a restarted agent then aborts the transaction its predecessor left open at once, instead of"
+              + " after the broker's transaction timeout (1 min), which holds back every measurement behind it.")
   String agentId;
 
   @Option(names = "--json", description = "Print only the Measurement JSONL lines on stdout.")
   boolean json;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092",
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "localhost:9092",
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
@@ -98,7 +126,8 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--runner must be java-cpu or cmd, got " + runner);
     }
     if (runner.equals("cmd") == (command == null)) {
-      throw new IllegalArgumentException("--command goes with --runner cmd, and --runner cmd needs --command");
+      throw new IllegalArgumentException(
+          "--command goes with --runner cmd, and --runner cmd needs --command");
     }
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
@@ -106,7 +135,8 @@ final class AgentCommand implements Callable<Integer> {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     List<Objective> goals = objectives.stream().map(Objective::parse).toList();
     HardwareTarget target =
-        new HardwareTarget(hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
+        new HardwareTarget(
+            hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
             runtime != null ? runtime : runner.equals("java-cpu") ? JavaCpuRunner.name() : runner,
             runner.equals("java-cpu") ? "fp32" : null);
     Map<String, String> environment =
@@ -114,8 +144,15 @@ final class AgentCommand implements Callable<Integer> {
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    String id = agentId != null ? agentId : "agent-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-    Measurer.Settings settings = new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
+    String id =
+        agentId != null
+            ? agentId
+            : "agent-"
+                + InetAddress.getLocalHost().getHostName()
+                + "-"
+                + ProcessHandle.current().pid();
+    Measurer.Settings settings =
+        new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
       return serve(settings, n);
     }
@@ -124,14 +161,19 @@ final class AgentCommand implements Callable<Integer> {
     }
     Candidate candidate =
         CandidateJson.fromTree(
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(candidateFile)));
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Files.readString(candidateFile)));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
     try (Closeable runner = runner(n)) {
-      for (Measurement m : new Measurer(settings, runner.runner(), Clock.systemUTC()).measure(candidate, label, goals)) {
+      for (Measurement m :
+          new Measurer(settings, runner.runner(), Clock.systemUTC())
+              .measure(candidate, label, goals)) {
         if (!json) {
-          err.printf("%s %s: %.3f ms median of %s%n", candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
+          err.printf(
+              "%s %s: %.3f ms median of %s%n",
+              candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
         }
         out.println(MeasurementJson.toJson(m));
         out.flush();
@@ -143,10 +185,13 @@ final class AgentCommand implements Callable<Integer> {
   /** The Kafka agent loop, until Ctrl-C. */
   private int serve(Measurer.Settings settings, int n) throws InterruptedException {
     try (Closeable runner = runner(n)) {
-      MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(settings, runner.runner(), Clock.systemUTC()));
-      spec.commandLine().getErr().printf(
-          "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
-          settings.agentId(), settings.target().id(), n, bootstrap);
+      MeasuringAgent agent =
+          new MeasuringAgent(bootstrap, new Measurer(settings, runner.runner(), Clock.systemUTC()));
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
+              settings.agentId(), settings.target().id(), n, bootstrap);
       Foreground.run("agent", agent::run, agent::close);
     }
     return 0;

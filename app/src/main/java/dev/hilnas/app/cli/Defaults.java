@@ -13,8 +13,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Option defaults from the environment ({@code HILNAS_DATA_DIR} for {@code --data-dir}) and then
- * from a properties file ({@code data-dir=...}) named by {@code HILNAS_CONFIG}, by default
- * {@code ~/.hilnas/hilnas.properties}. Returning null lets the built-in default apply.
+ * from a properties file ({@code data-dir=...}) named by {@code HILNAS_CONFIG}, by default {@code
+ * ~/.hilnas/hilnas.properties}. Returning null lets the built-in default apply.
  */
 final class Defaults implements CommandLine.IDefaultValueProvider {
 

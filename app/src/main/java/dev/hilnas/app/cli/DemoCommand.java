@@ -25,51 +25,80 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--data-dir", description = "Broker logs and checkpoints (default: a new temporary directory).")
+  @Option(
+      names = "--data-dir",
+      description = "Broker logs and checkpoints (default: a new temporary directory).")
   Path dataDir;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Query service port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "Query service port (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--port", defaultValue = "0", description = "Embedded broker port (default: any free port).")
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Embedded broker port (default: any free port).")
   int port;
 
-  @Option(names = "--objectives", split = ",", paramLabel = "PHASE@TOKENS", defaultValue = "PREFILL@256,DECODE@256",
+  @Option(
+      names = "--objectives",
+      split = ",",
+      paramLabel = "PHASE@TOKENS",
+      defaultValue = "PREFILL@256,DECODE@256",
       description = "What the agent times and the frontiers track (default: ${DEFAULT-VALUE}).")
   List<String> objectives;
 
-  @Option(names = "--quality-tokens", defaultValue = "2048",
-      description = "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}: half of `quality`'s, so the evaluator keeps up with the agent).")
+  @Option(
+      names = "--quality-tokens",
+      defaultValue = "2048",
+      description =
+          "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}: half of `quality`'s, so the evaluator keeps up with the agent).")
   int qualityTokens;
 
   @Mixin SearchOptions search;
 
-  @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
+  @Option(
+      names = "--for",
+      description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
-  @Option(names = "--progress-every", defaultValue = "5s", description = "Progress line interval (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress-every",
+      defaultValue = "5s",
+      description = "Progress line interval (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
   @Override
   public Integer call() throws Exception {
     objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
-    Demo demo = Demo.start(new Demo.Options(data, port, httpPort, objectives, qualityTokens, search::settings));
+    Demo demo =
+        Demo.start(
+            new Demo.Options(data, port, httpPort, objectives, qualityTokens, search::settings));
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      System.err.println("\nhilnas demo: stopping (data in " + data + ")");
-      try {
-        demo.close();
-      } catch (Exception e) {
-        System.err.println("hilnas: shutdown was not clean: " + e);
-      }
-      stopped.countDown();
-    }, "demo-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              System.err.println("\nhilnas demo: stopping (data in " + data + ")");
+              try {
+                demo.close();
+              } catch (Exception e) {
+                System.err.println("hilnas: shutdown was not clean: " + e);
+              }
+              stopped.countDown();
+            },
+            "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.printf("hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n", demo.httpPort(), demo.target().id());
+    System.err.printf(
+        "hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n",
+        demo.httpPort(), demo.target().id());
     long start = System.nanoTime();
     long deadline = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
-    while (!stopped.await(Math.max(1, Math.min(progressEvery.toMillis(), (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+    while (!stopped.await(
+        Math.max(1, Math.min(progressEvery.toMillis(), (deadline - System.nanoTime()) / 1_000_000)),
+        TimeUnit.MILLISECONDS)) {
       long s = (System.nanoTime() - start) / 1_000_000_000;
       System.err.printf("[%d:%02d] %s%n", s / 60, s % 60, demo.status());
       if (System.nanoTime() >= deadline) {

@@ -27,18 +27,26 @@ final class DeviceCommand implements Runnable {
   }
 
   static final class File {
-    @Option(names = "--devices", defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}",
+    @Option(
+        names = "--devices",
+        defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}",
         description = "The devices file (default: ${DEFAULT-VALUE}).")
     Path path;
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
-      description = "Registers a device for its targets and prints its token — the only time it is shown; the file keeps its SHA-256.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description =
+          "Registers a device for its targets and prints its token — the only time it is shown; the file keeps its SHA-256.")
   static final class Add implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "The device's name, e.g. pixel8-lab-1.")
     String id;
 
-    @Option(names = "--target", required = true, paramLabel = "HARDWARE/RUNTIME[/PRECISION]",
+    @Option(
+        names = "--target",
+        required = true,
+        paramLabel = "HARDWARE/RUNTIME[/PRECISION]",
         description = "A target it may report for; repeatable.")
     List<HardwareTarget> targets;
 
@@ -58,12 +66,19 @@ final class DeviceCommand implements Runnable {
       added.devices().write(file.path);
       PrintWriter out = spec.commandLine().getOut();
       out.println(added.token());
-      spec.commandLine().getErr().printf("registered %s for %s in %s; keep the token above, it is not stored%n", id, ids, file.path);
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "registered %s for %s in %s; keep the token above, it is not stored%n",
+              id, ids, file.path);
       return 0;
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The registered devices and their targets.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "The registered devices and their targets.")
   static final class ListDevices implements Callable<Integer> {
     @CommandLine.Mixin File file;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

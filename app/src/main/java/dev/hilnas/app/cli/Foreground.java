@@ -6,14 +6,18 @@ final class Foreground {
 
   static void run(String name, Runnable loop, Runnable stop) throws InterruptedException {
     Thread thread = new Thread(loop, name);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.run();
-      try {
-        thread.join(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, name + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.run();
+                  try {
+                    thread.join(60_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                name + "-shutdown"));
     thread.start();
     thread.join();
   }

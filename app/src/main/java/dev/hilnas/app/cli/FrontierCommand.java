@@ -1,6 +1,5 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
@@ -9,6 +8,7 @@ import dev.hilnas.core.frontier.FrontierAssembly;
 import dev.hilnas.core.frontier.FrontierPoint;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.schemas.json.QualityJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,33 +38,56 @@ import picocli.CommandLine.Option;
     })
 final class FrontierCommand implements Callable<Integer> {
 
-  @Option(names = "--measurements", required = true, arity = "1..*", paramLabel = "M.jsonl",
+  @Option(
+      names = "--measurements",
+      required = true,
+      arity = "1..*",
+      paramLabel = "M.jsonl",
       description = "Measurement files (JSONL or CSV).")
   List<Path> measurementFiles;
 
-  @Option(names = "--quality", required = true, arity = "1..*", paramLabel = "Q.jsonl",
+  @Option(
+      names = "--quality",
+      required = true,
+      arity = "1..*",
+      paramLabel = "Q.jsonl",
       description = "Quality JSONL files (metric perplexity).")
   List<Path> qualityFiles;
 
-  @Option(names = "--objective", required = true, paramLabel = "PHASE@TOKENS",
+  @Option(
+      names = "--objective",
+      required = true,
+      paramLabel = "PHASE@TOKENS",
       description = "e.g. PREFILL@2048 or DECODE@512.")
   String objective;
 
-  @Option(names = "--target", paramLabel = "HARDWARE/RUNTIME",
+  @Option(
+      names = "--target",
+      paramLabel = "HARDWARE/RUNTIME",
       description = "Which target, when the measurements hold several.")
   HardwareTarget target;
 
-  @Option(names = "--reference", paramLabel = "LATENCY_MS,QUALITY",
+  @Option(
+      names = "--reference",
+      paramLabel = "LATENCY_MS,QUALITY",
       description = "Hypervolume reference point (default: 10%% beyond the worst point).")
   String reference;
 
-  @Option(names = "--json", description = "End the output with one JSON object: target, objective, hypervolume, points.")
+  @Option(
+      names = "--json",
+      description = "End the output with one JSON object: target, objective, hypervolume, points.")
   boolean json;
 
-  @Option(names = "--csv", paramLabel = "OUT.csv", description = "Write every point, with onFrontier, as CSV.")
+  @Option(
+      names = "--csv",
+      paramLabel = "OUT.csv",
+      description = "Write every point, with onFrontier, as CSV.")
   Path csv;
 
-  @Option(names = "--png", paramLabel = "OUT.png", description = "Write a plot of the points and the frontier.")
+  @Option(
+      names = "--png",
+      paramLabel = "OUT.png",
+      description = "Write a plot of the points and the frontier.")
   Path png;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -79,15 +102,21 @@ final class FrontierCommand implements Callable<Integer> {
       measurements.addAll(MeasurementFiles.read(file, err));
     }
     HardwareTarget chosen = chooseTarget(measurements);
-    List<Measurement> ofTarget = measurements.stream().filter(m -> m.target().equals(chosen)).toList();
+    List<Measurement> ofTarget =
+        measurements.stream().filter(m -> m.target().equals(chosen)).toList();
     List<Quality> qualities = new ArrayList<>();
     for (Path file : qualityFiles) {
       qualities.addAll(readQuality(file, err));
     }
     FrontierAssembly assembly =
-        FrontierAssembly.of(ofTarget, qualities, goal, LatencyModelTrainer.fit(ofTarget).orElse(null));
+        FrontierAssembly.of(
+            ofTarget, qualities, goal, LatencyModelTrainer.fit(ofTarget).orElse(null));
     if (assembly.withoutLatency() > 0) {
-      err.println(assembly.withoutLatency() + " evaluated candidates have no latency for " + goal + " and no model to predict it; left out");
+      err.println(
+          assembly.withoutLatency()
+              + " evaluated candidates have no latency for "
+              + goal
+              + " and no model to predict it; left out");
     }
     List<FrontierPoint> all = assembly.frontier().all();
     if (all.isEmpty()) {
@@ -99,11 +128,14 @@ final class FrontierCommand implements Callable<Integer> {
     ReferencePoint ref = reference == null ? ReferencePoint.beyond(all) : parseReference(reference);
     double hypervolume = assembly.frontier().hypervolume(ref);
 
-    out.printf("%s %s: %d of %d evaluated candidates on the frontier, hypervolume %.6g (reference %.4g ms, %.4g)%n",
+    out.printf(
+        "%s %s: %d of %d evaluated candidates on the frontier, hypervolume %.6g (reference %.4g ms, %.4g)%n",
         chosen.id(), goal, front.size(), all.size(), hypervolume, ref.latencyMs(), ref.quality());
-    out.printf("%-12s %-18s %12s %-10s %10s%n", "candidateId", "archId", "latencyMs", "source", "quality");
+    out.printf(
+        "%-12s %-18s %12s %-10s %10s%n", "candidateId", "archId", "latencyMs", "source", "quality");
     for (FrontierPoint p : front) {
-      out.printf("%-12s %-18s %12.4f %-10s %10.4f%n",
+      out.printf(
+          "%-12s %-18s %12.4f %-10s %10.4f%n",
           p.candidateId(), p.archId(), p.latencyMs(), source(p), p.quality());
     }
     if (csv != null) {
@@ -133,26 +165,38 @@ final class FrontierCommand implements Callable<Integer> {
 
   private HardwareTarget chooseTarget(List<Measurement> measurements) {
     Set<HardwareTarget> targets =
-        measurements.stream().map(Measurement::target).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        measurements.stream()
+            .map(Measurement::target)
+            .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     if (target != null) {
       return targets.stream()
           .filter(this::named)
           .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "--target " + target.id() + " is not in the measurements; they hold " + ids(targets)));
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "--target "
+                          + target.id()
+                          + " is not in the measurements; they hold "
+                          + ids(targets)));
     }
     if (targets.size() != 1) {
       throw new IllegalArgumentException(
           targets.isEmpty()
               ? "the measurement files hold no valid measurement"
-              : "the measurements hold " + targets.size() + " targets (" + ids(targets) + "); pick one with --target");
+              : "the measurements hold "
+                  + targets.size()
+                  + " targets ("
+                  + ids(targets)
+                  + "); pick one with --target");
     }
     return targets.iterator().next();
   }
 
   /** Whether --target names {@code t}; named without a precision, it names every precision. */
   private boolean named(HardwareTarget t) {
-    return t.hardware().equals(target.hardware()) && t.runtime().equals(target.runtime())
+    return t.hardware().equals(target.hardware())
+        && t.runtime().equals(target.runtime())
         && (target.precision() == null || target.precision().equals(t.precision()));
   }
 
@@ -184,12 +228,14 @@ final class FrontierCommand implements Callable<Integer> {
     String[] parts = text.split(",");
     try {
       if (parts.length == 2) {
-        return new ReferencePoint(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+        return new ReferencePoint(
+            Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
       }
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
-    throw new IllegalArgumentException("--reference must be LATENCY_MS,QUALITY, e.g. 120,30; got '" + text + "'");
+    throw new IllegalArgumentException(
+        "--reference must be LATENCY_MS,QUALITY, e.g. 120,30; got '" + text + "'");
   }
 
   private static String source(FrontierPoint p) {
@@ -214,13 +260,20 @@ final class FrontierCommand implements Callable<Integer> {
     return text.matches("[^,\"\r\n]*") ? text : '"' + text.replace("\"", "\"\"") + '"';
   }
 
-  private static void writeCsv(Path file, List<FrontierPoint> all, List<FrontierPoint> front) throws IOException {
+  private static void writeCsv(Path file, List<FrontierPoint> all, List<FrontierPoint> front)
+      throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("candidateId,archId,latencyMs,latencySource,quality,onFrontier");
     for (FrontierPoint p : all) {
-      lines.add(String.join(",", csvField(p.candidateId()), p.archId(),
-          Double.toString(p.latencyMs()), source(p), Double.toString(p.quality()),
-          Boolean.toString(front.contains(p))));
+      lines.add(
+          String.join(
+              ",",
+              csvField(p.candidateId()),
+              p.archId(),
+              Double.toString(p.latencyMs()),
+              source(p),
+              Double.toString(p.quality()),
+              Boolean.toString(front.contains(p))));
     }
     Files.write(file, lines, StandardCharsets.UTF_8);
   }

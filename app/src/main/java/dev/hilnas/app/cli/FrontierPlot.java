@@ -31,7 +31,8 @@ final class FrontierPlot {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
     double maxLatency = all.stream().mapToDouble(FrontierPoint::latencyMs).max().orElse(1) * 1.05;
@@ -82,8 +83,10 @@ final class FrontierPlot {
       dot(g, p, x, y, 9);
     }
     g.setColor(Color.DARK_GRAY);
-    g.drawString("● measured   ○ predicted   red: frontier (" + frontier.size() + " of " + all.size() + ")",
-        WIDTH - RIGHT - 380, TOP - 10);
+    g.drawString(
+        "● measured   ○ predicted   red: frontier (" + frontier.size() + " of " + all.size() + ")",
+        WIDTH - RIGHT - 380,
+        TOP - 10);
     g.dispose();
     ImageIO.write(image, "png", file.toFile());
   }

@@ -52,7 +52,8 @@ public final class HilnasCommand implements Runnable {
             last = last.subcommand();
           }
           if (!last.unmatched().isEmpty()) {
-            throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
+            throw new CommandLine.UnmatchedArgumentException(
+                last.commandSpec().commandLine(), last.unmatched());
           }
           return new CommandLine.RunLast().execute(parseResult);
         });

@@ -1,14 +1,14 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.Json;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Quality;
 import dev.hilnas.producers.ingest.ImportReport;
 import dev.hilnas.producers.ingest.Importer;
 import dev.hilnas.producers.ingest.LineResult;
 import dev.hilnas.producers.ingest.MeasurementFile;
 import dev.hilnas.producers.ingest.MeasurementSink;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
-import dev.hilnas.core.Measurement;
-import dev.hilnas.core.Quality;
+import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,10 +22,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "import",
@@ -43,17 +43,24 @@ final class ImportCommand implements Callable<Integer> {
   private static final long PROGRESS_BAR_BYTES = 4L << 20;
   private static final int ERRORS_SHOWN = 20;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Measurement .jsonl or .csv files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Measurement .jsonl or .csv files.")
   List<Path> files;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--bootstrap",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).",
       defaultValue = "localhost:9092")
   String bootstrap;
 
   @Option(names = "--dry-run", description = "Validate only; do not connect to Kafka.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "End the output with one JSON object: valid, invalid, errors.")
+  @Option(
+      names = "--json",
+      description = "End the output with one JSON object: valid, invalid, errors.")
   boolean json;
 
   @Spec CommandSpec spec;
@@ -66,7 +73,9 @@ final class ImportCommand implements Callable<Integer> {
     List<Map<String, Object>> errors = new ArrayList<>();
     int status = 0;
     try (MeasurementSink sink =
-        dryRun ? MeasurementSink.DISCARD : new KafkaMeasurementSink(bootstrap, "hilnas-import", Clock.systemUTC())) {
+        dryRun
+            ? MeasurementSink.DISCARD
+            : new KafkaMeasurementSink(bootstrap, "hilnas-import", Clock.systemUTC())) {
       for (Path path : files) {
         MeasurementFile file = new MeasurementFile(path);
         ImportReport report;
@@ -106,7 +115,8 @@ final class ImportCommand implements Callable<Integer> {
     return status;
   }
 
-  private ImportReport importWithProgress(MeasurementFile file, MeasurementSink sink) throws IOException {
+  private ImportReport importWithProgress(MeasurementFile file, MeasurementSink sink)
+      throws IOException {
     long size = file.sizeBytes();
     if (size < PROGRESS_BAR_BYTES) {
       return Importer.run(file, sink);
@@ -134,10 +144,17 @@ final class ImportCommand implements Callable<Integer> {
     String kinds =
         report.quality() == 0
             ? ""
-            : " (" + (report.valid() - report.quality()) + " measurements, " + report.quality() + " quality evaluations)";
+            : " ("
+                + (report.valid() - report.quality())
+                + " measurements, "
+                + report.quality()
+                + " quality evaluations)";
     err.printf(
         "%s: %d valid%s, %d invalid%s%n",
-        path, report.valid(), kinds, report.invalid(),
+        path,
+        report.valid(),
+        kinds,
+        report.invalid(),
         dryRun
             ? " (dry run: nothing published)"
             : " (measurements → hil.measurements, quality → hil.quality, invalid → hil.dlq)");

@@ -32,7 +32,8 @@ public final class MeasurementFiles {
       err.println(path + ":" + rejected.get(i).line() + ": skipped: " + rejected.get(i).error());
     }
     if (rejected.size() > ERRORS_SHOWN) {
-      err.println(path + ": ... and " + (rejected.size() - ERRORS_SHOWN) + " more invalid lines skipped");
+      err.println(
+          path + ": ... and " + (rejected.size() - ERRORS_SHOWN) + " more invalid lines skipped");
     }
     err.flush();
     return measurements;

@@ -1,9 +1,9 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.Evaluation;
 import dev.hilnas.core.latency.NoiseFloor;
+import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,19 +39,29 @@ final class ModelCommand implements Runnable {
       })
   static final class Evaluate implements Callable<Integer> {
 
-    @Option(names = "--train", required = true, paramLabel = "A.jsonl",
+    @Option(
+        names = "--train",
+        required = true,
+        paramLabel = "A.jsonl",
         description = "Measurements to fit on (JSONL or CSV).")
     Path train;
 
-    @Option(names = "--test", required = true, paramLabel = "B.jsonl",
+    @Option(
+        names = "--test",
+        required = true,
+        paramLabel = "B.jsonl",
         description = "Measurements to score on (JSONL or CSV).")
     Path test;
 
-    @Option(names = "--json", description = "End the output with one JSON object (fractions, not %%).")
+    @Option(
+        names = "--json",
+        description = "End the output with one JSON object (fractions, not %%).")
     boolean json;
 
-    @Option(names = "--normalise-drift",
-        description = "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
+    @Option(
+        names = "--normalise-drift",
+        description =
+            "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
     boolean normaliseDrift;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,10 +73,14 @@ final class ModelCommand implements Runnable {
       Evaluation evaluation =
           Evaluation.of(
               MeasurementFiles.read(train, err), MeasurementFiles.read(test, err), normaliseDrift);
-      evaluation.skipped().forEach(
-          (key, n) -> err.println("no model for " + key + ": " + n + " test points not scored"));
+      evaluation
+          .skipped()
+          .forEach(
+              (key, n) ->
+                  err.println("no model for " + key + ": " + n + " test points not scored"));
       err.flush();
-      out.printf("%-44s %-8s %6s %9s %8s %9s%n", "target", "phase", "n", "within10", "MAPE", "spearman");
+      out.printf(
+          "%-44s %-8s %6s %9s %8s %9s%n", "target", "phase", "n", "within10", "MAPE", "spearman");
       for (Evaluation.Row row : evaluation.rows()) {
         print(out, row.target().id(), row.phase().name(), row.accuracy());
       }

@@ -1,12 +1,11 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.HardwareTarget;
-import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.latency.LatencyPrediction;
 import dev.hilnas.core.latency.LatencyQuery;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,20 +32,27 @@ import picocli.CommandLine.Option;
     })
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = "--train", required = true, paramLabel = "A.jsonl",
+  @Option(
+      names = "--train",
+      required = true,
+      paramLabel = "A.jsonl",
       description = "Measurements to fit on (JSONL or CSV).")
   Path train;
 
-  @Option(names = "--input", required = true, paramLabel = "C.jsonl",
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "C.jsonl",
       description = "Lines to predict, JSONL; '-' reads stdin.")
   String input;
 
-  @Option(names = "--normalise-drift",
-      description = "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
+  @Option(
+      names = "--normalise-drift",
+      description =
+          "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
   boolean normaliseDrift;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
 
   @Override
   public Integer call() throws Exception {
@@ -72,7 +77,8 @@ final class PredictCommand implements Callable<Integer> {
           continue;
         }
         try {
-          out.println(Json.MAPPER.writeValueAsString(predict(MeasurementJson.parseQuery(text), models)));
+          out.println(
+              Json.MAPPER.writeValueAsString(predict(MeasurementJson.parseQuery(text), models)));
         } catch (IllegalArgumentException e) {
           invalid++;
           err.println(input + ":" + line + ": " + e.getMessage());
@@ -90,7 +96,9 @@ final class PredictCommand implements Callable<Integer> {
     if (target == null) {
       if (models.size() != 1) {
         throw new IllegalArgumentException(
-            "hardware and runtime are required: the training data holds " + models.size() + " targets");
+            "hardware and runtime are required: the training data holds "
+                + models.size()
+                + " targets");
       }
       target = models.keySet().iterator().next();
     }

@@ -1,11 +1,11 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.schemas.json.CandidateJson;
-import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
 final class QualityCommand implements Callable<Integer> {
 
   static final class What {
-    @Option(names = "--candidate", paramLabel = "FILE.json", description = "A candidate, compact or per-layer form.")
+    @Option(
+        names = "--candidate",
+        paramLabel = "FILE.json",
+        description = "A candidate, compact or per-layer form.")
     Path candidate;
 
     @Option(names = "--backbone", description = "The full backbone.")
@@ -44,7 +47,9 @@ final class QualityCommand implements Callable<Integer> {
   @ArgGroup(multiplicity = "1")
   What what;
 
-  @Option(names = "--tokens", defaultValue = "" + PerplexityEvaluator.DEFAULT_TOKENS,
+  @Option(
+      names = "--tokens",
+      defaultValue = "" + PerplexityEvaluator.DEFAULT_TOKENS,
       description = "Held-out bytes scored, a multiple of 256 (default: ${DEFAULT-VALUE}).")
   int tokens;
 
@@ -54,7 +59,10 @@ final class QualityCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Make the last line of output one JSON object.")
   boolean json;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka for --serve (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "localhost:9092",
+      description = "Kafka for --serve (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,19 +71,31 @@ final class QualityCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Backbone backbone = Backbone.shipped();
-    PerplexityEvaluator evaluator = new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), tokens, n);
+    PerplexityEvaluator evaluator =
+        new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), tokens, n);
     if (what.serve) {
       return serve(evaluator);
     }
-    Candidate candidate = what.backbone
-        ? backbone.architecture()
-        : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(what.candidate)));
-    String candidateId = what.backbone ? "backbone" : what.candidate.getFileName().toString().replaceFirst("\\.json$", "");
+    Candidate candidate =
+        what.backbone
+            ? backbone.architecture()
+            : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(what.candidate)));
+    String candidateId =
+        what.backbone
+            ? "backbone"
+            : what.candidate.getFileName().toString().replaceFirst("\\.json$", "");
     PerplexityEvaluator.Result result = evaluator.evaluate(candidate);
     PrintWriter out = spec.commandLine().getOut();
     if (!json) {
-      out.printf(Locale.ROOT, "%s (%s, %,d parameters): perplexity %.3f per byte over %d held-out bytes (unigram baseline %.2f)%n",
-          candidateId, candidate.archId(), candidate.parameterCount(), result.value(), result.tokens(), evaluator.unigramPerplexity());
+      out.printf(
+          Locale.ROOT,
+          "%s (%s, %,d parameters): perplexity %.3f per byte over %d held-out bytes (unigram baseline %.2f)%n",
+          candidateId,
+          candidate.archId(),
+          candidate.parameterCount(),
+          result.value(),
+          result.tokens(),
+          evaluator.unigramPerplexity());
     } else {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("candidateId", candidateId);
@@ -91,9 +111,15 @@ final class QualityCommand implements Callable<Integer> {
   }
 
   private int serve(PerplexityEvaluator evaluator) throws Exception {
-    String id = "evaluator-" + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    String id =
+        "evaluator-"
+            + InetAddress.getLocalHost().getHostName()
+            + "-"
+            + ProcessHandle.current().pid();
     QualityEvaluator worker = new QualityEvaluator(bootstrap, id, evaluator);
-    spec.commandLine().getErr().printf("evaluator %s scoring candidates from %s — Ctrl-C stops%n", id, bootstrap);
+    spec.commandLine()
+        .getErr()
+        .printf("evaluator %s scoring candidates from %s — Ctrl-C stops%n", id, bootstrap);
     Foreground.run("evaluator", worker::run, worker::close);
     return 0;
   }

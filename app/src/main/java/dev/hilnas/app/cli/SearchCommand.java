@@ -22,12 +22,18 @@ import picocli.CommandLine.Option;
     })
 final class SearchCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "localhost:9092",
+      description = "Kafka (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
-  @Option(names = "--target", paramLabel = "TARGET=AGENTS",
-      description = "A target to search for and its number of agents, e.g. x86-1thread/java-cpu/fp32=2; repeatable."
-          + " Targets seen in Kafka but not named get 1.")
+  @Option(
+      names = "--target",
+      paramLabel = "TARGET=AGENTS",
+      description =
+          "A target to search for and its number of agents, e.g. x86-1thread/java-cpu/fp32=2; repeatable."
+              + " Targets seen in Kafka but not named get 1.")
   List<String> targets = List.of();
 
   @Mixin SearchOptions search;
@@ -43,8 +49,11 @@ final class SearchCommand implements Callable<Integer> {
       String target = HardwareTarget.parse(eq < 0 ? t : t.substring(0, eq)).id();
       capacity.put(target, eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
     }
-    SearchProducer producer = new SearchProducer(bootstrap, search.settings(capacity), Clock.systemUTC());
-    spec.commandLine().getErr().printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);
+    SearchProducer producer =
+        new SearchProducer(bootstrap, search.settings(capacity), Clock.systemUTC());
+    spec.commandLine()
+        .getErr()
+        .printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);
     Foreground.run("search", producer::run, producer::close);
     return 0;
   }

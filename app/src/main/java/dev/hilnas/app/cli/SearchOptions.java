@@ -2,9 +2,9 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
-import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
+import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.producers.search.SearchProducer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,34 +15,59 @@ import picocli.CommandLine.Option;
 /** The search producer's options, shared by {@code search} and {@code demo}. */
 final class SearchOptions {
 
-  @Option(names = "--max-params", defaultValue = "0", description = "Only candidates with at most this many parameters (default: no limit).")
+  @Option(
+      names = "--max-params",
+      defaultValue = "0",
+      description = "Only candidates with at most this many parameters (default: no limit).")
   long maxParams;
 
-  @Option(names = "--max-kv-bytes", defaultValue = "0", description = "Only candidates whose fp16 KV cache at 8k tokens fits (default: no limit).")
+  @Option(
+      names = "--max-kv-bytes",
+      defaultValue = "0",
+      description = "Only candidates whose fp16 KV cache at 8k tokens fits (default: no limit).")
   long maxKvBytes;
 
-  @Option(names = "--budget", paramLabel = "TARGET:PHASE@TOKENS=MS",
+  @Option(
+      names = "--budget",
+      paramLabel = "TARGET:PHASE@TOKENS=MS",
       description = "A latency budget, e.g. x86-1thread/java-cpu/fp32:DECODE@256=5; repeatable.")
   List<String> budgets = List.of();
 
-  @Option(names = "--in-flight", defaultValue = "2", description = "Pending requests kept per agent (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--in-flight",
+      defaultValue = "2",
+      description = "Pending requests kept per agent (default: ${DEFAULT-VALUE}).")
   int inFlight;
 
-  @Option(names = "--strategy", defaultValue = "hilnas",
-      description = "How candidates are chosen: hilnas (latency model + quality predictor), random, or nsga2"
-          + " (steady-state NSGA-II, no surrogate) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--strategy",
+      defaultValue = "hilnas",
+      description =
+          "How candidates are chosen: hilnas (latency model + quality predictor), random, or nsga2"
+              + " (steady-state NSGA-II, no surrogate) (default: ${DEFAULT-VALUE}).")
   String strategy;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Search randomness (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Search randomness (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--backbone", defaultValue = "shipped",
-      description = "What candidates prune: shipped (the trained byte-level backbone, quality evaluated) or mobilellm"
-          + " (24 layers, dModel 2048: latency-only, the search learns the latency model) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backbone",
+      defaultValue = "shipped",
+      description =
+          "What candidates prune: shipped (the trained byte-level backbone, quality evaluated) or mobilellm"
+              + " (24 layers, dModel 2048: latency-only, the search learns the latency model) (default: ${DEFAULT-VALUE}).")
   String backbone;
 
-  @Option(names = "--learn-objectives", split = ",", paramLabel = "PHASE@TOKENS", defaultValue = "PREFILL@512,DECODE@512",
-      description = "Whose latency the search learns on a target without frontiers yet (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--learn-objectives",
+      split = ",",
+      paramLabel = "PHASE@TOKENS",
+      defaultValue = "PREFILL@512,DECODE@512",
+      description =
+          "Whose latency the search learns on a target without frontiers yet (default: ${DEFAULT-VALUE}).")
   List<String> learnObjectives;
 
   SearchProducer.Settings settings(Map<String, Integer> capacity) {
@@ -51,18 +76,36 @@ final class SearchOptions {
       int colon = b.lastIndexOf(':');
       int equals = b.lastIndexOf('=');
       if (colon < 1 || equals < colon) {
-        throw new IllegalArgumentException("--budget must look like TARGET:PHASE@TOKENS=MS, got " + b);
+        throw new IllegalArgumentException(
+            "--budget must look like TARGET:PHASE@TOKENS=MS, got " + b);
       }
-      byTarget.computeIfAbsent(HardwareTarget.parse(b.substring(0, colon)).id(), t -> new HashMap<>())
-          .put(Objective.parse(b.substring(colon + 1, equals)), Double.parseDouble(b.substring(equals + 1)));
+      byTarget
+          .computeIfAbsent(HardwareTarget.parse(b.substring(0, colon)).id(), t -> new HashMap<>())
+          .put(
+              Objective.parse(b.substring(colon + 1, equals)),
+              Double.parseDouble(b.substring(equals + 1)));
     }
-    var architecture = switch (backbone) {
-      case "shipped" -> Backbone.shipped().architecture();
-      case "mobilellm" -> SearchSpace.mobileLlmScale();
-      default -> throw new IllegalArgumentException("--backbone must be shipped or mobilellm, got " + backbone);
-    };
-    SearchSpace space = SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes));
-    return new SearchProducer.Settings(space, strategy, new SearchLoop.Settings(capacity, 1, inFlight, Duration.ofMinutes(10),
-        byTarget, learnObjectives.stream().map(Objective::parse).toList()), Duration.ofSeconds(2), seed);
+    var architecture =
+        switch (backbone) {
+          case "shipped" -> Backbone.shipped().architecture();
+          case "mobilellm" -> SearchSpace.mobileLlmScale();
+          default ->
+              throw new IllegalArgumentException(
+                  "--backbone must be shipped or mobilellm, got " + backbone);
+        };
+    SearchSpace space =
+        SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes));
+    return new SearchProducer.Settings(
+        space,
+        strategy,
+        new SearchLoop.Settings(
+            capacity,
+            1,
+            inFlight,
+            Duration.ofMinutes(10),
+            byTarget,
+            learnObjectives.stream().map(Objective::parse).toList()),
+        Duration.ofSeconds(2),
+        seed);
   }
 }

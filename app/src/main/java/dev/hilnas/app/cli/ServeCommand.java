@@ -1,10 +1,10 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Stack;
-import dev.hilnas.producers.gateway.Devices;
-import java.nio.file.Path;
 import dev.hilnas.core.Objective;
+import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.streams.JobSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,51 +22,89 @@ import picocli.CommandLine.Option;
     })
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
-  @Option(names = "--data-dir", description = "Broker logs and Flink checkpoints (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--data-dir",
+      description = "Broker logs and Flink checkpoints (default: ${DEFAULT-VALUE}).",
       defaultValue = "${sys:user.home}/.hilnas/data")
   Path dataDir;
 
-  @Option(names = "--port", description = "Embedded broker client port (default: ${DEFAULT-VALUE}).", defaultValue = "9092")
+  @Option(
+      names = "--port",
+      description = "Embedded broker client port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "9092")
   int port;
 
-  @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of the embedded broker.")
+  @Option(
+      names = "--bootstrap",
+      description = "Use this Kafka cluster instead of the embedded broker.")
   String bootstrap;
 
-  @Option(names = "--http-port", description = "Query service port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+  @Option(
+      names = "--http-port",
+      description = "Query service port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8080")
   int httpPort;
 
-  @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  @Option(
+      names = "--parallelism",
+      description = "Flink parallelism (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2")
   int parallelism;
 
-  @Option(names = "--checkpoint-interval", description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "2s")
+  @Option(
+      names = "--checkpoint-interval",
+      description = "Exactly-once commit interval (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2s")
   Duration checkpointInterval;
 
-  @Option(names = "--objectives", split = ",", paramLabel = "PHASE@TOKENS",
-      description = "Frontiers kept per target (default: PREFILL@512,PREFILL@2048,PREFILL@8192,DECODE@512,DECODE@2048,DECODE@8192).")
+  @Option(
+      names = "--objectives",
+      split = ",",
+      paramLabel = "PHASE@TOKENS",
+      description =
+          "Frontiers kept per target (default: PREFILL@512,PREFILL@2048,PREFILL@8192,DECODE@512,DECODE@2048,DECODE@8192).")
   List<String> objectives = JobSettings.DEFAULT_OBJECTIVES;
 
-  @Option(names = "--devices", description = "Devices allowed to POST /api/v1/measurements, made with `hilnas device add`"
-      + " (default: ${DEFAULT-VALUE}).", defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}")
+  @Option(
+      names = "--devices",
+      description =
+          "Devices allowed to POST /api/v1/measurements, made with `hilnas device add`"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${env:HILNAS_DEVICES:-${sys:user.home}/.hilnas/devices.json}")
   Path devices;
 
-  @Option(names = "--no-job", description = "Do not run the Flink job here: a Flink cluster runs the job jar"
-      + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap.")
+  @Option(
+      names = "--no-job",
+      description =
+          "Do not run the Flink job here: a Flink cluster runs the job jar"
+              + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap.")
   boolean noJob;
 
-  @Option(names = "--for", description = "Stop by itself after this long (default: run until Ctrl-C).")
+  @Option(
+      names = "--for",
+      description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
   @Override
   public Integer call() throws Exception {
     objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
     if (noJob && bootstrap == null) {
-      throw new IllegalArgumentException("--no-job needs --bootstrap: the cluster running the job must share the Kafka");
+      throw new IllegalArgumentException(
+          "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
     }
     Stack stack =
         Stack.start(
             new Stack.Options(
-                dataDir, bootstrap, port, httpPort, parallelism, checkpointInterval, Duration.ofSeconds(1),
-                objectives, Devices.read(devices), !noJob));
+                dataDir,
+                bootstrap,
+                port,
+                httpPort,
+                parallelism,
+                checkpointInterval,
+                Duration.ofSeconds(1),
+                objectives,
+                Devices.read(devices),
+                !noJob));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

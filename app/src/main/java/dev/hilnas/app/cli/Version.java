@@ -8,7 +8,12 @@ final class Version implements CommandLine.IVersionProvider {
     String v = Version.class.getPackage().getImplementationVersion();
     return new String[] {
       "hilnas " + (v == null ? "dev" : v),
-      "Java " + Runtime.version() + " (" + System.getProperty("java.home") + "); CPU runtime " + dev.hilnas.llm.runtime.JavaCpuRunner.name()
+      "Java "
+          + Runtime.version()
+          + " ("
+          + System.getProperty("java.home")
+          + "); CPU runtime "
+          + dev.hilnas.llm.runtime.JavaCpuRunner.name()
     };
   }
 }

@@ -17,17 +17,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole loop in one JVM: the embedded {@link Stack}, the search producer, a java-cpu agent
- * (one thread) and the quality evaluator, each on its own thread.
+ * The whole loop in one JVM: the embedded {@link Stack}, the search producer, a java-cpu agent (one
+ * thread) and the quality evaluator, each on its own thread.
  */
 public final class Demo implements AutoCloseable {
 
   /**
    * @param objectives what the agent times and the frontiers track
    * @param qualityTokens held-out bytes per perplexity
-   * @param search the search producer's settings for a target capacity map, given the agent's target
+   * @param search the search producer's settings for a target capacity map, given the agent's
+   *     target
    */
-  public record Options(Path dataDir, int kafkaPort, int httpPort, List<String> objectives, int qualityTokens,
+  public record Options(
+      Path dataDir,
+      int kafkaPort,
+      int httpPort,
+      List<String> objectives,
+      int qualityTokens,
       java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search) {}
 
   private final Stack stack;
@@ -38,7 +44,12 @@ public final class Demo implements AutoCloseable {
   private final SearchProducer search;
   private final List<Thread> threads = new ArrayList<>();
 
-  private Demo(Stack stack, HardwareTarget target, JavaCpuRunner runner, MeasuringAgent agent, QualityEvaluator evaluator,
+  private Demo(
+      Stack stack,
+      HardwareTarget target,
+      JavaCpuRunner runner,
+      MeasuringAgent agent,
+      QualityEvaluator evaluator,
       SearchProducer search) {
     this.stack = stack;
     this.target = target;
@@ -50,18 +61,47 @@ public final class Demo implements AutoCloseable {
 
   public static Demo start(Options o) throws Exception {
     List<Objective> goals = o.objectives().stream().map(Objective::parse).toList();
-    Stack stack = Stack.start(new Stack.Options(o.dataDir(), null, o.kafkaPort(), o.httpPort(), 1, Duration.ofSeconds(2),
-        Duration.ofSeconds(1), o.objectives(), null, true));
+    Stack stack =
+        Stack.start(
+            new Stack.Options(
+                o.dataDir(),
+                null,
+                o.kafkaPort(),
+                o.httpPort(),
+                1,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                o.objectives(),
+                null,
+                true));
     String bootstrap = stack.bootstrapServers();
-    HardwareTarget target = new HardwareTarget(System.getProperty("os.arch") + "-1thread", JavaCpuRunner.name(), "fp32");
+    HardwareTarget target =
+        new HardwareTarget(
+            System.getProperty("os.arch") + "-1thread", JavaCpuRunner.name(), "fp32");
     String host = java.net.InetAddress.getLocalHost().getHostName();
     JavaCpuRunner runner = new JavaCpuRunner(1);
-    MeasuringAgent agent = new MeasuringAgent(bootstrap, new Measurer(
-        new Measurer.Settings(target, goals, 1, 3, "demo-agent-" + host, 1, Map.of("jvm", System.getProperty("java.version"))),
-        runner, Clock.systemUTC()));
-    QualityEvaluator evaluator = new QualityEvaluator(bootstrap, "demo-evaluator-" + host,
-        new PerplexityEvaluator(Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1));
-    SearchProducer search = new SearchProducer(bootstrap, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
+    MeasuringAgent agent =
+        new MeasuringAgent(
+            bootstrap,
+            new Measurer(
+                new Measurer.Settings(
+                    target,
+                    goals,
+                    1,
+                    3,
+                    "demo-agent-" + host,
+                    1,
+                    Map.of("jvm", System.getProperty("java.version"))),
+                runner,
+                Clock.systemUTC()));
+    QualityEvaluator evaluator =
+        new QualityEvaluator(
+            bootstrap,
+            "demo-evaluator-" + host,
+            new PerplexityEvaluator(
+                Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1));
+    SearchProducer search =
+        new SearchProducer(bootstrap, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
     Demo demo = new Demo(stack, target, runner, agent, evaluator, search);
     demo.spawn("agent", agent::run);
     demo.spawn("evaluator", evaluator::run);

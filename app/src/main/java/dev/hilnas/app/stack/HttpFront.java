@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 public final class HttpFront implements AutoCloseable {
 
   private final HttpServer server;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
   /**
@@ -40,17 +41,24 @@ public final class HttpFront implements AutoCloseable {
 
     server = HttpServer.create(new InetSocketAddress(host, port), 0);
     // cached, not fixed: every server-sent-event subscriber holds a thread while connected
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4", registry.scrape()));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "http");
+              t.setDaemon(true);
+              return t;
+            }));
+    server.createContext(
+        "/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4", registry.scrape()));
     server.createContext(
         "/healthz",
         ex -> {
           boolean ok = healthy.getAsBoolean();
-          respond(ex, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
+          respond(
+              ex,
+              ok ? 200 : 503,
+              "application/json",
+              "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
         });
   }
 
@@ -74,7 +82,8 @@ public final class HttpFront implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     try (ex) {
       if (!ex.getRequestMethod().equals("GET")) {
         HttpJson.error(ex, 405, "only GET is supported here");

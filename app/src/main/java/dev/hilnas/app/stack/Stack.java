@@ -1,14 +1,14 @@
 package dev.hilnas.app.stack;
 
-import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
+import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
-import dev.hilnas.producers.gateway.Devices;
-import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.sinks.state.FrontierFeed;
 import dev.hilnas.sinks.state.MaterializedState;
+import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything {@code serve} runs in one JVM: a Kafka broker (embedded, or an existing cluster),
- * the hil.* topics, the Flink measurement job on a MiniCluster, the Kafka Streams materialiser and
- * the query service. Closing it
- * stops them in reverse order; Flink checkpoints are kept for the next start.
+ * Everything {@code serve} runs in one JVM: a Kafka broker (embedded, or an existing cluster), the
+ * hil.* topics, the Flink measurement job on a MiniCluster, the Kafka Streams materialiser and the
+ * query service. Closing it stops them in reverse order; Flink checkpoints are kept for the next
+ * start.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
@@ -37,7 +37,8 @@ public final class Stack implements AutoCloseable {
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param objectives the frontiers kept per target, {@code PHASE@tokens}
-   * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest endpoint
+   * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest
+   *     endpoint
    * @param runJob whether to run the Flink job here (false when a Flink cluster runs the job jar)
    */
   public record Options(
@@ -91,11 +92,17 @@ public final class Stack implements AutoCloseable {
     }
     JobSettings settings =
         new JobSettings(
-            bootstrap, "hilnas-job", "hilnas-job", o.checkpointInterval(), o.publishInterval(), o.objectives());
+            bootstrap,
+            "hilnas-job",
+            "hilnas-job",
+            o.checkpointInterval(),
+            o.publishInterval(),
+            o.objectives());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
     JobClient job = null;
     if (o.runJob()) {
-      EmbeddedJob.latestCheckpoint(checkpoints).ifPresent(c -> log.info("resuming Flink job from {}", c));
+      EmbeddedJob.latestCheckpoint(checkpoints)
+          .ifPresent(c -> log.info("resuming Flink job from {}", c));
       job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
       log.info("Flink job {} submitted", job.getJobID());
     }
@@ -105,12 +112,16 @@ public final class Stack implements AutoCloseable {
     IngestGateway gateway = null;
     if (o.httpPort() >= 0) {
       if (o.devices() != null) {
-        gateway = new IngestGateway(bootstrap, o.devices(), MAX_UNACKNOWLEDGED, java.time.Clock.systemUTC());
+        gateway =
+            new IngestGateway(
+                bootstrap, o.devices(), MAX_UNACKNOWLEDGED, java.time.Clock.systemUTC());
       }
       state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
       MaterializedState st = state;
-      http = new HttpFront("localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
+      http =
+          new HttpFront(
+              "localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
       QueryService query = new QueryService(state.models(), state.frontiers(), http.registry());
       http.route(query::register);
       if (gateway != null) {
@@ -140,8 +151,8 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
-   * Cancels the job (its checkpoints stay for the next start), then stops HTTP, the Streams app
-   * and Kafka.
+   * Cancels the job (its checkpoints stay for the next start), then stops HTTP, the Streams app and
+   * Kafka.
    */
   @Override
   public void close() throws Exception {

@@ -33,12 +33,27 @@ class AgentCommandTest {
 
   @Test
   void shouldMeasureOneCandidateLocallyAndPrintMeasurementLines() throws Exception {
-    Path candidate = Files.writeString(dir.resolve("tiny.json"),
-        "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
-            + "\"vocabSize\":100,\"attention\":\"GL\",\"window\":8}");
+    Path candidate =
+        Files.writeString(
+            dir.resolve("tiny.json"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100,\"attention\":\"GL\",\"window\":8}");
 
-    Run r = run("agent", "--once", "--candidate", candidate.toString(), "--threads", "1",
-        "--objectives", "PREFILL@16,DECODE@32", "--runs", "3", "--warmup", "1", "--json");
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--candidate",
+            candidate.toString(),
+            "--threads",
+            "1",
+            "--objectives",
+            "PREFILL@16,DECODE@32",
+            "--runs",
+            "3",
+            "--warmup",
+            "1",
+            "--json");
 
     assertEquals(0, r.exit(), r.err());
     List<Measurement> lines = r.out().lines().map(MeasurementJson::parse).toList();
@@ -58,25 +73,52 @@ class AgentCommandTest {
 
   @Test
   void shouldTimeWithAnExternalCommandUnderTheRuntimeNameGiven() throws Exception {
-    Path candidate = Files.writeString(dir.resolve("tiny.json"),
-        "{\"layers\":3,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
-            + "\"vocabSize\":100,\"attention\":\"GLS\",\"window\":8}");
-    String example = Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
+    Path candidate =
+        Files.writeString(
+            dir.resolve("tiny.json"),
+            "{\"layers\":3,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100,\"attention\":\"GLS\",\"window\":8}");
+    String example =
+        Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
 
-    Run r = run("agent", "--once", "--runner", "cmd", "--command", example, "--runtime", "example",
-        "--hardware", "lab-box", "--candidate", candidate.toString(), "--objectives", "PREFILL@100", "--runs", "3", "--json");
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "cmd",
+            "--command",
+            example,
+            "--runtime",
+            "example",
+            "--hardware",
+            "lab-box",
+            "--candidate",
+            candidate.toString(),
+            "--objectives",
+            "PREFILL@100",
+            "--runs",
+            "3",
+            "--json");
 
     assertEquals(0, r.exit(), r.err());
     Measurement m = MeasurementJson.parse(r.out().strip());
     assertEquals("lab-box/example", m.target().id());
-    assertEquals(3.03, m.latencyMs(), 1e-9); // the example: 3 layers × 100 tokens × 0.01 ms, +1% on the 2nd run
+    assertEquals(
+        3.03,
+        m.latencyMs(),
+        1e-9); // the example: 3 layers × 100 tokens × 0.01 ms, +1% on the 2nd run
   }
 
   @Test
   void shouldSayWhatARunnerNeeds() {
     Run r = run("agent", "--runner", "cmd");
     assertEquals(2, r.exit());
-    assertEquals("error: --command goes with --runner cmd, and --runner cmd needs --command", r.err().strip());
-    assertEquals("error: --runner must be java-cpu or cmd, got tflite", run("agent", "--runner", "tflite").err().strip());
+    assertEquals(
+        "error: --command goes with --runner cmd, and --runner cmd needs --command",
+        r.err().strip());
+    assertEquals(
+        "error: --runner must be java-cpu or cmd, got tflite",
+        run("agent", "--runner", "tflite").err().strip());
   }
 }

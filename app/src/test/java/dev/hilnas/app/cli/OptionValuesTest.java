@@ -7,7 +7,10 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Durations and target ids on the command line are read by core's parsers, whose messages reach the user. */
+/**
+ * Durations and target ids on the command line are read by core's parsers, whose messages reach the
+ * user.
+ */
 class OptionValuesTest {
 
   private static final String NOT_A_TARGET =
@@ -32,11 +35,21 @@ class OptionValuesTest {
 
   @Test
   void aTargetOptionThatIsNoTargetIdIsRefusedBeforeTheCommandRuns() {
-    assertEquals("Invalid value for option '--target' (HARDWARE/RUNTIME[/PRECISION]): " + NOT_A_TARGET,
+    assertEquals(
+        "Invalid value for option '--target' (HARDWARE/RUNTIME[/PRECISION]): " + NOT_A_TARGET,
         refusal("device", "add", "--id", "lab-1", "--target", "pixel8"));
-    assertEquals("Invalid value for option '--target': " + NOT_A_TARGET,
-        refusal("frontier", "--measurements", "m.jsonl", "--quality", "q.jsonl", "--objective", "DECODE@512",
-            "--target", "pixel8"));
+    assertEquals(
+        "Invalid value for option '--target': " + NOT_A_TARGET,
+        refusal(
+            "frontier",
+            "--measurements",
+            "m.jsonl",
+            "--quality",
+            "q.jsonl",
+            "--objective",
+            "DECODE@512",
+            "--target",
+            "pixel8"));
   }
 
   @Test

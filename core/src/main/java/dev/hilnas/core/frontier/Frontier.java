@@ -12,9 +12,9 @@ import java.util.TreeMap;
 /**
  * The latency × quality Pareto frontier of a set of points, maintained exactly under insert,
  * replace and remove. All points are kept (a removal can bring a dominated point back); the
- * frontier is a map from latency to the point, with quality strictly falling as latency rises.
- * Of two identical (latency, quality) points the one with the smaller arch id stays on the
- * frontier, so the result never depends on arrival order. Not thread-safe.
+ * frontier is a map from latency to the point, with quality strictly falling as latency rises. Of
+ * two identical (latency, quality) points the one with the smaller arch id stays on the frontier,
+ * so the result never depends on arrival order. Not thread-safe.
  */
 public final class Frontier {
 
@@ -51,7 +51,9 @@ public final class Frontier {
     return insert(p);
   }
 
-  /** @return whether the frontier changed */
+  /**
+   * @return whether the frontier changed
+   */
   public boolean remove(String archId) {
     FrontierPoint old = all.remove(archId);
     if (old == null || front.get(old.latencyMs()) != old) {
@@ -138,7 +140,9 @@ public final class Frontier {
     for (int i = 0; i < inside.size(); i++) {
       double nextLatency =
           i + 1 < inside.size() ? inside.get(i + 1).latencyMs() : reference.latencyMs();
-      area += (nextLatency - inside.get(i).latencyMs()) * (reference.quality() - inside.get(i).quality());
+      area +=
+          (nextLatency - inside.get(i).latencyMs())
+              * (reference.quality() - inside.get(i).quality());
     }
     return area;
   }

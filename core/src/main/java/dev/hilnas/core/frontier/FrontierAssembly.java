@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pairs quality evaluations with latency on one target and objective: the measured latency
- * (median of the repeats) where the candidate was timed for the objective's phase and context,
- * else the model's prediction, marked as such.
+ * Pairs quality evaluations with latency on one target and objective: the measured latency (median
+ * of the repeats) where the candidate was timed for the objective's phase and context, else the
+ * model's prediction, marked as such.
  *
  * @param frontier every paired point and its Pareto frontier
  * @param withoutLatency evaluations that could not be paired: not measured, and no model
@@ -25,7 +25,10 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
    * @param model that target's model, or null
    */
   public static FrontierAssembly of(
-      List<Measurement> measurements, List<Quality> qualities, Objective objective, LatencyModel model) {
+      List<Measurement> measurements,
+      List<Quality> qualities,
+      Objective objective,
+      LatencyModel model) {
     Map<String, List<Double>> measured = new LinkedHashMap<>();
     for (Measurement m : measurements) {
       if (m.objective().equals(objective)) {
@@ -41,15 +44,20 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
       List<Double> times = measured.get(e.getKey());
       if (times != null) {
         frontier.put(
-            new FrontierPoint(e.getKey(), q.candidateId(), Statistics.median(times), LatencySource.MEASURED, q.value()));
+            new FrontierPoint(
+                e.getKey(),
+                q.candidateId(),
+                Statistics.median(times),
+                LatencySource.MEASURED,
+                q.value()));
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
-        frontier.put(new FrontierPoint(e.getKey(), q.candidateId(), ms, LatencySource.PREDICTED, q.value()));
+        frontier.put(
+            new FrontierPoint(e.getKey(), q.candidateId(), ms, LatencySource.PREDICTED, q.value()));
       } else {
         without++;
       }
     }
     return new FrontierAssembly(frontier, without);
   }
-
 }

@@ -3,8 +3,8 @@ package dev.hilnas.core.frontier;
 import java.util.Collection;
 
 /**
- * The corner hypervolume is measured against: the worst latency and quality that still count.
- * Fixed per objective, so hypervolumes of successive frontiers compare.
+ * The corner hypervolume is measured against: the worst latency and quality that still count. Fixed
+ * per objective, so hypervolumes of successive frontiers compare.
  *
  * @param latencyMs ms, > 0
  * @param quality quality loss, > 0
@@ -12,9 +12,15 @@ import java.util.Collection;
 public record ReferencePoint(double latencyMs, double quality) {
 
   public ReferencePoint {
-    if (!(latencyMs > 0) || !(quality > 0) || Double.isInfinite(latencyMs) || Double.isInfinite(quality)) {
+    if (!(latencyMs > 0)
+        || !(quality > 0)
+        || Double.isInfinite(latencyMs)
+        || Double.isInfinite(quality)) {
       throw new IllegalArgumentException(
-          "reference point must have finite latency and quality > 0, got " + latencyMs + ", " + quality);
+          "reference point must have finite latency and quality > 0, got "
+              + latencyMs
+              + ", "
+              + quality);
     }
   }
 

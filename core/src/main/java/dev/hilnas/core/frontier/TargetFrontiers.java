@@ -15,11 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The frontiers of one hardware target, one per objective, kept up to date as measurements,
- * quality evaluations and latency-model refits arrive in any order. A candidate's latency on an
- * objective is the median of its newest {@value #KEPT_REPEATS} measurements there, else the
- * model's prediction; without either it waits off the frontier. The result after any sequence of
- * updates equals {@link FrontierAssembly} on the same inputs. Not thread-safe.
+ * The frontiers of one hardware target, one per objective, kept up to date as measurements, quality
+ * evaluations and latency-model refits arrive in any order. A candidate's latency on an objective
+ * is the median of its newest {@value #KEPT_REPEATS} measurements there, else the model's
+ * prediction; without either it waits off the frontier. The result after any sequence of updates
+ * equals {@link FrontierAssembly} on the same inputs. Not thread-safe.
  */
 public final class TargetFrontiers {
 
@@ -64,7 +64,9 @@ public final class TargetFrontiers {
     return frontiers.containsKey(objective);
   }
 
-  /** @return the objectives whose frontier or dominated points changed */
+  /**
+   * @return the objectives whose frontier or dominated points changed
+   */
   public Set<Objective> add(Measurement m) {
     return addMeasured(m.candidate().archId(), m.objective(), m.latencyMs());
   }
@@ -116,7 +118,13 @@ public final class TargetFrontiers {
       ArrayDeque<Double> repeats = measured.get(objective).get(arch);
       FrontierPoint point = null;
       if (repeats != null) {
-        point = new FrontierPoint(arch, q.candidateId(), Statistics.median(repeats), LatencySource.MEASURED, q.value());
+        point =
+            new FrontierPoint(
+                arch,
+                q.candidateId(),
+                Statistics.median(repeats),
+                LatencySource.MEASURED,
+                q.value());
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
@@ -131,5 +139,4 @@ public final class TargetFrontiers {
     }
     return changed;
   }
-
 }

@@ -8,15 +8,17 @@ import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
  * @param n number of pairs
  * @param within10 share of predictions within ±10% of the measurement, 0..1
  * @param mape mean absolute percentage error as a fraction (0.05 = 5%)
- * @param spearman rank correlation of predicted and measured latency; NaN for fewer than 2 pairs
- *     or constant values
+ * @param spearman rank correlation of predicted and measured latency; NaN for fewer than 2 pairs or
+ *     constant values
  */
 public record Accuracy(int n, double within10, double mape, double spearman) {
 
   /** Relative error below which a prediction counts as "within 10%". */
   public static final double TEN_PERCENT = 0.10;
 
-  /** @throws IllegalArgumentException when the arrays differ in length */
+  /**
+   * @throws IllegalArgumentException when the arrays differ in length
+   */
   public static Accuracy of(double[] predicted, double[] measured) {
     if (predicted.length != measured.length) {
       throw new IllegalArgumentException(

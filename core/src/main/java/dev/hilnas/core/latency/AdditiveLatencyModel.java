@@ -31,8 +31,7 @@ public final class AdditiveLatencyModel implements LatencyModel {
   public LatencyPrediction predict(Candidate candidate, Phase phase, int contextLength) {
     PhaseModel model = covering(phase);
     double ms = predictMs(model, candidate, phase, contextLength);
-    return new LatencyPrediction(
-        ms, ms * Math.exp(model.lowLog()), ms * Math.exp(model.highLog()));
+    return new LatencyPrediction(ms, ms * Math.exp(model.lowLog()), ms * Math.exp(model.highLog()));
   }
 
   @Override
@@ -58,8 +57,8 @@ public final class AdditiveLatencyModel implements LatencyModel {
   }
 
   /**
-   * Cross-validated accuracy over both phases (points weighted equally; Spearman is per phase
-   * only, so NaN here). n = 0 when no phase had enough architectures to hold any out.
+   * Cross-validated accuracy over both phases (points weighted equally; Spearman is per phase only,
+   * so NaN here). n = 0 when no phase had enough architectures to hold any out.
    */
   public Accuracy crossValidated() {
     int n = 0;

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Offline accuracy of the latency model: fit one model per target on a training set, predict a
- * test set, and score per target and phase and overall.
+ * Offline accuracy of the latency model: fit one model per target on a training set, predict a test
+ * set, and score per target and phase and overall.
  *
  * @param rows one per (target, phase) of the test set that had a model, in target-id order
  * @param overall every scored test point together
- * @param skipped test points with no model to score them (their target or phase never trained),
- *     by "target PHASE"
+ * @param skipped test points with no model to score them (their target or phase never trained), by
+ *     "target PHASE"
  * @param noiseFloor how well the repeated measurements of the test set agree with each other
  */
 public record Evaluation(
@@ -30,8 +30,11 @@ public record Evaluation(
     return of(train, test, false);
   }
 
-  /** @param normaliseDrift see {@link LatencyModelTrainer#LatencyModelTrainer(int, boolean)} */
-  public static Evaluation of(List<Measurement> train, List<Measurement> test, boolean normaliseDrift) {
+  /**
+   * @param normaliseDrift see {@link LatencyModelTrainer#LatencyModelTrainer(int, boolean)}
+   */
+  public static Evaluation of(
+      List<Measurement> train, List<Measurement> test, boolean normaliseDrift) {
     Map<HardwareTarget, AdditiveLatencyModel> models =
         LatencyModelTrainer.fitPerTarget(train, normaliseDrift);
 

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>PREFILL processes {@code T = contextLength} tokens causally; DECODE processes one token
  * against a KV cache of {@code contextLength} tokens. SKIP layers contribute only their FFN; LOCAL
- * layers attend to at most {@code window} keys per query. Activations and the KV cache are
- * counted at {@link #ACTIVATION_BYTES} per element; the per-target fit absorbs the runtime's real
+ * layers attend to at most {@code window} keys per query. Activations and the KV cache are counted
+ * at {@link #ACTIVATION_BYTES} per element; the per-target fit absorbs the runtime's real
  * precision. Stateless and thread-safe.
  */
 public final class Features {
@@ -37,6 +37,7 @@ public final class Features {
           "kvCacheMB", // DECODE: K and V read for every attended key; PREFILL: K and V written
           "activationMB", // element-wise traffic: norms, rope, activation, residual adds
           "kvResidentMB"); // the whole cache after the pass, windows ignored: runtimes that
+
   // append by copying (e.g. a concatenating cache) or mask instead of slicing move all of it
 
   /** Number of features. */
@@ -50,9 +51,17 @@ public final class Features {
   }
 
   static final Resource[] RESOURCE = {
-    Resource.OVERHEAD, Resource.OVERHEAD, Resource.OVERHEAD,
-    Resource.COMPUTE, Resource.COMPUTE, Resource.COMPUTE, Resource.COMPUTE,
-    Resource.MEMORY, Resource.MEMORY, Resource.MEMORY, Resource.MEMORY
+    Resource.OVERHEAD,
+    Resource.OVERHEAD,
+    Resource.OVERHEAD,
+    Resource.COMPUTE,
+    Resource.COMPUTE,
+    Resource.COMPUTE,
+    Resource.COMPUTE,
+    Resource.MEMORY,
+    Resource.MEMORY,
+    Resource.MEMORY,
+    Resource.MEMORY
   };
 
   /** Kernels each overhead feature stands for, so one per-kernel price can seed all three. */
@@ -78,9 +87,7 @@ public final class Features {
     long hd = c.headDim();
     double globalPairs = prefill ? causalPairs(contextLength, contextLength) : contextLength + 1;
     double localPairs =
-        prefill
-            ? causalPairs(contextLength, c.window())
-            : Math.min(contextLength + 1, c.window());
+        prefill ? causalPairs(contextLength, c.window()) : Math.min(contextLength + 1, c.window());
     double attentionLayers = 0;
     double projectionMacs = 0;
     double ffnMacs = 0;
@@ -123,9 +130,9 @@ public final class Features {
   }
 
   /**
-   * The shape of a candidate as the residual correction sees it: the sizes where efficiency
-   * effects (cache fit, GEMM tile utilisation, thread scaling) live. Trees only compare, so the
-   * raw values serve as well as their logs and cost nothing to compute.
+   * The shape of a candidate as the residual correction sees it: the sizes where efficiency effects
+   * (cache fit, GEMM tile utilisation, thread scaling) live. Trees only compare, so the raw values
+   * serve as well as their logs and cost nothing to compute.
    */
   public static final List<String> SHAPE_NAMES =
       List.of(

@@ -39,7 +39,9 @@ public final class LatencyModelCodec {
     return bytes.toByteArray();
   }
 
-  /** @throws IllegalArgumentException when the bytes are not a model this version can read */
+  /**
+   * @throws IllegalArgumentException when the bytes are not a model this version can read
+   */
   public static AdditiveLatencyModel decode(byte[] state) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
       expect("format", FORMAT, in.readInt());
@@ -50,7 +52,8 @@ public final class LatencyModelCodec {
       PhaseModel decode = in.readBoolean() ? read(in) : null;
       return new AdditiveLatencyModel(prefill, decode);
     } catch (IOException e) {
-      throw new IllegalArgumentException("truncated latency model state (" + state.length + " bytes)", e);
+      throw new IllegalArgumentException(
+          "truncated latency model state (" + state.length + " bytes)", e);
     }
   }
 

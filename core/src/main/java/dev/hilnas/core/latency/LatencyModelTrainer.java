@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /**
  * Collects the measurements of one target and fits an {@link AdditiveLatencyModel}. Memory is
- * bounded: each phase keeps its newest {@link #MAX_PER_PHASE} points, so a long-running target
- * also tracks drift. Adding is O(1); {@link #fit()} depends only on the points held, so a trainer
- * fed one measurement at a time fits exactly the model a batch of the same points gives. Not
+ * bounded: each phase keeps its newest {@link #MAX_PER_PHASE} points, so a long-running target also
+ * tracks drift. Adding is O(1); {@link #fit()} depends only on the points held, so a trainer fed
+ * one measurement at a time fits exactly the model a batch of the same points gives. Not
  * thread-safe.
  */
 public final class LatencyModelTrainer {
@@ -84,7 +84,9 @@ public final class LatencyModelTrainer {
     add(m.candidate(), m.phase(), m.contextLength(), m.latencyMs(), calibrationMs(m));
   }
 
-  /** @param latencyMs measured latency, ms, finite and > 0 (a validated measurement) */
+  /**
+   * @param latencyMs measured latency, ms, finite and > 0 (a validated measurement)
+   */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
     add(candidate, phase, contextLength, latencyMs, Double.NaN);
   }

@@ -6,8 +6,7 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 
 /**
- * A request for a predicted latency: which candidate, on which target, for which phase and
- * context.
+ * A request for a predicted latency: which candidate, on which target, for which phase and context.
  *
  * @param candidateId the source's label, or null
  * @param target the target whose model answers, or null to let the caller pick its only model
@@ -31,7 +30,10 @@ public record LatencyQuery(
     }
     if (contextLength < 1 || contextLength > Measurement.MAX_CONTEXT_LENGTH) {
       throw new IllegalArgumentException(
-          "contextLength must be in 1.." + Measurement.MAX_CONTEXT_LENGTH + ", got " + contextLength);
+          "contextLength must be in 1.."
+              + Measurement.MAX_CONTEXT_LENGTH
+              + ", got "
+              + contextLength);
     }
   }
 }

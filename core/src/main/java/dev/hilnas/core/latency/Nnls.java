@@ -7,10 +7,10 @@ import org.apache.commons.math3.linear.RealVector;
 
 /**
  * Non-negative least squares on the normal equations (Lawson and Hanson's active-set method):
- * minimises {@code ½ cᵀGc − bᵀc} subject to {@code c >= 0}, where {@code G = AᵀA + λI} and
- * {@code b = Aᵀy + λc₀} come from the caller. Working on the p×p Gram matrix keeps the cost
- * independent of the number of rows, which is what makes refits cheap. Latencies are sums of
- * non-negative prices, so a negative coefficient is always an artefact of collinear features.
+ * minimises {@code ½ cᵀGc − bᵀc} subject to {@code c >= 0}, where {@code G = AᵀA + λI} and {@code b
+ * = Aᵀy + λc₀} come from the caller. Working on the p×p Gram matrix keeps the cost independent of
+ * the number of rows, which is what makes refits cheap. Latencies are sums of non-negative prices,
+ * so a negative coefficient is always an artefact of collinear features.
  */
 final class Nnls {
 
@@ -18,7 +18,9 @@ final class Nnls {
 
   private Nnls() {}
 
-  /** @return the non-negative minimiser; coefficients of all-zero columns stay 0 */
+  /**
+   * @return the non-negative minimiser; coefficients of all-zero columns stay 0
+   */
   static double[] solve(double[][] gram, double[] rhs) {
     int p = rhs.length;
     double[] c = new double[p];

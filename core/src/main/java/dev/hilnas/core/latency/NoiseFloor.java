@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * How well a device agrees with itself: among measurements repeated for the same architecture,
- * target, phase and context, the share of pairs within ±10% of each other. No model can be
- * reliably closer to a measurement than a second measurement is, so every accuracy figure is
- * read next to this one.
+ * target, phase and context, the share of pairs within ±10% of each other. No model can be reliably
+ * closer to a measurement than a second measurement is, so every accuracy figure is read next to
+ * this one.
  *
  * @param pairs pairs of repeated measurements found; 0 when nothing was repeated
  * @param within10 share of those pairs whose larger value is at most 10% above the smaller; NaN

@@ -23,6 +23,7 @@ record Observation(
     if (Double.isNaN(referenceMs) || Double.isNaN(calibrationMs)) {
       return this;
     }
-    return new Observation(group, work, shape, latencyMs * referenceMs / calibrationMs, calibrationMs);
+    return new Observation(
+        group, work, shape, latencyMs * referenceMs / calibrationMs, calibrationMs);
   }
 }

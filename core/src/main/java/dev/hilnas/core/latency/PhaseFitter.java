@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  *   <li>a coarse roofline prior: one price per resource (kernel, GFLOP, MB), non-negative least
  *       squares on relative error — three numbers that a handful of measurements pins down;
  *   <li>the full price list, non-negative and ridge-pulled toward the prior, with Huber weights
- *       against outliers; the pull strength is chosen by CV, so the model moves from "roofline"
- *       to "per-kernel prices" as data arrives;
+ *       against outliers; the pull strength is chosen by CV, so the model moves from "roofline" to
+ *       "per-kernel prices" as data arrives;
  *   <li>boosted trees on the log residual (efficiency effects), only when CV says they help.
  * </ol>
  *
@@ -30,8 +30,10 @@ final class PhaseFitter {
   static final int MIN_OBSERVATIONS_FOR_TREES = 30;
   static final int MIN_CV_FOR_INTERVAL = 10;
   static final int FOLDS = 5;
+
   /** Above this many points three folds hold out plenty, and refits stay within a second. */
   static final int FEWER_FOLDS_FROM = 1000;
+
   /** Interval used before there are enough out-of-fold residuals: a factor of 2 either way. */
   static final double PRIOR_HALF_WIDTH = Math.log(2);
 
@@ -41,7 +43,9 @@ final class PhaseFitter {
 
   private PhaseFitter() {}
 
-  /** @param observations at least one */
+  /**
+   * @param observations at least one
+   */
   static PhaseModel fit(List<Observation> observations) {
     int n = observations.size();
     int[] fold = folds(observations);
@@ -49,8 +53,7 @@ final class PhaseFitter {
     int[] all = range(n);
     if (folds < 2) {
       double[] prices = prices(observations, all, DEFAULT_PULL);
-      FitQuality quality =
-          new FitQuality(n, folds, Accuracy.of(new double[0], new double[0]), 0);
+      FitQuality quality = new FitQuality(n, folds, Accuracy.of(new double[0], new double[0]), 0);
       return new PhaseModel(
           prices, DEFAULT_PULL, ResidualTrees.NONE, -PRIOR_HALF_WIDTH, PRIOR_HALF_WIDTH, quality);
     }
@@ -105,15 +108,16 @@ final class PhaseFitter {
       low = Math.min(0, Statistics.quantile(logResidual, 0.05));
       high = Math.max(0, Statistics.quantile(logResidual, 0.95));
     }
-    FitQuality quality = new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);
+    FitQuality quality =
+        new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);
     return new PhaseModel(prices, pull, trees, low, high, quality);
   }
 
   /**
    * The fast path for frequent refits: the price list and trees refitted on {@code observations}
    * with the pull and tree count that {@code previous} chose by cross-validation, keeping its
-   * interval and CV figures (as of that cross-validation). Equal to what {@link #fit} would give
-   * if its cross-validation chose the same settings.
+   * interval and CV figures (as of that cross-validation). Equal to what {@link #fit} would give if
+   * its cross-validation chose the same settings.
    */
   static PhaseModel refit(List<Observation> observations, PhaseModel previous) {
     int n = observations.size();
@@ -124,7 +128,8 @@ final class PhaseFitter {
         treeCount == 0 ? ResidualTrees.NONE : boostResidual(observations, all, prices, treeCount);
     FitQuality old = previous.quality();
     FitQuality quality = new FitQuality(n, distinctGroups(observations), old.cv(), treeCount);
-    return new PhaseModel(prices, previous.pull(), trees, previous.lowLog(), previous.highLog(), quality);
+    return new PhaseModel(
+        prices, previous.pull(), trees, previous.lowLog(), previous.highLog(), quality);
   }
 
   /** Steps 1 and 2 on the given rows: the coarse prior, then the pulled, robust price list. */

@@ -17,6 +17,7 @@ final class ResidualTrees {
 
   static final int DEPTH = 4;
   static final double LEARNING_RATE = 0.2;
+
   /** L2 pull of leaf values toward 0, in points: a leaf of n points moves by sum / (n + pull). */
   static final double LEAF_PULL = 2;
 
@@ -96,9 +97,9 @@ final class ResidualTrees {
 
   /**
    * Boosts {@code rounds} trees on {@code rows} (shape inputs) toward {@code target}, squared loss.
-   * Splits are searched over at most {@link #BINS} quantile bins per input (histogram boosting),
-   * so a tree costs O(points x inputs) whatever the number of distinct values. Deterministic: the
-   * same rows in the same order give the same trees.
+   * Splits are searched over at most {@link #BINS} quantile bins per input (histogram boosting), so
+   * a tree costs O(points x inputs) whatever the number of distinct values. Deterministic: the same
+   * rows in the same order give the same trees.
    */
   static ResidualTrees boost(double[][] rows, double[] target, int rounds) {
     int n = rows.length;
@@ -177,9 +178,9 @@ final class ResidualTrees {
     }
 
     /**
-     * The (input, edge) that best splits every node of a level at once; null when no split
-     * improves the fit. Sweeping the bins left to right, moving a bin left changes only the terms
-     * of the nodes that have points in it.
+     * The (input, edge) that best splits every node of a level at once; null when no split improves
+     * the fit. Sweeping the bins left to right, moving a bin left changes only the terms of the
+     * nodes that have points in it.
      */
     int[] bestSplit(double[] residual, int[] node, int width) {
       double[] total = new double[width];

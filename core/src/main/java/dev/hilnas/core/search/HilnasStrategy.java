@@ -22,7 +22,8 @@ public final class HilnasStrategy implements SearchStrategy {
   }
 
   @Override
-  public List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom random) {
+  public List<Proposal> propose(
+      TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     return proposer.propose(view, quality(view.evaluated()), excluded, count, random);
   }
 

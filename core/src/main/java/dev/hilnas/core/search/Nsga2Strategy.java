@@ -27,26 +27,31 @@ import org.moeaframework.core.selection.TournamentSelection;
  * NSGA-II (MOEA Framework's operators, no surrogate) as a steady-state (μ+λ) search that works
  * while results arrive later: each call rebuilds the population from what is measured — the
  * candidates measured on every objective of the target, truncated to {@link #POPULATION} by
- * non-dominated rank and crowding distance — and breeds the proposals from it by binary
- * tournament, SBX and polynomial mutation over {@link PruningEncoding}. Objectives: the latency
- * of each of the target's objectives and the perplexity, all minimised. Until a population is
- * measured it proposes random solutions, as NSGA-II's initialisation does.
+ * non-dominated rank and crowding distance — and breeds the proposals from it by binary tournament,
+ * SBX and polynomial mutation over {@link PruningEncoding}. Objectives: the latency of each of the
+ * target's objectives and the perplexity, all minimised. Until a population is measured it proposes
+ * random solutions, as NSGA-II's initialisation does.
  *
- * <p>MOEA Framework draws from one global PRNG: each call seeds it from the caller's random, so
- * the proposals are a function of the seed — and two NSGA-II searches must not run on two threads
- * at once. Stateless otherwise.
+ * <p>MOEA Framework draws from one global PRNG: each call seeds it from the caller's random, so the
+ * proposals are a function of the seed — and two NSGA-II searches must not run on two threads at
+ * once. Stateless otherwise.
  */
 public final class Nsga2Strategy implements SearchStrategy {
 
   /** The population NSGA-II breeds from, and the random solutions measured before it does. */
   static final int POPULATION = 20;
-  /** Offspring (or random solutions) per proposal before giving up: a converged population breeds copies. */
+
+  /**
+   * Offspring (or random solutions) per proposal before giving up: a converged population breeds
+   * copies.
+   */
   static final int TRIES = 100;
 
   private final SearchSpace space;
   private final PruningEncoding encoding;
   private final Selection selection =
-      new TournamentSelection(2, new ChainedComparator(new ParetoDominanceComparator(), new CrowdingComparator()));
+      new TournamentSelection(
+          2, new ChainedComparator(new ParetoDominanceComparator(), new CrowdingComparator()));
   private final Variation variation;
 
   public Nsga2Strategy(SearchSpace space) {
@@ -57,7 +62,8 @@ public final class Nsga2Strategy implements SearchStrategy {
   }
 
   @Override
-  public List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom random) {
+  public List<Proposal> propose(
+      TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     PRNG.setSeed(random.nextLong());
     List<Objective> objectives = List.copyOf(view.frontiers().keySet());
     NondominatedSortingPopulation population = new NondominatedSortingPopulation();
@@ -69,29 +75,43 @@ public final class Nsga2Strategy implements SearchStrategy {
     List<Proposal> out = new ArrayList<>();
     Set<String> chosen = new HashSet<>();
     for (int tries = 0; out.size() < count && tries < TRIES * count; tries++) {
-      Solution[] children = breeding
-          ? variation.evolve(selection.select(variation.getArity(), population))
-          : new Solution[] {encoding.random(objectives.size() + 1)};
+      Solution[] children =
+          breeding
+              ? variation.evolve(selection.select(variation.getArity(), population))
+              : new Solution[] {encoding.random(objectives.size() + 1)};
       for (Solution child : children) {
         Candidate c = encoding.decode(child);
-        if (out.size() < count && space.allows(c) && !excluded.contains(c.archId()) && chosen.add(c.archId())) {
-          out.add(new Proposal(c, view.targetId(), breeding
-              ? "NSGA-II offspring of the " + POPULATION + " best measured"
-              : "NSGA-II initial population: random", 0));
+        if (out.size() < count
+            && space.allows(c)
+            && !excluded.contains(c.archId())
+            && chosen.add(c.archId())) {
+          out.add(
+              new Proposal(
+                  c,
+                  view.targetId(),
+                  breeding
+                      ? "NSGA-II offspring of the " + POPULATION + " best measured"
+                      : "NSGA-II initial population: random",
+                  0));
         }
       }
     }
     return out;
   }
 
-  /** The candidate as a solution with its measured objectives, or empty when one is missing or it has no encoding. */
-  private Optional<Solution> measured(TargetView view, List<Objective> objectives, QualityPredictor.Evaluated e) {
+  /**
+   * The candidate as a solution with its measured objectives, or empty when one is missing or it
+   * has no encoding.
+   */
+  private Optional<Solution> measured(
+      TargetView view, List<Objective> objectives, QualityPredictor.Evaluated e) {
     if (objectives.isEmpty()) {
       return Optional.empty();
     }
     double[] values = new double[objectives.size() + 1];
     for (int i = 0; i < objectives.size(); i++) {
-      Optional<FrontierPoint> p = view.frontiers().get(objectives.get(i)).frontier().point(e.candidate().archId());
+      Optional<FrontierPoint> p =
+          view.frontiers().get(objectives.get(i)).frontier().point(e.candidate().archId());
       if (p.isEmpty() || p.get().source() != LatencySource.MEASURED) {
         return Optional.empty();
       }

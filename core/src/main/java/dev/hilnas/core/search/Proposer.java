@@ -19,12 +19,12 @@ import java.util.SplittableRandom;
 /**
  * Picks which prunings of the backbone to measure next on one target. It scores a pool of random
  * prunings and mutations of the frontier's candidates with the target's latency model and the
- * quality predictor, by the hypervolume their optimistic point would add — a tenth of the way
- * to the low end of the latency interval, a tenth of a deviation better quality — summed over the
- * target's objectives, each relative to its reference box. So it measures where the frontier could move
- * and the models are unsure. A batch is chosen greedily, each pick added to the frontiers at its
- * predicted point before the next ("kriging believer"), so one batch does not pile onto one spot.
- * The {@link HilnasStrategy}'s choice; immutable.
+ * quality predictor, by the hypervolume their optimistic point would add — a tenth of the way to
+ * the low end of the latency interval, a tenth of a deviation better quality — summed over the
+ * target's objectives, each relative to its reference box. So it measures where the frontier could
+ * move and the models are unsure. A batch is chosen greedily, each pick added to the frontiers at
+ * its predicted point before the next ("kriging believer"), so one batch does not pile onto one
+ * spot. The {@link HilnasStrategy}'s choice; immutable.
  */
 final class Proposer {
 
@@ -50,7 +50,12 @@ final class Proposer {
    * @param excluded arch ids already requested or measured, never proposed again
    * @param count how many to propose (the target's free measurement capacity)
    */
-  List<Proposal> propose(TargetView target, QualityPredictor quality, Set<String> excluded, int count, SplittableRandom random) {
+  List<Proposal> propose(
+      TargetView target,
+      QualityPredictor quality,
+      Set<String> excluded,
+      int count,
+      SplittableRandom random) {
     if (count <= 0) {
       return List.of();
     }
@@ -58,7 +63,8 @@ final class Proposer {
     List<Proposal> chosen = new ArrayList<>();
     if (target.model() == null || (target.frontiers().isEmpty() && target.objectives().isEmpty())) {
       for (Candidate c : pool.subList(0, Math.min(count, pool.size()))) {
-        chosen.add(new Proposal(c, target.targetId(), "explore: no latency model or frontier yet", 0));
+        chosen.add(
+            new Proposal(c, target.targetId(), "explore: no latency model or frontier yet", 0));
       }
       return chosen;
     }
@@ -66,18 +72,25 @@ final class Proposer {
       return leastCertain(target, pool, count);
     }
     Map<Objective, TargetView.Front> fronts = new LinkedHashMap<>();
-    target.frontiers().forEach((o, f) -> fronts.put(o, new TargetView.Front(Frontier.of(f.frontier().points()), f.reference())));
+    target
+        .frontiers()
+        .forEach(
+            (o, f) ->
+                fronts.put(
+                    o, new TargetView.Front(Frontier.of(f.frontier().points()), f.reference())));
     Map<Candidate, Map<Objective, LatencyPrediction>> latency = new HashMap<>();
     Map<Candidate, QualityPredictor.Prediction> predicted = new HashMap<>();
     for (Candidate c : pool) {
-      Map<Objective, LatencyPrediction> byObjective = predict(target, target.frontiers().keySet(), c);
+      Map<Objective, LatencyPrediction> byObjective =
+          predict(target, target.frontiers().keySet(), c);
       if (byObjective != null) {
         latency.put(c, byObjective);
         predicted.put(c, quality.predict(c));
       }
     }
     List<Candidate> remaining = new ArrayList<>(latency.keySet());
-    remaining.sort(Comparator.comparing(Candidate::archId)); // a HashMap's order must not leak into picks
+    remaining.sort(
+        Comparator.comparing(Candidate::archId)); // a HashMap's order must not leak into picks
     while (chosen.size() < count && !remaining.isEmpty()) {
       Candidate best = null;
       double bestScore = -1;
@@ -90,13 +103,20 @@ final class Proposer {
       }
       remaining.remove(best);
       QualityPredictor.Prediction q = predicted.get(best);
-      String reason = bestScore > 0
-          ? String.format("hypervolume gain %.4f (optimistic), perplexity %.2f ± %.0f%%", bestScore, q.perplexity(), 100 * (Math.exp(q.logSigma()) - 1))
-          : "explore: no candidate can improve the frontier";
+      String reason =
+          bestScore > 0
+              ? String.format(
+                  "hypervolume gain %.4f (optimistic), perplexity %.2f ± %.0f%%",
+                  bestScore, q.perplexity(), 100 * (Math.exp(q.logSigma()) - 1))
+              : "explore: no candidate can improve the frontier";
       chosen.add(new Proposal(best, target.targetId(), reason, bestScore));
       for (var e : fronts.entrySet()) { // believe the pick lands at its predicted point
         LatencyPrediction p = latency.get(best).get(e.getKey());
-        e.getValue().frontier().put(new FrontierPoint(best.archId(), null, p.latencyMs(), LatencySource.PREDICTED, q.perplexity()));
+        e.getValue()
+            .frontier()
+            .put(
+                new FrontierPoint(
+                    best.archId(), null, p.latencyMs(), LatencySource.PREDICTED, q.perplexity()));
       }
     }
     return chosen;
@@ -112,19 +132,35 @@ final class Proposer {
     for (Candidate c : pool) {
       Map<Objective, LatencyPrediction> p = predict(target, target.objectives(), c);
       if (p != null) {
-        width.put(c, p.values().stream().mapToDouble(l -> (l.highMs() - l.lowMs()) / l.latencyMs()).average().orElse(0));
+        width.put(
+            c,
+            p.values().stream()
+                .mapToDouble(l -> (l.highMs() - l.lowMs()) / l.latencyMs())
+                .average()
+                .orElse(0));
       }
     }
     return width.entrySet().stream()
-        .sorted(Map.Entry.<Candidate, Double>comparingByValue().reversed().thenComparing(e -> e.getKey().archId()))
+        .sorted(
+            Map.Entry.<Candidate, Double>comparingByValue()
+                .reversed()
+                .thenComparing(e -> e.getKey().archId()))
         .limit(count)
-        .map(e -> new Proposal(e.getKey(), target.targetId(),
-            String.format("latency model unsure: interval ±%.0f%% of the prediction", 50 * e.getValue()), e.getValue()))
+        .map(
+            e ->
+                new Proposal(
+                    e.getKey(),
+                    target.targetId(),
+                    String.format(
+                        "latency model unsure: interval ±%.0f%% of the prediction",
+                        50 * e.getValue()),
+                    e.getValue()))
         .toList();
   }
 
   /** Latency per objective, or null when the model cannot predict it or it breaks a budget. */
-  private static Map<Objective, LatencyPrediction> predict(TargetView target, java.util.Collection<Objective> objectives, Candidate c) {
+  private static Map<Objective, LatencyPrediction> predict(
+      TargetView target, java.util.Collection<Objective> objectives, Candidate c) {
     Map<Objective, LatencyPrediction> out = new HashMap<>();
     for (Objective o : objectives) {
       if (!target.model().covers(o.phase())) {
@@ -140,21 +176,28 @@ final class Proposer {
     return out;
   }
 
-  private static double score(Map<Objective, TargetView.Front> fronts, Map<Objective, LatencyPrediction> latency, QualityPredictor.Prediction q) {
+  private static double score(
+      Map<Objective, TargetView.Front> fronts,
+      Map<Objective, LatencyPrediction> latency,
+      QualityPredictor.Prediction q) {
     double total = 0;
     for (var e : fronts.entrySet()) {
       ReferencePoint ref = e.getValue().reference();
       LatencyPrediction p = latency.get(e.getKey());
       double optimisticQuality = Math.exp(q.logMean() - KAPPA * q.logSigma());
       double optimisticLatency = p.latencyMs() - KAPPA * (p.latencyMs() - p.lowMs());
-      total += HypervolumeImprovement.of(e.getValue().frontier().points(), ref, optimisticLatency, optimisticQuality)
-          / (ref.latencyMs() * ref.quality());
+      total +=
+          HypervolumeImprovement.of(
+                  e.getValue().frontier().points(), ref, optimisticLatency, optimisticQuality)
+              / (ref.latencyMs() * ref.quality());
     }
     return total;
   }
 
-
-  /** The backbone first, then mutations of the frontiers' candidates and random prunings, new ones only. */
+  /**
+   * The backbone first, then mutations of the frontiers' candidates and random prunings, new ones
+   * only.
+   */
   private List<Candidate> pool(TargetView target, Set<String> excluded, SplittableRandom random) {
     Map<String, Candidate> pool = new LinkedHashMap<>();
     Candidate backbone = space.backbone();

@@ -11,11 +11,11 @@ import org.moeaframework.core.variable.EncodingUtils;
 import org.moeaframework.core.variable.RealVariable;
 
 /**
- * The prunings of a {@link SearchSpace} as MOEA Framework integer variables (real variables read
- * by their floor, so MOEA's real-valued operators apply): layers kept, KV heads, query heads per
- * KV head, window, precision, then one FFN width and one attention kind per backbone layer slot
- * (the slots past the layers kept are carried, unused). A pruning keeps the backbone's first
- * layers and its last ({@link dev.hilnas.core.Prunings#keptLayers(int, int)}). Immutable.
+ * The prunings of a {@link SearchSpace} as MOEA Framework integer variables (real variables read by
+ * their floor, so MOEA's real-valued operators apply): layers kept, KV heads, query heads per KV
+ * head, window, precision, then one FFN width and one attention kind per backbone layer slot (the
+ * slots past the layers kept are carried, unused). A pruning keeps the backbone's first layers and
+ * its last ({@link dev.hilnas.core.Prunings#keptLayers(int, int)}). Immutable.
  */
 final class PruningEncoding {
 
@@ -67,19 +67,23 @@ final class PruningEncoding {
     int bits = space.weightBits().get(gene(s, 4));
     List<LayerSpec> specs = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
-      AttentionKind kind = i == 0 ? AttentionKind.GLOBAL : AttentionKind.values()[gene(s, HEADER + slots + i)];
+      AttentionKind kind =
+          i == 0 ? AttentionKind.GLOBAL : AttentionKind.values()[gene(s, HEADER + slots + i)];
       specs.add(new LayerSpec(kind, kv * group, kv, space.ffnWidths().get(gene(s, HEADER + i))));
     }
-    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), window, bits, specs);
+    return new Candidate(
+        backbone.vocabSize(), backbone.dModel(), backbone.headDim(), window, bits, specs);
   }
 
   /**
    * The solution that decodes to {@code c}, or empty when none does (say, a pruning that names
    * which layers it keeps). Unused slots repeat the last layer's choices, as a layer that comes
-   * back does in {@link SearchSpace#mutate}; a candidate without LOCAL layers gets the first window.
+   * back does in {@link SearchSpace#mutate}; a candidate without LOCAL layers gets the first
+   * window.
    */
   Optional<Solution> encode(Candidate c, int objectives) {
-    LayerSpec attending = c.layers().stream().filter(LayerSpec::hasAttention).findFirst().orElseThrow();
+    LayerSpec attending =
+        c.layers().stream().filter(LayerSpec::hasAttention).findFirst().orElseThrow();
     int[] genes = new int[variables()];
     genes[0] = c.layerCount();
     genes[1] = attending.nKvHeads();

@@ -21,21 +21,27 @@ import org.apache.commons.math3.linear.RealVector;
  * weights are (Bayesian linear regression). A Gaussian process on its residuals gives what the
  * trend misses near candidates already evaluated: a near-copy of an evaluated candidate is
  * predicted close to its value, so the search does not spend measurements on neighbours it could
- * have guessed. Distances weigh each feature by the size of its trend
- * weight, so a change that moves perplexity little (the precision) counts as a small step; the
- * length scale and noise are chosen by marginal likelihood.
+ * have guessed. Distances weigh each feature by the size of its trend weight, so a change that
+ * moves perplexity little (the precision) counts as a small step; the length scale and noise are
+ * chosen by marginal likelihood.
  */
 public final class QualityPredictor {
 
   /** With fewer evaluations than this the predictor knows nothing: wide prior, no fit. */
   static final int MIN_POINTS = 4;
+
   /** The residual process sees the latest this many evaluations (its fit is cubic in them). */
   static final int MAX_LOCAL_POINTS = 500;
+
   private static final double RIDGE = 0.1;
   private static final double PRIOR_SIGMA = 1.0; // in log perplexity: a factor e either way
+
   /** Length scales tried, in log perplexity along the trend's weights. */
   private static final double[] LENGTH_SCALES = {0.03, 0.06, 0.12, 0.25, 0.5, 1.0};
-  /** Noise tried, as fractions of the residual variance: features do not tell every pruning apart. */
+
+  /**
+   * Noise tried, as fractions of the residual variance: features do not tell every pruning apart.
+   */
   private static final double[] NOISE = {0.01, 0.05, 0.2};
 
   /** A mean and standard deviation of log perplexity. */
@@ -56,7 +62,12 @@ public final class QualityPredictor {
   private final Residuals residuals;
 
   private QualityPredictor(
-      Candidate backbone, double[] weights, DecompositionSolver covariance, double sigma, double fallback, Residuals residuals) {
+      Candidate backbone,
+      double[] weights,
+      DecompositionSolver covariance,
+      double sigma,
+      double fallback,
+      Residuals residuals) {
     this.backbone = backbone;
     this.weights = weights;
     this.covariance = covariance;
@@ -66,7 +77,11 @@ public final class QualityPredictor {
   }
 
   public static QualityPredictor fit(Candidate backbone, List<Evaluated> evaluated) {
-    double meanLog = evaluated.stream().mapToDouble(e -> Math.log(e.perplexity())).average().orElse(Math.log(10));
+    double meanLog =
+        evaluated.stream()
+            .mapToDouble(e -> Math.log(e.perplexity()))
+            .average()
+            .orElse(Math.log(10));
     if (evaluated.size() < MIN_POINTS) {
       return new QualityPredictor(backbone, null, null, PRIOR_SIGMA, meanLog, null);
     }
@@ -88,7 +103,8 @@ public final class QualityPredictor {
     }
     DecompositionSolver solver = new CholeskyDecomposition(xtx).getSolver();
     double[] w = solver.solve(xty).toArray();
-    List<Evaluated> local = evaluated.subList(Math.max(0, evaluated.size() - MAX_LOCAL_POINTS), evaluated.size());
+    List<Evaluated> local =
+        evaluated.subList(Math.max(0, evaluated.size() - MAX_LOCAL_POINTS), evaluated.size());
     double[][] points = new double[local.size()][];
     double[] residual = new double[local.size()];
     double sse = 0;
@@ -98,8 +114,10 @@ public final class QualityPredictor {
       sse += residual[i] * residual[i];
       points[i] = scaled(w, x);
     }
-    double sigma = Math.sqrt((sse + 0.01) / Math.max(1, local.size() - k / 2.0)); // a floor: never certain
-    return new QualityPredictor(backbone, w, solver, sigma, meanLog, Residuals.fit(points, residual, sigma * sigma));
+    double sigma =
+        Math.sqrt((sse + 0.01) / Math.max(1, local.size() - k / 2.0)); // a floor: never certain
+    return new QualityPredictor(
+        backbone, w, solver, sigma, meanLog, Residuals.fit(points, residual, sigma * sigma));
   }
 
   public Prediction predict(Candidate c) {
@@ -107,7 +125,8 @@ public final class QualityPredictor {
       return new Prediction(fallback, sigma);
     }
     double[] x = row(backbone, c);
-    double trendVariance = sigma * sigma * dot(x, covariance.solve(new ArrayRealVector(x)).toArray());
+    double trendVariance =
+        sigma * sigma * dot(x, covariance.solve(new ArrayRealVector(x)).toArray());
     double[] local = residuals.predict(scaled(weights, x));
     return new Prediction(dot(weights, x) + local[0], Math.sqrt(trendVariance + local[1]));
   }
@@ -116,7 +135,13 @@ public final class QualityPredictor {
    * A Gaussian process with a squared-exponential kernel of variance {@code signal}, its length
    * scale and noise the likeliest of a small grid.
    */
-  private record Residuals(double[][] points, RealVector alpha, DecompositionSolver kernel, double signal, double lengthScale, double noise) {
+  private record Residuals(
+      double[][] points,
+      RealVector alpha,
+      DecompositionSolver kernel,
+      double signal,
+      double lengthScale,
+      double noise) {
 
     static Residuals fit(double[][] points, double[] residual, double signal) {
       RealVector y = new ArrayRealVector(residual, false);
@@ -156,7 +181,9 @@ public final class QualityPredictor {
       for (int i = 0; i < points.length; i++) {
         k.setEntry(i, kernel(x, points[i], signal, lengthScale));
       }
-      return new double[] {k.dotProduct(alpha), Math.max(0, signal - k.dotProduct(kernel.solve(k))) + noise};
+      return new double[] {
+        k.dotProduct(alpha), Math.max(0, signal - k.dotProduct(kernel.solve(k))) + noise
+      };
     }
 
     private static double kernel(double[] a, double[] b, double signal, double lengthScale) {
@@ -169,7 +196,10 @@ public final class QualityPredictor {
     }
   }
 
-  /** The features (intercept dropped) times the size of their trend weights: steps in log perplexity. */
+  /**
+   * The features (intercept dropped) times the size of their trend weights: steps in log
+   * perplexity.
+   */
   private static double[] scaled(double[] weights, double[] x) {
     double[] out = new double[x.length - 1];
     for (int i = 1; i < x.length; i++) {
@@ -185,10 +215,10 @@ public final class QualityPredictor {
    * SKIP and LOCAL again, weighted by how early the layer is; the dropped backbone layers, weighted
    * by how early they were; and one indicator per backbone layer, 1 when it is dropped (with only
    * the weighted sum, 99% of the best known front took 140+ measurements or was never reached in
-   * 200; with the indicators 79–109, 3 seeds). Early layers matter more (dropping
-   * the earliest layers breaks the shipped model; a SKIP first layer costs far more than a SKIP
-   * last one), and without these the search never tried wide-but-SKIP-last prunings, which hold
-   * about 3% of the best front's hypervolume.
+   * 200; with the indicators 79–109, 3 seeds). Early layers matter more (dropping the earliest
+   * layers breaks the shipped model; a SKIP first layer costs far more than a SKIP last one), and
+   * without these the search never tried wide-but-SKIP-last prunings, which hold about 3% of the
+   * best front's hypervolume.
    */
   static double[] features(Candidate backbone, Candidate c) {
     LayerSpec full = backbone.layers().get(0);
@@ -233,8 +263,17 @@ public final class QualityPredictor {
       }
     }
     double[] base = {
-      1 - n / layers, ffn / n, heads / n, kv / n, skip / n, local / n, shortWindow / n,
-      Math.max(0, 16 - c.weightBits()) / 4.0, earlyFfn / n, earlySkip / n, earlyLocal / n,
+      1 - n / layers,
+      ffn / n,
+      heads / n,
+      kv / n,
+      skip / n,
+      local / n,
+      shortWindow / n,
+      Math.max(0, 16 - c.weightBits()) / 4.0,
+      earlyFfn / n,
+      earlySkip / n,
+      earlyLocal / n,
       earlyDropped / layers
     };
     double[] out = java.util.Arrays.copyOf(base, base.length + backbone.layerCount());

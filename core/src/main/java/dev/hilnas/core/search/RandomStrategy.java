@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  */
 public final class RandomStrategy implements SearchStrategy {
 
-  /** Draws per proposal before giving up: a tight constraint or a nearly spent space rejects most. */
+  /**
+   * Draws per proposal before giving up: a tight constraint or a nearly spent space rejects most.
+   */
   static final int TRIES = 1000;
 
   private final SearchSpace space;
@@ -23,7 +25,8 @@ public final class RandomStrategy implements SearchStrategy {
   }
 
   @Override
-  public List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom random) {
+  public List<Proposal> propose(
+      TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     List<Proposal> out = new ArrayList<>();
     Set<String> chosen = new HashSet<>();
     for (int tries = 0; out.size() < count && tries < TRIES * count; tries++) {

@@ -21,13 +21,14 @@ import java.util.TreeSet;
 /**
  * What the {@link SearchLoop} knows: every candidate it requested (in production rebuilt from
  * hil.candidates on start), each target's latency model and frontiers (hil.latency-models and
- * hil.frontiers), and so which requests are still outstanding — requested but not yet measured
- * on their target. Times are epoch ms, passed in. Not thread-safe.
+ * hil.frontiers), and so which requests are still outstanding — requested but not yet measured on
+ * their target. Times are epoch ms, passed in. Not thread-safe.
  */
 public final class SearchBook {
 
   /** A candidate on a frontier update: measured or predicted latency, and its quality. */
-  public record Point(Candidate candidate, double latencyMs, LatencySource source, double quality) {}
+  public record Point(
+      Candidate candidate, double latencyMs, LatencySource source, double quality) {}
 
   private record Request(Set<String> targets, long requestedAtMs) {}
 
@@ -52,11 +53,13 @@ public final class SearchBook {
   }
 
   /** Replaces the target's frontier for the objective: its points, frontier and dominated. */
-  public void frontier(String targetId, Objective objective, List<Point> points, ReferencePoint reference) {
+  public void frontier(
+      String targetId, Objective objective, List<Point> points, ReferencePoint reference) {
     frontiers.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, List.copyOf(points));
     references.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, reference);
     for (Point p : points) {
-      evaluated.put(p.candidate().archId(), new QualityPredictor.Evaluated(p.candidate(), p.quality()));
+      evaluated.put(
+          p.candidate().archId(), new QualityPredictor.Evaluated(p.candidate(), p.quality()));
       if (p.source() == LatencySource.MEASURED) {
         measured.computeIfAbsent(targetId, t -> new HashSet<>()).add(p.candidate().archId());
       }
@@ -74,10 +77,16 @@ public final class SearchBook {
     return requested.size();
   }
 
-  /** How many requests for a target are not yet measured there: still pending, or lost to the timeout. */
+  /**
+   * How many requests for a target are not yet measured there: still pending, or lost to the
+   * timeout.
+   */
   public record Outstanding(int pending, int lost) {}
 
-  /** Requests for the target not yet measured there; those {@code timeoutMs} old or more count as lost. */
+  /**
+   * Requests for the target not yet measured there; those {@code timeoutMs} old or more count as
+   * lost.
+   */
   public Outstanding outstanding(String targetId, long nowMs, long timeoutMs) {
     Set<String> done = measured.getOrDefault(targetId, Set.of());
     int pending = 0;
@@ -98,11 +107,12 @@ public final class SearchBook {
   /** Arch ids never to propose for the target again: requested for it, or measured on it. */
   public Set<String> excluded(String targetId) {
     Set<String> out = new HashSet<>(measured.getOrDefault(targetId, Set.of()));
-    requested.forEach((id, r) -> {
-      if (r.targets().isEmpty() || r.targets().contains(targetId)) {
-        out.add(id);
-      }
-    });
+    requested.forEach(
+        (id, r) -> {
+          if (r.targets().isEmpty() || r.targets().contains(targetId)) {
+            out.add(id);
+          }
+        });
     return out;
   }
 
@@ -112,19 +122,26 @@ public final class SearchBook {
 
   /**
    * What the search knows of a target; {@code objectives} are learnt while it has no frontier. Its
-   * frontiers come in objective order, so what a strategy does with them never depends on a hash order.
+   * frontiers come in objective order, so what a strategy does with them never depends on a hash
+   * order.
    */
-  public TargetView view(String targetId, List<Objective> objectives, Map<Objective, Double> budgetsMs) {
+  public TargetView view(
+      String targetId, List<Objective> objectives, Map<Objective, Double> budgetsMs) {
     Map<Objective, TargetView.Front> fronts = new LinkedHashMap<>();
-    Map<Objective, List<Point>> byObjective = new TreeMap<>(Comparator.comparing(Objective::toString));
+    Map<Objective, List<Point>> byObjective =
+        new TreeMap<>(Comparator.comparing(Objective::toString));
     byObjective.putAll(frontiers.getOrDefault(targetId, Map.of()));
-    byObjective.forEach((objective, points) -> {
-      Frontier f = new Frontier();
-      for (Point p : points) {
-        f.put(new FrontierPoint(p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
-      }
-      fronts.put(objective, new TargetView.Front(f, references.get(targetId).get(objective)));
-    });
-    return new TargetView(targetId, models.get(targetId), fronts, evaluated(), budgetsMs, objectives);
+    byObjective.forEach(
+        (objective, points) -> {
+          Frontier f = new Frontier();
+          for (Point p : points) {
+            f.put(
+                new FrontierPoint(
+                    p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
+          }
+          fronts.put(objective, new TargetView.Front(f, references.get(targetId).get(objective)));
+        });
+    return new TargetView(
+        targetId, models.get(targetId), fronts, evaluated(), budgetsMs, objectives);
   }
 }

@@ -33,8 +33,12 @@ public final class SearchLoop {
    * @param objectives whose latency to learn on a target without frontiers (latency-only search)
    */
   public record Settings(
-      Map<String, Integer> agents, int defaultAgents, int inFlightPerAgent, Duration pendingTimeout,
-      Map<String, Map<Objective, Double>> budgetsMs, List<Objective> objectives) {}
+      Map<String, Integer> agents,
+      int defaultAgents,
+      int inFlightPerAgent,
+      Duration pendingTimeout,
+      Map<String, Map<Objective, Double>> budgetsMs,
+      List<Objective> objectives) {}
 
   private final SearchStrategy strategy;
   private final Settings settings;
@@ -48,7 +52,10 @@ public final class SearchLoop {
     this.random = new SplittableRandom(seed);
   }
 
-  /** A request made earlier (one read back on a restart): pending until measured, never proposed again. */
+  /**
+   * A request made earlier (one read back on a restart): pending until measured, never proposed
+   * again.
+   */
   public void requested(Candidate candidate, List<String> targets, long requestedAtMs) {
     book.requested(candidate, targets, requestedAtMs);
   }
@@ -58,7 +65,11 @@ public final class SearchLoop {
   }
 
   /** Replaces the target's frontier for the objective: its points, frontier and dominated. */
-  public void frontier(String targetId, Objective objective, List<SearchBook.Point> points, ReferencePoint reference) {
+  public void frontier(
+      String targetId,
+      Objective objective,
+      List<SearchBook.Point> points,
+      ReferencePoint reference) {
     book.frontier(targetId, objective, points, reference);
   }
 
@@ -79,26 +90,44 @@ public final class SearchLoop {
     StringBuilder fronts = new StringBuilder();
     int lost = 0;
     for (String target : targets) {
-      SearchBook.Outstanding outstanding = book.outstanding(target, nowMs, settings.pendingTimeout().toMillis());
+      SearchBook.Outstanding outstanding =
+          book.outstanding(target, nowMs, settings.pendingTimeout().toMillis());
       lost += outstanding.lost();
-      int free = settings.agents().getOrDefault(target, settings.defaultAgents()) * settings.inFlightPerAgent()
-          - outstanding.pending();
-      TargetView view = book.view(target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
+      int free =
+          settings.agents().getOrDefault(target, settings.defaultAgents())
+                  * settings.inFlightPerAgent()
+              - outstanding.pending();
+      TargetView view =
+          book.view(
+              target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
       if (free > 0) {
         for (Proposal p : strategy.propose(view, book.excluded(target), free, random)) {
           book.requested(p.candidate(), List.of(p.targetId()), nowMs);
           out.add(p);
         }
       }
-      view.frontiers().forEach((o, f) -> fronts.append(String.format(" %s %s: %d on frontier, hypervolume %.4g;",
-          target, o, f.frontier().points().size(), f.frontier().hypervolume(f.reference()))));
+      view.frontiers()
+          .forEach(
+              (o, f) ->
+                  fronts.append(
+                      String.format(
+                          " %s %s: %d on frontier, hypervolume %.4g;",
+                          target,
+                          o,
+                          f.frontier().points().size(),
+                          f.frontier().hypervolume(f.reference()))));
     }
-    status = String.format("requested %d candidates, %d evaluated, %d lost to the timeout;%s",
-        book.requestedCount(), book.evaluated().size(), lost, fronts);
+    status =
+        String.format(
+            "requested %d candidates, %d evaluated, %d lost to the timeout;%s",
+            book.requestedCount(), book.evaluated().size(), lost, fronts);
     return out;
   }
 
-  /** A one-line summary as of the last step: requested, evaluated, lost, frontier size and hypervolume per target and objective. */
+  /**
+   * A one-line summary as of the last step: requested, evaluated, lost, frontier size and
+   * hypervolume per target and objective.
+   */
   public String status() {
     return status;
   }

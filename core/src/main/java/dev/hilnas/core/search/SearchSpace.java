@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The prunings of one backbone: which layers to keep (deeper blocks go first, as a prior), a
- * nested FFN width per layer, fewer KV groups and query heads per group (shared by the
- * attending layers), per-layer attention GLOBAL / LOCAL / SKIP, a window, a weight precision —
- * inside user constraints on parameters and KV-cache bytes.
+ * The prunings of one backbone: which layers to keep (deeper blocks go first, as a prior), a nested
+ * FFN width per layer, fewer KV groups and query heads per group (shared by the attending layers),
+ * per-layer attention GLOBAL / LOCAL / SKIP, a window, a weight precision — inside user constraints
+ * on parameters and KV-cache bytes.
  *
  * @param backbone the full architecture; every candidate is a pruning of it
  * @param ffnWidths the widths a layer's FFN may keep, ascending, the largest the backbone's
@@ -22,11 +22,16 @@ import java.util.SplittableRandom;
  * @param constraints limits every candidate respects
  */
 public record SearchSpace(
-    Candidate backbone, List<Integer> ffnWidths, List<Integer> windows, List<Integer> weightBits, int minLayers,
+    Candidate backbone,
+    List<Integer> ffnWidths,
+    List<Integer> windows,
+    List<Integer> weightBits,
+    int minLayers,
     Constraints constraints) {
 
   /** KV cache entries are fp16 whatever the weight precision (as on-device runtimes keep them). */
   static final int KV_BYTES = 2;
+
   static final int KV_CONTEXT = 8192;
 
   /**
@@ -42,7 +47,8 @@ public record SearchSpace(
     windows = List.copyOf(windows);
     weightBits = List.copyOf(weightBits);
     if (minLayers < 1 || minLayers > backbone.layerCount()) {
-      throw new IllegalArgumentException("minLayers must be in 1.." + backbone.layerCount() + ", got " + minLayers);
+      throw new IllegalArgumentException(
+          "minLayers must be in 1.." + backbone.layerCount() + ", got " + minLayers);
     }
   }
 
@@ -53,20 +59,36 @@ public record SearchSpace(
     for (int eighths = 2; eighths <= 8; eighths++) {
       widths.add(ffn * eighths / 8);
     }
-    return new SearchSpace(backbone, widths, List.of(32, 64, 128), List.of(16, 8, 4),
-        Math.max(1, backbone.layerCount() / 3), constraints);
+    return new SearchSpace(
+        backbone,
+        widths,
+        List.of(32, 64, 128),
+        List.of(16, 8, 4),
+        Math.max(1, backbone.layerCount() / 3),
+        constraints);
   }
 
-  /** A MobileLLM-scale backbone (24 layers, dModel 2048, 32 heads over 8, 32k vocabulary) for latency-only search. */
+  /**
+   * A MobileLLM-scale backbone (24 layers, dModel 2048, 32 heads over 8, 32k vocabulary) for
+   * latency-only search.
+   */
   public static Candidate mobileLlmScale() {
-    return Candidate.builder().layers(24).dModel(2048).heads(32, 8).headDim(64).ffnDim(5632).vocabSize(32000).build();
+    return Candidate.builder()
+        .layers(24)
+        .dModel(2048)
+        .heads(32, 8)
+        .headDim(64)
+        .ffnDim(5632)
+        .vocabSize(32000)
+        .build();
   }
 
   /** Whether {@code c} is a pruning of the backbone within the constraints. */
   public boolean allows(Candidate c) {
     return Prunings.incompatibility(backbone, c) == null
         && (constraints.maxParams() == 0 || c.parameterCount() <= constraints.maxParams())
-        && (constraints.maxKvCacheBytes() == 0 || kvCacheBytes(c, KV_CONTEXT) <= constraints.maxKvCacheBytes());
+        && (constraints.maxKvCacheBytes() == 0
+            || kvCacheBytes(c, KV_CONTEXT) <= constraints.maxKvCacheBytes());
   }
 
   /** KV-cache bytes at a context: LOCAL layers hold only their window, SKIP layers nothing. */
@@ -107,7 +129,10 @@ public record SearchSpace(
     return candidate(pick(windows, r), pick(weightBits, r), specs, kept);
   }
 
-  /** One small step from {@code c}: a layer more or less, one layer's width or attention, the heads, the window, the precision. */
+  /**
+   * One small step from {@code c}: a layer more or less, one layer's width or attention, the heads,
+   * the window, the precision.
+   */
   public Candidate mutate(Candidate c, SplittableRandom r) {
     List<LayerSpec> specs = new ArrayList<>(c.layers());
     List<Integer> kept = new ArrayList<>();
@@ -121,11 +146,13 @@ public record SearchSpace(
     LayerSpec l = specs.get(layer);
     switch (r.nextInt(6)) {
       case 0 -> {
-        if (specs.size() > minLayers && (r.nextBoolean() || specs.size() == backbone.layerCount())) {
+        if (specs.size() > minLayers
+            && (r.nextBoolean() || specs.size() == backbone.layerCount())) {
           int drop = pickToDrop(kept, r);
           specs.remove(drop);
           kept.remove(drop);
-        } else if (specs.size() < backbone.layerCount()) { // a dropped layer comes back, like its neighbour
+        } else if (specs.size()
+            < backbone.layerCount()) { // a dropped layer comes back, like its neighbour
           List<Integer> dropped = new ArrayList<>();
           for (int i = 0; i < backbone.layerCount(); i++) {
             if (!kept.contains(i)) {
@@ -141,10 +168,15 @@ public record SearchSpace(
           specs.add(at, specs.get(Math.max(0, at - 1)));
         }
       }
-      case 1 -> specs.set(layer, new LayerSpec(l.attention(), l.nHeads(), l.nKvHeads(), neighbour(ffnWidths, l.ffnDim(), r)));
+      case 1 ->
+          specs.set(
+              layer,
+              new LayerSpec(
+                  l.attention(), l.nHeads(), l.nKvHeads(), neighbour(ffnWidths, l.ffnDim(), r)));
       case 2 -> {
         AttentionKind kind = AttentionKind.values()[r.nextInt(3)];
-        LayerSpec attending = specs.stream().filter(LayerSpec::hasAttention).findFirst().orElseThrow();
+        LayerSpec attending =
+            specs.stream().filter(LayerSpec::hasAttention).findFirst().orElseThrow();
         specs.set(layer, new LayerSpec(kind, attending.nHeads(), attending.nKvHeads(), l.ffnDim()));
       }
       case 3 -> {
@@ -157,7 +189,8 @@ public record SearchSpace(
     }
     if (specs.stream().noneMatch(LayerSpec::hasAttention)) {
       LayerSpec first = specs.get(0);
-      specs.set(0, new LayerSpec(AttentionKind.GLOBAL, full.nHeads(), full.nKvHeads(), first.ffnDim()));
+      specs.set(
+          0, new LayerSpec(AttentionKind.GLOBAL, full.nHeads(), full.nKvHeads(), first.ffnDim()));
     }
     return candidate(window, bits, specs, kept);
   }
@@ -166,22 +199,25 @@ public record SearchSpace(
    * How much likelier a layer is dropped than the one before it. On the shipped backbone (bench
    * search's oracles, 3 seeds × 150 measurements) a weak prior (weights 0.5, 1.5, 2.5, ...) left
    * 99% of the best known front unreached in every seed, because most random prunings then broke
-   * the model; 8 reached it in 2 of 3; dropping only the deepest-but-last, a rule, in 3 of 3 (77
-   * on average): which layers go is worth under 1% of the front's hypervolume on this backbone.
+   * the model; 8 reached it in 2 of 3; dropping only the deepest-but-last, a rule, in 3 of 3 (77 on
+   * average): which layers go is worth under 1% of the front's hypervolume on this backbone.
    */
   static final double DEEPER_FIRST = 8;
 
   /**
    * The prior on which backbone layer a pruning drops, relative: each layer {@link #DEEPER_FIRST}
    * times likelier than the one before it, the last one seldom (on the shipped backbone, dropping
-   * the earliest layers breaks the model and the last one matters most of the deep ones). A
-   * prior, not a rule: every layer can go.
+   * the earliest layers breaks the model and the last one matters most of the deep ones). A prior,
+   * not a rule: every layer can go.
    */
   static double dropWeight(int layer, int layers) {
     return layer == layers - 1 ? 0.5 : Math.pow(DEEPER_FIRST, layer);
   }
 
-  /** The position in {@code kept} (backbone layer indices) of a layer to drop, drawn by {@link #dropWeight}. */
+  /**
+   * The position in {@code kept} (backbone layer indices) of a layer to drop, drawn by {@link
+   * #dropWeight}.
+   */
   private int pickToDrop(List<Integer> kept, SplittableRandom r) {
     double total = 0;
     for (int source : kept) {
@@ -197,9 +233,18 @@ public record SearchSpace(
     return kept.size() - 1;
   }
 
-  /** A pruning keeping the {@code kept} backbone layers; the full depth names none (it is the backbone's). */
+  /**
+   * A pruning keeping the {@code kept} backbone layers; the full depth names none (it is the
+   * backbone's).
+   */
   private Candidate candidate(int window, int bits, List<LayerSpec> specs, List<Integer> kept) {
-    return new Candidate(backbone.vocabSize(), backbone.dModel(), backbone.headDim(), window, bits, specs,
+    return new Candidate(
+        backbone.vocabSize(),
+        backbone.dModel(),
+        backbone.headDim(),
+        window,
+        bits,
+        specs,
         kept.size() == backbone.layerCount() ? List.of() : kept);
   }
 

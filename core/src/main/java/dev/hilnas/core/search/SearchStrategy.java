@@ -34,7 +34,9 @@ public interface SearchStrategy {
       case "hilnas" -> new HilnasStrategy(space);
       case "random" -> new RandomStrategy(space);
       case "nsga2" -> new Nsga2Strategy(space);
-      default -> throw new IllegalArgumentException("the search strategy must be one of " + NAMES + ", got " + name);
+      default ->
+          throw new IllegalArgumentException(
+              "the search strategy must be one of " + NAMES + ", got " + name);
     };
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the search knows of one target when it proposes. A snapshot: the loop builds one per
- * target and step, so a strategy may keep it but not change it.
+ * What the search knows of one target when it proposes. A snapshot: the loop builds one per target
+ * and step, so a strategy may keep it but not change it.
  *
  * @param model the target's latency model, or null before the first
  * @param frontiers per objective, every point the target's frontier update carried (the frontier
@@ -24,23 +24,36 @@ import java.util.Map;
  *     latency-only search)
  */
 public record TargetView(
-    String targetId, LatencyModel model, Map<Objective, Front> frontiers, List<QualityPredictor.Evaluated> evaluated,
-    Map<Objective, Double> budgetsMs, List<Objective> objectives) {
+    String targetId,
+    LatencyModel model,
+    Map<Objective, Front> frontiers,
+    List<QualityPredictor.Evaluated> evaluated,
+    Map<Objective, Double> budgetsMs,
+    List<Objective> objectives) {
 
   /** A frontier with its fixed hypervolume reference. */
   public record Front(Frontier frontier, ReferencePoint reference) {}
 
-  /** The evaluated candidates on the frontiers (the parents of mutations), first objective first. */
+  /**
+   * The evaluated candidates on the frontiers (the parents of mutations), first objective first.
+   */
   public List<Candidate> parents() {
     Map<String, Candidate> byId = new HashMap<>();
     evaluated.forEach(e -> byId.put(e.candidate().archId(), e.candidate()));
     Map<String, Candidate> out = new LinkedHashMap<>();
-    frontiers.values().forEach(f -> f.frontier().points().forEach(p -> {
-      Candidate c = byId.get(p.archId());
-      if (c != null) {
-        out.putIfAbsent(p.archId(), c);
-      }
-    }));
+    frontiers
+        .values()
+        .forEach(
+            f ->
+                f.frontier()
+                    .points()
+                    .forEach(
+                        p -> {
+                          Candidate c = byId.get(p.archId());
+                          if (c != null) {
+                            out.putIfAbsent(p.archId(), c);
+                          }
+                        }));
     return new ArrayList<>(out.values());
   }
 }

@@ -15,10 +15,24 @@ import org.junit.jupiter.api.Test;
 
 class FrontierAssemblyTest {
 
-  private static final Candidate SMALL = Candidate.builder()
-      .layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
-  private static final Candidate LARGE = Candidate.builder()
-      .layers(8).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(8000).build();
+  private static final Candidate SMALL =
+      Candidate.builder()
+          .layers(2)
+          .dModel(128)
+          .heads(2, 1)
+          .headDim(64)
+          .ffnDim(256)
+          .vocabSize(8000)
+          .build();
+  private static final Candidate LARGE =
+      Candidate.builder()
+          .layers(8)
+          .dModel(512)
+          .heads(8, 2)
+          .headDim(64)
+          .ffnDim(1536)
+          .vocabSize(8000)
+          .build();
   private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
 
   private static Measurement timed(Candidate c, Phase phase, int context, double ms) {

@@ -21,7 +21,8 @@ class FrontierTest {
 
   @Test
   void shouldKeepOnlyNonDominatedPointsFastestFirst() {
-    Frontier f = Frontier.of(List.of(p("a", 10, 20), p("b", 20, 10), p("c", 15, 25), p("d", 30, 5)));
+    Frontier f =
+        Frontier.of(List.of(p("a", 10, 20), p("b", 20, 10), p("c", 15, 25), p("d", 30, 5)));
     assertEquals(List.of("a", "b", "d"), ids(f), "c is slower and worse than a");
   }
 
@@ -65,11 +66,14 @@ class FrontierTest {
       } else if (!live.isEmpty() && random.nextInt(4) == 0) {
         FrontierPoint same = live.get(random.nextInt(live.size()));
         assertFalse(
-            streamed.put(new FrontierPoint(same.archId(), null, same.latencyMs(), same.source(), same.quality())),
+            streamed.put(
+                new FrontierPoint(
+                    same.archId(), null, same.latencyMs(), same.source(), same.quality())),
             "the same point again changes nothing");
       } else {
         // coarse values so that ties and identical points happen
-        FrontierPoint q = p("x" + random.nextInt(300), 1 + random.nextInt(40), 1 + random.nextInt(40));
+        FrontierPoint q =
+            p("x" + random.nextInt(300), 1 + random.nextInt(40), 1 + random.nextInt(40));
         live.removeIf(o -> o.archId().equals(q.archId()));
         live.add(q);
         streamed.put(q);

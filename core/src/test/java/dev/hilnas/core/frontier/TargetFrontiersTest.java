@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.Phase;
 import dev.hilnas.core.Quality;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
@@ -24,8 +23,10 @@ class TargetFrontiersTest {
   private static final SimulatedDevice DEVICE = SimulatedDevice.additive().withNoise(0.05);
 
   private static Measurement timed(Candidate c, Objective o, Random random) {
-    double ms = DEVICE.latencyMs(c, o.phase(), o.contextLength()) * (1 + 0.05 * random.nextGaussian());
-    return Measurement.of(null, c, SimulatedDevice.TARGET, o.phase(), o.contextLength(), ms, List.of());
+    double ms =
+        DEVICE.latencyMs(c, o.phase(), o.contextLength()) * (1 + 0.05 * random.nextGaussian());
+    return Measurement.of(
+        null, c, SimulatedDevice.TARGET, o.phase(), o.contextLength(), ms, List.of());
   }
 
   @Test
@@ -49,7 +50,14 @@ class TargetFrontiersTest {
           streamed.add(m);
         }
         case 5, 6, 7, 8 -> { // an evaluation, sometimes a re-evaluation
-          Quality q = new Quality("c" + pool.indexOf(c), c, Quality.PERPLEXITY, 10 + 40 * random.nextDouble(), null, null);
+          Quality q =
+              new Quality(
+                  "c" + pool.indexOf(c),
+                  c,
+                  Quality.PERPLEXITY,
+                  10 + 40 * random.nextDouble(),
+                  null,
+                  null);
           qualities.add(q);
           streamed.add(q);
         }
@@ -77,11 +85,14 @@ class TargetFrontiersTest {
     TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256, DECODE_512));
 
     assertEquals(Set.of(), f.add(timed(c, Objective.parse("PREFILL@64"), random)), "not kept");
-    assertEquals(Set.of(), f.add(new Quality(null, c, Quality.PERPLEXITY, 20, null, null)),
+    assertEquals(
+        Set.of(),
+        f.add(new Quality(null, c, Quality.PERPLEXITY, 20, null, null)),
         "no latency yet: the evaluation waits");
     assertEquals(Set.of(PREFILL_256), f.add(timed(c, PREFILL_256, random)));
     AdditiveLatencyModel model = LatencyModelTrainer.fit(DEVICE.measure(10, 3)).orElseThrow();
-    assertEquals(Set.of(DECODE_512), f.setModel(model), "the measured point stays; decode is predicted");
+    assertEquals(
+        Set.of(DECODE_512), f.setModel(model), "the measured point stays; decode is predicted");
     assertEquals(Set.of(), f.setModel(model), "the same model moves nothing");
     assertEquals(LatencySource.PREDICTED, f.frontier(DECODE_512).points().get(0).source());
     assertEquals(LatencySource.MEASURED, f.frontier(PREFILL_256).points().get(0).source());
@@ -91,14 +102,31 @@ class TargetFrontiersTest {
   void shouldCountADominatedMeasuredPointAsAChange() {
     Random random = new Random(2);
     TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256));
-    Candidate fast = Candidate.builder()
-        .layers(2).dModel(256).heads(4, 2).headDim(64).ffnDim(512).vocabSize(1000).build();
-    Candidate slow = Candidate.builder()
-        .layers(8).dModel(256).heads(4, 2).headDim(64).ffnDim(512).vocabSize(1000).build();
+    Candidate fast =
+        Candidate.builder()
+            .layers(2)
+            .dModel(256)
+            .heads(4, 2)
+            .headDim(64)
+            .ffnDim(512)
+            .vocabSize(1000)
+            .build();
+    Candidate slow =
+        Candidate.builder()
+            .layers(8)
+            .dModel(256)
+            .heads(4, 2)
+            .headDim(64)
+            .ffnDim(512)
+            .vocabSize(1000)
+            .build();
     f.add(new Quality(null, fast, Quality.PERPLEXITY, 10, null, null));
     f.add(timed(fast, PREFILL_256, random));
-    f.add(new Quality(null, slow, Quality.PERPLEXITY, 20, null, null)); // slower and worse: dominated
-    assertEquals(Set.of(PREFILL_256), f.add(timed(slow, PREFILL_256, random)),
+    f.add(
+        new Quality(null, slow, Quality.PERPLEXITY, 20, null, null)); // slower and worse: dominated
+    assertEquals(
+        Set.of(PREFILL_256),
+        f.add(timed(slow, PREFILL_256, random)),
         "off the frontier, but readers must learn that it was measured");
     assertEquals(1, f.frontier(PREFILL_256).points().size());
     assertEquals(2, f.frontier(PREFILL_256).all().size());

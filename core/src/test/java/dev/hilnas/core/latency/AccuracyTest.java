@@ -30,7 +30,8 @@ class AccuracyTest {
   @Test
   void shouldRejectMismatchedLengths() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Accuracy.of(new double[1], new double[2]));
+        assertThrows(
+            IllegalArgumentException.class, () -> Accuracy.of(new double[1], new double[2]));
     assertEquals("1 predictions for 2 measurements", e.getMessage());
   }
 }

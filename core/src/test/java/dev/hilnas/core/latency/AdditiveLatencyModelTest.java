@@ -31,7 +31,8 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   void shouldLearnAnEfficiencyEffectWithTheResidualTrees() {
     SimulatedDevice device = SimulatedDevice.additive().withNarrowPenalty(0.6);
     AdditiveLatencyModel model = LatencyModelTrainer.fit(device.measure(200, 1)).orElseThrow();
-    assertTrue(model.quality(Phase.PREFILL).orElseThrow().residualTrees() > 0, "trees chosen by CV");
+    assertTrue(
+        model.quality(Phase.PREFILL).orElseThrow().residualTrees() > 0, "trees chosen by CV");
     Accuracy accuracy = score(model, device.measure(100, 2));
     assertTrue(accuracy.within10() >= 0.95, "within10 " + accuracy.within10());
   }
@@ -44,8 +45,14 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
     Measurement m = clean.get(5);
     dirty.set(
         5,
-        Measurement.of(m.candidateId(), m.candidate(), m.target(), m.phase(), m.contextLength(),
-            m.latencyMs() * 10, List.of()));
+        Measurement.of(
+            m.candidateId(),
+            m.candidate(),
+            m.target(),
+            m.phase(),
+            m.contextLength(),
+            m.latencyMs() * 10,
+            List.of()));
     Accuracy accuracy = score(LatencyModelTrainer.fit(dirty).orElseThrow(), device.measure(50, 2));
     assertTrue(accuracy.within10() >= 0.95, "within10 " + accuracy.within10());
   }
@@ -59,15 +66,27 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
       Measurement m = clean.get(i);
       boolean hot = i % 3 == 0; // a throttled third: everything, calibration included, 1.5x slower
       drifting.add(
-          new Measurement(null, m.candidateId(), m.candidate(), m.target(), m.phase(),
-              m.contextLength(), m.latencyMs() * (hot ? 1.5 : 1), List.of(), null, null, null,
+          new Measurement(
+              null,
+              m.candidateId(),
+              m.candidate(),
+              m.target(),
+              m.phase(),
+              m.contextLength(),
+              m.latencyMs() * (hot ? 1.5 : 1),
+              List.of(),
+              null,
+              null,
+              null,
               java.util.Map.of(LatencyModelTrainer.CALIBRATION_MS, hot ? "15" : "10")));
     }
-    LatencyModelTrainer normalising = new LatencyModelTrainer(LatencyModelTrainer.MAX_PER_PHASE, true);
+    LatencyModelTrainer normalising =
+        new LatencyModelTrainer(LatencyModelTrainer.MAX_PER_PHASE, true);
     drifting.forEach(normalising::add);
     Accuracy accuracy = score(normalising.fit().orElseThrow(), device.measure(50, 2));
     assertTrue(accuracy.mape() < 0.01, "predicts the cool device: MAPE " + accuracy.mape());
-    Accuracy ignoring = score(LatencyModelTrainer.fit(drifting).orElseThrow(), device.measure(50, 2));
+    Accuracy ignoring =
+        score(LatencyModelTrainer.fit(drifting).orElseThrow(), device.measure(50, 2));
     assertTrue(ignoring.mape() > 10 * accuracy.mape(), "off by default: MAPE " + ignoring.mape());
   }
 
@@ -89,7 +108,8 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
 
   @Test
   void shouldRefitOnTheSameDataToExactlyThePreviousModel() {
-    List<Measurement> measurements = SimulatedDevice.additive().withNarrowPenalty(0.5).measure(60, 4);
+    List<Measurement> measurements =
+        SimulatedDevice.additive().withNarrowPenalty(0.5).measure(60, 4);
     LatencyModelTrainer trainer = new LatencyModelTrainer();
     measurements.forEach(trainer::add);
     AdditiveLatencyModel full = trainer.fit().orElseThrow();
@@ -129,8 +149,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   @Test
   void shouldRoundTripThroughTheCodec() {
     AdditiveLatencyModel model =
-        LatencyModelTrainer.fit(
-                SimulatedDevice.additive().withNarrowPenalty(0.6).measure(100, 1))
+        LatencyModelTrainer.fit(SimulatedDevice.additive().withNarrowPenalty(0.6).measure(100, 1))
             .orElseThrow();
     AdditiveLatencyModel decoded = LatencyModelCodec.decode(LatencyModelCodec.encode(model));
     for (Measurement m : SimulatedDevice.additive().measure(20, 9)) {

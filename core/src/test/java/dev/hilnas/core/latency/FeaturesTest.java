@@ -12,9 +12,17 @@ class FeaturesTest {
   private static final double EXACT = 1e-15;
 
   /** Two layers, one global and one local (window 2); d=8, headDim 4, 2 heads, 1 kv head, f=16. */
-  private static final Candidate TINY = Candidate.builder()
-      .layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
-      .attention("GL").window(2).build();
+  private static final Candidate TINY =
+      Candidate.builder()
+          .layers(2)
+          .dModel(8)
+          .heads(2, 1)
+          .headDim(4)
+          .ffnDim(16)
+          .vocabSize(10)
+          .attention("GL")
+          .window(2)
+          .build();
 
   @Test
   void shouldCountPrefillWorkByHand() {
@@ -27,8 +35,7 @@ class FeaturesTest {
     // K and V written (and so resident): 2 * 4 * 3 tokens * 2 layers = 48 elements at 2 bytes
     // element-wise per token: 8 + 2*(16 + 32) + 2*(16 + 8 + 4) = 160, read and written at 2 bytes
     double[] expected = {
-      1, 2, 2, 2 * 3 * 384e-9, 2 * 3 * 768e-9, 462e-9, 2 * 3 * 80e-9, 2464e-6, 96e-6, 1920e-6,
-      96e-6
+      1, 2, 2, 2 * 3 * 384e-9, 2 * 3 * 768e-9, 462e-9, 2 * 3 * 80e-9, 2464e-6, 96e-6, 1920e-6, 96e-6
     };
     assertArrayEquals(expected, Features.of(TINY, Phase.PREFILL, 3), EXACT);
   }
@@ -38,17 +45,42 @@ class FeaturesTest {
     // one token, cache of 3: the global layer attends 4 keys, the local one min(4, 2) = 2;
     // both hold all 4 keys afterwards
     double[] expected = {
-      1, 2, 2, 2 * 384e-9, 2 * 768e-9, (4 + 2) * 2 * 21e-9, 2 * 80e-9, 2464e-6,
-      2 * 4 * (4 + 2) * 2e-6, 2 * 160 * 2e-6, 2 * 4 * (4 + 4) * 2e-6
+      1,
+      2,
+      2,
+      2 * 384e-9,
+      2 * 768e-9,
+      (4 + 2) * 2 * 21e-9,
+      2 * 80e-9,
+      2464e-6,
+      2 * 4 * (4 + 2) * 2e-6,
+      2 * 160 * 2e-6,
+      2 * 4 * (4 + 4) * 2e-6
     };
     assertArrayEquals(expected, Features.of(TINY, Phase.DECODE, 3), EXACT);
   }
 
   @Test
   void shouldGiveSkippedLayersOnlyTheirFfn() {
-    Candidate skipped = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
-        .attention("GS").build();
-    Candidate single = Candidate.builder().layers(1).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10).build();
+    Candidate skipped =
+        Candidate.builder()
+            .layers(2)
+            .dModel(8)
+            .heads(2, 1)
+            .headDim(4)
+            .ffnDim(16)
+            .vocabSize(10)
+            .attention("GS")
+            .build();
+    Candidate single =
+        Candidate.builder()
+            .layers(1)
+            .dModel(8)
+            .heads(2, 1)
+            .headDim(4)
+            .ffnDim(16)
+            .vocabSize(10)
+            .build();
     double[] withSkip = Features.of(skipped, Phase.PREFILL, 5);
     double[] without = Features.of(single, Phase.PREFILL, 5);
     assertEquals(without[2], withSkip[2], "attention layers");
@@ -59,10 +91,30 @@ class FeaturesTest {
 
   @Test
   void shouldPriceWeightsAtTheCandidatesPrecision() {
-    Candidate fp16 = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
-        .attention("GL").window(2).weightBits(16).build();
-    Candidate int4 = Candidate.builder().layers(2).dModel(8).heads(2, 1).headDim(4).ffnDim(16).vocabSize(10)
-        .attention("GL").window(2).weightBits(4).build();
+    Candidate fp16 =
+        Candidate.builder()
+            .layers(2)
+            .dModel(8)
+            .heads(2, 1)
+            .headDim(4)
+            .ffnDim(16)
+            .vocabSize(10)
+            .attention("GL")
+            .window(2)
+            .weightBits(16)
+            .build();
+    Candidate int4 =
+        Candidate.builder()
+            .layers(2)
+            .dModel(8)
+            .heads(2, 1)
+            .headDim(4)
+            .ffnDim(16)
+            .vocabSize(10)
+            .attention("GL")
+            .window(2)
+            .weightBits(4)
+            .build();
     assertEquals(
         Features.of(fp16, Phase.DECODE, 3)[7] / 4, Features.of(int4, Phase.DECODE, 3)[7], EXACT);
   }

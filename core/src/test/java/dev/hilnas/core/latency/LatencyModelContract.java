@@ -17,7 +17,8 @@ abstract class LatencyModelContract {
   /** A model fitted on {@code measurements} (which hold PREFILL points only when asked). */
   abstract LatencyModel fit(List<Measurement> measurements);
 
-  private final List<Measurement> device = SimulatedDevice.additive().withNoise(0.05).measure(40, 7);
+  private final List<Measurement> device =
+      SimulatedDevice.additive().withNoise(0.05).measure(40, 7);
 
   @Test
   void shouldPredictFinitePositiveLatencyInsideItsInterval() {

@@ -10,8 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class NoiseFloorTest {
 
-  private static final Candidate C = Candidate.builder()
-      .layers(2).dModel(64).heads(2, 1).headDim(32).ffnDim(128).vocabSize(100).build();
+  private static final Candidate C =
+      Candidate.builder()
+          .layers(2)
+          .dModel(64)
+          .heads(2, 1)
+          .headDim(32)
+          .ffnDim(128)
+          .vocabSize(100)
+          .build();
 
   private static Measurement at(Phase phase, int context, double ms) {
     return Measurement.of(null, C, SimulatedDevice.TARGET, phase, context, ms, List.of());

@@ -9,6 +9,7 @@ class ResidualTreesTest {
 
   /** x0 in 1..10 carries a step at 5.5; x1 is noise-free but irrelevant (constant). */
   private static final double[][] ROWS = new double[10][];
+
   private static final double[] STEP = new double[10];
 
   static {

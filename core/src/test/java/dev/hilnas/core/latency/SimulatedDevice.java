@@ -59,7 +59,8 @@ public record SimulatedDevice(
         for (int k = 0; k < 2; k++) {
           int context = 32 << random.nextInt(6);
           double ms = latencyMs(c, phase, context) * (1 + noise * random.nextGaussian());
-          out.add(Measurement.of("c" + i, c, TARGET, phase, context, Math.max(ms, 1e-3), List.of()));
+          out.add(
+              Measurement.of("c" + i, c, TARGET, phase, context, Math.max(ms, 1e-3), List.of()));
         }
       }
     }
@@ -78,8 +79,14 @@ public record SimulatedDevice(
       attention.append("GGLS".charAt(random.nextInt(4)));
     }
     return Candidate.builder()
-        .layers(layers).dModel(dModel).heads(heads, kv).headDim(headDim)
-        .ffnDim(256 + 128 * random.nextInt(20)).vocabSize(8000 * (1 + random.nextInt(4)))
-        .attention(attention.toString()).window(64 << random.nextInt(3)).build();
+        .layers(layers)
+        .dModel(dModel)
+        .heads(heads, kv)
+        .headDim(headDim)
+        .ffnDim(256 + 128 * random.nextInt(20))
+        .vocabSize(8000 * (1 + random.nextInt(4)))
+        .attention(attention.toString())
+        .window(64 << random.nextInt(3))
+        .build();
   }
 }

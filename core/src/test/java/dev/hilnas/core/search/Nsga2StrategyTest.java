@@ -22,7 +22,8 @@ class Nsga2StrategyTest extends SearchStrategyContract {
   @Test
   void shouldProposeRandomSolutionsUntilAPopulationIsMeasured() {
     SearchBook book = measured(Nsga2Strategy.POPULATION - 1);
-    for (Proposal p : strategy(SPACE).propose(view(book), book.excluded("t"), 4, new SplittableRandom(9))) {
+    for (Proposal p :
+        strategy(SPACE).propose(view(book), book.excluded("t"), 4, new SplittableRandom(9))) {
       assertEquals("NSGA-II initial population: random", p.reason());
     }
   }
@@ -30,7 +31,8 @@ class Nsga2StrategyTest extends SearchStrategyContract {
   @Test
   void shouldBreedFromTheMeasuredPopulationOnceItIsMeasured() {
     SearchBook book = measured(Nsga2Strategy.POPULATION);
-    List<Proposal> picks = strategy(SPACE).propose(view(book), book.excluded("t"), 4, new SplittableRandom(10));
+    List<Proposal> picks =
+        strategy(SPACE).propose(view(book), book.excluded("t"), 4, new SplittableRandom(10));
     assertEquals(4, picks.size());
     for (Proposal p : picks) {
       assertEquals("NSGA-II offspring of the 20 best measured", p.reason());
@@ -48,8 +50,11 @@ class Nsga2StrategyTest extends SearchStrategyContract {
       assertEquals(c, encoding.decode(s.get()));
     }
     Candidate b = SearchSpaceTest.BACKBONE;
-    Candidate threeLayers = new Candidate(b.vocabSize(), b.dModel(), b.headDim(), 0, 16, b.layers().subList(0, 3));
+    Candidate threeLayers =
+        new Candidate(b.vocabSize(), b.dModel(), b.headDim(), 0, 16, b.layers().subList(0, 3));
     assertTrue(encoding.encode(threeLayers, 2).isPresent(), "keeps the first layers and the last");
-    assertFalse(encoding.encode(threeLayers.withSourceLayers(List.of(0, 2, 5)), 2).isPresent(), "names the layers it keeps");
+    assertFalse(
+        encoding.encode(threeLayers.withSourceLayers(List.of(0, 2, 5)), 2).isPresent(),
+        "names the layers it keeps");
   }
 }

@@ -46,7 +46,13 @@ class ProposerTest {
   @Test
   void withoutAModelItExploresStartingWithTheBackbone() {
     var target = new TargetView("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));
-    var picks = PROPOSER.propose(target, QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()), Set.of(), 3, new SplittableRandom(1));
+    var picks =
+        PROPOSER.propose(
+            target,
+            QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()),
+            Set.of(),
+            3,
+            new SplittableRandom(1));
     assertEquals(3, picks.size());
     assertEquals(SearchSpaceTest.BACKBONE, picks.get(0).candidate());
     assertTrue(picks.get(1).reason().startsWith("explore"));
@@ -62,15 +68,33 @@ class ProposerTest {
       Candidate c = SearchSpaceTest.SPACE.random(r);
       measured.add(c);
       evaluated.add(new QualityPredictor.Evaluated(c, quality(c)));
-      frontier.put(new FrontierPoint(c.archId(), null, DEVICE.latencyMs(c, Phase.PREFILL, 256), LatencySource.MEASURED, quality(c)));
+      frontier.put(
+          new FrontierPoint(
+              c.archId(),
+              null,
+              DEVICE.latencyMs(c, Phase.PREFILL, 256),
+              LatencySource.MEASURED,
+              quality(c)));
     }
     ReferencePoint ref = ReferencePoint.beyond(frontier.all());
     double budget = frontier.points().get(frontier.points().size() / 2).latencyMs();
-    var target = new TargetView("t", model(measured), Map.of(PREFILL, new TargetView.Front(frontier, ref)), evaluated,
-        Map.of(PREFILL, budget), List.of(PREFILL));
+    var target =
+        new TargetView(
+            "t",
+            model(measured),
+            Map.of(PREFILL, new TargetView.Front(frontier, ref)),
+            evaluated,
+            Map.of(PREFILL, budget),
+            List.of(PREFILL));
     Set<String> excluded = new HashSet<>();
     measured.forEach(c -> excluded.add(c.archId()));
-    var picks = PROPOSER.propose(target, QualityPredictor.fit(SearchSpaceTest.BACKBONE, evaluated), excluded, 5, new SplittableRandom(4));
+    var picks =
+        PROPOSER.propose(
+            target,
+            QualityPredictor.fit(SearchSpaceTest.BACKBONE, evaluated),
+            excluded,
+            5,
+            new SplittableRandom(4));
     assertEquals(5, picks.size());
     Set<String> ids = new HashSet<>();
     for (var p : picks) {
@@ -87,7 +111,9 @@ class ProposerTest {
     for (int trial = 0; trial < 200; trial++) {
       Frontier f = new Frontier();
       for (int i = 0; i < 1 + r.nextInt(8); i++) {
-        f.put(new FrontierPoint("a" + i, null, r.nextDouble(1, 10), LatencySource.MEASURED, r.nextDouble(1, 10)));
+        f.put(
+            new FrontierPoint(
+                "a" + i, null, r.nextDouble(1, 10), LatencySource.MEASURED, r.nextDouble(1, 10)));
       }
       ReferencePoint ref = new ReferencePoint(11, 11);
       double l = r.nextDouble(0.5, 12);
@@ -110,16 +136,28 @@ class ProposerTest {
     var target = new TargetView("t", model, Map.of(), List.of(), Map.of(), List.of(PREFILL));
     Set<String> excluded = new HashSet<>();
     measured.forEach(c -> excluded.add(c.archId()));
-    var picks = PROPOSER.propose(target, QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()), excluded, 3, new SplittableRandom(7));
+    var picks =
+        PROPOSER.propose(
+            target,
+            QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()),
+            excluded,
+            3,
+            new SplittableRandom(7));
     assertEquals(3, picks.size());
     for (var p : picks) {
       assertTrue(p.reason().startsWith("latency model unsure"), p.reason());
       assertFalse(excluded.contains(p.candidate().archId()));
     }
     assertTrue(picks.get(0).score() >= picks.get(2).score(), "widest interval first");
-    var mobile = new Proposer(SearchSpace.of(SearchSpace.mobileLlmScale(), SearchSpace.Constraints.NONE));
-    var unmeasured = mobile.propose(new TargetView("m", model, Map.of(), List.of(), Map.of(), List.of(PREFILL)),
-        QualityPredictor.fit(SearchSpace.mobileLlmScale(), List.of()), Set.of(), 2, new SplittableRandom(8));
+    var mobile =
+        new Proposer(SearchSpace.of(SearchSpace.mobileLlmScale(), SearchSpace.Constraints.NONE));
+    var unmeasured =
+        mobile.propose(
+            new TargetView("m", model, Map.of(), List.of(), Map.of(), List.of(PREFILL)),
+            QualityPredictor.fit(SearchSpace.mobileLlmScale(), List.of()),
+            Set.of(),
+            2,
+            new SplittableRandom(8));
     assertEquals(2, unmeasured.size(), "a latency-only search over the MobileLLM-scale backbone");
     assertEquals(2048, unmeasured.get(0).candidate().dModel());
   }

@@ -18,7 +18,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The loop with a strategy that proposes what it is asked for and remembers the asking; times are ms on a fake clock. */
+/**
+ * The loop with a strategy that proposes what it is asked for and remembers the asking; times are
+ * ms on a fake clock.
+ */
 class SearchLoopTest {
 
   private static final Objective PREFILL = new Objective(Phase.PREFILL, 256);
@@ -31,7 +34,8 @@ class SearchLoopTest {
     private final RandomStrategy random = new RandomStrategy(SearchSpaceTest.SPACE);
 
     @Override
-    public List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom r) {
+    public List<Proposal> propose(
+        TargetView view, Set<String> excluded, int count, SplittableRandom r) {
       counts.add(count);
       this.excluded.add(excluded);
       return random.propose(view, excluded, count, r);
@@ -40,14 +44,22 @@ class SearchLoopTest {
 
   private final Recording strategy = new Recording();
 
-  /** Target "t" with 2 agents × 3 in flight; others get 1 agent; requests are lost after 10 minutes. */
-  private final SearchLoop loop = new SearchLoop(strategy,
-      new SearchLoop.Settings(Map.of("t", 2), 1, 3, Duration.ofMinutes(10), Map.of(), List.of(PREFILL)), 1);
+  /**
+   * Target "t" with 2 agents × 3 in flight; others get 1 agent; requests are lost after 10 minutes.
+   */
+  private final SearchLoop loop =
+      new SearchLoop(
+          strategy,
+          new SearchLoop.Settings(
+              Map.of("t", 2), 1, 3, Duration.ofMinutes(10), Map.of(), List.of(PREFILL)),
+          1);
 
   private void measured(String target, List<Proposal> proposals) {
     List<SearchBook.Point> points = new ArrayList<>();
     for (Proposal p : proposals) {
-      points.add(new SearchBook.Point(p.candidate(), 1 + points.size(), LatencySource.MEASURED, 10 - points.size()));
+      points.add(
+          new SearchBook.Point(
+              p.candidate(), 1 + points.size(), LatencySource.MEASURED, 10 - points.size()));
     }
     loop.frontier(target, PREFILL, points, new ReferencePoint(20, 20));
   }
@@ -73,7 +85,11 @@ class SearchLoopTest {
     measured("t", first.subList(0, 2));
     assertEquals(2, loop.step(MINUTE).size());
     assertEquals(List.of(6, 2), strategy.counts);
-    assertTrue(strategy.excluded.get(1).containsAll(first.stream().map(p -> p.candidate().archId()).toList()),
+    assertTrue(
+        strategy
+            .excluded
+            .get(1)
+            .containsAll(first.stream().map(p -> p.candidate().archId()).toList()),
         "pending and measured alike are never proposed again");
   }
 
@@ -83,9 +99,15 @@ class SearchLoopTest {
     assertEquals(List.of(), loop.step(10 * MINUTE - 1));
     List<Proposal> second = loop.step(10 * MINUTE);
     assertEquals(6, second.size(), "the 6 lost no longer hold capacity");
-    assertTrue(strategy.excluded.get(1).containsAll(first.stream().map(p -> p.candidate().archId()).toList()),
+    assertTrue(
+        strategy
+            .excluded
+            .get(1)
+            .containsAll(first.stream().map(p -> p.candidate().archId()).toList()),
         "nor are they proposed again");
-    assertTrue(loop.status().startsWith("requested 12 candidates, 0 evaluated, 6 lost to the timeout;"), loop.status());
+    assertTrue(
+        loop.status().startsWith("requested 12 candidates, 0 evaluated, 6 lost to the timeout;"),
+        loop.status());
   }
 
   @Test
@@ -113,7 +135,8 @@ class SearchLoopTest {
     measured("t", loop.step(0).subList(0, 2));
     loop.step(MINUTE);
     // the frontier: (1 ms, 10) and (2 ms, 9) in a 20 × 20 box: 1 × 10 + 18 × 11 = 208
-    assertEquals("requested 8 candidates, 2 evaluated, 0 lost to the timeout; t PREFILL@256: 2 on frontier, hypervolume 208.0;",
+    assertEquals(
+        "requested 8 candidates, 2 evaluated, 0 lost to the timeout; t PREFILL@256: 2 on frontier, hypervolume 208.0;",
         loop.status());
   }
 }

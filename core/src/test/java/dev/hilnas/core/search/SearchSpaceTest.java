@@ -14,9 +14,16 @@ import org.junit.jupiter.api.Test;
 
 class SearchSpaceTest {
 
-  static final Candidate BACKBONE = Candidate.builder()
-      .layers(6).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
-      .weightBits(32).build();
+  static final Candidate BACKBONE =
+      Candidate.builder()
+          .layers(6)
+          .dModel(256)
+          .heads(8, 2)
+          .headDim(32)
+          .ffnDim(512)
+          .vocabSize(256)
+          .weightBits(32)
+          .build();
   static final SearchSpace SPACE = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
 
   @Test
@@ -42,24 +49,52 @@ class SearchSpaceTest {
 
   @Test
   void kvCacheBytesCountLocalLayersByTheirWindowAndSkipLayersNot() {
-    Candidate c = Candidate.builder().layers(3).dModel(256).heads(8, 2).headDim(32).ffnDim(512).vocabSize(256)
-        .attention("GLS").window(64).build();
+    Candidate c =
+        Candidate.builder()
+            .layers(3)
+            .dModel(256)
+            .heads(8, 2)
+            .headDim(32)
+            .ffnDim(512)
+            .vocabSize(256)
+            .attention("GLS")
+            .window(64)
+            .build();
     // GLOBAL: 2 (K and V) × 2 heads × 32 × 8192 tokens × 2 bytes; LOCAL: the same over 64 tokens
     assertEquals(2L * 2 * 32 * 8192 * 2 + 2L * 2 * 32 * 64 * 2, SearchSpace.kvCacheBytes(c, 8192));
   }
 
   @Test
   void constraintsOnParametersAndKvCacheExcludeCandidates() {
-    Candidate small = Candidate.builder().layers(2).dModel(256).heads(2, 1).headDim(32).ffnDim(128).vocabSize(256)
-        .attention("GL").window(32).build();
+    Candidate small =
+        Candidate.builder()
+            .layers(2)
+            .dModel(256)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(256)
+            .attention("GL")
+            .window(32)
+            .build();
     long params = small.parameterCount();
     SearchSpace tight = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(params, 0));
     assertTrue(tight.allows(small));
     assertFalse(tight.allows(BACKBONE));
-    SearchSpace noKv = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)));
+    SearchSpace noKv =
+        SearchSpace.of(
+            BACKBONE, new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)));
     assertTrue(noKv.allows(small));
     assertFalse(noKv.allows(BACKBONE));
-    Candidate otherWidth = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(32).ffnDim(128).vocabSize(256).build();
+    Candidate otherWidth =
+        Candidate.builder()
+            .layers(2)
+            .dModel(128)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(256)
+            .build();
     assertFalse(SPACE.allows(otherWidth), "another dModel is no pruning");
   }
 
@@ -78,7 +113,12 @@ class SearchSpaceTest {
       }
     }
     for (int layer = 1; layer < dropped.length - 1; layer++) {
-      assertTrue(dropped[layer] > dropped[layer - 1], "layer " + layer + " goes more often than the one before: " + java.util.Arrays.toString(dropped));
+      assertTrue(
+          dropped[layer] > dropped[layer - 1],
+          "layer "
+              + layer
+              + " goes more often than the one before: "
+              + java.util.Arrays.toString(dropped));
     }
     assertTrue(dropped[0] > 0 && dropped[dropped.length - 1] > 0, "a prior, not a rule");
     assertTrue(dropped[dropped.length - 1] < dropped[dropped.length - 2], "the last layer seldom");

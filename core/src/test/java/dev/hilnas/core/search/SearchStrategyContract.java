@@ -27,10 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SearchStrategyContract {
 
-  static final SearchSpace SPACE = SearchSpace.of(SearchSpaceTest.BACKBONE,
-      new SearchSpace.Constraints(SearchSpaceTest.BACKBONE.parameterCount() / 2, 0));
+  static final SearchSpace SPACE =
+      SearchSpace.of(
+          SearchSpaceTest.BACKBONE,
+          new SearchSpace.Constraints(SearchSpaceTest.BACKBONE.parameterCount() / 2, 0));
   static final Objective PREFILL = new Objective(Phase.PREFILL, 256);
-  static final TargetView NOTHING_KNOWN = new TargetView("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));
+  static final TargetView NOTHING_KNOWN =
+      new TargetView("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));
   private static final SimulatedDevice DEVICE = SimulatedDevice.additive();
   private static final ReferencePoint REFERENCE =
       new ReferencePoint(1.1 * DEVICE.latencyMs(SearchSpaceTest.BACKBONE, Phase.PREFILL, 256), 30);
@@ -55,7 +58,9 @@ abstract class SearchStrategyContract {
     LatencyModelTrainer trainer = new LatencyModelTrainer();
     List<SearchBook.Point> points = new ArrayList<>();
     while (points.size() < measurements) {
-      List<Proposal> batch = strategy.propose(view(book), book.excluded("t"), Math.min(4, measurements - points.size()), random);
+      List<Proposal> batch =
+          strategy.propose(
+              view(book), book.excluded("t"), Math.min(4, measurements - points.size()), random);
       for (Proposal p : batch) {
         Candidate c = p.candidate();
         double latency = DEVICE.latencyMs(c, Phase.PREFILL, 256);
@@ -75,7 +80,8 @@ abstract class SearchStrategyContract {
 
   @Test
   void shouldProposeAllowedPruningsWhenNothingIsKnown() {
-    List<Proposal> picks = strategy(SPACE).propose(NOTHING_KNOWN, Set.of(), 4, new SplittableRandom(1));
+    List<Proposal> picks =
+        strategy(SPACE).propose(NOTHING_KNOWN, Set.of(), 4, new SplittableRandom(1));
     assertEquals(4, picks.size());
     for (Proposal p : picks) {
       assertTrue(SPACE.allows(p.candidate()), p.toString());
@@ -89,7 +95,9 @@ abstract class SearchStrategyContract {
     SearchBook book = measured(24);
     for (TargetView view : List.of(NOTHING_KNOWN, view(book))) {
       Set<String> excluded = new HashSet<>(book.excluded("t"));
-      strategy(SPACE).propose(view, excluded, 8, new SplittableRandom(2)).forEach(p -> excluded.add(p.candidate().archId()));
+      strategy(SPACE)
+          .propose(view, excluded, 8, new SplittableRandom(2))
+          .forEach(p -> excluded.add(p.candidate().archId()));
       // what the same seed proposed first is now excluded too
       for (Proposal p : strategy(SPACE).propose(view, excluded, 8, new SplittableRandom(2))) {
         assertFalse(excluded.contains(p.candidate().archId()), p.toString());
@@ -101,8 +109,10 @@ abstract class SearchStrategyContract {
   void shouldNeverProposeTheSameCandidateTwiceInABatch() {
     SearchBook book = measured(24);
     for (TargetView view : List.of(NOTHING_KNOWN, view(book))) {
-      List<Proposal> picks = strategy(SPACE).propose(view, book.excluded("t"), 16, new SplittableRandom(3));
-      assertEquals(picks.size(), picks.stream().map(p -> p.candidate().archId()).distinct().count());
+      List<Proposal> picks =
+          strategy(SPACE).propose(view, book.excluded("t"), 16, new SplittableRandom(3));
+      assertEquals(
+          picks.size(), picks.stream().map(p -> p.candidate().archId()).distinct().count());
     }
   }
 
@@ -110,15 +120,18 @@ abstract class SearchStrategyContract {
   void shouldProposeAsManyAsAskedAndNothingForZero() {
     SearchBook book = measured(24);
     for (TargetView view : List.of(NOTHING_KNOWN, view(book))) {
-      assertEquals(List.of(), strategy(SPACE).propose(view, book.excluded("t"), 0, new SplittableRandom(4)));
-      assertEquals(3, strategy(SPACE).propose(view, book.excluded("t"), 3, new SplittableRandom(4)).size());
+      assertEquals(
+          List.of(), strategy(SPACE).propose(view, book.excluded("t"), 0, new SplittableRandom(4)));
+      assertEquals(
+          3, strategy(SPACE).propose(view, book.excluded("t"), 3, new SplittableRandom(4)).size());
     }
   }
 
   @Test
   void shouldOnlyProposePruningsTheSpaceAllows() {
     SearchBook book = measured(24);
-    for (Proposal p : strategy(SPACE).propose(view(book), book.excluded("t"), 16, new SplittableRandom(5))) {
+    for (Proposal p :
+        strategy(SPACE).propose(view(book), book.excluded("t"), 16, new SplittableRandom(5))) {
       assertTrue(SPACE.allows(p.candidate()), p.toString());
     }
   }
@@ -126,9 +139,11 @@ abstract class SearchStrategyContract {
   @Test
   void shouldProposeTheSameForTheSameSeed() {
     SearchBook book = measured(24);
-    List<Proposal> first = strategy(SPACE).propose(view(book), book.excluded("t"), 6, new SplittableRandom(6));
+    List<Proposal> first =
+        strategy(SPACE).propose(view(book), book.excluded("t"), 6, new SplittableRandom(6));
     assertEquals(6, first.size());
-    assertEquals(first, strategy(SPACE).propose(view(book), book.excluded("t"), 6, new SplittableRandom(6)));
+    assertEquals(
+        first, strategy(SPACE).propose(view(book), book.excluded("t"), 6, new SplittableRandom(6)));
     assertEquals(measured(24).evaluated(), book.evaluated(), "what it measured, too");
   }
 }

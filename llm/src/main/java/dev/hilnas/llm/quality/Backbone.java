@@ -15,12 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pretrained backbone every candidate is a pruning of: its weights, the context length it
- * was trained at, the importance statistics pruning keeps by, and how it was trained. The shipped
- * one lives beside this class as {@value #RESOURCE}, with the held-out text it is scored on.
+ * The pretrained backbone every candidate is a pruning of: its weights, the context length it was
+ * trained at, the importance statistics pruning keeps by, and how it was trained. The shipped one
+ * lives beside this class as {@value #RESOURCE}, with the held-out text it is scored on.
  */
 public record Backbone(
-    Weights weights, int contextLength, Importance importance, int steps, long tokens, double heldOutLoss) {
+    Weights weights,
+    int contextLength,
+    Importance importance,
+    int steps,
+    long tokens,
+    double heldOutLoss) {
 
   public static final String RESOURCE = "backbone-kjv.bin";
   public static final String HELD_OUT_RESOURCE = "kjv-heldout.txt";
@@ -48,7 +53,8 @@ public record Backbone(
     private static InputStream open(String name) {
       InputStream in = Backbone.class.getResourceAsStream(name);
       if (in == null) {
-        throw new IllegalStateException(name + " is not on the classpath; retrain with ./hilnas train-backbone");
+        throw new IllegalStateException(
+            name + " is not on the classpath; retrain with ./hilnas train-backbone");
       }
       return in;
     }
@@ -68,8 +74,18 @@ public record Backbone(
     Layer first = weights.layers().get(0);
     out.writeInt(MAGIC);
     out.writeInt(FORMAT);
-    for (int x : new int[] {c.layerCount(), c.dModel(), first.heads(), first.kvHeads(), c.headDim(),
-        first.ffn(), c.vocabSize(), contextLength, steps}) {
+    for (int x :
+        new int[] {
+          c.layerCount(),
+          c.dModel(),
+          first.heads(),
+          first.kvHeads(),
+          c.headDim(),
+          first.ffn(),
+          c.vocabSize(),
+          contextLength,
+          steps
+        }) {
       out.writeInt(x);
     }
     out.writeLong(tokens);
@@ -101,10 +117,18 @@ public record Backbone(
       long tokens = in.readLong();
       double loss = in.readDouble();
       // only the shape matters here: the weights are read, not trained
-      TrainingConfig shape = TrainingConfig.builder()
-          .layers(layers).dModel(d).heads(heads, kvHeads).headDim(hd).ffnDim(ffn).length(context).build();
+      TrainingConfig shape =
+          TrainingConfig.builder()
+              .layers(layers)
+              .dModel(d)
+              .heads(heads, kvHeads)
+              .headDim(hd)
+              .ffnDim(ffn)
+              .length(context)
+              .build();
       if (vocab != TrainingConfig.VOCAB) {
-        throw new IllegalArgumentException("vocabulary " + vocab + "; only byte-level (256) backbones exist");
+        throw new IllegalArgumentException(
+            "vocabulary " + vocab + "; only byte-level (256) backbones exist");
       }
       Weights weights = BackboneTrainer.zeros(shape);
       for (float[] a : Backprop.arrays(weights)) {
@@ -116,7 +140,8 @@ public record Backbone(
         ffnImportance.add(readFloats(in, new float[ffn]));
         headImportance.add(readFloats(in, new float[heads]));
       }
-      return new Backbone(weights, context, new Importance(ffnImportance, headImportance), steps, tokens, loss);
+      return new Backbone(
+          weights, context, new Importance(ffnImportance, headImportance), steps, tokens, loss);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the backbone", e);
     }

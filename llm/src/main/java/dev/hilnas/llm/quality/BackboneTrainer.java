@@ -22,7 +22,13 @@ public final class BackboneTrainer {
   private static final int CALIBRATION_SEQUENCES = 16;
 
   /** One point of the training curve; {@code heldOutLoss} is NaN between evaluations. */
-  public record Progress(int step, long tokens, double learningRate, double trainLoss, double heldOutLoss, long elapsedMs) {}
+  public record Progress(
+      int step,
+      long tokens,
+      double learningRate,
+      double trainLoss,
+      double heldOutLoss,
+      long elapsedMs) {}
 
   public interface Listener {
     void onStep(Progress progress);
@@ -30,7 +36,8 @@ public final class BackboneTrainer {
 
   private BackboneTrainer() {}
 
-  public static Backbone train(TrainingConfig config, Corpus corpus, int threads, int evalEvery, Listener listener) {
+  public static Backbone train(
+      TrainingConfig config, Corpus corpus, int threads, int evalEvery, Listener listener) {
     Weights weights = initial(config);
     List<float[]> params = Backprop.arrays(weights);
     boolean[] decay = Backprop.decays(weights);
@@ -58,13 +65,27 @@ public final class BackboneTrainer {
         adamW(params, grads, m, v, decay, step + 1, lr, config);
         boolean last = step == config.steps() - 1;
         heldOut = (step + 1) % evalEvery == 0 || last ? eval.step(evalBatch, false) : Double.NaN;
-        listener.onStep(new Progress(step + 1, (long) (step + 1) * config.batch() * config.length(),
-            lr, loss, heldOut, (System.nanoTime() - start) / 1_000_000));
+        listener.onStep(
+            new Progress(
+                step + 1,
+                (long) (step + 1) * config.batch() * config.length(),
+                lr,
+                loss,
+                heldOut,
+                (System.nanoTime() - start) / 1_000_000));
       }
       Importance importance =
-          Importance.measure(weights, consecutive(corpus.train(), CALIBRATION_SEQUENCES, config.length()), threads);
-      return new Backbone(weights, config.length(), importance, config.steps(),
-          (long) config.steps() * config.batch() * config.length(), heldOut);
+          Importance.measure(
+              weights,
+              consecutive(corpus.train(), CALIBRATION_SEQUENCES, config.length()),
+              threads);
+      return new Backbone(
+          weights,
+          config.length(),
+          importance,
+          config.steps(),
+          (long) config.steps() * config.batch() * config.length(),
+          heldOut);
     }
   }
 
@@ -77,8 +98,15 @@ public final class BackboneTrainer {
     return batch;
   }
 
-  private static void adamW(List<float[]> params, List<float[]> grads, List<float[]> m, List<float[]> v,
-      boolean[] decay, int t, double lr, TrainingConfig config) {
+  private static void adamW(
+      List<float[]> params,
+      List<float[]> grads,
+      List<float[]> m,
+      List<float[]> v,
+      boolean[] decay,
+      int t,
+      double lr,
+      TrainingConfig config) {
     double norm = 0;
     for (float[] g : grads) {
       for (float x : g) {
@@ -104,7 +132,9 @@ public final class BackboneTrainer {
     }
   }
 
-  /** GPT-2 style: N(0, 0.02), residual output projections scaled by 1/sqrt(2·layers), unit norms. */
+  /**
+   * GPT-2 style: N(0, 0.02), residual output projections scaled by 1/sqrt(2·layers), unit norms.
+   */
   static Weights initial(TrainingConfig config) {
     Random random = new Random(config.seed());
     return shaped(config, (n, std) -> normal(random, n, std));
@@ -128,10 +158,21 @@ public final class BackboneTrainer {
     for (LayerSpec l : c.layers()) {
       int q = l.nHeads() * c.headDim();
       int kv = l.nKvHeads() * c.headDim();
-      layers.add(new Layer(l.attention(), l.nHeads(), l.nKvHeads(), l.ffnDim(), Weights.ones(d),
-          m.make(d * q, 0.02), m.make(d * kv, 0.02), m.make(d * kv, 0.02), m.make(q * d, residual),
-          Weights.ones(d), m.make(d * l.ffnDim(), 0.02), m.make(d * l.ffnDim(), 0.02),
-          m.make(l.ffnDim() * d, residual)));
+      layers.add(
+          new Layer(
+              l.attention(),
+              l.nHeads(),
+              l.nKvHeads(),
+              l.ffnDim(),
+              Weights.ones(d),
+              m.make(d * q, 0.02),
+              m.make(d * kv, 0.02),
+              m.make(d * kv, 0.02),
+              m.make(q * d, residual),
+              Weights.ones(d),
+              m.make(d * l.ffnDim(), 0.02),
+              m.make(d * l.ffnDim(), 0.02),
+              m.make(l.ffnDim() * d, residual)));
     }
     return new Weights(c, m.make(c.vocabSize() * d, 0.02), Weights.ones(d), layers);
   }

@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Forward and backward pass of the backbone over a batch of sequences, by hand: the same model
- * the {@link dev.hilnas.llm.runtime.Decoder} runs (RMSNorm, rotary GQA causal attention, SwiGLU,
- * tied LM head), with every activation the backward pass needs kept from the forward pass.
- * Training only uses GLOBAL layers; the backbone is pruned to LOCAL or SKIP afterwards.
+ * Forward and backward pass of the backbone over a batch of sequences, by hand: the same model the
+ * {@link dev.hilnas.llm.runtime.Decoder} runs (RMSNorm, rotary GQA causal attention, SwiGLU, tied
+ * LM head), with every activation the backward pass needs kept from the forward pass. Training only
+ * uses GLOBAL layers; the backbone is pruned to LOCAL or SKIP afterwards.
  *
  * <p>Not thread-safe: one instance per training loop.
  */
@@ -65,7 +65,8 @@ final class Backprop implements AutoCloseable {
     for (int i = 0; i < acts.length; i++) {
       Layer l = weights.layers().get(i);
       if (l.kind() != AttentionKind.GLOBAL) {
-        throw new IllegalArgumentException("training runs GLOBAL layers only; layer " + i + " is " + l.kind());
+        throw new IllegalArgumentException(
+            "training runs GLOBAL layers only; layer " + i + " is " + l.kind());
       }
       Activations a = new Activations();
       a.xIn = new float[n * d];
@@ -94,7 +95,9 @@ final class Backprop implements AutoCloseable {
   static List<float[]> arrays(Weights w) {
     List<float[]> all = new ArrayList<>(List.of(w.embedding(), w.finalNorm()));
     for (Layer l : w.layers()) {
-      all.addAll(List.of(l.attnNorm(), l.wq(), l.wk(), l.wv(), l.wo(), l.ffnNorm(), l.w1(), l.w3(), l.w2()));
+      all.addAll(
+          List.of(
+              l.attnNorm(), l.wq(), l.wk(), l.wv(), l.wo(), l.ffnNorm(), l.w1(), l.w3(), l.w2()));
     }
     return all;
   }
@@ -306,7 +309,8 @@ final class Backprop implements AutoCloseable {
   }
 
   /** Per (sequence, kv head) so that the key and value gradients of a group have one writer. */
-  private void attentionBackward(Layer l, Activations a, float[] dO, float[] dq, float[] dk, float[] dv) {
+  private void attentionBackward(
+      Layer l, Activations a, float[] dO, float[] dq, float[] dk, float[] dv) {
     int heads = l.heads();
     int kvHeads = l.kvHeads();
     int qd = heads * hd;
@@ -348,7 +352,9 @@ final class Backprop implements AutoCloseable {
         });
   }
 
-  /** Rotary embedding of every head, pairs (e, e + hd/2); {@code inverse} rotates back (backward). */
+  /**
+   * Rotary embedding of every head, pairs (e, e + hd/2); {@code inverse} rotates back (backward).
+   */
   private void rope(float[] m, int heads, boolean inverse) {
     int half = hd / 2;
     int width = heads * hd;
@@ -383,7 +389,8 @@ final class Backprop implements AutoCloseable {
   }
 
   /** Adds the gradient through y = x·r·g to dx, and to dg. */
-  private void rmsNormBackward(float[] x, float[] r, float[] g, float[] dy, float[] dx, float[] dg) {
+  private void rmsNormBackward(
+      float[] x, float[] r, float[] g, float[] dy, float[] dx, float[] dg) {
     for (int t = 0; t < n; t++) {
       int off = t * d;
       double dot = 0;
@@ -402,9 +409,20 @@ final class Backprop implements AutoCloseable {
     List<Layer> layers = new ArrayList<>();
     for (Layer l : w.layers()) {
       layers.add(
-          new Layer(l.kind(), l.heads(), l.kvHeads(), l.ffn(), zeros(l.attnNorm()), zeros(l.wq()),
-              zeros(l.wk()), zeros(l.wv()), zeros(l.wo()), zeros(l.ffnNorm()), zeros(l.w1()),
-              zeros(l.w3()), zeros(l.w2())));
+          new Layer(
+              l.kind(),
+              l.heads(),
+              l.kvHeads(),
+              l.ffn(),
+              zeros(l.attnNorm()),
+              zeros(l.wq()),
+              zeros(l.wk()),
+              zeros(l.wv()),
+              zeros(l.wo()),
+              zeros(l.ffnNorm()),
+              zeros(l.w1()),
+              zeros(l.w3()),
+              zeros(l.w2())));
     }
     return new Weights(w.candidate(), zeros(w.embedding()), zeros(w.finalNorm()), layers);
   }

@@ -4,9 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A byte-level text corpus split into training and held-out text. The split is by blocks of
- * whole lines (verses): every {@value #HELD_OUT_EVERY}th block of {@value #BLOCK_LINES} lines is
- * held out, so the held-out text is spread over the whole corpus but never seen in training.
+ * A byte-level text corpus split into training and held-out text. The split is by blocks of whole
+ * lines (verses): every {@value #HELD_OUT_EVERY}th block of {@value #BLOCK_LINES} lines is held
+ * out, so the held-out text is spread over the whole corpus but never seen in training.
  */
 public record Corpus(byte[] train, byte[] heldOut) {
 

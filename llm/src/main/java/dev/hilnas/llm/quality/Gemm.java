@@ -5,8 +5,8 @@ import java.util.function.IntConsumer;
 
 /**
  * The three dense products of training on flat row-major fp32 arrays, split across a fixed pool.
- * Every inner loop is an axpy along a contiguous row, which the JIT vectorises; each output row
- * is written by one thread in a fixed order, so results do not depend on the thread count.
+ * Every inner loop is an axpy along a contiguous row, which the JIT vectorises; each output row is
+ * written by one thread in a fixed order, so results do not depend on the thread count.
  */
 final class Gemm implements AutoCloseable {
 
@@ -60,7 +60,8 @@ final class Gemm implements AutoCloseable {
   }
 
   /** dx (rows×in) = dy (rows×out) · wᵀ with w in×out, or += when accumulating. */
-  void mulTransposedB(float[] dy, int rows, int out, float[] w, int in, float[] dx, boolean accumulate) {
+  void mulTransposedB(
+      float[] dy, int rows, int out, float[] w, int in, float[] dx, boolean accumulate) {
     mul(dy, rows, out, transpose(w, in, out), in, dx, accumulate);
   }
 

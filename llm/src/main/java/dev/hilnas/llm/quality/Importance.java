@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * What pruning keeps, measured once on a calibration slice of the training text: per layer, each
- * FFN neuron's mean |SiLU(gate)·up| times the norm of its row of W2 (its mean contribution to
- * the residual stream), and each query head's mean output norm times the norm of its rows of Wo.
+ * FFN neuron's mean |SiLU(gate)·up| times the norm of its row of W2 (its mean contribution to the
+ * residual stream), and each query head's mean output norm times the norm of its rows of Wo.
  */
 public record Importance(List<float[]> ffn, List<float[]> heads) {
 
@@ -54,7 +54,10 @@ public record Importance(List<float[]> ffn, List<float[]> heads) {
     return new Importance(ffn, heads);
   }
 
-  /** Frobenius norm of {@code rows} consecutive rows of a row-major matrix with {@code cols} columns. */
+  /**
+   * Frobenius norm of {@code rows} consecutive rows of a row-major matrix with {@code cols}
+   * columns.
+   */
   private static double rowNorm(float[] m, int from, int rows, int cols) {
     double sq = 0;
     for (int i = from * cols; i < (from + rows) * cols; i++) {

@@ -7,16 +7,18 @@ import dev.hilnas.llm.runtime.Weights;
 
 /**
  * Perplexity of a pruned candidate on held-out text: the first {@code tokens} bytes scored in
- * consecutive windows of the backbone's context length, each byte predicted from the bytes
- * before it in its window. Deterministic: the same candidate and budget give the same value on
- * any thread count.
+ * consecutive windows of the backbone's context length, each byte predicted from the bytes before
+ * it in its window. Deterministic: the same candidate and budget give the same value on any thread
+ * count.
  */
 public final class PerplexityEvaluator {
 
   /** The default budget: 16 windows of 256 bytes. */
   public static final int DEFAULT_TOKENS = 4096;
 
-  /** @param value perplexity per byte; @param tokens bytes scored */
+  /**
+   * @param value perplexity per byte; @param tokens bytes scored
+   */
   public record Result(double value, int tokens) {}
 
   /** Names the held-out split and budget in every evaluation, so different budgets never mix. */
@@ -31,7 +33,13 @@ public final class PerplexityEvaluator {
 
   /** The evaluation as the domain value that goes on hil.quality. */
   public Quality quality(String candidateId, Candidate candidate) {
-    return new Quality(candidateId, candidate, Quality.PERPLEXITY, evaluate(candidate).value(), dataset(), evaluator());
+    return new Quality(
+        candidateId,
+        candidate,
+        Quality.PERPLEXITY,
+        evaluate(candidate).value(),
+        dataset(),
+        evaluator());
   }
 
   private final Backbone backbone;
@@ -42,10 +50,15 @@ public final class PerplexityEvaluator {
   public PerplexityEvaluator(Backbone backbone, byte[] heldOut, int tokens, int threads) {
     int window = backbone.contextLength();
     if (tokens < window || tokens % window != 0) {
-      throw new IllegalArgumentException("the token budget must be a multiple of the context length " + window + ", got " + tokens);
+      throw new IllegalArgumentException(
+          "the token budget must be a multiple of the context length "
+              + window
+              + ", got "
+              + tokens);
     }
     if (heldOut.length < tokens + 1) {
-      throw new IllegalArgumentException("the held-out text has " + heldOut.length + " bytes; " + (tokens + 1) + " are needed");
+      throw new IllegalArgumentException(
+          "the held-out text has " + heldOut.length + " bytes; " + (tokens + 1) + " are needed");
     }
     this.backbone = backbone;
     this.heldOut = heldOut;
@@ -55,7 +68,8 @@ public final class PerplexityEvaluator {
 
   /** The shipped backbone on its held-out text with the default budget. */
   public static PerplexityEvaluator shipped(int threads) {
-    return new PerplexityEvaluator(Backbone.shipped(), Backbone.shippedHeldOut(), DEFAULT_TOKENS, threads);
+    return new PerplexityEvaluator(
+        Backbone.shipped(), Backbone.shippedHeldOut(), DEFAULT_TOKENS, threads);
   }
 
   /** Bytes scored per candidate. */
@@ -67,7 +81,9 @@ public final class PerplexityEvaluator {
     return backbone;
   }
 
-  /** @throws IllegalArgumentException when the candidate is not a pruning of the backbone */
+  /**
+   * @throws IllegalArgumentException when the candidate is not a pruning of the backbone
+   */
   public Result evaluate(Candidate candidate) {
     return evaluate(candidate, Pruning.prune(backbone, candidate));
   }
@@ -100,7 +116,10 @@ public final class PerplexityEvaluator {
     return new Result(Math.exp(nll / tokens), tokens);
   }
 
-  /** Perplexity of the byte frequencies of the training-free baseline: a unigram model fitted on the scored text itself. */
+  /**
+   * Perplexity of the byte frequencies of the training-free baseline: a unigram model fitted on the
+   * scored text itself.
+   */
   public double unigramPerplexity() {
     double[] counts = new double[TrainingConfig.VOCAB];
     for (int i = 1; i <= tokens; i++) {

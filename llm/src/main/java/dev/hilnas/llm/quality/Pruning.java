@@ -52,8 +52,21 @@ public final class Pruning {
       float[] w3 = quantise(columns(src.w3(), d, src.ffn(), neurons, 1), d, bits);
       float[] w2 = quantise(rows(src.w2(), d, neurons, 1), neurons.length, bits);
       if (!spec.hasAttention()) {
-        layers.add(new Layer(AttentionKind.SKIP, 0, 0, spec.ffnDim(), null, null, null, null, null,
-            src.ffnNorm().clone(), w1, w3, w2));
+        layers.add(
+            new Layer(
+                AttentionKind.SKIP,
+                0,
+                0,
+                spec.ffnDim(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                src.ffnNorm().clone(),
+                w1,
+                w3,
+                w2));
         continue;
       }
       float[] headImportance = backbone.importance().heads().get(sourceLayers[i]);
@@ -64,27 +77,46 @@ public final class Pruning {
       }
       int[] kvKept = top(groupImportance, spec.nKvHeads());
       int perGroup = spec.nHeads() / spec.nKvHeads();
-      int[] queryKept = Arrays.stream(kvKept)
-          .flatMap(g -> Arrays.stream(top(Arrays.copyOfRange(headImportance, g * group, (g + 1) * group), perGroup))
-              .map(h -> g * group + h))
-          .toArray();
-      layers.add(new Layer(spec.attention(), spec.nHeads(), spec.nKvHeads(), spec.ffnDim(),
-          src.attnNorm().clone(),
-          quantise(columns(src.wq(), d, src.heads() * hd, queryKept, hd), d, bits),
-          quantise(columns(src.wk(), d, src.kvHeads() * hd, kvKept, hd), d, bits),
-          quantise(columns(src.wv(), d, src.kvHeads() * hd, kvKept, hd), d, bits),
-          quantise(rows(src.wo(), d, queryKept, hd), queryKept.length * hd, bits),
-          src.ffnNorm().clone(), w1, w3, w2));
+      int[] queryKept =
+          Arrays.stream(kvKept)
+              .flatMap(
+                  g ->
+                      Arrays.stream(
+                              top(
+                                  Arrays.copyOfRange(headImportance, g * group, (g + 1) * group),
+                                  perGroup))
+                          .map(h -> g * group + h))
+              .toArray();
+      layers.add(
+          new Layer(
+              spec.attention(),
+              spec.nHeads(),
+              spec.nKvHeads(),
+              spec.ffnDim(),
+              src.attnNorm().clone(),
+              quantise(columns(src.wq(), d, src.heads() * hd, queryKept, hd), d, bits),
+              quantise(columns(src.wk(), d, src.kvHeads() * hd, kvKept, hd), d, bits),
+              quantise(columns(src.wv(), d, src.kvHeads() * hd, kvKept, hd), d, bits),
+              quantise(rows(src.wo(), d, queryKept, hd), queryKept.length * hd, bits),
+              src.ffnNorm().clone(),
+              w1,
+              w3,
+              w2));
     }
-    float[] embedding = bits >= 16 ? w.embedding().clone() : quantiseRows(w.embedding(), c.vocabSize(), d, bits);
+    float[] embedding =
+        bits >= 16 ? w.embedding().clone() : quantiseRows(w.embedding(), c.vocabSize(), d, bits);
     return new Weights(c, embedding, w.finalNorm().clone(), layers);
   }
 
   /** Indices of the k largest scores, in ascending index order. */
   static int[] top(float[] scores, int k) {
-    return IntStream.range(0, scores.length).boxed()
+    return IntStream.range(0, scores.length)
+        .boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> -scores[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).sorted().toArray();
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .sorted()
+        .toArray();
   }
 
   /** The kept blocks of {@code block} columns of a rows×cols row-major matrix. */

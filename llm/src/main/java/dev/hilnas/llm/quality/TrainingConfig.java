@@ -31,7 +31,10 @@ public record TrainingConfig(
     return new Builder();
   }
 
-  /** Starts from the shipped backbone's configuration; each setter changes one value. Not thread-safe. */
+  /**
+   * Starts from the shipped backbone's configuration; each setter changes one value. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private int layers = 6;
     private int dModel = 256;
@@ -129,16 +132,35 @@ public record TrainingConfig(
     }
 
     public TrainingConfig build() {
-      return new TrainingConfig(layers, dModel, heads, kvHeads, headDim, ffnDim, length, batch, steps,
+      return new TrainingConfig(
+          layers,
+          dModel,
+          heads,
+          kvHeads,
+          headDim,
+          ffnDim,
+          length,
+          batch,
+          steps,
           warmupSteps == null ? Math.min(60, steps / 10) : warmupSteps,
-          learningRate, finalLearningRateRatio, weightDecay, clipNorm, seed);
+          learningRate,
+          finalLearningRateRatio,
+          weightDecay,
+          clipNorm,
+          seed);
     }
   }
 
   public Candidate architecture() {
     return Candidate.builder()
-        .layers(layers).dModel(dModel).heads(heads, kvHeads).headDim(headDim).ffnDim(ffnDim).vocabSize(VOCAB)
-        .weightBits(32).build();
+        .layers(layers)
+        .dModel(dModel)
+        .heads(heads, kvHeads)
+        .headDim(headDim)
+        .ffnDim(ffnDim)
+        .vocabSize(VOCAB)
+        .weightBits(32)
+        .build();
   }
 
   /** Learning rate at a step: linear warm-up, then cosine decay to the final ratio. */

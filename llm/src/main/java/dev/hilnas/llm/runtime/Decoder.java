@@ -10,9 +10,9 @@ import dev.hilnas.llm.runtime.Weights.Layer;
  * (its cost shrinks with the window), SKIP layers with their FFN alone — a KV cache for decode,
  * SwiGLU FFN, final norm and the tied LM head (logits of the last token only, as runtimes do).
  *
- * <p>{@link Weights} are random (seeded) for timing, as latency does not depend on their values,
- * or pruned from the trained backbone for quality. Matrix products run on {@code
- * threads} threads. Not thread-safe; close it to stop its threads.
+ * <p>{@link Weights} are random (seeded) for timing, as latency does not depend on their values, or
+ * pruned from the trained backbone for quality. Matrix products run on {@code threads} threads. Not
+ * thread-safe; close it to stop its threads.
  */
 public final class Decoder implements AutoCloseable {
 
@@ -33,7 +33,9 @@ public final class Decoder implements AutoCloseable {
     this(Weights.random(candidate, seed), threads);
   }
 
-  /** @param threads threads for the matrix products, >= 1 */
+  /**
+   * @param threads threads for the matrix products, >= 1
+   */
   public Decoder(Weights weights, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -100,19 +102,21 @@ public final class Decoder implements AutoCloseable {
         (long) vocab * d / blocks,
         b -> {
           int from = b * vocab / blocks;
-          Kernels.dots(last, 0, embedding, from * d, d, (b + 1) * vocab / blocks - from, d, logits, from);
+          Kernels.dots(
+              last, 0, embedding, from * d, d, (b + 1) * vocab / blocks - from, d, logits, from);
         });
     return logits;
   }
 
   /**
-   * Like {@link #prefill} but returns the logits of every token, tokens×vocab: what scoring a
-   * text (perplexity) needs.
+   * Like {@link #prefill} but returns the logits of every token, tokens×vocab: what scoring a text
+   * (perplexity) needs.
    */
   public float[] prefillAll(Session s, int[] tokens) {
     float[] h = forward(s, tokens);
     if (lmHead == null) {
-      lmHead = new float[d * vocab]; // the tied embedding transposed, d×vocab, for a row-major product
+      lmHead =
+          new float[d * vocab]; // the tied embedding transposed, d×vocab, for a row-major product
       for (int v = 0; v < vocab; v++) {
         for (int i = 0; i < d; i++) {
           lmHead[i * vocab + v] = embedding[v * d + i];
@@ -185,7 +189,17 @@ public final class Decoder implements AutoCloseable {
           int head = job % l.heads();
           int position = start + i;
           int from = Math.max(0, position - window + 1); // only the keys the layer sees
-          attendOne(q, i * qDim + head * hd, keys, values, kvDim, (head / group) * hd, from, position, scale, out);
+          attendOne(
+              q,
+              i * qDim + head * hd,
+              keys,
+              values,
+              kvDim,
+              (head / group) * hd,
+              from,
+              position,
+              scale,
+              out);
         });
     float[] projected = new float[t * d];
     kernels.matmul(out, t, qDim, l.wo(), d, projected);
@@ -200,7 +214,16 @@ public final class Decoder implements AutoCloseable {
    * buffer so the JIT vectorises the weighted sum (see {@link Kernels#fourRows}).
    */
   private void attendOne(
-      float[] q, int qOff, float[] keys, float[] values, int kvDim, int headOff, int from, int to, float scale, float[] out) {
+      float[] q,
+      int qOff,
+      float[] keys,
+      float[] values,
+      int kvDim,
+      int headOff,
+      int from,
+      int to,
+      float scale,
+      float[] out) {
     float[] scores = new float[to - from + 1];
     Kernels.dots(q, qOff, keys, from * kvDim + headOff, kvDim, scores.length, hd, scores, 0);
     float max = Float.NEGATIVE_INFINITY;

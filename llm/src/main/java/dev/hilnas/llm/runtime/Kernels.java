@@ -17,7 +17,10 @@ final class Kernels {
    */
   private static final long PARALLEL_FROM = 1 << 20;
 
-  /** Columns per tile: 256 ran fastest of 64..512 (four accumulators and the segment, 5 KB, stay in L1). */
+  /**
+   * Columns per tile: 256 ran fastest of 64..512 (four accumulators and the segment, 5 KB, stay in
+   * L1).
+   */
   private static final int TILE = 256;
 
   private final ParallelLoop loop;
@@ -43,38 +46,48 @@ final class Kernels {
 
   /** {@code y[t] = x[t] · W} for t in [0, rows): x is rows×in, W is in×out, y is rows×out. */
   void matmul(float[] x, int rows, int in, float[] w, int out, float[] y) {
-    if (rows == 1) { // decode: split the output columns when forking pays, else one block of long tiles
-      int blocks = (long) in * out < PARALLEL_FROM || loop.threads() == 1 ? 1 : Math.min(loop.threads() * 4, Math.max(1, out / 64));
-      forEach(blocks, (long) in * out / blocks, b -> {
-        if (VectorKernels.ENABLED) {
-          VectorKernels.gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
-        } else {
-          gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
-        }
-      });
+    if (rows
+        == 1) { // decode: split the output columns when forking pays, else one block of long tiles
+      int blocks =
+          (long) in * out < PARALLEL_FROM || loop.threads() == 1
+              ? 1
+              : Math.min(loop.threads() * 4, Math.max(1, out / 64));
+      forEach(
+          blocks,
+          (long) in * out / blocks,
+          b -> {
+            if (VectorKernels.ENABLED) {
+              VectorKernels.gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
+            } else {
+              gemvColumns(x, in, w, out, y, b * out / blocks, (b + 1) * out / blocks);
+            }
+          });
       return;
     }
-    forEach((rows + 3) / 4, 4L * in * out, b -> {
-      int t = 4 * b;
-      if (t + 4 <= rows && VectorKernels.ENABLED) {
-        VectorKernels.fourRows(x, t, in, w, out, y);
-      } else if (t + 4 <= rows) {
-        fourRows(x, t, in, w, out, y);
-      } else {
-        for (; t < rows; t++) {
-          gemvColumns(x, t * in, in, w, out, y, t * out, 0, out);
-        }
-      }
-    });
+    forEach(
+        (rows + 3) / 4,
+        4L * in * out,
+        b -> {
+          int t = 4 * b;
+          if (t + 4 <= rows && VectorKernels.ENABLED) {
+            VectorKernels.fourRows(x, t, in, w, out, y);
+          } else if (t + 4 <= rows) {
+            fourRows(x, t, in, w, out, y);
+          } else {
+            for (; t < rows; t++) {
+              gemvColumns(x, t * in, in, w, out, y, t * out, 0, out);
+            }
+          }
+        });
   }
 
   /**
    * Rows t..t+3 of the product, a tile of {@value #TILE} columns at a time: each weight row segment
    * is read once for four rows and the four accumulators stay in L1. The segment is first copied to
-   * a buffer so that every array in the inner loop is indexed by the same {@code j}: only then
-   * does JDK 17's C2 vectorise it (with two different offsets it cannot rule out aliasing and runs
-   * scalar code, about 3x slower). The sums run over k in the same order, so results equal
-   * {@link #gemvColumns}.
+   * a buffer so that every array in the inner loop is indexed by the same {@code j}: only then does
+   * JDK 17's C2 vectorise it (with two different offsets it cannot rule out aliasing and runs
+   * scalar code, about 3x slower). The sums run over k in the same order, so results equal {@link
+   * #gemvColumns}.
    */
   static void fourRows(float[] x, int t, int in, float[] w, int out, float[] y) {
     float[] c0 = new float[TILE];
@@ -113,7 +126,10 @@ final class Kernels {
     gemvColumns(x, 0, in, w, out, y, 0, from, to);
   }
 
-  /** Columns [from, to) of one row's product, a tile at a time, through buffers as in {@link #fourRows}. */
+  /**
+   * Columns [from, to) of one row's product, a tile at a time, through buffers as in {@link
+   * #fourRows}.
+   */
   private static void gemvColumns(
       float[] x, int xOff, int in, float[] w, int out, float[] y, int yOff, int from, int to) {
     float[] c = new float[Math.min(TILE, to - from)];
@@ -133,11 +149,20 @@ final class Kernels {
   }
 
   /**
-   * {@code out[outOff + r] = x[xOff ..< xOff + n] · m[first + r·stride ..< + n]} for r in [0, count):
-   * one vector against rows of a matrix. Four rows go side by side, four independent sums each
-   * still summed in order, so the adds do not wait on each other.
+   * {@code out[outOff + r] = x[xOff ..< xOff + n] · m[first + r·stride ..< + n]} for r in [0,
+   * count): one vector against rows of a matrix. Four rows go side by side, four independent sums
+   * each still summed in order, so the adds do not wait on each other.
    */
-  static void dots(float[] x, int xOff, float[] m, int first, int stride, int count, int n, float[] out, int outOff) {
+  static void dots(
+      float[] x,
+      int xOff,
+      float[] m,
+      int first,
+      int stride,
+      int count,
+      int n,
+      float[] out,
+      int outOff) {
     int r = 0;
     for (; r + 4 <= count; r += 4) {
       int r0 = first + r * stride;
@@ -185,5 +210,4 @@ final class Kernels {
   void close() {
     loop.close();
   }
-
 }

@@ -6,7 +6,10 @@ import java.util.SplittableRandom;
 public final class MatmulPeak {
   private MatmulPeak() {}
 
-  /** GFLOP/s of one n×n·n×n product on {@code threads} threads (call repeatedly: the first runs warm up the JIT). */
+  /**
+   * GFLOP/s of one n×n·n×n product on {@code threads} threads (call repeatedly: the first runs warm
+   * up the JIT).
+   */
   public static double gflops(int n, int threads) {
     SplittableRandom r = new SplittableRandom(1);
     float[] a = new float[n * n];

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Times a decoder on one objective: PREFILL of {@code contextLength} tokens, or DECODE of one
- * token against a cache of {@code contextLength}. Warm-up runs first (JIT, caches), then the timed
+ * Times a decoder on one objective: PREFILL of {@code contextLength} tokens, or DECODE of one token
+ * against a cache of {@code contextLength}. Warm-up runs first (JIT, caches), then the timed
  * repetitions; the clock is injected so tests need not sleep.
  */
 public final class Timing {
@@ -19,16 +19,21 @@ public final class Timing {
    * after 1 warm-up, 2.5 after 10 and 1.9 after 30 (about 60 ms).
    */
   static final long MIN_WARMUP_NANOS = 200_000_000;
+
   private static final int MAX_WARMUP_RUNS = 1000;
 
   private final LongSupplier nanoTime;
 
-  /** @param nanoTime a monotonic clock in nanoseconds, e.g. {@code System::nanoTime} */
+  /**
+   * @param nanoTime a monotonic clock in nanoseconds, e.g. {@code System::nanoTime}
+   */
   public Timing(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
   }
 
-  /** @return one latency per repetition, ms, in the order measured */
+  /**
+   * @return one latency per repetition, ms, in the order measured
+   */
   public List<Double> measure(Decoder decoder, Objective objective, int warmups, int repetitions) {
     int context = objective.contextLength();
     Decoder.Session session = decoder.newSession(context + 1);
@@ -40,7 +45,9 @@ public final class Timing {
       decoder.prefill(session, prompt); // the cache to decode against, filled once
     }
     long warm = 0;
-    for (int r = 0; r < warmups || (warmups > 0 && warm < MIN_WARMUP_NANOS && r < MAX_WARMUP_RUNS); r++) {
+    for (int r = 0;
+        r < warmups || (warmups > 0 && warm < MIN_WARMUP_NANOS && r < MAX_WARMUP_RUNS);
+        r++) {
       warm += run(decoder, session, objective, prompt);
     }
     List<Double> samples = new ArrayList<>();

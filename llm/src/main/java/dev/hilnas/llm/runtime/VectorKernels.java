@@ -6,13 +6,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The matmuls on the (incubator) Vector API: for prefill a 4-row × 2-vector block of accumulators
  * stays in registers while k runs, one fused multiply-add per weight and row; for decode 4 vectors
- * of columns do. On JDK 25 the 1024² matmul runs at about 30 GFLOP/s on one core here, against
- * 17 for the (auto-vectorised) scalar tiles on JDK 17; JDK 17's C2 does not compile this to
- * vector code, so {@link #ENABLED} is false there and the scalar path runs.
+ * of columns do. On JDK 25 the 1024² matmul runs at about 30 GFLOP/s on one core here, against 17
+ * for the (auto-vectorised) scalar tiles on JDK 17; JDK 17's C2 does not compile this to vector
+ * code, so {@link #ENABLED} is false there and the scalar path runs.
  */
 final class VectorKernels {
 
-  /** Whether the module is present (launched with {@code --add-modules jdk.incubator.vector}) and the JIT makes it fast. */
+  /**
+   * Whether the module is present (launched with {@code --add-modules jdk.incubator.vector}) and
+   * the JIT makes it fast.
+   */
   static final boolean ENABLED = usable();
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,10 +24,15 @@ final class VectorKernels {
 
   private static boolean usable() {
     boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    return present && Runtime.version().feature() >= 21 && !Boolean.getBoolean("hilnas.scalarKernels");
+    return present
+        && Runtime.version().feature() >= 21
+        && !Boolean.getBoolean("hilnas.scalarKernels");
   }
 
-  /** Rows t..t+3 of y = x·w (x rows×in, w in×out); the columns past the last full block are done in scalar. */
+  /**
+   * Rows t..t+3 of y = x·w (x rows×in, w in×out); the columns past the last full block are done in
+   * scalar.
+   */
   static void fourRows(float[] x, int t, int in, float[] w, int out, float[] y) {
     int lanes = S.length();
     int j = 0;
@@ -74,7 +82,10 @@ final class VectorKernels {
     }
   }
 
-  /** Columns [from, to) of y = x·w for one row x (decode): 4 vectors of columns accumulate in registers over k. */
+  /**
+   * Columns [from, to) of y = x·w for one row x (decode): 4 vectors of columns accumulate in
+   * registers over k.
+   */
   static void gemvColumns(float[] x, int in, float[] w, int out, float[] y, int from, int to) {
     int lanes = S.length();
     int j = from;

@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
 
 /**
  * The parameters of a candidate, fp32, in the layout the {@link Decoder} runs: matrices row-major
- * in×out, the embedding vocab×d and tied to the LM head. Random for timing (latency does not
- * depend on the values), trained for the backbone, pruned from it for candidates.
+ * in×out, the embedding vocab×d and tied to the LM head. Random for timing (latency does not depend
+ * on the values), trained for the backbone, pruned from it for candidates.
  */
-public record Weights(Candidate candidate, float[] embedding, float[] finalNorm, List<Layer> layers) {
+public record Weights(
+    Candidate candidate, float[] embedding, float[] finalNorm, List<Layer> layers) {
 
   public Weights {
     layers = List.copyOf(layers);

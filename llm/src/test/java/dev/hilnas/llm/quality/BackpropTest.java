@@ -12,9 +12,20 @@ import org.junit.jupiter.api.Test;
 class BackpropTest {
 
   /** Tiny but with every feature: GQA (4 heads over 2), 2 layers, a vocabulary of 256 bytes. */
-  private static final TrainingConfig TINY = TrainingConfig.builder()
-      .layers(2).dModel(16).heads(4, 2).headDim(4).ffnDim(24)
-      .length(6).batch(2).steps(10).warmupSteps(2).learningRate(1e-2).seed(7).build();
+  private static final TrainingConfig TINY =
+      TrainingConfig.builder()
+          .layers(2)
+          .dModel(16)
+          .heads(4, 2)
+          .headDim(4)
+          .ffnDim(24)
+          .length(6)
+          .batch(2)
+          .steps(10)
+          .warmupSteps(2)
+          .learningRate(1e-2)
+          .seed(7)
+          .build();
 
   private static int[][] batch(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -33,7 +44,10 @@ class BackpropTest {
     SplittableRandom random = new SplittableRandom(3);
     for (float[] a : Backprop.arrays(w)) {
       for (int i = 0; i < a.length; i++) {
-        a[i] = a.length == TINY.dModel() ? 1 + (float) random.nextDouble(-0.3, 0.3) : (float) random.nextDouble(-0.5, 0.5);
+        a[i] =
+            a.length == TINY.dModel()
+                ? 1 + (float) random.nextDouble(-0.3, 0.3)
+                : (float) random.nextDouble(-0.5, 0.5);
       }
     }
     return w;
@@ -61,8 +75,8 @@ class BackpropTest {
           p[i] = saved;
           double numeric = (up - down) / (2 * h);
           double analytic = grads.get(a)[i];
-          assertEquals(numeric, analytic, 2e-4 + 0.03 * Math.abs(numeric),
-              "array " + a + " index " + i);
+          assertEquals(
+              numeric, analytic, 2e-4 + 0.03 * Math.abs(numeric), "array " + a + " index " + i);
         }
       }
     }
@@ -75,7 +89,10 @@ class BackpropTest {
     double expected = 0;
     try (Decoder decoder = new Decoder(w, 1)) {
       for (int[] sequence : tokens) {
-        float[] logits = decoder.prefillAll(decoder.newSession(TINY.length()), java.util.Arrays.copyOf(sequence, TINY.length()));
+        float[] logits =
+            decoder.prefillAll(
+                decoder.newSession(TINY.length()),
+                java.util.Arrays.copyOf(sequence, TINY.length()));
         for (int i = 0; i < TINY.length(); i++) {
           double max = Double.NEGATIVE_INFINITY;
           for (int v = 0; v < 256; v++) {
@@ -101,15 +118,31 @@ class BackpropTest {
     Corpus corpus = new Corpus(text.getBytes(), text.getBytes());
     double[] first = {Double.NaN};
     double[] last = {Double.NaN};
-    TrainingConfig config = TrainingConfig.builder()
-        .layers(2).dModel(16).heads(4, 2).headDim(4).ffnDim(24)
-        .length(16).batch(4).steps(60).warmupSteps(5).learningRate(1e-2).seed(7).build();
-    BackboneTrainer.train(config, corpus, 2, 10, p -> {
-      if (p.step() == 10) {
-        first[0] = p.heldOutLoss();
-      }
-      last[0] = p.heldOutLoss();
-    });
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .layers(2)
+            .dModel(16)
+            .heads(4, 2)
+            .headDim(4)
+            .ffnDim(24)
+            .length(16)
+            .batch(4)
+            .steps(60)
+            .warmupSteps(5)
+            .learningRate(1e-2)
+            .seed(7)
+            .build();
+    BackboneTrainer.train(
+        config,
+        corpus,
+        2,
+        10,
+        p -> {
+          if (p.step() == 10) {
+            first[0] = p.heldOutLoss();
+          }
+          last[0] = p.heldOutLoss();
+        });
     assertTrue(last[0] < first[0] * 0.7, "held-out loss " + first[0] + " → " + last[0]);
   }
 }

@@ -15,13 +15,28 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Pruning mechanics on a tiny backbone trained here in a second; the shipped one is in ShippedBackboneTest. */
+/**
+ * Pruning mechanics on a tiny backbone trained here in a second; the shipped one is in
+ * ShippedBackboneTest.
+ */
 class PruningTest {
 
-  private static final TrainingConfig TINY = TrainingConfig.builder()
-      .layers(4).dModel(32).heads(4, 2).headDim(8).ffnDim(48)
-      .length(32).batch(4).steps(40).warmupSteps(4).learningRate(1e-2).seed(3).build();
-  private static final String TEXT = "in the beginning was the word, and the word was with god.\n".repeat(100);
+  private static final TrainingConfig TINY =
+      TrainingConfig.builder()
+          .layers(4)
+          .dModel(32)
+          .heads(4, 2)
+          .headDim(8)
+          .ffnDim(48)
+          .length(32)
+          .batch(4)
+          .steps(40)
+          .warmupSteps(4)
+          .learningRate(1e-2)
+          .seed(3)
+          .build();
+  private static final String TEXT =
+      "in the beginning was the word, and the word was with god.\n".repeat(100);
   private static Backbone backbone;
   private static PerplexityEvaluator evaluator;
 
@@ -34,7 +49,14 @@ class PruningTest {
 
   /** The tiny backbone's own shape, for a test to prune one knob of. */
   private static Candidate.Builder likeTheBackbone() {
-    return Candidate.builder().layers(4).dModel(32).heads(4, 2).headDim(8).ffnDim(48).vocabSize(256).weightBits(32);
+    return Candidate.builder()
+        .layers(4)
+        .dModel(32)
+        .heads(4, 2)
+        .headDim(8)
+        .ffnDim(48)
+        .vocabSize(256)
+        .weightBits(32);
   }
 
   @Test
@@ -53,25 +75,38 @@ class PruningTest {
     int[] wide = Pruning.top(importance, 32);
     int[] narrow = Pruning.top(importance, 16);
     assertTrue(Arrays.stream(narrow).allMatch(i -> Arrays.stream(wide).anyMatch(j -> j == i)));
-    float weakestKept = (float) Arrays.stream(narrow).mapToDouble(i -> importance[i]).min().orElseThrow();
-    assertTrue(IntStream.range(0, 48).filter(i -> Arrays.stream(narrow).noneMatch(j -> j == i))
-        .allMatch(i -> importance[i] <= weakestKept));
+    float weakestKept =
+        (float) Arrays.stream(narrow).mapToDouble(i -> importance[i]).min().orElseThrow();
+    assertTrue(
+        IntStream.range(0, 48)
+            .filter(i -> Arrays.stream(narrow).noneMatch(j -> j == i))
+            .allMatch(i -> importance[i] <= weakestKept));
   }
 
   @Test
   void aLocalWindowAsLongAsTheContextEqualsGlobalAttention() {
     double global = evaluator.evaluate(likeTheBackbone().build()).value();
-    assertEquals(global, evaluator.evaluate(likeTheBackbone().attention("GLGL").window(32).build()).value(), 1e-4 * global);
-    assertNotEquals(global, evaluator.evaluate(likeTheBackbone().attention("GLGL").window(2).build()).value());
+    assertEquals(
+        global,
+        evaluator.evaluate(likeTheBackbone().attention("GLGL").window(32).build()).value(),
+        1e-4 * global);
+    assertNotEquals(
+        global, evaluator.evaluate(likeTheBackbone().attention("GLGL").window(2).build()).value());
   }
 
   @Test
   void skipLayersHeadPruningAndQuantisationAllRunAndChangeTheResult() {
     double full = evaluator.evaluate(backbone.architecture()).value();
-    for (Candidate c : List.of(likeTheBackbone().attention("GSGS").build(), likeTheBackbone().heads(2, 1).build(),
-        likeTheBackbone().weightBits(4).build(), likeTheBackbone().layers(3).ffnDim(24).weightBits(8).build())) {
+    for (Candidate c :
+        List.of(
+            likeTheBackbone().attention("GSGS").build(),
+            likeTheBackbone().heads(2, 1).build(),
+            likeTheBackbone().weightBits(4).build(),
+            likeTheBackbone().layers(3).ffnDim(24).weightBits(8).build())) {
       double value = evaluator.evaluate(c).value();
-      assertTrue(Double.isFinite(value) && value > 1 && value != full, c.attentionPattern() + " → " + value);
+      assertTrue(
+          Double.isFinite(value) && value > 1 && value != full,
+          c.attentionPattern() + " → " + value);
     }
   }
 
@@ -91,7 +126,9 @@ class PruningTest {
     Candidate widerFfn = likeTheBackbone().ffnDim(64).weightBits(16).build();
     var e = assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(widerFfn));
     assertTrue(e.getMessage().contains("ffnDim 64 exceeds the backbone's 48"), e.getMessage());
-    assertTrue(Pruning.incompatibility(backbone, likeTheBackbone().layers(5).weightBits(16).build()).contains("5 layers"));
+    assertTrue(
+        Pruning.incompatibility(backbone, likeTheBackbone().layers(5).weightBits(16).build())
+            .contains("5 layers"));
     Candidate wider = likeTheBackbone().layers(2).dModel(64).headDim(16).weightBits(16).build();
     assertTrue(Pruning.incompatibility(backbone, wider).contains("dModel"));
   }
@@ -103,7 +140,8 @@ class PruningTest {
     Backbone read = Backbone.read(new java.io.ByteArrayInputStream(bytes.toByteArray()));
     assertEquals(backbone.architecture(), read.architecture());
     assertArrayEquals(backbone.importance().heads().get(2), read.importance().heads().get(2));
-    assertEquals(evaluator.evaluate(backbone.architecture()),
+    assertEquals(
+        evaluator.evaluate(backbone.architecture()),
         new PerplexityEvaluator(read, TEXT.getBytes(), 256, 1).evaluate(read.architecture()));
   }
 
@@ -114,8 +152,11 @@ class PruningTest {
     Candidate firstTwo = unsaid.withSourceLayers(java.util.List.of(0, 1));
     assertArrayEquals(new int[] {0, 1}, Prunings.keptLayers(firstTwo, 4));
     assertNotEquals(evaluator.evaluate(unsaid).value(), evaluator.evaluate(firstTwo).value());
-    assertEquals(evaluator.evaluate(unsaid).value(), evaluator.evaluate(unsaid.withSourceLayers(java.util.List.of(0, 3))).value());
-    assertEquals("sourceLayers [0, 4] name a layer the backbone's 4 do not have",
+    assertEquals(
+        evaluator.evaluate(unsaid).value(),
+        evaluator.evaluate(unsaid.withSourceLayers(java.util.List.of(0, 3))).value());
+    assertEquals(
+        "sourceLayers [0, 4] name a layer the backbone's 4 do not have",
         Pruning.incompatibility(backbone, unsaid.withSourceLayers(java.util.List.of(0, 4))));
   }
 }

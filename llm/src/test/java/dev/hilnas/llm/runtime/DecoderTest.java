@@ -14,8 +14,16 @@ class DecoderTest {
 
   /** GQA (4 heads over 2), a LOCAL layer with a window shorter than the prompt, a SKIP layer. */
   private static final Candidate CANDIDATE =
-      Candidate.builder().layers(4).dModel(64).heads(4, 2).headDim(16).ffnDim(96).vocabSize(50)
-          .attention("GLSG").window(3).build();
+      Candidate.builder()
+          .layers(4)
+          .dModel(64)
+          .heads(4, 2)
+          .headDim(16)
+          .ffnDim(96)
+          .vocabSize(50)
+          .attention("GLSG")
+          .window(3)
+          .build();
 
   /**
    * The obvious implementation: every position recomputed from the tokens, full attention with a

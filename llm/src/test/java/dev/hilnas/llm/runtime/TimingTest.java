@@ -9,9 +9,17 @@ import org.junit.jupiter.api.Test;
 
 class TimingTest {
 
-  private static final Candidate TINY = Candidate.builder()
-      .layers(2).dModel(32).heads(2, 1).headDim(16).ffnDim(64).vocabSize(40)
-      .attention("GL").window(4).build();
+  private static final Candidate TINY =
+      Candidate.builder()
+          .layers(2)
+          .dModel(32)
+          .heads(2, 1)
+          .headDim(16)
+          .ffnDim(64)
+          .vocabSize(40)
+          .attention("GL")
+          .window(4)
+          .build();
 
   @Test
   void shouldReportOnlyTheTimedRepetitionsInMilliseconds() {
@@ -28,10 +36,12 @@ class TimingTest {
   void shouldWarmUpForAtLeastTheMinimumTimeAndNotAtAllWhenAskedForNone() {
     long[] now = {0};
     int[] readings = {0};
-    Timing timing = new Timing(() -> {
-      readings[0]++;
-      return now[0] += 1_500_000; // every run takes 1.5 ms
-    });
+    Timing timing =
+        new Timing(
+            () -> {
+              readings[0]++;
+              return now[0] += 1_500_000; // every run takes 1.5 ms
+            });
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
       timing.measure(decoder, Objective.parse("DECODE@4"), 2, 3);
       long warmUps = (Timing.MIN_WARMUP_NANOS + 1_499_999) / 1_500_000;
@@ -45,7 +55,8 @@ class TimingTest {
   @Test
   void shouldDecodeAtTheSameCacheLengthEveryRepetition() {
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
-      List<Double> samples = new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
+      List<Double> samples =
+          new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
       assertEquals(4, samples.size(), "no repetition ran out of cache (capacity is context + 1)");
     }
   }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The vector kernel against the scalar one, whatever the JDK (on 17 it is correct, just not fast). */
+/**
+ * The vector kernel against the scalar one, whatever the JDK (on 17 it is correct, just not fast).
+ */
 class VectorKernelsTest {
 
   @Test
@@ -50,7 +52,8 @@ class VectorKernelsTest {
       VectorKernels.gemvColumns(x, in, w, out, vector, range[0], range[1]);
       Kernels.gemvColumns(x, in, w, out, scalar, range[0], range[1]);
       for (int j = 0; j < out; j++) {
-        assertEquals(scalar[j], vector[j], 1e-4, "columns " + range[0] + ".." + range[1] + " at " + j);
+        assertEquals(
+            scalar[j], vector[j], 1e-4, "columns " + range[0] + ".." + range[1] + " at " + j);
       }
     }
   }

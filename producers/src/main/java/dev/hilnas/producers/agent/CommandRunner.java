@@ -1,11 +1,11 @@
 package dev.hilnas.producers.agent;
 
-import dev.hilnas.schemas.json.CandidateJson;
-import dev.hilnas.schemas.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
  * llama.cpp's tools. Per candidate the command runs once, under {@code sh -c}, with the candidate
  * JSON (docs/contracts.md) on stdin and in the file named by {@code HILNAS_CANDIDATE_FILE}, and
  * {@code HILNAS_OBJECTIVES} (e.g. {@code PREFILL@256,DECODE@256}), {@code HILNAS_WARMUPS} and
- * {@code HILNAS_REPETITIONS} in its environment. It prints one JSON object on stdout:
- * {@code {"latencyMs": {"PREFILL@256": [12.1, 12.4, 11.9], "DECODE@256": 3.2}}} — samples, or
- * one number per objective. Thread-safe.
+ * {@code HILNAS_REPETITIONS} in its environment. It prints one JSON object on stdout: {@code
+ * {"latencyMs": {"PREFILL@256": [12.1, 12.4, 11.9], "DECODE@256": 3.2}}} — samples, or one number
+ * per objective. Thread-safe.
  */
 public final class CommandRunner implements Runner {
 
@@ -52,7 +52,8 @@ public final class CommandRunner implements Runner {
   }
 
   @Override
-  public Map<Objective, List<Double>> timeAll(Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
+  public Map<Objective, List<Double>> timeAll(
+      Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
     Path file = null;
     try {
       byte[] json = Json.MAPPER.writeValueAsBytes(CandidateJson.toMap(candidate));
@@ -60,12 +61,18 @@ public final class CommandRunner implements Runner {
       Files.write(file, json);
       ProcessBuilder builder = new ProcessBuilder("sh", "-c", command);
       builder.environment().put("HILNAS_CANDIDATE_FILE", file.toString());
-      builder.environment().put("HILNAS_OBJECTIVES", objectives.stream().map(Objective::toString).collect(Collectors.joining(",")));
+      builder
+          .environment()
+          .put(
+              "HILNAS_OBJECTIVES",
+              objectives.stream().map(Objective::toString).collect(Collectors.joining(",")));
       builder.environment().put("HILNAS_WARMUPS", Integer.toString(warmups));
       builder.environment().put("HILNAS_REPETITIONS", Integer.toString(repetitions));
       Process process = builder.start();
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
       try (var stdin = process.getOutputStream()) {
         stdin.write(json);
       } catch (IOException e) {
@@ -73,11 +80,13 @@ public final class CommandRunner implements Runner {
       }
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("runner command timed out after " + timeout + ": " + command);
+        throw new IllegalStateException(
+            "runner command timed out after " + timeout + ": " + command);
       }
       String stderr = tail(new String(err.join(), StandardCharsets.UTF_8));
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("runner command exited with " + process.exitValue() + ": " + stderr);
+        throw new IllegalStateException(
+            "runner command exited with " + process.exitValue() + ": " + stderr);
       }
       return parse(new String(out.join(), StandardCharsets.UTF_8), objectives);
     } catch (IOException e) {
@@ -92,7 +101,9 @@ public final class CommandRunner implements Runner {
     }
   }
 
-  /** The samples per objective from the command's output, or a message saying what is wrong with it. */
+  /**
+   * The samples per objective from the command's output, or a message saying what is wrong with it.
+   */
   static Map<Objective, List<Double>> parse(String stdout, List<Objective> objectives) {
     JsonNode latency;
     try {
@@ -110,8 +121,11 @@ public final class CommandRunner implements Runner {
         value.forEach(v -> samples.add(v.isNumber() ? v.asDouble() : Double.NaN));
       }
       if (samples.isEmpty() || samples.stream().anyMatch(s -> !Double.isFinite(s) || s <= 0)) {
-        throw new IllegalStateException("runner output needs latencyMs." + o + " as a number or a list of numbers > 0, got "
-            + (value.isMissingNode() ? "nothing" : value.toString()));
+        throw new IllegalStateException(
+            "runner output needs latencyMs."
+                + o
+                + " as a number or a list of numbers > 0, got "
+                + (value.isMissingNode() ? "nothing" : value.toString()));
       }
       out.put(o, samples);
     }

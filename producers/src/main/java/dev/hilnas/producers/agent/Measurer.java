@@ -45,15 +45,27 @@ public final class Measurer {
   }
 
   /** One measurement per objective, in order. */
-  public List<Measurement> measure(Candidate candidate, String candidateId, List<Objective> objectives) {
+  public List<Measurement> measure(
+      Candidate candidate, String candidateId, List<Objective> objectives) {
     List<Measurement> out = new ArrayList<>();
-    Map<Objective, List<Double>> timed = runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions());
+    Map<Objective, List<Double>> timed =
+        runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions());
     for (Objective objective : objectives) {
       List<Double> samples = steady(candidate, objective, timed.get(objective));
       out.add(
-          new Measurement(null, candidateId, candidate, settings.target(), objective.phase(),
-              objective.contextLength(), median(samples), samples, settings.agentId(), clock.instant(),
-              settings.threads(), settings.environment()));
+          new Measurement(
+              null,
+              candidateId,
+              candidate,
+              settings.target(),
+              objective.phase(),
+              objective.contextLength(),
+              median(samples),
+              samples,
+              settings.agentId(),
+              clock.instant(),
+              settings.threads(),
+              settings.environment()));
     }
     return out;
   }
@@ -66,7 +78,8 @@ public final class Measurer {
     if (spread(first) <= MAX_SPREAD) {
       return first;
     }
-    List<Double> second = runner.time(candidate, objective, settings.warmups(), settings.repetitions());
+    List<Double> second =
+        runner.time(candidate, objective, settings.warmups(), settings.repetitions());
     return spread(second) < spread(first) ? second : first;
   }
 

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device agent: consumes {@code hil.candidates} in a consumer group per target (identical
- * devices share the work), times each requested candidate with a {@link Measurer}, and publishes
- * the measurements to {@code hil.measurements} exactly once (a {@link CandidateWorker}).
+ * A device agent: consumes {@code hil.candidates} in a consumer group per target (identical devices
+ * share the work), times each requested candidate with a {@link Measurer}, and publishes the
+ * measurements to {@code hil.measurements} exactly once (a {@link CandidateWorker}).
  */
 public final class MeasuringAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MeasuringAgent.class);
@@ -42,13 +42,22 @@ public final class MeasuringAgent implements AutoCloseable {
   private List<ProducerRecord<byte[], byte[]>> records(CandidateRequest request) {
     List<Measurement> measured = measure(request);
     if (!measured.isEmpty()) {
-      log.info("measured {} on {}: {}", measured.get(0).candidate().archId(), settings.target().id(),
-          measured.stream().map(m -> m.objective() + " " + String.format("%.3f ms", m.latencyMs())).toList());
+      log.info(
+          "measured {} on {}: {}",
+          measured.get(0).candidate().archId(),
+          settings.target().id(),
+          measured.stream()
+              .map(m -> m.objective() + " " + String.format("%.3f ms", m.latencyMs()))
+              .toList());
     }
     var serializer = Topics.MEASUREMENTS.valueSerde().serializer();
     return measured.stream()
-        .map(m -> new ProducerRecord<>(Topics.MEASUREMENTS.name(),
-            m.target().id().getBytes(StandardCharsets.UTF_8), serializer.serialize(null, Convert.toAvro(m))))
+        .map(
+            m ->
+                new ProducerRecord<>(
+                    Topics.MEASUREMENTS.name(),
+                    m.target().id().getBytes(StandardCharsets.UTF_8),
+                    serializer.serialize(null, Convert.toAvro(m))))
         .toList();
   }
 

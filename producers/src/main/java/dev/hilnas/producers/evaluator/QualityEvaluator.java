@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The quality evaluator: consumes {@code hil.candidates}, scores each candidate's perplexity as a
- * pruning of the backbone with inherited weights, and publishes a QualityEvaluation to
- * {@code hil.quality} (keyed by arch id) exactly once per request. Quality does not depend on the
- * target, so an architecture requested again is answered from a cache; candidates that
- * are not prunings of this backbone are skipped with a warning.
+ * pruning of the backbone with inherited weights, and publishes a QualityEvaluation to {@code
+ * hil.quality} (keyed by arch id) exactly once per request. Quality does not depend on the target,
+ * so an architecture requested again is answered from a cache; candidates that are not prunings of
+ * this backbone are skipped with a warning.
  */
 public final class QualityEvaluator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QualityEvaluator.class);
@@ -58,16 +58,22 @@ public final class QualityEvaluator implements AutoCloseable {
     }
     // published again on a repeat (same content id, so downstream replaces it): a cache hit must
     // not lose the evaluation when the first transaction aborted
-    Quality quality = cache.computeIfAbsent(candidate.archId(), id -> {
-      Quality q = evaluator.quality(request.getRequestId(), candidate);
-      log.info("evaluated {}: perplexity {}", id, String.format("%.3f", q.value()));
-      return q;
-    });
+    Quality quality =
+        cache.computeIfAbsent(
+            candidate.archId(),
+            id -> {
+              Quality q = evaluator.quality(request.getRequestId(), candidate);
+              log.info("evaluated {}: perplexity {}", id, String.format("%.3f", q.value()));
+              return q;
+            });
     QualityEvaluation value = Convert.toAvro(quality);
     value.setTokens((long) evaluator.tokens());
     value.setEvaluatedAt(Instant.now());
-    return List.of(new ProducerRecord<>(Topics.QUALITY.name(), candidate.archId().getBytes(StandardCharsets.UTF_8),
-        Topics.QUALITY.valueSerde().serializer().serialize(null, value)));
+    return List.of(
+        new ProducerRecord<>(
+            Topics.QUALITY.name(),
+            candidate.archId().getBytes(StandardCharsets.UTF_8),
+            Topics.QUALITY.valueSerde().serializer().serialize(null, value)));
   }
 
   @Override

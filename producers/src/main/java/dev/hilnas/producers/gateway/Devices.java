@@ -1,7 +1,7 @@
 package dev.hilnas.producers.gateway;
 
-import dev.hilnas.schemas.json.Json;
 import dev.hilnas.core.Hashing;
+import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.Set;
  * Immutable and thread-safe.
  */
 public final class Devices {
-
 
   /** One device: who it is, its token's hash, and the target ids it may report for. */
   public record Device(String id, String tokenSha256, Set<String> targets) {}
@@ -64,7 +63,10 @@ public final class Devices {
     return Optional.ofNullable(match);
   }
 
-  /** This registry plus a device with a fresh random token, which is returned alongside: the only time it is seen. */
+  /**
+   * This registry plus a device with a fresh random token, which is returned alongside: the only
+   * time it is seen.
+   */
   public Added add(String id, Set<String> targets) {
     if (devices.stream().anyMatch(d -> d.id().equals(id))) {
       throw new IllegalArgumentException("a device called " + id + " is already registered");

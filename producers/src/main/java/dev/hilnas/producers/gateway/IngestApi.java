@@ -1,8 +1,8 @@
 package dev.hilnas.producers.gateway;
 
-import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.schemas.http.HttpJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/measurements}: the HTTP face of the {@link IngestGateway}. A device sends
- * {@code Authorization: Bearer <token>} and a body of JSONL or a JSON array of measurements;
- * the answer is {@code {"accepted":N,"duplicates":D,"invalid":M,"errors":[{"line":K,"reason":".."}]}}
+ * {@code Authorization: Bearer <token>} and a body of JSONL or a JSON array of measurements; the
+ * answer is {@code {"accepted":N,"duplicates":D,"invalid":M,"errors":[{"line":K,"reason":".."}]}}
  * or 400/401/403/413/429 (with Retry-After)/503 and a message.
  */
 public final class IngestApi {
@@ -41,23 +41,39 @@ public final class IngestApi {
 
   private void ingest(HttpExchange ex) throws IOException {
     String auth = ex.getRequestHeaders().getFirst("Authorization");
-    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
+    String token =
+        auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? auth.substring(7).strip()
+            : null;
     byte[] body;
     try (InputStream in = ex.getRequestBody()) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     if (body.length > MAX_BODY_BYTES) {
-      throw new HttpJson.ClientError(413, "a batch is at most " + (MAX_BODY_BYTES >> 20) + " MiB; split it");
+      throw new HttpJson.ClientError(
+          413, "a batch is at most " + (MAX_BODY_BYTES >> 20) + " MiB; split it");
     }
     try {
       IngestGateway.Result result = gateway.ingest(token, new String(body, StandardCharsets.UTF_8));
       accepted.increment(result.accepted());
       duplicates.increment(result.duplicates());
       invalid.increment(result.invalid());
-      HttpJson.send(ex, 200, Map.of("accepted", result.accepted(), "duplicates", result.duplicates(),
-          "invalid", result.invalid(), "errors", result.errors()));
+      HttpJson.send(
+          ex,
+          200,
+          Map.of(
+              "accepted",
+              result.accepted(),
+              "duplicates",
+              result.duplicates(),
+              "invalid",
+              result.invalid(),
+              "errors",
+              result.errors()));
     } catch (IngestGateway.Refused e) {
-      registry.counter("hilnas_ingest_refused_total", "status", Integer.toString(e.status())).increment();
+      registry
+          .counter("hilnas_ingest_refused_total", "status", Integer.toString(e.status()))
+          .increment();
       if (e.retryAfterSeconds() > 0) {
         ex.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds()));
       }

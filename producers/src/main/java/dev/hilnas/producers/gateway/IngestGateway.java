@@ -1,13 +1,13 @@
 package dev.hilnas.producers.gateway;
 
-import dev.hilnas.schemas.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.Measurement;
-import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +28,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Device ingest without Kafka clients: a batch of measurements (JSONL or a JSON array) from an
  * authenticated device goes to hil.measurements, its invalid lines to hil.dlq with their reasons
- * and back to the device as per-line errors. A device may only report for its registered targets.
- * A batch is answered once Kafka has acknowledged it (acks=all); when too many records wait for
+ * and back to the device as per-line errors. A device may only report for its registered targets. A
+ * batch is answered once Kafka has acknowledged it (acks=all); when too many records wait for
  * acknowledgement the gateway refuses more until Kafka catches up. Ids seen recently are dropped
  * here, and the Flink job drops repeats of any id, so a retried post never counts twice.
  * Thread-safe.
@@ -69,14 +69,17 @@ public final class IngestGateway implements AutoCloseable {
   private final Clock clock;
   private final KafkaProducer<byte[], byte[]> producer;
   private final AtomicLong inFlight = new AtomicLong();
-  private final Map<String, Boolean> recent = new LinkedHashMap<>(1024, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > RECENT_IDS;
-    }
-  };
+  private final Map<String, Boolean> recent =
+      new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > RECENT_IDS;
+        }
+      };
 
-  /** @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429 */
+  /**
+   * @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429
+   */
   public IngestGateway(String bootstrap, Devices devices, long maxInFlight, Clock clock) {
     this.devices = devices;
     this.maxInFlight = maxInFlight;
@@ -85,9 +88,17 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   public Result ingest(String token, String body) {
-    Devices.Device device = devices.authenticate(token)
-        .orElseThrow(() -> new Refused(401, token == null || token.isBlank()
-            ? "missing token: send Authorization: Bearer <device token>" : "unknown token", 0));
+    Devices.Device device =
+        devices
+            .authenticate(token)
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        401,
+                        token == null || token.isBlank()
+                            ? "missing token: send Authorization: Bearer <device token>"
+                            : "unknown token",
+                        0));
     List<JsonNode> lines = lines(body);
     List<Measurement> valid = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
@@ -95,8 +106,17 @@ public final class IngestGateway implements AutoCloseable {
       try {
         Measurement m = MeasurementJson.fromTree(lines.get(i));
         if (!device.targets().contains(m.target().id())) {
-          throw new Refused(403, "line " + (i + 1) + ": device " + device.id() + " may report for " + device.targets()
-              + ", not " + m.target().id(), 0);
+          throw new Refused(
+              403,
+              "line "
+                  + (i + 1)
+                  + ": device "
+                  + device.id()
+                  + " may report for "
+                  + device.targets()
+                  + ", not "
+                  + m.target().id(),
+              0);
         }
         valid.add(m.agentId() != null ? m : withAgent(m, device.id()));
       } catch (IllegalArgumentException e) {
@@ -104,10 +124,14 @@ public final class IngestGateway implements AutoCloseable {
       }
     }
     if (valid.isEmpty() && !errors.isEmpty()) {
-      throw new Refused(400, "no valid line; first: line " + errors.get(0).line() + ": " + errors.get(0).reason(), 0);
+      throw new Refused(
+          400,
+          "no valid line; first: line " + errors.get(0).line() + ": " + errors.get(0).reason(),
+          0);
     }
     if (inFlight.get() + lines.size() > maxInFlight) {
-      throw new Refused(429, "Kafka is behind (" + inFlight.get() + " records unacknowledged); retry later", 1);
+      throw new Refused(
+          429, "Kafka is behind (" + inFlight.get() + " records unacknowledged); retry later", 1);
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Set<String> fresh = new LinkedHashSet<>();
@@ -117,12 +141,21 @@ public final class IngestGateway implements AutoCloseable {
         duplicates++;
         continue;
       }
-      sent.add(send(Topics.MEASUREMENTS.name(), m.target().id(),
-          Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
+      sent.add(
+          send(
+              Topics.MEASUREMENTS.name(),
+              m.target().id(),
+              Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
     }
     for (LineError e : errors) {
-      sent.add(send(Topics.DLQ.name(), "http", Topics.DLQ.valueSerde().serializer().serialize(null,
-          deadLetter(device, e, lines.get(e.line() - 1).toString()))));
+      sent.add(
+          send(
+              Topics.DLQ.name(),
+              "http",
+              Topics.DLQ
+                  .valueSerde()
+                  .serializer()
+                  .serialize(null, deadLetter(device, e, lines.get(e.line() - 1).toString()))));
     }
     awaitAcks(sent);
     synchronized (recent) {
@@ -131,7 +164,10 @@ public final class IngestGateway implements AutoCloseable {
     return new Result(fresh.size(), duplicates, errors.size(), errors);
   }
 
-  /** A JSON array's elements, or the non-blank lines of JSONL (an unparseable line stays, as a text node). */
+  /**
+   * A JSON array's elements, or the non-blank lines of JSONL (an unparseable line stays, as a text
+   * node).
+   */
   private static List<JsonNode> lines(String body) {
     String text = body == null ? "" : body.strip();
     if (text.isEmpty()) {
@@ -153,7 +189,8 @@ public final class IngestGateway implements AutoCloseable {
       try {
         out.add(Json.MAPPER.readTree(line));
       } catch (IOException e) {
-        out.add(Json.MAPPER.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
+        out.add(
+            Json.MAPPER.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
       }
     }
     return out;
@@ -167,7 +204,8 @@ public final class IngestGateway implements AutoCloseable {
 
   private Future<RecordMetadata> send(String topic, String key, byte[] value) {
     inFlight.incrementAndGet();
-    return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
+    return producer.send(
+        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
         (metadata, exception) -> inFlight.decrementAndGet());
   }
 
@@ -176,7 +214,12 @@ public final class IngestGateway implements AutoCloseable {
       try {
         f.get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new Refused(503, "Kafka did not acknowledge the batch (" + e.getMessage() + "); retry: nothing is counted twice", 5);
+        throw new Refused(
+            503,
+            "Kafka did not acknowledge the batch ("
+                + e.getMessage()
+                + "); retry: nothing is counted twice",
+            5);
       }
     }
   }
@@ -195,8 +238,19 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   private static Measurement withAgent(Measurement m, String agentId) {
-    return new Measurement(m.id(), m.candidateId(), m.candidate(), m.target(), m.phase(), m.contextLength(),
-        m.latencyMs(), m.samplesMs(), agentId, m.measuredAt(), m.threads(), m.environment());
+    return new Measurement(
+        m.id(),
+        m.candidateId(),
+        m.candidate(),
+        m.target(),
+        m.phase(),
+        m.contextLength(),
+        m.latencyMs(),
+        m.samplesMs(),
+        agentId,
+        m.measuredAt(),
+        m.threads(),
+        m.environment());
   }
 
   /** Records handed to Kafka and not yet acknowledged. */

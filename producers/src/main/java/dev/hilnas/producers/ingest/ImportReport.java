@@ -11,6 +11,8 @@ import java.util.List;
  */
 public record ImportReport(long valid, long invalid, long quality, List<LineError> errors) {
 
-  /** @param line 1-based line number in the file */
+  /**
+   * @param line 1-based line number in the file
+   */
   public record LineError(long line, String reason) {}
 }

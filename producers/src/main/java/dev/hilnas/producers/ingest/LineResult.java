@@ -4,8 +4,8 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Quality;
 
 /**
- * The outcome of reading one line of an input file: a measurement, a quality evaluation, or why
- * the line was rejected. Exactly one of the three is set.
+ * The outcome of reading one line of an input file: a measurement, a quality evaluation, or why the
+ * line was rejected. Exactly one of the three is set.
  *
  * @param line 1-based line number in the file
  * @param raw the line as read (for the dead-letter topic)

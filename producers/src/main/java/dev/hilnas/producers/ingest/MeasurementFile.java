@@ -1,15 +1,14 @@
 package dev.hilnas.producers.ingest;
 
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.json.QualityJson;
-import dev.hilnas.schemas.json.MeasurementJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.hilnas.core.Measurement;
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.schemas.json.MeasurementJson;
+import dev.hilnas.schemas.json.QualityJson;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -32,8 +31,16 @@ public final class MeasurementFile {
 
   private static final Set<String> CANDIDATE_COLUMNS =
       Set.of(
-          "layers", "dModel", "nHeads", "nKvHeads", "headDim", "ffnDim", "vocabSize", "attention",
-          "window", "weightBits");
+          "layers",
+          "dModel",
+          "nHeads",
+          "nKvHeads",
+          "headDim",
+          "ffnDim",
+          "vocabSize",
+          "attention",
+          "window",
+          "weightBits");
 
   private final Path path;
   private long bytesRead;
@@ -92,7 +99,9 @@ public final class MeasurementFile {
   private static void readCsv(InputStream in, Consumer<LineResult> action) throws IOException {
     CsvMapper csv = new CsvMapper();
     try (MappingIterator<Map<String, String>> rows =
-        csv.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+        csv.readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(in)) {
       while (rows.hasNextValue()) {
         long lineNo = rows.getCurrentLocation().getLineNr();
         Map<String, String> row;

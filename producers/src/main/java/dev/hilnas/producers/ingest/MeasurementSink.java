@@ -3,7 +3,10 @@ package dev.hilnas.producers.ingest;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Quality;
 
-/** Where an import sends what it read: measurements, quality evaluations, rejected lines. Implementations say their own thread-safety. */
+/**
+ * Where an import sends what it read: measurements, quality evaluations, rejected lines.
+ * Implementations say their own thread-safety.
+ */
 public interface MeasurementSink extends AutoCloseable {
 
   void accept(Measurement measurement);

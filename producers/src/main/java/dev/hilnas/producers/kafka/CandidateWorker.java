@@ -38,7 +38,10 @@ public final class CandidateWorker implements AutoCloseable {
    * @param workerId unique per worker process; with the group it names the transactional id
    * @param work the records to publish for a request (none to skip it); an exception skips it too
    */
-  public CandidateWorker(String bootstrap, String group, String workerId,
+  public CandidateWorker(
+      String bootstrap,
+      String group,
+      String workerId,
       Function<CandidateRequest, List<ProducerRecord<byte[], byte[]>>> work) {
     this.work = work;
     Properties c = new Properties();
@@ -70,12 +73,19 @@ public final class CandidateWorker implements AutoCloseable {
           try {
             out = work.apply(requests.deserialize(record.topic(), record.value()));
           } catch (RuntimeException e) { // a bad request must not stop the worker
-            log.warn("skipped candidate request at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            log.warn(
+                "skipped candidate request at {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                e.getMessage());
           }
           producer.beginTransaction();
           out.forEach(producer::send);
           producer.sendOffsetsToTransaction(
-              Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)),
+              Map.of(
+                  new TopicPartition(record.topic(), record.partition()),
+                  new OffsetAndMetadata(record.offset() + 1)),
               consumer.groupMetadata());
           producer.commitTransaction();
         }

@@ -40,8 +40,7 @@ public final class KafkaMeasurementSink implements MeasurementSink {
   @Override
   public void accept(Measurement m) {
     String key = m.target().id();
-    byte[] value =
-        Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m));
+    byte[] value = Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m));
     send(Topics.MEASUREMENTS.name(), key, value);
   }
 
@@ -70,8 +69,7 @@ public final class KafkaMeasurementSink implements MeasurementSink {
 
   private void send(String topic, String key, byte[] value) {
     rethrowFailure();
-    producer.send(
-        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), onSent);
+    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value), onSent);
   }
 
   @Override

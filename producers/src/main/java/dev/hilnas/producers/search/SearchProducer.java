@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * The search producer: the Kafka side of the {@link SearchLoop}. It feeds the loop what it
  * requested before (hil.candidates, read back on start, so a restart neither re-requests a pending
  * candidate nor forgets one), then the latency models and frontiers as they come
- * (hil.latency-models, hil.frontiers), and every {@code interval} publishes what a step proposes
- * to hil.candidates. Safe to {@link #close} and read {@link #status} from another thread.
+ * (hil.latency-models, hil.frontiers), and every {@code interval} publishes what a step proposes to
+ * hil.candidates. Safe to {@link #close} and read {@link #status} from another thread.
  */
 public final class SearchProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchProducer.class);
@@ -49,7 +49,8 @@ public final class SearchProducer implements AutoCloseable {
    * @param interval between steps
    * @param seed the search's randomness
    */
-  public record Settings(SearchSpace space, String strategy, SearchLoop.Settings loop, Duration interval, long seed) {}
+  public record Settings(
+      SearchSpace space, String strategy, SearchLoop.Settings loop, Duration interval, long seed) {}
 
   private final String bootstrap;
   private final Settings settings;
@@ -62,7 +63,11 @@ public final class SearchProducer implements AutoCloseable {
   public SearchProducer(String bootstrap, Settings settings, Clock clock) {
     this.bootstrap = bootstrap;
     this.settings = settings;
-    this.loop = new SearchLoop(SearchStrategy.named(settings.strategy(), settings.space()), settings.loop(), settings.seed());
+    this.loop =
+        new SearchLoop(
+            SearchStrategy.named(settings.strategy(), settings.space()),
+            settings.loop(),
+            settings.seed());
     this.clock = clock;
   }
 
@@ -73,7 +78,8 @@ public final class SearchProducer implements AutoCloseable {
 
   /** Restores what was requested, then follows models and frontiers and proposes until closed. */
   public void run() {
-    try (KafkaConsumer<byte[], byte[]> follower = new KafkaConsumer<>(ConsumerSettings.committedBytes(bootstrap));
+    try (KafkaConsumer<byte[], byte[]> follower =
+            new KafkaConsumer<>(ConsumerSettings.committedBytes(bootstrap));
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-search"))) {
       restoreRequests(follower);
@@ -106,31 +112,51 @@ public final class SearchProducer implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
         try {
           CandidateRequest request = serde.deserialize(r.topic(), r.value());
-          loop.requested(Convert.fromAvro(request.getCandidate()), request.getTargets(), request.getRequestedAt().toEpochMilli());
+          loop.requested(
+              Convert.fromAvro(request.getCandidate()),
+              request.getTargets(),
+              request.getRequestedAt().toEpochMilli());
           generation = Math.max(generation, request.getGeneration() + 1);
         } catch (RuntimeException e) {
-          log.warn("unreadable candidate request at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+          log.warn(
+              "unreadable candidate request at {}-{}@{}: {}",
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              e.getMessage());
         }
       }
     }
-    log.info("search restored {} requested candidates (generation {})", loop.requestedCount(), generation);
+    log.info(
+        "search restored {} requested candidates (generation {})",
+        loop.requestedCount(),
+        generation);
   }
 
   private void follow(ConsumerRecord<byte[], byte[]> r) {
     try {
       if (r.topic().equals(Topics.LATENCY_MODELS.name())) {
-        LatencyModelSnapshot s = Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        LatencyModelSnapshot s =
+            Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(r.topic(), r.value());
         ModelSnapshots.model(s).ifPresent(m -> loop.model(s.getTargetId(), m));
       } else {
-        FrontierUpdate u = Topics.FRONTIERS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        FrontierUpdate u =
+            Topics.FRONTIERS.valueSerde().deserializer().deserialize(r.topic(), r.value());
         List<SearchBook.Point> points = new ArrayList<>();
         for (var list : List.of(u.getPoints(), u.getOthers())) {
           for (var p : list) {
-            points.add(new SearchBook.Point(Convert.fromAvro(p.getCandidate()), p.getLatencyMs(),
-                LatencySource.valueOf(p.getLatencySource().name()), p.getQuality()));
+            points.add(
+                new SearchBook.Point(
+                    Convert.fromAvro(p.getCandidate()),
+                    p.getLatencyMs(),
+                    LatencySource.valueOf(p.getLatencySource().name()),
+                    p.getQuality()));
           }
         }
-        loop.frontier(u.getTargetId(), Objective.parse(u.getObjective()), points,
+        loop.frontier(
+            u.getTargetId(),
+            Objective.parse(u.getObjective()),
+            points,
             new ReferencePoint(u.getReferenceLatencyMs(), u.getReferenceQuality()));
       }
     } catch (RuntimeException e) { // a record the search cannot use must not stop it
@@ -142,16 +168,20 @@ public final class SearchProducer implements AutoCloseable {
   private void publish(KafkaProducer<byte[], byte[]> producer, List<Proposal> proposals, long now) {
     for (Proposal p : proposals) {
       Candidate c = p.candidate();
-      CandidateRequest request = CandidateRequest.newBuilder()
-          .setRequestId("s" + generation + "-" + c.archId())
-          .setCandidate(Convert.toAvro(c))
-          .setTargets(List.of(p.targetId()))
-          .setReason(p.reason())
-          .setGeneration(generation)
-          .setRequestedAt(Instant.ofEpochMilli(now))
-          .build();
-      producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), c.archId().getBytes(StandardCharsets.UTF_8),
-          Topics.CANDIDATES.valueSerde().serializer().serialize(null, request)));
+      CandidateRequest request =
+          CandidateRequest.newBuilder()
+              .setRequestId("s" + generation + "-" + c.archId())
+              .setCandidate(Convert.toAvro(c))
+              .setTargets(List.of(p.targetId()))
+              .setReason(p.reason())
+              .setGeneration(generation)
+              .setRequestedAt(Instant.ofEpochMilli(now))
+              .build();
+      producer.send(
+          new ProducerRecord<>(
+              Topics.CANDIDATES.name(),
+              c.archId().getBytes(StandardCharsets.UTF_8),
+              Topics.CANDIDATES.valueSerde().serializer().serialize(null, request)));
       log.info("requested {} for {}: {}", c.archId(), p.targetId(), p.reason());
     }
     if (!proposals.isEmpty()) {
@@ -160,7 +190,8 @@ public final class SearchProducer implements AutoCloseable {
     }
   }
 
-  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
     List<TopicPartition> out = new ArrayList<>();
     consumer.partitionsFor(topic).forEach(i -> out.add(new TopicPartition(topic, i.partition())));
     return out;

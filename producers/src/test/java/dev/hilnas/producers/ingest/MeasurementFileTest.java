@@ -24,30 +24,54 @@ class MeasurementFileTest {
     final List<String> rejected = new ArrayList<>();
     int flushes;
 
-    @Override public void accept(Measurement m) { accepted.add(m); }
-    @Override public void accept(Quality q) { qualities.add(q); }
-    @Override public void reject(String source, LineResult r) { rejected.add(source + "#" + r.line() + ": " + r.raw()); }
-    @Override public void flush() { flushes++; }
-    @Override public void close() {}
+    @Override
+    public void accept(Measurement m) {
+      accepted.add(m);
+    }
+
+    @Override
+    public void accept(Quality q) {
+      qualities.add(q);
+    }
+
+    @Override
+    public void reject(String source, LineResult r) {
+      rejected.add(source + "#" + r.line() + ": " + r.raw());
+    }
+
+    @Override
+    public void flush() {
+      flushes++;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Test
   void shouldReportEveryInvalidJsonlLineWithItsNumberAndReason() throws Exception {
     Recording sink = new Recording();
 
-    ImportReport report = Importer.run(new MeasurementFile(resource("measurements-with-errors.jsonl")), sink);
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("measurements-with-errors.jsonl")), sink);
 
     assertEquals(10, report.valid());
     assertEquals(3, report.invalid());
     assertEquals(
         List.of(
-            new ImportReport.LineError(5, "not valid JSON: Unexpected end-of-input: expected close marker for Object"),
+            new ImportReport.LineError(
+                5, "not valid JSON: Unexpected end-of-input: expected close marker for Object"),
             new ImportReport.LineError(9, "latencyMs must be a finite number > 0, got NaN"),
             new ImportReport.LineError(13, "candidate: attention has 2 letters but layers is 8")),
         report.errors());
     assertEquals(10, sink.accepted.size());
-    assertEquals(3, sink.rejected.size(), "rejected lines go to the sink too (the DLQ), not only the report");
-    assertEquals("import:measurements-with-errors.jsonl#5: {\"candidateId\": \"broken\"", sink.rejected.get(0));
+    assertEquals(
+        3,
+        sink.rejected.size(),
+        "rejected lines go to the sink too (the DLQ), not only the report");
+    assertEquals(
+        "import:measurements-with-errors.jsonl#5: {\"candidateId\": \"broken\"",
+        sink.rejected.get(0));
     assertEquals(1, sink.flushes);
   }
 
@@ -58,7 +82,10 @@ class MeasurementFileTest {
     ImportReport report = Importer.run(new MeasurementFile(resource("measurements.csv")), sink);
 
     assertEquals(2, report.valid());
-    assertEquals(List.of(new ImportReport.LineError(4, "candidate: dModel (250) must be a multiple of headDim (64)")),
+    assertEquals(
+        List.of(
+            new ImportReport.LineError(
+                4, "candidate: dModel (250) must be a multiple of headDim (64)")),
         report.errors());
     Measurement first = sink.accepted.get(0);
     assertEquals("GLSG", first.candidate().attentionPattern());

@@ -86,7 +86,8 @@ public final class HttpJson {
     send(ex, status, Map.of("error", message));
   }
 
-  public static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+  public static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, bytes.length);

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The candidate JSON contract: the compact form when every layer is alike ({@code layers},
- * {@code nHeads}, {@code ffnDim}, {@code attention} as one letter per layer), else the per-layer
- * form ({@code layerSpecs}); {@code sourceLayers} when a pruning names the backbone layers it keeps.
+ * The candidate JSON contract: the compact form when every layer is alike ({@code layers}, {@code
+ * nHeads}, {@code ffnDim}, {@code attention} as one letter per layer), else the per-layer form
+ * ({@code layerSpecs}); {@code sourceLayers} when a pruning names the backbone layers it keeps.
  * Thread-safe.
  */
 public final class CandidateJson {
@@ -65,11 +65,14 @@ public final class CandidateJson {
     try {
       return Json.MAPPER.treeToValue(node, Form.class).toCandidate();
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("candidate: " + Json.firstSentence(e.getOriginalMessage()), e);
+      throw new IllegalArgumentException(
+          "candidate: " + Json.firstSentence(e.getOriginalMessage()), e);
     }
   }
 
-  /** The candidate in either the compact uniform form or the per-layer form ({@code layerSpecs}). */
+  /**
+   * The candidate in either the compact uniform form or the per-layer form ({@code layerSpecs}).
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Form(
       Integer layers,
@@ -115,8 +118,12 @@ public final class CandidateJson {
                 "layers is " + layers + " but layerSpecs has " + specs.size() + " entries");
           }
           return new Candidate(
-              Json.require("vocabSize", vocabSize), Json.require("dModel", dModel),
-              Json.require("headDim", headDim), w, bits, specs);
+              Json.require("vocabSize", vocabSize),
+              Json.require("dModel", dModel),
+              Json.require("headDim", headDim),
+              w,
+              bits,
+              specs);
         }
         return Candidate.builder()
             .layers(Json.require("layers", layers))
@@ -158,4 +165,5 @@ public final class CandidateJson {
             "attention must be GLOBAL, LOCAL or SKIP (or G, L, S), got '" + text + "'");
       }
     }
-  }}
+  }
+}

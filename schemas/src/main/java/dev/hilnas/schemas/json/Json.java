@@ -26,7 +26,8 @@ public final class Json {
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid JSON: " + withoutLocation(e.getOriginalMessage()), e);
+      throw new IllegalArgumentException(
+          "not valid JSON: " + withoutLocation(e.getOriginalMessage()), e);
     }
   }
 
@@ -40,7 +41,9 @@ public final class Json {
     return cut < 0 ? message : message.substring(0, cut);
   }
 
-  /** @throws IllegalArgumentException naming the field when the value is missing */
+  /**
+   * @throws IllegalArgumentException naming the field when the value is missing
+   */
   static int require(String field, Integer value) {
     if (value == null) {
       throw new IllegalArgumentException("missing field '" + field + "'");

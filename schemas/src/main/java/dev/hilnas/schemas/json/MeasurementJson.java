@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The Measurement JSON contract of docs/contracts.md, read into {@link Measurement}. Unknown fields are
- * ignored; every problem becomes an {@link IllegalArgumentException} whose message names the field.
- * Thread-safe.
+ * The Measurement JSON contract of docs/contracts.md, read into {@link Measurement}. Unknown fields
+ * are ignored; every problem becomes an {@link IllegalArgumentException} whose message names the
+ * field. Thread-safe.
  */
 public final class MeasurementJson {
 
@@ -167,6 +167,4 @@ public final class MeasurementJson {
       }
     }
   }
-
-
 }

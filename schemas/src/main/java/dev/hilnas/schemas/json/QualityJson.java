@@ -34,7 +34,8 @@ public final class QualityJson {
     try {
       number = value.isNumber() ? value.asDouble() : Double.parseDouble(value.asText().trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("field 'value' must be a number, got '" + value.asText() + "'");
+      throw new IllegalArgumentException(
+          "field 'value' must be a number, got '" + value.asText() + "'");
     }
     return new Quality(
         text(node, "candidateId"),

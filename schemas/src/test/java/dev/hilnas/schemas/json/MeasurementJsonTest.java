@@ -27,38 +27,53 @@ class MeasurementJsonTest {
 
   @Test
   void shouldReadThePerLayerFormToTheSameArchitecture() {
-    String perLayer = DESIGN_EXAMPLE.replace(
-        "{\"layers\":6,\"dModel\":512,\"nHeads\":8,\"nKvHeads\":2,\"headDim\":64,\"ffnDim\":1536,\"vocabSize\":32000,\"attention\":\"GGLSLG\",\"window\":512}",
-        "{\"dModel\":512,\"headDim\":64,\"vocabSize\":32000,\"window\":512,\"layerSpecs\":["
-            + "{\"attention\":\"GLOBAL\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"G\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},"
-            + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"SKIP\",\"ffnDim\":1536},"
-            + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"G\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536}]}");
-    assertEquals(MeasurementJson.parse(DESIGN_EXAMPLE).candidate().archId(),
+    String perLayer =
+        DESIGN_EXAMPLE.replace(
+            "{\"layers\":6,\"dModel\":512,\"nHeads\":8,\"nKvHeads\":2,\"headDim\":64,\"ffnDim\":1536,\"vocabSize\":32000,\"attention\":\"GGLSLG\",\"window\":512}",
+            "{\"dModel\":512,\"headDim\":64,\"vocabSize\":32000,\"window\":512,\"layerSpecs\":["
+                + "{\"attention\":\"GLOBAL\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"G\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},"
+                + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"SKIP\",\"ffnDim\":1536},"
+                + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"G\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536}]}");
+    assertEquals(
+        MeasurementJson.parse(DESIGN_EXAMPLE).candidate().archId(),
         MeasurementJson.parse(perLayer).candidate().archId());
   }
 
   @Test
   void shouldNameTheMissingField() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"hardware\":\"pixel8-cpu\",", "")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"hardware\":\"pixel8-cpu\",", "")));
     assertEquals("hardware is required", e.getMessage());
-    var c = assertThrows(IllegalArgumentException.class,
-        () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"contextLength\":2048,", "")));
+    var c =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"contextLength\":2048,", "")));
     assertEquals("missing field 'contextLength'", c.getMessage());
   }
 
   @Test
   void shouldNameTheFieldOfTheWrongType() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"contextLength\":2048", "\"contextLength\":\"long\"")));
-    assertEquals("field 'contextLength': Cannot deserialize value of type `java.lang.Integer` from String \"long\": not a valid `java.lang.Integer` value",
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace(
+                        "\"contextLength\":2048", "\"contextLength\":\"long\"")));
+    assertEquals(
+        "field 'contextLength': Cannot deserialize value of type `java.lang.Integer` from String \"long\": not a valid `java.lang.Integer` value",
         e.getMessage());
   }
 
   @Test
   void shouldRejectAnUnknownPhaseWithTheAcceptedValues() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("PREFILL", "WARMUP")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("PREFILL", "WARMUP")));
     assertEquals("phase must be PREFILL or DECODE, got 'WARMUP'", e.getMessage());
   }
 
@@ -76,14 +91,21 @@ class MeasurementJsonTest {
 
   @Test
   void shouldReadAndWriteTheBackboneLayersAPruningKeeps() {
-    var tree = Json.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
-        + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[0,5]}");
+    var tree =
+        Json.readTree(
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[0,5]}");
     var c = CandidateJson.fromTree(tree);
     assertEquals(java.util.List.of(0, 5), c.sourceLayers());
     assertEquals(java.util.List.of(0, 5), CandidateJson.toMap(c).get("sourceLayers"));
-    var e = assertThrows(IllegalArgumentException.class, () -> CandidateJson.fromTree(
-        Json.readTree("{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
-            + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CandidateJson.fromTree(
+                    Json.readTree(
+                        "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+                            + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}")));
     assertEquals("candidate: sourceLayers names 1 backbone layers for 2 layers", e.getMessage());
   }
 }

@@ -1,6 +1,5 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;
@@ -9,6 +8,7 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierPoint;
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -21,8 +21,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/v1/frontiers/{target}?objective=PREFILL@2048} (without {@code objective}: every
- * objective of the target) and {@code GET /api/v1/frontiers/{target}/best?objective=..&maxLatencyMs=..}
- * (docs/http-api.md), from the materialised frontiers.
+ * objective of the target) and {@code GET
+ * /api/v1/frontiers/{target}/best?objective=..&maxLatencyMs=..} (docs/http-api.md), from the
+ * materialised frontiers.
  */
 public final class FrontierApi {
 
@@ -40,7 +41,9 @@ public final class FrontierApi {
   }
 
   private void get(HttpExchange ex) throws IOException {
-    String path = URLDecoder.decode(ex.getRequestURI().getRawPath().substring(PREFIX.length()), StandardCharsets.UTF_8);
+    String path =
+        URLDecoder.decode(
+            ex.getRequestURI().getRawPath().substring(PREFIX.length()), StandardCharsets.UTF_8);
     Map<String, String> query = HttpJson.query(ex);
     if (path.endsWith(BEST)) {
       best(ex, path.substring(0, path.length() - BEST.length()), query);
@@ -61,21 +64,25 @@ public final class FrontierApi {
   private void best(HttpExchange ex, String target, Map<String, String> query) throws IOException {
     String objective = query.get("objective");
     if (objective == null) {
-      throw new HttpJson.ClientError(400, "objective is required, e.g. ?objective=PREFILL@2048&maxLatencyMs=50");
+      throw new HttpJson.ClientError(
+          400, "objective is required, e.g. ?objective=PREFILL@2048&maxLatencyMs=50");
     }
     double budget;
     try {
       budget = Double.parseDouble(query.getOrDefault("maxLatencyMs", ""));
     } catch (NumberFormatException e) {
-      throw new HttpJson.ClientError(400, "maxLatencyMs must be a number of milliseconds, got '"
-          + query.getOrDefault("maxLatencyMs", "") + "'");
+      throw new HttpJson.ClientError(
+          400,
+          "maxLatencyMs must be a number of milliseconds, got '"
+              + query.getOrDefault("maxLatencyMs", "")
+              + "'");
     }
     FrontierUpdate frontier = frontier(target, objective);
     Optional<FrontierPoint> best =
         frontier.getPoints().stream().filter(p -> p.getLatencyMs() <= budget).reduce((a, b) -> b);
     if (best.isEmpty()) {
-      throw new HttpJson.ClientError(404, "no frontier point of " + target + " " + objective
-          + " is within " + budget + " ms");
+      throw new HttpJson.ClientError(
+          404, "no frontier point of " + target + " " + objective + " is within " + budget + " ms");
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("target", target);
@@ -95,7 +102,10 @@ public final class FrontierApi {
     }
     return catalog
         .frontier(target, parsed)
-        .orElseThrow(() -> new HttpJson.ClientError(404, "no " + parsed + " frontier for target '" + target + "' yet"));
+        .orElseThrow(
+            () ->
+                new HttpJson.ClientError(
+                    404, "no " + parsed + " frontier for target '" + target + "' yet"));
   }
 
   static Map<String, Object> json(FrontierUpdate u) {
@@ -104,7 +114,9 @@ public final class FrontierApi {
     out.put("objective", u.getObjective());
     out.put("version", u.getVersion());
     out.put("hypervolume", u.getHypervolume());
-    out.put("reference", Map.of("latencyMs", u.getReferenceLatencyMs(), "quality", u.getReferenceQuality()));
+    out.put(
+        "reference",
+        Map.of("latencyMs", u.getReferenceLatencyMs(), "quality", u.getReferenceQuality()));
     out.put("updatedAt", u.getUpdatedAt().toString());
     out.put("points", u.getPoints().stream().map(FrontierApi::json).toList());
     out.put("others", u.getOthers().stream().map(FrontierApi::json).toList());
@@ -130,20 +142,29 @@ public final class FrontierApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("layers", c.layerCount());
     out.put("dModel", c.dModel());
-    c.uniformShape().ifPresentOrElse(
-        u -> {
-          out.put("nHeads", u.nHeads());
-          out.put("nKvHeads", u.nKvHeads());
-          out.put("ffnDim", u.ffnDim());
-        },
-        () -> {
-          List<Map<String, Object>> layers = new ArrayList<>();
-          for (LayerSpec l : c.layers()) {
-            layers.add(Map.of("attention", l.attention().name(), "nHeads", l.nHeads(),
-                "nKvHeads", l.nKvHeads(), "ffnDim", l.ffnDim()));
-          }
-          out.put("layerSpecs", layers);
-        });
+    c.uniformShape()
+        .ifPresentOrElse(
+            u -> {
+              out.put("nHeads", u.nHeads());
+              out.put("nKvHeads", u.nKvHeads());
+              out.put("ffnDim", u.ffnDim());
+            },
+            () -> {
+              List<Map<String, Object>> layers = new ArrayList<>();
+              for (LayerSpec l : c.layers()) {
+                layers.add(
+                    Map.of(
+                        "attention",
+                        l.attention().name(),
+                        "nHeads",
+                        l.nHeads(),
+                        "nKvHeads",
+                        l.nKvHeads(),
+                        "ffnDim",
+                        l.ffnDim()));
+              }
+              out.put("layerSpecs", layers);
+            });
     out.put("headDim", c.headDim());
     out.put("vocabSize", c.vocabSize());
     out.put("attention", c.attentionPattern());

@@ -1,10 +1,10 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.http.HttpJson;
+import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /api/v1/stream/frontiers[?target=..][&objective=..]}: server-sent events, one {@code
  * frontier} event per frontier update, as the JSON of {@code GET /api/v1/frontiers}. A subscriber
- * that falls {@value #BACKLOG} updates behind is dropped (the browser's EventSource reconnects);
- * a comment every {@value #HEARTBEAT_SECONDS} s finds closed connections. Thread-safe.
+ * that falls {@value #BACKLOG} updates behind is dropped (the browser's EventSource reconnects); a
+ * comment every {@value #HEARTBEAT_SECONDS} s finds closed connections. Thread-safe.
  */
 public final class FrontierStream {
 
@@ -35,14 +35,18 @@ public final class FrontierStream {
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
   public void register(HttpServer server) {
-    server.createContext("/api/v1/stream/frontiers", ex -> HttpJson.handle(ex, "GET", this::stream));
+    server.createContext(
+        "/api/v1/stream/frontiers", ex -> HttpJson.handle(ex, "GET", this::stream));
   }
 
   /** Hands an update to every subscriber that wants it; never blocks. Call from one thread. */
   public void publish(FrontierUpdate update) {
     String event;
     try {
-      event = "event: frontier\ndata: " + Json.MAPPER.writeValueAsString(FrontierApi.json(update)) + "\n\n";
+      event =
+          "event: frontier\ndata: "
+              + Json.MAPPER.writeValueAsString(FrontierApi.json(update))
+              + "\n\n";
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a frontier as JSON", e);
     }
@@ -67,7 +71,8 @@ public final class FrontierStream {
   private void stream(HttpExchange ex) throws IOException {
     Map<String, String> query = HttpJson.query(ex);
     Subscriber s =
-        new Subscriber(query.get("target"), query.get("objective"), new ArrayBlockingQueue<>(BACKLOG + 1));
+        new Subscriber(
+            query.get("target"), query.get("objective"), new ArrayBlockingQueue<>(BACKLOG + 1));
     ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     ex.sendResponseHeaders(200, 0);

@@ -1,8 +1,5 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.json.CandidateJson;
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.http.HttpJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -16,6 +13,9 @@ import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.FitQuality;
 import dev.hilnas.core.latency.LatencyPrediction;
 import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.http.HttpJson;
+import dev.hilnas.schemas.json.CandidateJson;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/targets}, {@code GET /api/v1/models/{target}} and {@code POST
- * /api/v1/predict} (docs/http-api.md), answered from the materialised snapshots. Bad bodies get 400
- * with a message, unknown targets 404, a store still loading 503.
+ * {@code GET /api/v1/targets}, {@code GET /api/v1/models/{target}} and {@code POST /api/v1/predict}
+ * (docs/http-api.md), answered from the materialised snapshots. Bad bodies get 400 with a message,
+ * unknown targets 404, a store still loading 503.
  */
 public final class ModelApi {
 
@@ -62,13 +62,16 @@ public final class ModelApi {
     LatencyModelSnapshot s = snapshot(targetId);
     Map<String, Object> out = summary(s);
     Map<String, Object> phases = new LinkedHashMap<>();
-    catalog.model(s).ifPresent(model -> {
-      for (Phase phase : Phase.values()) {
-        if (model.covers(phase)) {
-          phases.put(phase.name(), phase(model, phase));
-        }
-      }
-    });
+    catalog
+        .model(s)
+        .ifPresent(
+            model -> {
+              for (Phase phase : Phase.values()) {
+                if (model.covers(phase)) {
+                  phases.put(phase.name(), phase(model, phase));
+                }
+              }
+            });
     out.put("phases", phases);
     HttpJson.send(ex, 200, out);
   }
@@ -111,7 +114,8 @@ public final class ModelApi {
 
   private Map<String, Object> predictOne(JsonNode request) {
     if (!request.isObject()) {
-      throw new HttpJson.ClientError(400, "expected an object {target, phase, contextLength, candidate}");
+      throw new HttpJson.ClientError(
+          400, "expected an object {target, phase, contextLength, candidate}");
     }
     HardwareTarget target;
     Phase phase;
@@ -122,7 +126,8 @@ public final class ModelApi {
       phase = Phase.parse(text(request, "phase"));
       JsonNode contextNode = request.get("contextLength");
       if (contextNode == null || !contextNode.canConvertToInt()) {
-        throw new IllegalArgumentException("contextLength must be an integer in 1.." + Measurement.MAX_CONTEXT_LENGTH);
+        throw new IllegalArgumentException(
+            "contextLength must be an integer in 1.." + Measurement.MAX_CONTEXT_LENGTH);
       }
       context = contextNode.asInt();
       if (context < 1 || context > Measurement.MAX_CONTEXT_LENGTH) {
@@ -135,10 +140,13 @@ public final class ModelApi {
     }
     LatencyModelSnapshot snapshot = snapshot(target.id());
     AdditiveLatencyModel model =
-        catalog.model(snapshot)
+        catalog
+            .model(snapshot)
             .filter(m -> m.covers(phase))
             .orElseThrow(
-                () -> new HttpJson.ClientError(404, "target '" + target.id() + "' has no " + phase + " model yet"));
+                () ->
+                    new HttpJson.ClientError(
+                        404, "target '" + target.id() + "' has no " + phase + " model yet"));
     LatencyPrediction p = model.predict(candidate, phase, context);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("target", target.id());
@@ -159,7 +167,8 @@ public final class ModelApi {
       return HardwareTarget.parse(target.asText());
     }
     JsonNode from = target != null && target.isObject() ? target : request;
-    return new HardwareTarget(text(from, "hardware"), text(from, "runtime"), text(from, "precision"));
+    return new HardwareTarget(
+        text(from, "hardware"), text(from, "runtime"), text(from, "precision"));
   }
 
   private static String text(JsonNode node, String field) {
@@ -170,17 +179,20 @@ public final class ModelApi {
   private LatencyModelSnapshot snapshot(String targetId) {
     return catalog
         .snapshot(targetId)
-        .orElseThrow(() -> new HttpJson.ClientError(404, "no latency model for target '" + targetId + "'"));
+        .orElseThrow(
+            () -> new HttpJson.ClientError(404, "no latency model for target '" + targetId + "'"));
   }
 
   private static JsonNode readBody(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
-        throw new HttpJson.ClientError(413, "body over " + MAX_BODY_BYTES + " bytes; split the list");
+        throw new HttpJson.ClientError(
+            413, "body over " + MAX_BODY_BYTES + " bytes; split the list");
       }
       if (bytes.length == 0) {
-        throw new HttpJson.ClientError(400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
+        throw new HttpJson.ClientError(
+            400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
       }
       return Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
@@ -193,7 +205,9 @@ public final class ModelApi {
     out.put("target", s.getTargetId().toString());
     out.put("hardware", s.getTarget().getHardware().toString());
     out.put("runtime", s.getTarget().getRuntime().toString());
-    out.put("precision", s.getTarget().getPrecision() == null ? null : s.getTarget().getPrecision().toString());
+    out.put(
+        "precision",
+        s.getTarget().getPrecision() == null ? null : s.getTarget().getPrecision().toString());
     out.put("version", s.getVersion());
     out.put("measurements", s.getMeasurements());
     out.put("modelKind", s.getModelKind() == null ? null : s.getModelKind().toString());

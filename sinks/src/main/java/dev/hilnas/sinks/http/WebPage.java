@@ -1,8 +1,8 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.http.HttpJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.schemas.http.HttpJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

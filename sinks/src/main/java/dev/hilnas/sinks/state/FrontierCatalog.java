@@ -1,9 +1,9 @@
 package dev.hilnas.sinks.state;
 
-import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.http.HttpJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +19,9 @@ public final class FrontierCatalog {
 
   private final Supplier<ReadOnlyKeyValueStore<String, FrontierUpdate>> store;
 
-  /** @param store looked up on every call */
+  /**
+   * @param store looked up on every call
+   */
   public FrontierCatalog(Supplier<ReadOnlyKeyValueStore<String, FrontierUpdate>> store) {
     this.store = store;
   }

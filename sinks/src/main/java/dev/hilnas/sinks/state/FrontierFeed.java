@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows {@code hil.frontiers} from its end (committed records only) and hands every new update
- * to a listener: the push side of the query service. No consumer group: every replica sees every
+ * Follows {@code hil.frontiers} from its end (committed records only) and hands every new update to
+ * a listener: the push side of the query service. No consumer group: every replica sees every
  * update. Undecodable records are logged and skipped (the job validated them already).
  */
 public final class FrontierFeed implements AutoCloseable {
@@ -47,7 +47,10 @@ public final class FrontierFeed implements AutoCloseable {
                     try {
                       listener.accept(values.deserialize(record.topic(), record.value()));
                     } catch (RuntimeException e) {
-                      log.warn("skipped frontier update at offset {}: {}", record.offset(), e.getMessage());
+                      log.warn(
+                          "skipped frontier update at offset {}: {}",
+                          record.offset(),
+                          e.getMessage());
                     }
                   }
                 }

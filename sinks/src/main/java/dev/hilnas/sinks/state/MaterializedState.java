@@ -7,8 +7,8 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
- * A running {@link Materializer}: the Kafka Streams instance whose stores the query service
- * reads. Closing it stops the instance and keeps its state directory for the next start.
+ * A running {@link Materializer}: the Kafka Streams instance whose stores the query service reads.
+ * Closing it stops the instance and keeps its state directory for the next start.
  */
 public final class MaterializedState implements AutoCloseable {
 

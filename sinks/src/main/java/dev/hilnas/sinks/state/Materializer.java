@@ -13,9 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The Kafka Streams app behind the query service: materialises {@code hil.latency-models} and
- * {@code hil.frontiers} into queryable stores. Each is a global table — every query-service replica holds every target (models
- * are few and small), so any replica answers any query without routing. The store is rebuilt from
- * the compacted topic on start, so a restart loses nothing.
+ * {@code hil.frontiers} into queryable stores. Each is a global table — every query-service replica
+ * holds every target (models are few and small), so any replica answers any query without routing.
+ * The store is rebuilt from the compacted topic on start, so a restart loses nothing.
  */
 public final class Materializer {
 
@@ -32,8 +32,9 @@ public final class Materializer {
     builder.globalTable(
         Topics.LATENCY_MODELS.name(),
         Consumed.with(Topics.LATENCY_MODELS.keySerde(), Topics.LATENCY_MODELS.valueSerde()),
-        Materialized.<String, dev.hilnas.schemas.LatencyModelSnapshot, KeyValueStore<Bytes, byte[]>>as(
-            MODELS_STORE));
+        Materialized
+            .<String, dev.hilnas.schemas.LatencyModelSnapshot, KeyValueStore<Bytes, byte[]>>as(
+                MODELS_STORE));
     builder.globalTable(
         Topics.FRONTIERS.name(),
         Consumed.with(Topics.FRONTIERS.keySerde(), Topics.FRONTIERS.valueSerde()),

@@ -1,9 +1,9 @@
 package dev.hilnas.sinks.state;
 
-import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.schemas.http.HttpJson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +26,9 @@ public final class ModelCatalog {
   private final Supplier<ReadOnlyKeyValueStore<String, LatencyModelSnapshot>> store;
   private final ConcurrentHashMap<String, Decoded> decoded = new ConcurrentHashMap<>();
 
-  /** @param store looked up on every call, so a store that moves after a rebalance is found */
+  /**
+   * @param store looked up on every call, so a store that moves after a rebalance is found
+   */
   public ModelCatalog(Supplier<ReadOnlyKeyValueStore<String, LatencyModelSnapshot>> store) {
     this.store = store;
   }

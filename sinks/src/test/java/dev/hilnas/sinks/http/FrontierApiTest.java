@@ -1,7 +1,5 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +12,7 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import java.net.URI;
@@ -45,21 +44,28 @@ class FrontierApiTest {
     double[] latency = {10, 20, 40};
     double[] perplexity = {30, 20, 12};
     for (int i = 0; i < 3; i++) {
-      Candidate c = Candidate.builder()
-          .layers(shapes[i][0]).dModel(shapes[i][1]).heads(2, 1).headDim(64).ffnDim(512).vocabSize(8000).build();
+      Candidate c =
+          Candidate.builder()
+              .layers(shapes[i][0])
+              .dModel(shapes[i][1])
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(8000)
+              .build();
       frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, perplexity[i], null, null));
       frontiers.addMeasured(c.archId(), PREFILL_256, latency[i]);
     }
     FrontierUpdate update =
-        FrontierUpdates.of(PIXEL.id(), frontiers, PREFILL_256, 7, new ReferencePoint(50, 40), Instant.EPOCH);
+        FrontierUpdates.of(
+            PIXEL.id(), frontiers, PREFILL_256, 7, new ReferencePoint(50, 40), Instant.EPOCH);
     driver
         .createInputTopic(
             Topics.FRONTIERS.name(),
             Topics.FRONTIERS.keySerde().serializer(),
             Topics.FRONTIERS.valueSerde().serializer())
         .pipeInput(FrontierUpdates.key(PIXEL.id(), PREFILL_256), update);
-    service =
-        TestServices.over(driver);
+    service = TestServices.over(driver);
   }
 
   @AfterAll
@@ -80,7 +86,8 @@ class FrontierApiTest {
 
   @Test
   void shouldServeAFrontierWithItsPointsArchitecturesAndHypervolume() throws Exception {
-    HttpResponse<String> response = get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=PREFILL@256");
+    HttpResponse<String> response =
+        get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=PREFILL@256");
 
     assertEquals(200, response.statusCode(), response.body());
     JsonNode f = json(response);
@@ -102,11 +109,15 @@ class FrontierApiTest {
 
   @Test
   void shouldPickTheBestQualityWithinABudget() throws Exception {
-    JsonNode best = json(get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=25"));
+    JsonNode best =
+        json(
+            get(
+                "/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=25"));
     assertEquals("c1", best.get("point").get("candidateId").asText());
 
     HttpResponse<String> none =
-        get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=5");
+        get(
+            "/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256&maxLatencyMs=5");
     assertEquals(404, none.statusCode());
     assertEquals(
         "no frontier point of pixel8-cpu/executorch-xnnpack PREFILL@256 is within 5.0 ms",
@@ -115,9 +126,15 @@ class FrontierApiTest {
 
   @Test
   void shouldAnswer400ForBadQueriesAnd404ForUnknownFrontiers() throws Exception {
-    assertEquals(400, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=SOON").statusCode());
-    assertEquals(400, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256").statusCode());
-    assertEquals(404, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=DECODE@512").statusCode());
+    assertEquals(
+        400, get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=SOON").statusCode());
+    assertEquals(
+        400,
+        get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack/best?objective=PREFILL@256")
+            .statusCode());
+    assertEquals(
+        404,
+        get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=DECODE@512").statusCode());
     assertEquals(404, get("/api/v1/frontiers/nope/nothing").statusCode());
   }
 }

@@ -1,7 +1,5 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
@@ -11,6 +9,7 @@ import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import java.net.URI;
@@ -29,24 +28,35 @@ class FrontierStreamTest {
 
   private static FrontierUpdate update(String target, long version) {
     TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
-    Candidate c = Candidate.builder().layers(2).dModel(128).heads(2, 1).headDim(64).ffnDim(256).vocabSize(8000).build();
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(128)
+            .heads(2, 1)
+            .headDim(64)
+            .ffnDim(256)
+            .vocabSize(8000)
+            .build();
     frontiers.add(new Quality("c", c, Quality.PERPLEXITY, 20, null, null));
     frontiers.addMeasured(c.archId(), PREFILL_256, 10);
-    return FrontierUpdates.of(target, frontiers, PREFILL_256, version, new ReferencePoint(20, 40), Instant.EPOCH);
+    return FrontierUpdates.of(
+        target, frontiers, PREFILL_256, version, new ReferencePoint(20, 40), Instant.EPOCH);
   }
 
   @Test
   void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
     try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
-        TestServices.Server service =
-            TestServices.over(driver)) {
+        TestServices.Server service = TestServices.over(driver)) {
       HttpRequest request =
           HttpRequest.newBuilder(
-                  URI.create("http://localhost:" + service.port() + "/api/v1/stream/frontiers?target=a/x"))
+                  URI.create(
+                      "http://localhost:" + service.port() + "/api/v1/stream/frontiers?target=a/x"))
               .build();
       HttpResponse<java.util.stream.Stream<String>> response =
           HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
-      assertEquals("text/event-stream; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals(
+          "text/event-stream; charset=utf-8",
+          response.headers().firstValue("Content-Type").orElseThrow());
       Iterator<String> lines = response.body().iterator();
       assertEquals(": connected", lines.next(), "subscribed before anything is published");
       assertEquals("", lines.next(), "an event ends with a blank line");

@@ -1,7 +1,5 @@
 package dev.hilnas.sinks.http;
 
-import dev.hilnas.schemas.json.Json;
-import dev.hilnas.schemas.http.HttpJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +14,7 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
-import dev.hilnas.sinks.TestServices;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import java.net.URI;
@@ -72,8 +70,15 @@ class ModelApiTest {
     for (int i = 0; i < count; i++) {
       int layers = 2 + i % 6;
       int d = 256 + 64 * (i % 4);
-      Candidate c = Candidate.builder()
-          .layers(layers).dModel(d).heads(4, 2).headDim(64).ffnDim(3 * d).vocabSize(8000).build();
+      Candidate c =
+          Candidate.builder()
+              .layers(layers)
+              .dModel(d)
+              .heads(4, 2)
+              .headDim(64)
+              .ffnDim(3 * d)
+              .vocabSize(8000)
+              .build();
       double ms = 0.2 + layers * d * 0.002;
       out.add(Measurement.of("c" + i, c, PIXEL, Phase.DECODE, 512, ms, List.of()));
     }
@@ -124,7 +129,8 @@ class ModelApiTest {
     assertEquals(12, decode.get("observations").asInt());
     assertEquals(model.prices().get(7), decode.get("prices").get("weightMB").asDouble());
     assertTrue(decode.get("cv").get("n").asInt() > 0);
-    assertTrue(json(response).get("phases").get("PREFILL") == null, "no PREFILL data, no PREFILL model");
+    assertTrue(
+        json(response).get("phases").get("PREFILL") == null, "no PREFILL data, no PREFILL model");
   }
 
   @Test
@@ -132,21 +138,33 @@ class ModelApiTest {
     HttpResponse<String> response = get("/api/v1/models/nope/nothing");
 
     assertEquals(404, response.statusCode());
-    assertEquals("no latency model for target 'nope/nothing'", json(response).get("error").asText());
+    assertEquals(
+        "no latency model for target 'nope/nothing'", json(response).get("error").asText());
   }
 
   @Test
   void shouldPredictWhatTheModelPredictsWithItsVersion() throws Exception {
     String body =
         "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"DECODE\",\"contextLength\":2048,"
-            + "\"candidate\":" + CANDIDATE + "}";
+            + "\"candidate\":"
+            + CANDIDATE
+            + "}";
 
     HttpResponse<String> response = post("/api/v1/predict", body);
 
     assertEquals(200, response.statusCode(), response.body());
     JsonNode p = json(response);
-    Candidate c = Candidate.builder().layers(6).dModel(512).heads(8, 2).headDim(64).ffnDim(1536).vocabSize(32000)
-        .attention("GGLSLG").window(512).build();
+    Candidate c =
+        Candidate.builder()
+            .layers(6)
+            .dModel(512)
+            .heads(8, 2)
+            .headDim(64)
+            .ffnDim(1536)
+            .vocabSize(32000)
+            .attention("GGLSLG")
+            .window(512)
+            .build();
     assertEquals(model.predictMs(c, Phase.DECODE, 2048), p.get("latencyMs").asDouble());
     assertEquals(c.archId(), p.get("archId").asText());
     assertEquals(2, p.get("modelVersion").asLong());
@@ -158,7 +176,9 @@ class ModelApiTest {
   void shouldPredictAListAndNameTheBadElement() throws Exception {
     String good =
         "{\"hardware\":\"pixel8-cpu\",\"runtime\":\"executorch-xnnpack\",\"phase\":\"DECODE\","
-            + "\"contextLength\":128,\"candidate\":" + CANDIDATE + "}";
+            + "\"contextLength\":128,\"candidate\":"
+            + CANDIDATE
+            + "}";
     HttpResponse<String> ok = post("/api/v1/predict", "[" + good + "," + good + "]");
     assertEquals(200, ok.statusCode(), ok.body());
     assertEquals(2, json(ok).size());
@@ -175,10 +195,14 @@ class ModelApiTest {
   void shouldRejectBadBodiesWithA400AndAMessage() throws Exception {
     assertEquals(400, post("/api/v1/predict", "{not json").statusCode());
     HttpResponse<String> phase =
-        post("/api/v1/predict", "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"WARMUP\"}");
+        post(
+            "/api/v1/predict",
+            "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"WARMUP\"}");
     assertEquals(400, phase.statusCode());
-    assertEquals("phase must be PREFILL or DECODE, got 'WARMUP'", json(phase).get("error").asText());
-    HttpResponse<String> target = post("/api/v1/predict", "{\"target\":\"pixel8-cpu\",\"phase\":\"DECODE\"}");
+    assertEquals(
+        "phase must be PREFILL or DECODE, got 'WARMUP'", json(phase).get("error").asText());
+    HttpResponse<String> target =
+        post("/api/v1/predict", "{\"target\":\"pixel8-cpu\",\"phase\":\"DECODE\"}");
     assertEquals(400, target.statusCode());
     assertEquals(
         "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack, got 'pixel8-cpu'",
@@ -191,7 +215,9 @@ class ModelApiTest {
   void shouldAnswer404ForAPhaseTheTargetHasNoModelFor() throws Exception {
     String body =
         "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"PREFILL\",\"contextLength\":128,"
-            + "\"candidate\":" + CANDIDATE + "}";
+            + "\"candidate\":"
+            + CANDIDATE
+            + "}";
     HttpResponse<String> response = post("/api/v1/predict", body);
     assertEquals(404, response.statusCode());
     assertEquals(

@@ -7,8 +7,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks that print their figures next to a baseline measured in the same run.",
-    subcommands = {BenchIngestCommand.class, BenchModelCommand.class, BenchRuntimeCommand.class, BenchFleetCommand.class, BenchSearchCommand.class})
+    description =
+        "Benchmarks that print their figures next to a baseline measured in the same run.",
+    subcommands = {
+      BenchIngestCommand.class,
+      BenchModelCommand.class,
+      BenchRuntimeCommand.class,
+      BenchFleetCommand.class,
+      BenchSearchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -20,16 +20,28 @@ import picocli.CommandLine.Spec;
       "Kafka produce+consume of the same serialized records on the same embedded broker."
     })
 final class BenchIngestCommand implements Callable<Integer> {
-  @Option(names = "--records", defaultValue = "200000", description = "Measurements per repetition (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      defaultValue = "200000",
+      description = "Measurements per repetition (default: ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--targets", defaultValue = "8", description = "Hardware targets (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--targets",
+      defaultValue = "8",
+      description = "Hardware targets (default: ${DEFAULT-VALUE}).")
   int targets;
 
-  @Option(names = "--repeat", defaultValue = "3", description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
   int repeat;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "1s", description = "Job commit interval (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "1s",
+      description = "Job commit interval (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
@@ -43,14 +55,27 @@ final class BenchIngestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--records, --targets and --repeat must be >= 1");
     }
     var err = spec.commandLine().getErr();
-    err.printf("bench ingest: %,d measurements over %d targets, %d repetitions (+ warm-up)%n", records, targets, repeat);
+    err.printf(
+        "bench ingest: %,d measurements over %d targets, %d repetitions (+ warm-up)%n",
+        records, targets, repeat);
     IngestBenchmark.Result r =
-        IngestBenchmark.run(records, targets, repeat, checkpointInterval, i -> err.printf("  repetition %d/%d done%n", i, repeat));
+        IngestBenchmark.run(
+            records,
+            targets,
+            repeat,
+            checkpointInterval,
+            i -> err.printf("  repetition %d/%d done%n", i, repeat));
     var out = spec.commandLine().getOut();
-    out.printf("raw Kafka produce+consume      : %,10.0f records/s  %s%n", r.rawMedian(), Spread.perSecond(r.rawPerSecond()));
-    out.printf("hilnas import→Kafka→Flink (EO) : %,10.0f records/s  %s%n", r.pipelineMedian(), Spread.perSecond(r.pipelinePerSecond()));
+    out.printf(
+        "raw Kafka produce+consume      : %,10.0f records/s  %s%n",
+        r.rawMedian(), Spread.perSecond(r.rawPerSecond()));
+    out.printf(
+        "hilnas import→Kafka→Flink (EO) : %,10.0f records/s  %s%n",
+        r.pipelineMedian(), Spread.perSecond(r.pipelinePerSecond()));
     out.printf("ratio hilnas / raw             : %10.2f%n", r.pipelineMedian() / r.rawMedian());
-    out.printf("(medians; [min..max] over %d repetitions; checkpoint interval %d ms bounds commit latency)%n", repeat, checkpointInterval.toMillis());
+    out.printf(
+        "(medians; [min..max] over %d repetitions; checkpoint interval %d ms bounds commit latency)%n",
+        repeat, checkpointInterval.toMillis());
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("records", records);

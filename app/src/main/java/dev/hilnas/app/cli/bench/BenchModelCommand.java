@@ -22,19 +22,30 @@ import picocli.CommandLine.Spec;
       "candidates' features."
     })
 final class BenchModelCommand implements Callable<Integer> {
-  @Option(names = "--candidates", defaultValue = "1024",
-      description = "Architectures to fit on, 2 contexts x 2 phases each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidates",
+      defaultValue = "1024",
+      description =
+          "Architectures to fit on, 2 contexts x 2 phases each (default: ${DEFAULT-VALUE}).")
   int candidates;
 
-  @Option(names = "--predictions", defaultValue = "5000000",
+  @Option(
+      names = "--predictions",
+      defaultValue = "5000000",
       description = "Predictions per repetition (default: ${DEFAULT-VALUE}).")
   int predictions;
 
-  @Option(names = "--repeat", defaultValue = "5", description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "5",
+      description = "Repetitions; medians are reported (default: ${DEFAULT-VALUE}).")
   int repeat;
 
-  @Option(names = "--oracle-data", defaultValue = "data/x86-1thread-numpy.jsonl",
-      description = "Real measurements; the model fitted on them gives the workload's latencies (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--oracle-data",
+      defaultValue = "data/x86-1thread-numpy.jsonl",
+      description =
+          "Real measurements; the model fitted on them gives the workload's latencies (default: ${DEFAULT-VALUE}).")
   Path oracleData;
 
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
@@ -48,17 +59,31 @@ final class BenchModelCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--candidates, --predictions and --repeat must be >= 1");
     }
     var err = spec.commandLine().getErr();
-    err.printf("bench model: fit on %,d candidates, %,d predictions, %d repetitions (+ warm-up)%n",
+    err.printf(
+        "bench model: fit on %,d candidates, %,d predictions, %d repetitions (+ warm-up)%n",
         candidates, predictions, repeat);
     ModelBenchmark.Result r =
-        ModelBenchmark.run(MeasurementFiles.read(oracleData, err), candidates, predictions, repeat, i -> err.printf("  repetition %d/%d done%n", i, repeat));
+        ModelBenchmark.run(
+            MeasurementFiles.read(oracleData, err),
+            candidates,
+            predictions,
+            repeat,
+            i -> err.printf("  repetition %d/%d done%n", i, repeat));
     var out = spec.commandLine().getOut();
-    out.printf("full fit, %,d points per phase   : %,10.1f ms  %s  (%d residual trees chosen)%n",
+    out.printf(
+        "full fit, %,d points per phase   : %,10.1f ms  %s  (%d residual trees chosen)%n",
         r.pointsPerPhase(), r.fitMedianMs(), Spread.ms(r.fitMs()), r.residualTrees());
-    out.printf("fast refit, same points         : %,10.1f ms  %s%n", r.refitMedianMs(), Spread.ms(r.refitMs()));
-    out.printf("features only (floor)           : %,10.0f /s  %s%n", r.featuresMedian(), Spread.perSecond(r.featuresPerSecond()));
-    out.printf("predict (features + model)      : %,10.0f /s  %s%n", r.predictMedian(), Spread.perSecond(r.predictionsPerSecond()));
-    out.printf("ratio predict / floor           : %10.2f%n", r.predictMedian() / r.featuresMedian());
+    out.printf(
+        "fast refit, same points         : %,10.1f ms  %s%n",
+        r.refitMedianMs(), Spread.ms(r.refitMs()));
+    out.printf(
+        "features only (floor)           : %,10.0f /s  %s%n",
+        r.featuresMedian(), Spread.perSecond(r.featuresPerSecond()));
+    out.printf(
+        "predict (features + model)      : %,10.0f /s  %s%n",
+        r.predictMedian(), Spread.perSecond(r.predictionsPerSecond()));
+    out.printf(
+        "ratio predict / floor           : %10.2f%n", r.predictMedian() / r.featuresMedian());
     out.printf("(one thread; medians, [min..max] over %d repetitions)%n", repeat);
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();

@@ -23,35 +23,62 @@ import picocli.CommandLine.Spec;
       "on the same threads, in the same run."
     })
 final class BenchRuntimeCommand implements Callable<Integer> {
-  @Option(names = "--candidate", paramLabel = "FILE.json", description = "Default: the shipped backbone.")
+  @Option(
+      names = "--candidate",
+      paramLabel = "FILE.json",
+      description = "Default: the shipped backbone.")
   Path candidate;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--prefill", defaultValue = "256", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prefill",
+      defaultValue = "256",
+      description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
   int prefill;
 
-  @Option(names = "--decode-context", defaultValue = "512", description = "KV cache for decode (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--decode-context",
+      defaultValue = "512",
+      description = "KV cache for decode (default: ${DEFAULT-VALUE}).")
   int decodeContext;
 
-  @Option(names = "--repeat", defaultValue = "5", description = "Repetitions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "5",
+      description = "Repetitions (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Candidate c = candidate == null
-        ? Backbone.shipped().architecture()
-        : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(candidate)));
+    Candidate c =
+        candidate == null
+            ? Backbone.shipped().architecture()
+            : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(candidate)));
     var r = RuntimeBenchmark.run(c, prefill, decodeContext, threads, repeat);
     var out = spec.commandLine().getOut();
-    out.printf("candidate %s (%,d parameters), %d thread(s)%n", c.archId(), c.parameterCount(), threads);
-    out.printf("OpenBLAS sgemm 1024²         : %s%n", r.openBlasGflops() == null ? "n/a (needs python3 + numpy)" : String.format("%7.1f GFLOP/s", r.openBlasGflops()));
-    out.printf("hilnas matmul 1024²          : %7.1f GFLOP/s  %s%n", Statistics.median(r.peakGflops()), Spread.gflops(r.peakGflops()));
-    out.printf("decoder PREFILL@%-6d       : %7.1f GFLOP/s  %s%n", prefill, Statistics.median(r.prefillGflops()), Spread.gflops(r.prefillGflops()));
-    out.printf("decoder DECODE@%-6d        : %7.1f GFLOP/s  %s%n", decodeContext, Statistics.median(r.decodeGflops()), Spread.gflops(r.decodeGflops()));
+    out.printf(
+        "candidate %s (%,d parameters), %d thread(s)%n", c.archId(), c.parameterCount(), threads);
+    out.printf(
+        "OpenBLAS sgemm 1024²         : %s%n",
+        r.openBlasGflops() == null
+            ? "n/a (needs python3 + numpy)"
+            : String.format("%7.1f GFLOP/s", r.openBlasGflops()));
+    out.printf(
+        "hilnas matmul 1024²          : %7.1f GFLOP/s  %s%n",
+        Statistics.median(r.peakGflops()), Spread.gflops(r.peakGflops()));
+    out.printf(
+        "decoder PREFILL@%-6d       : %7.1f GFLOP/s  %s%n",
+        prefill, Statistics.median(r.prefillGflops()), Spread.gflops(r.prefillGflops()));
+    out.printf(
+        "decoder DECODE@%-6d        : %7.1f GFLOP/s  %s%n",
+        decodeContext, Statistics.median(r.decodeGflops()), Spread.gflops(r.decodeGflops()));
     return 0;
   }
 }
