@@ -3,17 +3,16 @@ package dev.hilnas.sinks.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;
-import dev.hilnas.core.LayerSpec;
 import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierPoint;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.http.HttpJson;
+import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,39 +136,9 @@ public final class FrontierApi {
     return out;
   }
 
-  /** The architecture as a person reads it: compact when the layers are alike. */
+  /** The candidate's JSON form (compact when the layers are alike) with its parameter count. */
   static Map<String, Object> architecture(Candidate c) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("layers", c.layerCount());
-    out.put("dModel", c.dModel());
-    c.uniformShape()
-        .ifPresentOrElse(
-            u -> {
-              out.put("nHeads", u.nHeads());
-              out.put("nKvHeads", u.nKvHeads());
-              out.put("ffnDim", u.ffnDim());
-            },
-            () -> {
-              List<Map<String, Object>> layers = new ArrayList<>();
-              for (LayerSpec l : c.layers()) {
-                layers.add(
-                    Map.of(
-                        "attention",
-                        l.attention().name(),
-                        "nHeads",
-                        l.nHeads(),
-                        "nKvHeads",
-                        l.nKvHeads(),
-                        "ffnDim",
-                        l.ffnDim()));
-              }
-              out.put("layerSpecs", layers);
-            });
-    out.put("headDim", c.headDim());
-    out.put("vocabSize", c.vocabSize());
-    out.put("attention", c.attentionPattern());
-    out.put("window", c.window());
-    out.put("weightBits", c.weightBits());
+    Map<String, Object> out = CandidateJson.toMap(c);
     out.put("params", c.parameterCount());
     return out;
   }
