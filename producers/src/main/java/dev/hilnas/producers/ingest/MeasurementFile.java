@@ -102,7 +102,7 @@ public final class MeasurementFile {
         csv.readerForMapOf(String.class)
             .with(CsvSchema.emptySchema().withHeader())
             .readValues(in)) {
-      while (rows.hasNextValue()) {
+      while (hasNextRow(rows, action)) {
         long lineNo = rows.getCurrentLocation().getLineNr();
         Map<String, String> row;
         try {
@@ -115,6 +115,28 @@ public final class MeasurementFile {
         action.accept(read(lineNo, node.toString(), () -> node));
       }
     }
+  }
+
+  /**
+   * Whether another row follows. A quote that is never closed leaves the CSV parser lost for the
+   * rest of the file: that is reported once, as the last outcome, instead of thrown.
+   */
+  private static boolean hasNextRow(
+      MappingIterator<Map<String, String>> rows, Consumer<LineResult> action) {
+    try {
+      return rows.hasNextValue();
+    } catch (IOException | RuntimeException e) {
+      long lineNo = rows.getCurrentLocation().getLineNr();
+      action.accept(
+          LineResult.rejected(
+              lineNo, "", "not valid CSV from here on: " + firstLine(e.getMessage())));
+      return false;
+    }
+  }
+
+  private static String firstLine(String message) {
+    int cut = message == null ? -1 : message.indexOf('\n');
+    return cut < 0 ? String.valueOf(message) : message.substring(0, cut);
   }
 
   private static ObjectNode toJson(Map<String, String> row) {
