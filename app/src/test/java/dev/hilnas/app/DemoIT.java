@@ -45,7 +45,7 @@ class DemoIT {
                         space,
                         "hilnas",
                         new SearchLoop.Settings(
-                            capacity, 1, 2, Duration.ofMinutes(10), Map.of(), List.of()),
+                            capacity, 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of()),
                         Duration.ofSeconds(1),
                         1)))) {
       URI uri =

@@ -7,15 +7,18 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.Runner;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.testing.TopicRecords;
 import dev.hilnas.testing.WithBroker;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +109,115 @@ class AgentIT extends WithBroker {
         assertEquals(c, m.candidate());
       }
     }
+  }
+
+  /**
+   * A runner that runs out of memory on one candidate and fails on another: each request goes to
+   * hil.dlq with why, naming the agent and its target, and the agent measures the next.
+   */
+  @Test
+  void aRequestItFailsToMeasureGoesToTheDeadLettersWithWhyAndTheAgentGoesOn() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    HardwareTarget target = new HardwareTarget("it-failing", "fake", null);
+    Map<String, Candidate> requested = new java.util.TreeMap<>();
+    for (String id : List.of("huge", "broken", "fine")) {
+      requested.put(
+          id,
+          Candidate.builder()
+              .layers(2)
+              .dModel(64)
+              .heads(2, 1)
+              .headDim(32)
+              .ffnDim(64 * (requested.size() + 1))
+              .vocabSize(100)
+              .build());
+    }
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+      requested.forEach(
+          (id, c) ->
+              producer.send(
+                  new ProducerRecord<>(
+                      Topics.CANDIDATES.name(),
+                      c.archId().getBytes(StandardCharsets.UTF_8),
+                      Topics.CANDIDATES
+                          .valueSerde()
+                          .serializer()
+                          .serialize(null, request(id, c, List.of(target.id()), List.of(16))))));
+    }
+    Runner runner =
+        new Runner() {
+          @Override
+          public List<Double> time(Candidate c, Objective o, int warmups, int repetitions) {
+            if (c.equals(requested.get("huge"))) {
+              throw new OutOfMemoryError("Java heap space");
+            }
+            if (c.equals(requested.get("broken"))) {
+              throw new IllegalStateException("runner command exited with 3: no such device");
+            }
+            return List.of(1.0, 1.0, 1.0);
+          }
+
+          @Override
+          public String runtime() {
+            return "fake";
+          }
+        };
+    Measurer.Settings settings =
+        new Measurer.Settings(target, List.of(), 0, 3, "it-failing-agent", 1, Map.of());
+    MeasuringAgent agent =
+        new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+    Thread loop = new Thread(agent::run, "agent-failing");
+    loop.start();
+    List<Measurement> measured = awaitMeasurements(bootstrap, target, 2, () -> "");
+    List<DeadLetter> letters = awaitDeadLetters(bootstrap, "agent:it-failing-agent", 2);
+    agent.close();
+    loop.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertEquals(List.of("fine", "fine"), measured.stream().map(Measurement::candidateId).toList());
+    Map<String, String> why = new java.util.TreeMap<>();
+    for (DeadLetter letter : letters) {
+      CandidateRequest failed =
+          Topics.CANDIDATES.valueSerde().deserializer().deserialize(null, bytes(letter.getValue()));
+      why.put(failed.getRequestId(), letter.getReason());
+      assertEquals(Topics.CANDIDATES.name(), letter.getSourceTopic());
+      assertEquals(target.id(), letter.getTargetId());
+      assertEquals(
+          Convert.fromAvro(failed.getCandidate()).archId(),
+          new String(bytes(letter.getKey()), StandardCharsets.UTF_8));
+    }
+    assertEquals(
+        Map.of(
+            "huge", "out of memory: Java heap space",
+            "broken", "runner command exited with 3: no such device"),
+        why);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  /** Waits for {@code count} committed dead letters of the component, then gives them all. */
+  private static List<DeadLetter> awaitDeadLetters(String bootstrap, String component, int count)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    List<DeadLetter> out = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      out.clear();
+      for (var r : TopicRecords.readAll(bootstrap, Topics.DLQ.name())) {
+        DeadLetter letter = Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value());
+        if (letter.getComponent().equals(component)) {
+          out.add(letter);
+        }
+      }
+      if (out.size() >= count) {
+        return out;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("expected " + count + " dead letters, saw " + out);
   }
 
   /**

@@ -174,7 +174,7 @@ class SearchLoopIT extends WithBroker {
             space,
             "hilnas",
             new SearchLoop.Settings(
-                Map.of(TARGET, 1), 1, 2, Duration.ofMinutes(10), Map.of(), List.of()),
+                Map.of(TARGET, 1), 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of()),
             Duration.ofMillis(200),
             7);
     runFor(settings, 2000);

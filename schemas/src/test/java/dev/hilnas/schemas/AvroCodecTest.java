@@ -92,6 +92,33 @@ class AvroCodecTest {
     assertEquals(current.getMeasuredAt(), decoded.getMeasuredAt());
   }
 
+  @Test
+  void shouldDecodeADeadLetterWrittenBeforeTheTargetIdFieldExisted() throws Exception {
+    Schema v1;
+    try (InputStream in = AvroCodec.class.getResourceAsStream("history/DeadLetter.v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    // Given a dead letter as the Flink job wrote it before agents dead-lettered failed requests
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("sourceTopic", "hil.measurements");
+    old.put("partition", 2);
+    old.put("offset", 41L);
+    old.put("value", ByteBuffer.wrap(new byte[] {1, 2}));
+    old.put("reason", "not a LatencyMeasurement");
+    old.put("component", "flink-validate");
+    old.put("failedAt", 1_000L);
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    DeadLetter decoded = AvroCodec.of(DeadLetter.class).decode(bytes);
+
+    assertEquals("flink-validate", decoded.getComponent());
+    assertEquals(41L, decoded.getOffset());
+    assertEquals(Instant.ofEpochMilli(1_000), decoded.getFailedAt());
+    assertNull(decoded.getTargetId());
+  }
+
   /** Specific enums and records → their generic twins, via Avro's own binary round trip. */
   private static Object toGeneric(Object value, Schema schema) throws Exception {
     if (value instanceof org.apache.avro.specific.SpecificRecord || value instanceof Enum<?>) {

@@ -138,7 +138,13 @@ public final class SearchBenchmark {
         new SearchLoop(
             strategy,
             new SearchLoop.Settings(
-                Map.of(TARGET, 1), 1, IN_FLIGHT, Duration.ofHours(1), Map.of(), List.of(OBJECTIVE)),
+                Map.of(TARGET, 1),
+                1,
+                IN_FLIGHT,
+                Duration.ofHours(1),
+                1, // the oracle never fails
+                Map.of(),
+                List.of(OBJECTIVE)),
             seed);
     List<FrontierPoint> out = new ArrayList<>();
     Map<String, Candidate> candidates = new HashMap<>();

@@ -40,6 +40,14 @@ final class SearchOptions {
   int inFlight;
 
   @Option(
+      names = "--max-attempts",
+      defaultValue = "3",
+      description =
+          "Times a candidate is requested on a target before its failures (agents' dead letters in"
+              + " hil.dlq) make the search give up on it there (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(
       names = "--strategy",
       defaultValue = "hilnas",
       description =
@@ -71,6 +79,9 @@ final class SearchOptions {
   List<String> learnObjectives;
 
   SearchProducer.Settings settings(Map<String, Integer> capacity) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("--max-attempts must be >= 1, got " + maxAttempts);
+    }
     Map<String, Map<Objective, Double>> byTarget = new HashMap<>();
     for (String b : budgets) {
       int colon = b.lastIndexOf(':');
@@ -103,6 +114,7 @@ final class SearchOptions {
             1,
             inFlight,
             Duration.ofMinutes(10),
+            maxAttempts,
             byTarget,
             learnObjectives.stream().map(Objective::parse).toList()),
         Duration.ofSeconds(2),

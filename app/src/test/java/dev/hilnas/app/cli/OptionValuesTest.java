@@ -57,4 +57,10 @@ class OptionValuesTest {
     assertEquals("error: " + NOT_A_TARGET, refusal("search", "--target", "pixel8=2"));
     assertEquals("error: " + NOT_A_TARGET, refusal("search", "--budget", "pixel8:DECODE@512=5"));
   }
+
+  @Test
+  void theSearchRefusesToAllowNoAttemptBeforeItConnects() {
+    assertEquals(
+        "error: --max-attempts must be >= 1, got 0", refusal("search", "--max-attempts", "0"));
+  }
 }

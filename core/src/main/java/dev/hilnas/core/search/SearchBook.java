@@ -20,9 +20,10 @@ import java.util.TreeSet;
 
 /**
  * What the {@link SearchLoop} knows: every candidate it requested (in production rebuilt from
- * hil.candidates on start), each target's latency model and frontiers (hil.latency-models and
- * hil.frontiers), and so which requests are still outstanding — requested but not yet measured on
- * their target. Times are epoch ms, passed in. Not thread-safe.
+ * hil.candidates on start), every failed attempt to measure one (agents' dead letters in hil.dlq),
+ * each target's latency model and frontiers (hil.latency-models and hil.frontiers), and so which
+ * requests are still outstanding — requested but not yet measured on their target. Times are epoch
+ * ms, passed in. Not thread-safe.
  */
 public final class SearchBook {
 
@@ -30,22 +31,51 @@ public final class SearchBook {
   public record Point(
       Candidate candidate, double latencyMs, LatencySource source, double quality) {}
 
-  private record Request(Set<String> targets, long requestedAtMs) {}
+  /** One request of a candidate: for which targets (none: every target), and when. */
+  private record Request(Set<String> targets, long requestedAtMs) {
+    boolean covers(String targetId) {
+      return targets.isEmpty() || targets.contains(targetId);
+    }
+  }
 
-  private final Map<String, Request> requested = new HashMap<>();
+  /** A candidate and each request of it, in the order made. */
+  private record Requests(Candidate candidate, List<Request> each) {}
+
+  /** Failed attempts to measure a candidate on one target, and why the last one failed. */
+  private record Failures(int count, String lastReason) {}
+
+  /** By arch id, in the order first requested, so retries come oldest first. */
+  private final Map<String, Requests> requested = new LinkedHashMap<>();
+
+  /** By arch id, then target id. */
+  private final Map<String, Map<String, Failures>> failures = new HashMap<>();
+
   private final Map<String, LatencyModel> models = new HashMap<>();
   private final Map<String, Map<Objective, List<Point>>> frontiers = new HashMap<>();
   private final Map<String, Map<Objective, ReferencePoint>> references = new HashMap<>();
   private final Map<String, Set<String>> measured = new HashMap<>();
   private final Map<String, QualityPredictor.Evaluated> evaluated = new LinkedHashMap<>();
 
+  /** A request of the candidate for the targets (none: every target); each is one attempt. */
   public void requested(Candidate candidate, List<String> targets, long requestedAtMs) {
-    Request old = requested.get(candidate.archId());
-    Set<String> all = new HashSet<>(targets);
-    if (old != null) {
-      all.addAll(old.targets());
-    }
-    requested.put(candidate.archId(), new Request(all, requestedAtMs));
+    requested
+        .computeIfAbsent(candidate.archId(), id -> new Requests(candidate, new ArrayList<>()))
+        .each()
+        .add(new Request(Set.copyOf(targets), requestedAtMs));
+  }
+
+  /**
+   * An attempt to measure the candidate on the target failed. Attempts are counted, not timed:
+   * failures and requests may come in any order (a restart reads them from two topics), and agents'
+   * clocks are not the search's.
+   */
+  public void failed(Candidate candidate, String targetId, String reason) {
+    failures
+        .computeIfAbsent(candidate.archId(), id -> new HashMap<>())
+        .merge(
+            targetId,
+            new Failures(1, reason),
+            (before, last) -> new Failures(before.count() + 1, last.lastReason()));
   }
 
   public void model(String targetId, LatencyModel model) {
@@ -78,38 +108,61 @@ public final class SearchBook {
   }
 
   /**
-   * How many requests for a target are not yet measured there: still pending, or lost to the
-   * timeout.
+   * The candidates requested for a target and not yet measured there, by where they stand.
+   *
+   * @param pending requested, neither measured nor failed yet, for less than the timeout
+   * @param lost pending for the timeout or longer: no longer waited for
+   * @param failed failed as often as the attempts allowed: given up
+   * @param retries failed as often as requested, but less than the attempts allowed: to request
+   *     again, in the order first requested
    */
-  public record Outstanding(int pending, int lost) {}
+  public record Outstanding(int pending, int lost, int failed, List<Retry> retries) {}
+
+  /** A failed candidate to request again: which attempt that will be, and why the last failed. */
+  public record Retry(Candidate candidate, int attempt, String lastFailure) {}
 
   /**
-   * Requests for the target not yet measured there; those {@code timeoutMs} old or more count as
-   * lost.
+   * Where the requests for the target stand that are not measured there yet; a request {@code
+   * timeoutMs} old or more is lost, and a candidate that failed {@code maxAttempts} times is given
+   * up.
    */
-  public Outstanding outstanding(String targetId, long nowMs, long timeoutMs) {
+  public Outstanding outstanding(String targetId, long nowMs, long timeoutMs, int maxAttempts) {
     Set<String> done = measured.getOrDefault(targetId, Set.of());
     int pending = 0;
     int lost = 0;
+    int failed = 0;
+    List<Retry> retries = new ArrayList<>();
     for (var e : requested.entrySet()) {
-      Request r = e.getValue();
-      if ((r.targets().isEmpty() || r.targets().contains(targetId)) && !done.contains(e.getKey())) {
-        if (nowMs - r.requestedAtMs() < timeoutMs) {
-          pending++;
-        } else {
-          lost++;
-        }
+      List<Request> attempts =
+          e.getValue().each().stream().filter(r -> r.covers(targetId)).toList();
+      if (attempts.isEmpty() || done.contains(e.getKey())) {
+        continue;
+      }
+      Failures f = failures.getOrDefault(e.getKey(), Map.of()).get(targetId);
+      int failedAttempts = f == null ? 0 : f.count();
+      long last = attempts.stream().mapToLong(Request::requestedAtMs).max().orElseThrow();
+      if (failedAttempts >= maxAttempts) {
+        failed++;
+      } else if (failedAttempts >= attempts.size()) {
+        retries.add(new Retry(e.getValue().candidate(), failedAttempts + 1, f.lastReason()));
+      } else if (nowMs - last < timeoutMs) {
+        pending++;
+      } else {
+        lost++;
       }
     }
-    return new Outstanding(pending, lost);
+    return new Outstanding(pending, lost, failed, retries);
   }
 
-  /** Arch ids never to propose for the target again: requested for it, or measured on it. */
+  /**
+   * Arch ids the strategy must never propose for the target again: requested for it (a failed one
+   * is retried by the loop, not proposed), or measured on it.
+   */
   public Set<String> excluded(String targetId) {
     Set<String> out = new HashSet<>(measured.getOrDefault(targetId, Set.of()));
     requested.forEach(
         (id, r) -> {
-          if (r.targets().isEmpty() || r.targets().contains(targetId)) {
+          if (r.each().stream().anyMatch(one -> one.covers(targetId))) {
             out.add(id);
           }
         });

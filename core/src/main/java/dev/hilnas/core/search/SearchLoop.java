@@ -14,11 +14,12 @@ import java.util.TreeSet;
 
 /**
  * The search loop, the same in production and in {@code bench search}: it is told what is known —
- * requests made before a restart, latency models, frontiers — and at each {@link #step} asks its
- * strategy, for every target with free measurement capacity, what to measure next, and records
- * those requests. Whoever runs it publishes what a step returns and feeds back what comes of it.
- * Time is passed in (epoch ms, or any clock that only moves forward) and the randomness is seeded
- * at construction, so a run is a function of its inputs. Not thread-safe.
+ * requests made before a restart, failed attempts to measure them, latency models, frontiers — and
+ * at each {@link #step} fills every target's free measurement capacity, first with failed
+ * candidates to try again, then with what its strategy proposes, and records those requests.
+ * Whoever runs it publishes what a step returns and feeds back what comes of it. Time is passed in
+ * (epoch ms, or any clock that only moves forward) and the randomness is seeded at construction, so
+ * a run is a function of its inputs. Not thread-safe.
  */
 public final class SearchLoop {
 
@@ -28,6 +29,8 @@ public final class SearchLoop {
    * @param inFlightPerAgent requests kept pending per agent, so agents never wait on the search
    * @param pendingTimeout after this a request that was never measured is lost: it no longer takes
    *     capacity, and is not proposed again
+   * @param maxAttempts how often a candidate is requested on a target at most: after that many
+   *     failures there the search gives up on it there
    * @param budgetsMs latency budgets per target id and objective, ms: candidates predicted over are
    *     never proposed
    * @param objectives whose latency to learn on a target without frontiers (latency-only search)
@@ -37,8 +40,16 @@ public final class SearchLoop {
       int defaultAgents,
       int inFlightPerAgent,
       Duration pendingTimeout,
+      int maxAttempts,
       Map<String, Map<Objective, Double>> budgetsMs,
-      List<Objective> objectives) {}
+      List<Objective> objectives) {
+
+    public Settings {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+      }
+    }
+  }
 
   private final SearchStrategy strategy;
   private final Settings settings;
@@ -53,11 +64,19 @@ public final class SearchLoop {
   }
 
   /**
-   * A request made earlier (one read back on a restart): pending until measured, never proposed
-   * again.
+   * A request made earlier (one read back on a restart, a retry among them): pending until measured
+   * or failed, never proposed again by the strategy.
    */
   public void requested(Candidate candidate, List<String> targets, long requestedAtMs) {
     book.requested(candidate, targets, requestedAtMs);
+  }
+
+  /**
+   * An attempt to measure the candidate on the target failed (an agent's dead letter): a later step
+   * requests it again, unless it has now failed {@link Settings#maxAttempts} times there.
+   */
+  public void failed(Candidate candidate, String targetId, String reason) {
+    book.failed(candidate, targetId, reason);
   }
 
   public void model(String targetId, LatencyModel model) {
@@ -79,7 +98,8 @@ public final class SearchLoop {
 
   /**
    * Proposes for each target, sorted by id, as many candidates as it has free capacity — agents ×
-   * in flight per agent − pending — and records them as requested at {@code nowMs}.
+   * in flight per agent − pending: failed candidates to try again first, oldest first, then the
+   * strategy's — and records them as requested at {@code nowMs}.
    *
    * @return the proposals to publish, in the order made
    */
@@ -89,22 +109,33 @@ public final class SearchLoop {
     List<Proposal> out = new ArrayList<>();
     StringBuilder fronts = new StringBuilder();
     int lost = 0;
+    int failed = 0;
     for (String target : targets) {
       SearchBook.Outstanding outstanding =
-          book.outstanding(target, nowMs, settings.pendingTimeout().toMillis());
+          book.outstanding(
+              target, nowMs, settings.pendingTimeout().toMillis(), settings.maxAttempts());
       lost += outstanding.lost();
+      failed += outstanding.failed();
       int free =
           settings.agents().getOrDefault(target, settings.defaultAgents())
                   * settings.inFlightPerAgent()
               - outstanding.pending();
+      List<Proposal> proposals =
+          new ArrayList<>(
+              outstanding.retries().stream()
+                  .limit(Math.max(free, 0))
+                  .map(r -> retry(r, target))
+                  .toList());
       TargetView view =
           book.view(
               target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
-      if (free > 0) {
-        for (Proposal p : strategy.propose(view, book.excluded(target), free, random)) {
-          book.requested(p.candidate(), List.of(p.targetId()), nowMs);
-          out.add(p);
-        }
+      if (free > proposals.size()) {
+        proposals.addAll(
+            strategy.propose(view, book.excluded(target), free - proposals.size(), random));
+      }
+      for (Proposal p : proposals) {
+        book.requested(p.candidate(), List.of(p.targetId()), nowMs);
+        out.add(p);
       }
       view.frontiers()
           .forEach(
@@ -119,14 +150,31 @@ public final class SearchLoop {
     }
     status =
         String.format(
-            "requested %d candidates, %d evaluated, %d lost to the timeout;%s",
-            book.requestedCount(), book.evaluated().size(), lost, fronts);
+            "requested %d candidates, %d evaluated, %d lost to the timeout, %d given up after %d"
+                + " failures;%s",
+            book.requestedCount(),
+            book.evaluated().size(),
+            lost,
+            failed,
+            settings.maxAttempts(),
+            fronts);
     return out;
   }
 
+  /** The request of a failed candidate again, saying which attempt it is and what went wrong. */
+  private Proposal retry(SearchBook.Retry r, String target) {
+    return new Proposal(
+        r.candidate(),
+        target,
+        String.format(
+            "attempt %d of %d, after: %s", r.attempt(), settings.maxAttempts(), r.lastFailure()),
+        0);
+  }
+
   /**
-   * A one-line summary as of the last step: requested, evaluated, lost, frontier size and
-   * hypervolume per target and objective.
+   * A one-line summary as of the last step: candidates requested, evaluated, lost and given up (a
+   * candidate given up on two targets counts twice), frontier size and hypervolume per target and
+   * objective.
    */
   public String status() {
     return status;

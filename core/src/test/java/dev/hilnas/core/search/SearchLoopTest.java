@@ -1,6 +1,7 @@
 package dev.hilnas.core.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
@@ -45,13 +46,14 @@ class SearchLoopTest {
   private final Recording strategy = new Recording();
 
   /**
-   * Target "t" with 2 agents × 3 in flight; others get 1 agent; requests are lost after 10 minutes.
+   * Target "t" with 2 agents × 3 in flight; others get 1 agent; requests are lost after 10 minutes;
+   * a candidate is tried 3 times per target.
    */
   private final SearchLoop loop =
       new SearchLoop(
           strategy,
           new SearchLoop.Settings(
-              Map.of("t", 2), 1, 3, Duration.ofMinutes(10), Map.of(), List.of(PREFILL)),
+              Map.of("t", 2), 1, 3, Duration.ofMinutes(10), 3, Map.of(), List.of(PREFILL)),
           1);
 
   private void measured(String target, List<Proposal> proposals) {
@@ -106,7 +108,10 @@ class SearchLoopTest {
             .containsAll(first.stream().map(p -> p.candidate().archId()).toList()),
         "nor are they proposed again");
     assertTrue(
-        loop.status().startsWith("requested 12 candidates, 0 evaluated, 6 lost to the timeout;"),
+        loop.status()
+            .startsWith(
+                "requested 12 candidates, 0 evaluated, 6 lost to the timeout, 0 given up after 3"
+                    + " failures;"),
         loop.status());
   }
 
@@ -136,7 +141,99 @@ class SearchLoopTest {
     loop.step(MINUTE);
     // the frontier: (1 ms, 10) and (2 ms, 9) in a 20 × 20 box: 1 × 10 + 18 × 11 = 208
     assertEquals(
-        "requested 8 candidates, 2 evaluated, 0 lost to the timeout; t PREFILL@256: 2 on frontier, hypervolume 208.0;",
+        "requested 8 candidates, 2 evaluated, 0 lost to the timeout, 0 given up after 3 failures;"
+            + " t PREFILL@256: 2 on frontier, hypervolume 208.0;",
         loop.status());
+  }
+
+  @Test
+  void shouldRequestAFailedCandidateAgainBeforeProposingAnythingNew() {
+    List<Proposal> first = loop.step(0);
+    Candidate failing = first.get(2).candidate();
+    loop.failed(failing, "t", "runner command exited with 3: no kernel");
+    assertEquals(
+        List.of(
+            new Proposal(
+                failing, "t", "attempt 2 of 3, after: runner command exited with 3: no kernel", 0)),
+        loop.step(MINUTE),
+        "the one free slot goes to the failed candidate");
+    assertEquals(List.of(6), strategy.counts, "the strategy is not asked");
+    assertEquals(List.of(), loop.step(2 * MINUTE), "the retry is pending like any request");
+  }
+
+  @Test
+  void shouldGiveUpOnACandidateThatFailedMaxAttemptsTimesAndNeverProposeItAgain() {
+    Candidate failing = loop.step(0).get(0).candidate();
+    loop.failed(failing, "t", "timed out");
+    assertEquals("attempt 2 of 3, after: timed out", loop.step(MINUTE).get(0).reason());
+    loop.failed(failing, "t", "out of memory: Java heap space");
+    assertEquals(
+        "attempt 3 of 3, after: out of memory: Java heap space",
+        loop.step(2 * MINUTE).get(0).reason());
+    loop.failed(failing, "t", "timed out");
+
+    List<Proposal> after = loop.step(3 * MINUTE);
+    assertEquals(1, after.size(), "its slot is free for something new");
+    assertEquals(List.of(6, 1), strategy.counts);
+    assertTrue(strategy.excluded.get(1).contains(failing.archId()), "never proposed again");
+    assertEquals(List.of(), loop.step(4 * MINUTE));
+    assertEquals(
+        "requested 7 candidates, 0 evaluated, 0 lost to the timeout, 1 given up after 3 failures;",
+        loop.status());
+  }
+
+  @Test
+  void shouldCountFailuresPerTarget() {
+    Candidate c = loop.step(0).get(0).candidate();
+    loop.failed(c, "u", "no such device");
+    assertEquals(List.of(), loop.step(MINUTE), "on t it is still pending");
+    assertTrue(
+        loop.status().startsWith("requested 6 candidates, 0 evaluated, 0 lost to the timeout, 0"),
+        loop.status());
+  }
+
+  @Test
+  void shouldNeitherRetryNorGiveUpACandidateMeasuredAfterAllDespiteItsFailures() {
+    List<Proposal> first = loop.step(0);
+    for (int i = 0; i < 3; i++) {
+      loop.failed(first.get(0).candidate(), "t", "timed out");
+    }
+    measured("t", first.subList(0, 1));
+    assertEquals(1, loop.step(MINUTE).size());
+    assertEquals(List.of(6, 1), strategy.counts, "a new one from the strategy, not a retry");
+    assertTrue(loop.status().contains(", 0 given up after 3 failures;"), loop.status());
+  }
+
+  @Test
+  void shouldResumeRetriesFromRestoredRequestsAndFailuresInWhateverOrderTheyCome() {
+    Candidate twice = SearchSpaceTest.SPACE.random(new SplittableRandom(1));
+    Candidate thrice = SearchSpaceTest.SPACE.random(new SplittableRandom(2));
+    loop.failed(twice, "t", "first");
+    loop.requested(twice, List.of("t"), 0);
+    loop.requested(twice, List.of("t"), 1);
+    loop.failed(twice, "t", "second");
+    for (int i = 0; i < 3; i++) {
+      loop.requested(thrice, List.of("t"), i);
+      loop.failed(thrice, "t", "again");
+    }
+    List<Proposal> proposals = loop.step(MINUTE);
+    assertEquals(
+        new Proposal(twice, "t", "attempt 3 of 3, after: second", 0),
+        proposals.get(0),
+        "the failure read last is the last failure");
+    assertEquals(6, proposals.size(), "the retry and 5 new ones; the one given up takes no slot");
+    assertTrue(strategy.excluded.get(0).containsAll(Set.of(twice.archId(), thrice.archId())));
+    assertTrue(loop.status().contains(", 1 given up after 3 failures;"), loop.status());
+  }
+
+  @Test
+  void shouldRefuseSettingsThatAllowNoAttempt() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SearchLoop.Settings(
+                    Map.of(), 1, 1, Duration.ofMinutes(1), 0, Map.of(), List.of()));
+    assertEquals("maxAttempts must be >= 1, got 0", e.getMessage());
   }
 }

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 public final class CommandRunner implements Runner {
 
   private static final int STDERR_SHOWN = 400;
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
   private final String command;
   private final Duration timeout;
@@ -79,7 +80,7 @@ public final class CommandRunner implements Runner {
         // the command need not read stdin; it has the file
       }
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
+        killTree(process);
         throw new IllegalStateException(
             "runner command timed out after " + timeout + ": " + command);
       }
@@ -99,6 +100,21 @@ public final class CommandRunner implements Runner {
         file.toFile().delete();
       }
     }
+  }
+
+  /**
+   * Kills the command and everything it started, children first (once the shell is gone they are no
+   * longer its descendants), and waits a while for them to go: a benchmark left running would skew
+   * the next measurements and hold the output pipes open.
+   */
+  private static void killTree(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    CompletableFuture.allOf(
+            tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .join();
   }
 
   /**

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A device agent: consumes {@code hil.candidates} in a consumer group per target (identical devices
  * share the work), times each requested candidate with a {@link Measurer}, and publishes the
- * measurements to {@code hil.measurements} exactly once (a {@link CandidateWorker}).
+ * measurements to {@code hil.measurements} exactly once (a {@link CandidateWorker}) — or, when
+ * measuring fails, a dead letter naming its target to {@code hil.dlq}, which the search counts as a
+ * failed attempt.
  */
 public final class MeasuringAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MeasuringAgent.class);
@@ -31,7 +33,14 @@ public final class MeasuringAgent implements AutoCloseable {
     this.measurer = measurer;
     this.settings = measurer.settings();
     String group = "hilnas-agent-" + settings.target().id().replace('/', '.');
-    this.worker = new CandidateWorker(bootstrap, group, settings.agentId(), this::records);
+    this.worker =
+        new CandidateWorker(
+            bootstrap,
+            group,
+            settings.agentId(),
+            "agent:" + settings.agentId(),
+            settings.target().id(),
+            this::records);
   }
 
   /** Consumes and measures until {@link #close()} is called from another thread. */

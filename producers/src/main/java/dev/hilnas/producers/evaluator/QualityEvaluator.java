@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * pruning of the backbone with inherited weights, and publishes a QualityEvaluation to {@code
  * hil.quality} (keyed by arch id) exactly once per request. Quality does not depend on the target,
  * so an architecture requested again is answered from a cache; candidates that are not prunings of
- * this backbone are skipped with a warning.
+ * this backbone are skipped with a warning, and a request it fails on goes to {@code hil.dlq}.
  */
 public final class QualityEvaluator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QualityEvaluator.class);
@@ -41,7 +41,9 @@ public final class QualityEvaluator implements AutoCloseable {
 
   public QualityEvaluator(String bootstrap, String workerId, PerplexityEvaluator evaluator) {
     this.evaluator = evaluator;
-    this.worker = new CandidateWorker(bootstrap, "hilnas-evaluator", workerId, this::records);
+    this.worker =
+        new CandidateWorker(
+            bootstrap, "hilnas-evaluator", workerId, "evaluator:" + workerId, null, this::records);
   }
 
   /** Consumes and evaluates until {@link #close()} is called from another thread. */

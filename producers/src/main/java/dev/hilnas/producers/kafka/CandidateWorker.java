@@ -1,8 +1,12 @@
 package dev.hilnas.producers.kafka;
 
 import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,11 +28,15 @@ import org.slf4j.LoggerFactory;
  * Consume-work-publish over {@code hil.candidates}, exactly once: one request per Kafka
  * transaction, which carries both the work's output records and the consumed offset. A crash
  * between working and committing redoes the work but never publishes it twice; workers in one
- * consumer group share the requests. Device agents and the quality evaluator are both this loop.
+ * consumer group share the requests. A request the work fails on goes to {@code hil.dlq} instead,
+ * in the same transaction, and the worker goes on with the next. Device agents and the quality
+ * evaluator are both this loop.
  */
 public final class CandidateWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CandidateWorker.class);
 
+  private final String component;
+  private final String targetId;
   private final Function<CandidateRequest, List<ProducerRecord<byte[], byte[]>>> work;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -36,13 +44,22 @@ public final class CandidateWorker implements AutoCloseable {
   /**
    * @param group the consumer group: workers that share requests use the same one
    * @param workerId unique per worker process; with the group it names the transactional id
-   * @param work the records to publish for a request (none to skip it); an exception skips it too
+   * @param component who failed, in this worker's dead letters: {@code agent:<agent id>}, {@code
+   *     evaluator:<worker id>}
+   * @param targetId the target the work measures on, in its dead letters, where the search counts
+   *     them as failed attempts; null for work that measures on no target (the evaluator)
+   * @param work the records to publish for a request (none to skip it); when it throws, a dead
+   *     letter with the request and the reason is published instead
    */
   public CandidateWorker(
       String bootstrap,
       String group,
       String workerId,
+      String component,
+      String targetId,
       Function<CandidateRequest, List<ProducerRecord<byte[], byte[]>>> work) {
+    this.component = component;
+    this.targetId = targetId;
     this.work = work;
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -69,16 +86,13 @@ public final class CandidateWorker implements AutoCloseable {
     try {
       while (true) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-          List<ProducerRecord<byte[], byte[]>> out = List.of();
+          List<ProducerRecord<byte[], byte[]>> out;
           try {
             out = work.apply(requests.deserialize(record.topic(), record.value()));
-          } catch (RuntimeException e) { // a bad request must not stop the worker
-            log.warn(
-                "skipped candidate request at {}-{}@{}: {}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                e.getMessage());
+          } catch (RuntimeException | OutOfMemoryError e) {
+            // a request that fails must neither stop the worker nor vanish. An OutOfMemoryError
+            // here is a candidate too big for this heap, and what it allocated is garbage by now
+            out = List.of(deadLetter(record, reason(e)));
           }
           producer.beginTransaction();
           out.forEach(producer::send);
@@ -96,6 +110,39 @@ public final class CandidateWorker implements AutoCloseable {
       consumer.close();
       producer.close();
     }
+  }
+
+  /** The request as consumed, to {@code hil.dlq} (key: the source topic), saying why it failed. */
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      ConsumerRecord<byte[], byte[]> record, String reason) {
+    log.warn(
+        "failed on candidate request at {}-{}@{}: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        reason);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setSourceTopic(record.topic())
+            .setPartition(record.partition())
+            .setOffset(record.offset())
+            .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+            .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setReason(reason)
+            .setComponent(component)
+            .setFailedAt(Instant.now())
+            .setTargetId(targetId)
+            .build();
+    return new ProducerRecord<>(
+        Topics.DLQ.name(),
+        record.topic().getBytes(StandardCharsets.UTF_8),
+        Topics.DLQ.valueSerde().serializer().serialize(null, letter));
+  }
+
+  /** The failure's message; an OutOfMemoryError's alone ("Java heap space") would not say what. */
+  private static String reason(Throwable e) {
+    String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+    return e instanceof OutOfMemoryError ? "out of memory: " + message : message;
   }
 
   /** Stops {@link #run()} (safe from another thread). */

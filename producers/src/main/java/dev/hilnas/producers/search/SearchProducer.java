@@ -13,10 +13,12 @@ import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The search producer: the Kafka side of the {@link SearchLoop}. It feeds the loop what it
  * requested before (hil.candidates, read back on start, so a restart neither re-requests a pending
- * candidate nor forgets one), then the latency models and frontiers as they come
- * (hil.latency-models, hil.frontiers), and every {@code interval} publishes what a step proposes to
- * hil.candidates. Safe to {@link #close} and read {@link #status} from another thread.
+ * candidate nor forgets one), then the latency models, frontiers and agents' failed attempts as
+ * they come (hil.latency-models, hil.frontiers, and the dead letters in hil.dlq that name a
+ * target), and every {@code interval} publishes what a step proposes to hil.candidates. Safe to
+ * {@link #close} and read {@link #status} from another thread.
  */
 public final class SearchProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchProducer.class);
@@ -85,6 +88,7 @@ public final class SearchProducer implements AutoCloseable {
       restoreRequests(follower);
       List<TopicPartition> followed = partitions(follower, Topics.LATENCY_MODELS.name());
       followed.addAll(partitions(follower, Topics.FRONTIERS.name()));
+      followed.addAll(partitions(follower, Topics.DLQ.name()));
       follower.assign(followed);
       follower.seekToBeginning(followed);
       long next = 0;
@@ -139,6 +143,8 @@ public final class SearchProducer implements AutoCloseable {
         LatencyModelSnapshot s =
             Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(r.topic(), r.value());
         ModelSnapshots.model(s).ifPresent(m -> loop.model(s.getTargetId(), m));
+      } else if (r.topic().equals(Topics.DLQ.name())) {
+        failed(Topics.DLQ.valueSerde().deserializer().deserialize(r.topic(), r.value()));
       } else {
         FrontierUpdate u =
             Topics.FRONTIERS.valueSerde().deserializer().deserialize(r.topic(), r.value());
@@ -162,6 +168,22 @@ public final class SearchProducer implements AutoCloseable {
     } catch (RuntimeException e) { // a record the search cannot use must not stop it
       log.warn("ignored {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
     }
+  }
+
+  /**
+   * A dead letter of a candidate request that names a target is an agent's failed attempt to
+   * measure it there; the others (invalid imports, measurements, quality) are not the search's.
+   */
+  private void failed(DeadLetter letter) {
+    if (letter.getTargetId() == null || !letter.getSourceTopic().equals(Topics.CANDIDATES.name())) {
+      return;
+    }
+    ByteBuffer value = letter.getValue().duplicate();
+    byte[] bytes = new byte[value.remaining()];
+    value.get(bytes);
+    CandidateRequest request =
+        Topics.CANDIDATES.valueSerde().deserializer().deserialize(letter.getSourceTopic(), bytes);
+    loop.failed(Convert.fromAvro(request.getCandidate()), letter.getTargetId(), letter.getReason());
   }
 
   /** One generation: the step's proposals, each a request of its own. */

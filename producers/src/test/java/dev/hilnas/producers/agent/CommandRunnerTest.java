@@ -1,6 +1,7 @@
 package dev.hilnas.producers.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,12 +9,14 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandRunnerTest {
 
@@ -95,5 +98,29 @@ class CommandRunnerTest {
                 new CommandRunner("sleep 5", Duration.ofMillis(300))
                     .timeAll(CANDIDATE, OBJECTIVES, 1, 3));
     assertTrue(slow.getMessage().contains("timed out"), slow.getMessage());
+  }
+
+  /**
+   * The command starts a shell that leaves a sleep in the background and becomes another sleep;
+   * both would outlive the command's own shell by ten minutes.
+   */
+  @Test
+  void aCommandThatTimesOutIsKilledWithEverythingItStarted(@TempDir Path dir) throws Exception {
+    Path pids = dir.resolve("pids");
+    String spawner =
+        "sh -c 'sleep 600 & echo $! >> " + pids + "; echo $$ >> " + pids + "; exec sleep 600'";
+    RuntimeException slow =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new CommandRunner(spawner, Duration.ofSeconds(2))
+                    .timeAll(CANDIDATE, OBJECTIVES, 1, 3));
+    assertEquals("runner command timed out after PT2S: " + spawner, slow.getMessage());
+    List<Long> started = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+    assertEquals(2, started.size());
+    for (long pid : started) {
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " lives");
+    }
   }
 }
