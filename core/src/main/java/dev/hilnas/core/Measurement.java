@@ -13,7 +13,7 @@ import java.util.Map;
  * @param candidate the architecture measured
  * @param target where it was measured
  * @param phase what was timed
- * @param contextLength prompt length (PREFILL) or KV-cache length (DECODE), tokens, 1..131072
+ * @param contextLength prompt length (PREFILL) or KV-cache length (DECODE), tokens, >= 1
  * @param latencyMs the reported latency (typically the median of the samples), ms, finite and > 0
  * @param samplesMs the individual timings, ms; may be empty
  * @param agentId who measured, or null
@@ -35,8 +35,6 @@ public record Measurement(
     Integer threads,
     Map<String, String> environment) {
 
-  public static final int MAX_CONTEXT_LENGTH = 131_072;
-
   public Measurement {
     if (candidate == null) {
       throw new IllegalArgumentException("candidate is required");
@@ -47,10 +45,7 @@ public record Measurement(
     if (phase == null) {
       throw new IllegalArgumentException("phase must be PREFILL or DECODE, got 'null'");
     }
-    if (contextLength < 1 || contextLength > MAX_CONTEXT_LENGTH) {
-      throw new IllegalArgumentException(
-          "contextLength must be in 1.." + MAX_CONTEXT_LENGTH + ", got " + contextLength);
-    }
+    Require.atLeastOne("contextLength", contextLength);
     requirePositive("latencyMs", latencyMs);
     samplesMs = samplesMs == null ? List.of() : List.copyOf(samplesMs);
     for (int i = 0; i < samplesMs.size(); i++) {

@@ -29,10 +29,9 @@ class MeasurementTest {
   }
 
   @Test
-  void shouldRejectAContextLengthOutsideTheSupportedRange() {
+  void shouldRejectAContextLengthBelowOneToken() {
     var e = assertThrows(IllegalArgumentException.class, () -> measure(0, 1.0));
-    assertEquals("contextLength must be in 1..131072, got 0", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> measure(131_073, 1.0));
+    assertEquals("contextLength must be >= 1, got 0", e.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.hilnas.producers.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
@@ -65,6 +66,7 @@ public final class IngestGateway implements AutoCloseable {
   public record Result(int accepted, int duplicates, int invalid, List<LineError> errors) {}
 
   private final Devices devices;
+  private final Limits limits;
   private final long maxInFlight;
   private final Clock clock;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -78,10 +80,13 @@ public final class IngestGateway implements AutoCloseable {
       };
 
   /**
+   * @param limits lines beyond them are invalid
    * @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429
    */
-  public IngestGateway(String bootstrap, Devices devices, long maxInFlight, Clock clock) {
+  public IngestGateway(
+      String bootstrap, Devices devices, Limits limits, long maxInFlight, Clock clock) {
     this.devices = devices;
+    this.limits = limits;
     this.maxInFlight = maxInFlight;
     this.clock = clock;
     this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-gateway"));
@@ -104,7 +109,7 @@ public final class IngestGateway implements AutoCloseable {
     List<LineError> errors = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       try {
-        Measurement m = MeasurementJson.fromTree(lines.get(i));
+        Measurement m = MeasurementJson.fromTree(lines.get(i), limits);
         if (!device.targets().contains(m.target().id())) {
           throw new Refused(
               403,

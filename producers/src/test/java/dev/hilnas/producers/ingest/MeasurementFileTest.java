@@ -2,6 +2,7 @@ package dev.hilnas.producers.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.Quality;
@@ -53,7 +54,8 @@ class MeasurementFileTest {
     Recording sink = new Recording();
 
     ImportReport report =
-        Importer.run(new MeasurementFile(resource("measurements-with-errors.jsonl")), sink);
+        Importer.run(
+            new MeasurementFile(resource("measurements-with-errors.jsonl"), Limits.DEFAULTS), sink);
 
     assertEquals(10, report.valid());
     assertEquals(3, report.invalid());
@@ -79,7 +81,8 @@ class MeasurementFileTest {
   void shouldReadCsvWithTheSameColumnNames() throws Exception {
     Recording sink = new Recording();
 
-    ImportReport report = Importer.run(new MeasurementFile(resource("measurements.csv")), sink);
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("measurements.csv"), Limits.DEFAULTS), sink);
 
     assertEquals(2, report.valid());
     assertEquals(
@@ -98,7 +101,8 @@ class MeasurementFileTest {
   void shouldTellQualityLinesFromMeasurementLinesAndRejectBadOnes() throws Exception {
     Recording sink = new Recording();
 
-    ImportReport report = Importer.run(new MeasurementFile(resource("mixed.jsonl")), sink);
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("mixed.jsonl"), Limits.DEFAULTS), sink);
 
     assertEquals(3, report.valid());
     assertEquals(2, report.quality());
@@ -111,5 +115,25 @@ class MeasurementFileTest {
     assertEquals(List.of(12.3, 30.5), sink.qualities.stream().map(Quality::value).toList());
     assertEquals("q1", sink.qualities.get(0).candidateId());
     assertEquals(2, sink.rejected.size());
+  }
+
+  /**
+   * The issue's lines: a latency and a perplexity of 1e308 pass as finite numbers but overflowed
+   * the job's frontier references.
+   */
+  @Test
+  void shouldRejectLinesBeyondTheLimitsWithTheirReasons() throws Exception {
+    Recording sink = new Recording();
+
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("beyond-limits.jsonl"), Limits.DEFAULTS), sink);
+
+    assertEquals(
+        List.of(
+            new ImportReport.LineError(1, "latencyMs must be at most 3600000, got 1.0E308"),
+            new ImportReport.LineError(2, "value must be at most 10000000, got 1.0E308")),
+        report.errors());
+    assertEquals(2, sink.rejected.size(), "to the DLQ with their reasons");
+    assertEquals(1, sink.accepted.size());
   }
 }
