@@ -181,4 +181,32 @@ class GatewayIT extends WithBroker {
       assertEquals(before, count(Topics.MEASUREMENTS.name()));
     }
   }
+
+  @Test
+  void twoDevicesReportingTheSameMeasurementIdAreBothCounted() throws Exception {
+    Devices.Added first = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    Devices.Added second = first.devices().add("phone-2", Set.of(PHONE.id()));
+    String sameId =
+        MeasurementJson.toJson(
+            new Measurement(
+                "run-1", "c", C, PHONE, Phase.DECODE, 64, 2.0, List.of(), null, null, null, null));
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(),
+                second.devices(),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      int before = count(Topics.MEASUREMENTS.name());
+      JsonNode fromFirst = Json.MAPPER.readTree(post(service, first.token(), sameId).body());
+      JsonNode fromSecond = Json.MAPPER.readTree(post(service, second.token(), sameId).body());
+      JsonNode again = Json.MAPPER.readTree(post(service, second.token(), sameId).body());
+
+      assertEquals(1, fromFirst.get("accepted").asInt());
+      assertEquals(1, fromSecond.get("accepted").asInt(), "not suppressed by the other device");
+      assertEquals(1, again.get("duplicates").asInt(), "a device's own repeat still is one");
+      assertEquals(before + 2, count(Topics.MEASUREMENTS.name()));
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.hilnas.producers.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
@@ -119,10 +120,10 @@ class MeasurementFileTest {
 
   /**
    * The issue's lines: a latency and a perplexity of 1e308 pass as finite numbers but overflowed
-   * the job's frontier references.
+   * the job's frontier references; and two records that share all but their candidateId.
    */
   @Test
-  void shouldRejectLinesBeyondTheLimitsWithTheirReasons() throws Exception {
+  void shouldRejectLinesBeyondTheLimitsAndKeepRecordsThatDifferOnlyInTheirLabel() throws Exception {
     Recording sink = new Recording();
 
     ImportReport report =
@@ -134,6 +135,8 @@ class MeasurementFileTest {
             new ImportReport.LineError(2, "value must be at most 10000000, got 1.0E308")),
         report.errors());
     assertEquals(2, sink.rejected.size(), "to the DLQ with their reasons");
-    assertEquals(1, sink.accepted.size());
+    assertEquals(
+        List.of("s0001", "s0002"), sink.accepted.stream().map(Measurement::candidateId).toList());
+    assertNotEquals(sink.accepted.get(0).id(), sink.accepted.get(1).id());
   }
 }
