@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.stack.Demo;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.llm.quality.Backbone;
@@ -31,7 +32,8 @@ class DemoIT {
   void theLoopClosesCandidatesTheSearchRequestedAreMeasuredEvaluatedAndOnTheServedFrontier()
       throws Exception {
     SearchSpace space =
-        SearchSpace.of(Backbone.shipped().architecture(), SearchSpace.Constraints.NONE);
+        SearchSpace.of(
+            Backbone.shipped().architecture(), SearchSpace.Constraints.NONE, Limits.DEFAULTS);
     try (Demo demo =
         Demo.start(
             new Demo.Options(
@@ -47,7 +49,8 @@ class DemoIT {
                         new SearchLoop.Settings(
                             capacity, 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of()),
                         Duration.ofSeconds(1),
-                        1)))) {
+                        1),
+                Limits.DEFAULTS))) {
       URI uri =
           URI.create(
               "http://localhost:"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.app.bench.SyntheticMeasurements;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.producers.ingest.ImportReport;
@@ -183,7 +184,7 @@ class PipelineIT extends WithBroker {
 
   private static ImportReport importFile(String bootstrap, Path file) throws Exception {
     try (var sink = new KafkaMeasurementSink(bootstrap, "it-import", Clock.systemUTC())) {
-      return Importer.run(new MeasurementFile(file), sink);
+      return Importer.run(new MeasurementFile(file, Limits.DEFAULTS), sink);
     }
   }
 

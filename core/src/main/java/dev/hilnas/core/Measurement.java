@@ -3,17 +3,20 @@ package dev.hilnas.core;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One latency measurement of a candidate on a hardware target. Immutable; validates on
  * construction.
  *
- * @param id measurement id; equal ids mean the same measurement reported twice
- * @param candidateId the source's label for the candidate, or null; labels are not identities
+ * @param id measurement id; equal ids mean the same measurement reported twice. Derived from the
+ *     whole record when the source gives none, so only true repeats share one
+ * @param candidateId the source's label for the candidate, or null; it does not identify the
+ *     architecture (the arch id does)
  * @param candidate the architecture measured
  * @param target where it was measured
  * @param phase what was timed
- * @param contextLength prompt length (PREFILL) or KV-cache length (DECODE), tokens, 1..131072
+ * @param contextLength prompt length (PREFILL) or KV-cache length (DECODE), tokens, >= 1
  * @param latencyMs the reported latency (typically the median of the samples), ms, finite and > 0
  * @param samplesMs the individual timings, ms; may be empty
  * @param agentId who measured, or null
@@ -35,8 +38,6 @@ public record Measurement(
     Integer threads,
     Map<String, String> environment) {
 
-  public static final int MAX_CONTEXT_LENGTH = 131_072;
-
   public Measurement {
     if (candidate == null) {
       throw new IllegalArgumentException("candidate is required");
@@ -47,10 +48,7 @@ public record Measurement(
     if (phase == null) {
       throw new IllegalArgumentException("phase must be PREFILL or DECODE, got 'null'");
     }
-    if (contextLength < 1 || contextLength > MAX_CONTEXT_LENGTH) {
-      throw new IllegalArgumentException(
-          "contextLength must be in 1.." + MAX_CONTEXT_LENGTH + ", got " + contextLength);
-    }
+    Require.atLeastOne("contextLength", contextLength);
     requirePositive("latencyMs", latencyMs);
     samplesMs = samplesMs == null ? List.of() : List.copyOf(samplesMs);
     for (int i = 0; i < samplesMs.size(); i++) {
@@ -63,7 +61,17 @@ public record Measurement(
     if (id == null || id.isBlank()) {
       id =
           contentId(
-              candidate, target, phase, contextLength, latencyMs, samplesMs, agentId, measuredAt);
+              candidateId,
+              candidate,
+              target,
+              phase,
+              contextLength,
+              latencyMs,
+              samplesMs,
+              agentId,
+              measuredAt,
+              threads,
+              environment);
     }
   }
 
@@ -102,7 +110,12 @@ public record Measurement(
     }
   }
 
+  /**
+   * Everything the record says, so that two records differing in anything, even only in their label
+   * or their source, are two measurements; the environment with its keys sorted.
+   */
   private static String contentId(
+      String candidateId,
       Candidate candidate,
       HardwareTarget target,
       Phase phase,
@@ -110,7 +123,9 @@ public record Measurement(
       double latencyMs,
       List<Double> samplesMs,
       String agentId,
-      Instant measuredAt) {
+      Instant measuredAt,
+      Integer threads,
+      Map<String, String> environment) {
     String canonical =
         String.join(
             "|",
@@ -120,8 +135,11 @@ public record Measurement(
             Integer.toString(contextLength),
             Double.toString(latencyMs),
             samplesMs.toString(),
+            String.valueOf(candidateId),
             String.valueOf(agentId),
-            String.valueOf(measuredAt));
+            String.valueOf(measuredAt),
+            String.valueOf(threads),
+            new TreeMap<>(environment).toString());
     return "m" + Hashing.sha256Hex(canonical, 24);
   }
 }

@@ -3,7 +3,8 @@ package dev.hilnas.core;
 /**
  * What a frontier optimises latency for: a phase at a context length, written {@code PREFILL@2048}.
  *
- * @param contextLength tokens, 1..{@link Measurement#MAX_CONTEXT_LENGTH}
+ * @param contextLength tokens, >= 1; at most {@link Limits#maxContextLength()} where it comes from
+ *     outside
  */
 public record Objective(Phase phase, int contextLength) {
 
@@ -11,13 +12,7 @@ public record Objective(Phase phase, int contextLength) {
     if (phase == null) {
       throw new IllegalArgumentException("phase must be PREFILL or DECODE, got 'null'");
     }
-    if (contextLength < 1 || contextLength > Measurement.MAX_CONTEXT_LENGTH) {
-      throw new IllegalArgumentException(
-          "contextLength must be in 1.."
-              + Measurement.MAX_CONTEXT_LENGTH
-              + ", got "
-              + contextLength);
-    }
+    Require.atLeastOne("contextLength", contextLength);
   }
 
   /**

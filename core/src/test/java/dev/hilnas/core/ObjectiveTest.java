@@ -22,8 +22,13 @@ class ObjectiveTest {
       assertEquals(true, e.getMessage().contains("PREFILL@2048"), bad + ": " + e.getMessage());
     }
     assertEquals(
-        "contextLength must be in 1..131072, got 0",
+        "contextLength must be >= 1, got 0",
         assertThrows(IllegalArgumentException.class, () -> Objective.parse("PREFILL@0"))
             .getMessage());
+  }
+
+  @Test
+  void shouldLeaveTheLongestContextToTheLimits() {
+    assertEquals(2_000_000, Objective.parse("DECODE@2000000").contextLength());
   }
 }

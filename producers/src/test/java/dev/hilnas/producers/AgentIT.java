@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
@@ -88,7 +89,8 @@ class AgentIT extends WithBroker {
             Map.of("os", "test"));
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
       MeasuringAgent agent =
-          new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+          new MeasuringAgent(
+              bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
       Thread loop = new Thread(agent::run, "agent");
       loop.start();
       List<Measurement> measured = awaitMeasurements(bootstrap, 2);
@@ -166,7 +168,8 @@ class AgentIT extends WithBroker {
     Measurer.Settings settings =
         new Measurer.Settings(target, List.of(), 0, 3, "it-failing-agent", 1, Map.of());
     MeasuringAgent agent =
-        new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+        new MeasuringAgent(
+            bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
     Thread loop = new Thread(agent::run, "agent-failing");
     loop.start();
     List<Measurement> measured = awaitMeasurements(bootstrap, target, 2, () -> "");
@@ -305,7 +308,8 @@ class AgentIT extends WithBroker {
             "it-agent",
             1,
             Map.of("os", "test"));
-    return new MeasuringAgent(bootstrap, new Measurer(settings, runner, Clock.systemUTC()));
+    return new MeasuringAgent(
+        bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
   }
 
   /** Agent A of the kill test, in a JVM of its own: {@code AgentIT <bootstrap>}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.producers.gateway.Devices;
@@ -93,8 +94,13 @@ class GatewayIT extends WithBroker {
     Devices.Added other = phone.devices().add("other-1", Set.of("lab-other/executorch"));
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(), other.devices(), 10_000, Clock.systemUTC());
+                kafka.bootstrapServers(),
+                other.devices(),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
         Ingest service = service(gateway)) {
+      int before = count(Topics.MEASUREMENTS.name()); // the class's tests share one broker
       String batch = line(PHONE, 1.5) + "\n" + line(PHONE, 1.6) + "\n{\"phase\":\"DECODE\"\n";
 
       assertEquals(401, post(service, null, batch).statusCode());
@@ -106,7 +112,7 @@ class GatewayIT extends WithBroker {
               .body()
               .contains("may report for [lab-other/executorch], not lab-phone/executorch"),
           foreign.body());
-      assertEquals(0, count(Topics.MEASUREMENTS.name()), "a refused batch publishes nothing");
+      assertEquals(before, count(Topics.MEASUREMENTS.name()), "a refused batch publishes nothing");
 
       HttpResponse<String> first = post(service, phone.token(), batch);
       assertEquals(200, first.statusCode(), first.body());
@@ -114,7 +120,7 @@ class GatewayIT extends WithBroker {
       assertEquals(2, result.get("accepted").asInt());
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());
-      assertEquals(2, count(Topics.MEASUREMENTS.name()));
+      assertEquals(before + 2, count(Topics.MEASUREMENTS.name()));
       DeadLetter letter =
           Topics.DLQ
               .valueSerde()
@@ -132,7 +138,7 @@ class GatewayIT extends WithBroker {
       assertEquals(
           0, retried.get("accepted").asInt(), "a retry of the same measurements (as a JSON array)");
       assertEquals(2, retried.get("duplicates").asInt());
-      assertEquals(2, count(Topics.MEASUREMENTS.name()));
+      assertEquals(before + 2, count(Topics.MEASUREMENTS.name()));
 
       HttpResponse<String> allBad = post(service, phone.token(), "not json\n");
       assertEquals(400, allBad.statusCode());
@@ -145,11 +151,62 @@ class GatewayIT extends WithBroker {
   void aGatewayWhoseKafkaIsBehindAsksDevicesToComeBackLater() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     try (IngestGateway gateway =
-            new IngestGateway(kafka.bootstrapServers(), phone.devices(), 0, Clock.systemUTC());
+            new IngestGateway(
+                kafka.bootstrapServers(), phone.devices(), Limits.DEFAULTS, 0, Clock.systemUTC());
         Ingest service = service(gateway)) {
       HttpResponse<String> busy = post(service, phone.token(), line(PHONE, 2.5));
       assertEquals(429, busy.statusCode());
       assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
+    }
+  }
+
+  @Test
+  void aLineBeyondTheLimitsIsRefusedWithTheReason() throws Exception {
+    Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(),
+                phone.devices(),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      int before = count(Topics.MEASUREMENTS.name());
+      HttpResponse<String> huge = post(service, phone.token(), line(PHONE, 1e308));
+
+      assertEquals(400, huge.statusCode());
+      assertEquals(
+          "no valid line; first: line 1: latencyMs must be at most 3600000, got 1.0E308",
+          Json.MAPPER.readTree(huge.body()).get("error").asText());
+      assertEquals(before, count(Topics.MEASUREMENTS.name()));
+    }
+  }
+
+  @Test
+  void twoDevicesReportingTheSameMeasurementIdAreBothCounted() throws Exception {
+    Devices.Added first = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    Devices.Added second = first.devices().add("phone-2", Set.of(PHONE.id()));
+    String sameId =
+        MeasurementJson.toJson(
+            new Measurement(
+                "run-1", "c", C, PHONE, Phase.DECODE, 64, 2.0, List.of(), null, null, null, null));
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(),
+                second.devices(),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      int before = count(Topics.MEASUREMENTS.name());
+      JsonNode fromFirst = Json.MAPPER.readTree(post(service, first.token(), sameId).body());
+      JsonNode fromSecond = Json.MAPPER.readTree(post(service, second.token(), sameId).body());
+      JsonNode again = Json.MAPPER.readTree(post(service, second.token(), sameId).body());
+
+      assertEquals(1, fromFirst.get("accepted").asInt());
+      assertEquals(1, fromSecond.get("accepted").asInt(), "not suppressed by the other device");
+      assertEquals(1, again.get("duplicates").asInt(), "a device's own repeat still is one");
+      assertEquals(before + 2, count(Topics.MEASUREMENTS.name()));
     }
   }
 }

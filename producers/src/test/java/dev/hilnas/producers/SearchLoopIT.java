@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.llm.quality.Backbone;
@@ -146,7 +147,7 @@ class SearchLoopIT extends WithBroker {
             .build());
     request("pruned", pruned);
     QualityEvaluator evaluator =
-        new QualityEvaluator(kafka.bootstrapServers(), "it-evaluator", local);
+        new QualityEvaluator(kafka.bootstrapServers(), "it-evaluator", local, Limits.DEFAULTS);
     Thread loop = new Thread(evaluator::run, "evaluator");
     loop.start();
     List<QualityEvaluation> seen = await(SearchLoopIT::evaluations, 1);
@@ -168,7 +169,8 @@ class SearchLoopIT extends WithBroker {
   @Test
   void theSearchKeepsItsAgentsBusyAndAfterARestartNeitherRepeatsNorForgetsARequest()
       throws Exception {
-    SearchSpace space = SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE);
+    SearchSpace space =
+        SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE, Limits.DEFAULTS);
     SearchProducer.Settings settings =
         new SearchProducer.Settings(
             space,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.search.SearchLoop;
@@ -72,13 +73,14 @@ class SearchRetryIT extends WithBroker {
             kafka.bootstrapServers(),
             new Measurer(
                 agentSettings,
+                Limits.DEFAULTS,
                 new CommandRunner(command, Duration.ofSeconds(30)),
                 Clock.systemUTC()));
     SearchProducer search =
         new SearchProducer(
             kafka.bootstrapServers(),
             new SearchProducer.Settings(
-                SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE),
+                SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE, Limits.DEFAULTS),
                 "hilnas",
                 new SearchLoop.Settings(
                     Map.of(TARGET.id(), 1), 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of()),

@@ -1,6 +1,7 @@
 package dev.hilnas.sinks;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.core.Limits;
 import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.ModelApi;
@@ -19,17 +20,23 @@ public final class QueryService {
 
   private final ModelCatalog models;
   private final FrontierCatalog frontiers;
+  private final Limits limits;
   private final FrontierStream frontierStream = new FrontierStream();
 
-  public QueryService(ModelCatalog models, FrontierCatalog frontiers, MeterRegistry registry) {
+  /**
+   * @param limits what prediction requests may ask about
+   */
+  public QueryService(
+      ModelCatalog models, FrontierCatalog frontiers, Limits limits, MeterRegistry registry) {
     this.models = models;
     this.frontiers = frontiers;
+    this.limits = limits;
     registry.gauge(
         "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
   }
 
   public void register(HttpServer server) {
-    new ModelApi(models).register(server);
+    new ModelApi(models, limits).register(server);
     new FrontierApi(frontiers).register(server);
     frontierStream.register(server);
     new WebPage().register(server);

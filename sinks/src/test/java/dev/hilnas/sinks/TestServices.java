@@ -1,6 +1,7 @@
 package dev.hilnas.sinks;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.hilnas.core.Limits;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.Materializer;
@@ -36,6 +37,7 @@ public final class TestServices {
         new QueryService(
             new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
             new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
+            Limits.DEFAULTS,
             new SimpleMeterRegistry());
     HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     http.setExecutor(

@@ -1,11 +1,14 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.core.Durations;
+import dev.hilnas.core.Limits;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -15,9 +18,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
- *     [--checkpoint-interval 2s] [--publish-interval 1s]</pre>
+ *     [--checkpoint-interval 2s] [--publish-interval 1s] [--max-latency-ms 3600000]
+ *     [--max-perplexity 1e7] [--max-context 1048576] [--max-layers 1024] [--max-d-model 65536]
+ *     [--max-vocab 1048576]</pre>
  *
- * Checkpoints go where the cluster's {@code execution.checkpointing.dir} says; the job keeps its
+ * The {@code --max-*} options are the CLI's (docs/contracts.md, "Limits"): give the job the limits
+ * its producers use, so that what they accept it does not dead-letter.
+ *
+ * <p>Checkpoints go where the cluster's {@code execution.checkpointing.dir} says; the job keeps its
  * group id and transactional-id prefix, so a restart from a checkpoint or savepoint aborts any
  * transaction a crash left open and counts nothing twice.
  */
@@ -43,17 +51,43 @@ public final class ClusterJob {
             ? Arrays.asList(options.get("objectives").split(","))
             : JobSettings.DEFAULT_OBJECTIVES;
     options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
+    Limits limits = limits(options);
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
           "unknown options "
               + options.keySet()
-              + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval");
+              + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval,"
+              + " --max-latency-ms, --max-perplexity, --max-context, --max-layers, --max-d-model,"
+              + " --max-vocab");
     }
     env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     MeasurementJob.buildForKafka(
         env,
-        new JobSettings(bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives));
+        new JobSettings(
+            bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives, limits));
     return env;
+  }
+
+  /** Takes the {@code --max-*} options out of {@code options}. */
+  private static Limits limits(Map<String, String> options) {
+    Limits.Builder limits = Limits.builder();
+    number(options, "max-latency-ms", Double::parseDouble).ifPresent(limits::maxLatencyMs);
+    number(options, "max-perplexity", Double::parseDouble).ifPresent(limits::maxPerplexity);
+    number(options, "max-context", Integer::parseInt).ifPresent(limits::maxContextLength);
+    number(options, "max-layers", Integer::parseInt).ifPresent(limits::maxLayers);
+    number(options, "max-d-model", Integer::parseInt).ifPresent(limits::maxDModel);
+    number(options, "max-vocab", Integer::parseInt).ifPresent(limits::maxVocabSize);
+    return limits.build();
+  }
+
+  private static <T> Optional<T> number(
+      Map<String, String> options, String name, Function<String, T> parse) {
+    String text = options.remove(name);
+    try {
+      return Optional.ofNullable(text).map(parse);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be a number, got '" + text + "'");
+    }
   }
 
   private static Duration duration(Map<String, String> options, String name, String fallback) {

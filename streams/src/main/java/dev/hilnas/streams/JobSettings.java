@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import java.io.Serializable;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
  *     to read_committed consumers at this pace
  * @param publishInterval the most often a target's snapshot is published
  * @param objectives the frontiers kept per target, as {@code PHASE@tokens}
+ * @param limits what the job's validation accepts; beyond them a record goes to {@code hil.dlq}
  */
 public record JobSettings(
     String bootstrapServers,
@@ -23,7 +25,8 @@ public record JobSettings(
     String transactionalIdPrefix,
     Duration checkpointInterval,
     Duration publishInterval,
-    List<String> objectives)
+    List<String> objectives,
+    Limits limits)
     implements Serializable {
 
   /** The frontiers kept when nobody says otherwise. */
@@ -38,10 +41,10 @@ public record JobSettings(
 
   public JobSettings {
     objectives = List.copyOf(objectives);
-    objectives.forEach(Objective::parse); // fail at configuration time, not in the job
+    objectives.forEach(o -> limits.check(Objective.parse(o))); // fail now, not in the job
   }
 
-  /** Settings that keep the {@link #DEFAULT_OBJECTIVES}. */
+  /** Settings that keep the {@link #DEFAULT_OBJECTIVES} within the {@link Limits#DEFAULTS}. */
   public JobSettings(
       String bootstrapServers,
       String groupId,
@@ -54,6 +57,7 @@ public record JobSettings(
         transactionalIdPrefix,
         checkpointInterval,
         publishInterval,
-        DEFAULT_OBJECTIVES);
+        DEFAULT_OBJECTIVES,
+        Limits.DEFAULTS);
   }
 }

@@ -65,13 +65,16 @@ public final class MeasurementJob {
     SingleOutputStreamOperator<LatencyMeasurement> valid =
         env.fromSource(measurements, WatermarkStrategy.noWatermarks(), "hil.measurements")
             .uid("measurements-source")
-            .process(new ValidateMeasurements(), new AvroTypeInfo<>(LatencyMeasurement.class))
+            .process(
+                new ValidateMeasurements(settings.limits()),
+                new AvroTypeInfo<>(LatencyMeasurement.class))
             .name("validate")
             .uid(VALIDATE_UID);
     SingleOutputStreamOperator<QualityEvaluation> evaluations =
         env.fromSource(quality, WatermarkStrategy.noWatermarks(), "hil.quality")
             .uid("quality-source")
-            .process(new ValidateQuality(), new AvroTypeInfo<>(QualityEvaluation.class))
+            .process(
+                new ValidateQuality(settings.limits()), new AvroTypeInfo<>(QualityEvaluation.class))
             .name("validate-quality")
             .uid("validate-quality");
 

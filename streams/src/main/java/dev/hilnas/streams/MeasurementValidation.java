@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
@@ -23,10 +24,10 @@ public final class MeasurementValidation {
   }
 
   /**
-   * Decodes and validates. An accepted measurement comes back normalised (per-layer form,
-   * recomputed arch id), so everything downstream sees one canonical form.
+   * Decodes and validates, within limits. An accepted measurement comes back normalised (per-layer
+   * form, recomputed arch id), so everything downstream sees one canonical form.
    */
-  public static Verdict validate(byte[] value) {
+  public static Verdict validate(byte[] value, Limits limits) {
     LatencyMeasurement wire;
     try {
       wire = CODEC.decode(value);
@@ -34,7 +35,7 @@ public final class MeasurementValidation {
       return new Verdict(null, e.getMessage());
     }
     try {
-      Measurement m = Convert.fromAvro(wire);
+      Measurement m = limits.check(Convert.fromAvro(wire));
       return new Verdict(Convert.toAvro(m), null);
     } catch (IllegalArgumentException e) {
       return new Verdict(null, "invalid measurement: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Quality;
 import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
@@ -7,7 +8,8 @@ import dev.hilnas.schemas.QualityEvaluation;
 
 /**
  * Decides whether bytes from {@code hil.quality} are an acceptable evaluation: decodable,
- * perplexity, finite and > 0. Plain Java; the Flink operator only routes its verdicts.
+ * perplexity, finite, > 0 and within the limits. Plain Java; the Flink operator only routes its
+ * verdicts.
  */
 public final class QualityValidation {
 
@@ -22,8 +24,8 @@ public final class QualityValidation {
     }
   }
 
-  /** Decodes and validates; an accepted evaluation comes back in canonical form. */
-  public static Verdict validate(byte[] value) {
+  /** Decodes and validates, within limits; an accepted evaluation comes back in canonical form. */
+  public static Verdict validate(byte[] value, Limits limits) {
     QualityEvaluation wire;
     try {
       wire = CODEC.decode(value);
@@ -31,7 +33,7 @@ public final class QualityValidation {
       return new Verdict(null, e.getMessage());
     }
     try {
-      Quality q = Convert.fromAvro(wire);
+      Quality q = limits.check(Convert.fromAvro(wire));
       return new Verdict(Convert.toAvro(q), null);
     } catch (IllegalArgumentException e) {
       return new Verdict(null, "invalid quality evaluation: " + e.getMessage());

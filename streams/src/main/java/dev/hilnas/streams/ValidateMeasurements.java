@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.schemas.LatencyMeasurement;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -9,9 +10,15 @@ final class ValidateMeasurements extends ProcessFunction<RawRecord, LatencyMeasu
 
   static final String COMPONENT = "flink-validate";
 
+  private final Limits limits;
+
+  ValidateMeasurements(Limits limits) {
+    this.limits = limits;
+  }
+
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<LatencyMeasurement> out) {
-    MeasurementValidation.Verdict verdict = MeasurementValidation.validate(raw.value());
+    MeasurementValidation.Verdict verdict = MeasurementValidation.validate(raw.value(), limits);
     if (verdict.accepted()) {
       out.collect(verdict.measurement());
       return;

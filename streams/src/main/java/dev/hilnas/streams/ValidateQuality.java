@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.schemas.QualityEvaluation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -9,9 +10,15 @@ final class ValidateQuality extends ProcessFunction<RawRecord, QualityEvaluation
 
   static final String COMPONENT = "flink-quality";
 
+  private final Limits limits;
+
+  ValidateQuality(Limits limits) {
+    this.limits = limits;
+  }
+
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<QualityEvaluation> out) {
-    QualityValidation.Verdict verdict = QualityValidation.validate(raw.value());
+    QualityValidation.Verdict verdict = QualityValidation.validate(raw.value(), limits);
     if (verdict.accepted()) {
       out.collect(verdict.quality());
       return;

@@ -61,4 +61,32 @@ class ClusterJobTest {
                         env, new String[] {"--bootstrap", "k:9092", "--publish-interval", "often"}))
             .getMessage());
   }
+
+  @Test
+  void takesTheLimitOptionsOfTheCliAndSaysWhichIsWrong() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    ClusterJob.configure(
+        env,
+        new String[] {
+          "--bootstrap", "k:9092", "--max-latency-ms", "60000", "--max-context", "32768",
+          "--max-layers", "64", "--max-d-model", "8192", "--max-vocab", "262144",
+          "--max-perplexity", "1e6"
+        });
+    assertEquals(
+        "--max-layers must be a number, got 'many'",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env, new String[] {"--bootstrap", "k:9092", "--max-layers", "many"}))
+            .getMessage());
+    assertEquals(
+        "objective PREFILL@8192: contextLength must be at most 4096, got 8192",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env, new String[] {"--bootstrap", "k:9092", "--max-context", "4096"}))
+            .getMessage());
+  }
 }

@@ -31,8 +31,13 @@ class DropDuplicateMeasurementsTest {
           .build();
 
   private static LatencyMeasurement measured(double ms) {
+    return measured("c", ms);
+  }
+
+  private static LatencyMeasurement measured(String candidateId, double ms) {
     return Convert.toAvro(
-        Measurement.of("c", C, new HardwareTarget("box", "rt"), Phase.DECODE, 64, ms, List.of()));
+        Measurement.of(
+            candidateId, C, new HardwareTarget("box", "rt"), Phase.DECODE, 64, ms, List.of()));
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<
@@ -65,6 +70,20 @@ class DropDuplicateMeasurementsTest {
       assertEquals(
           List.of(3.0),
           restored.extractOutputValues().stream().map(LatencyMeasurement::getLatencyMs).toList());
+    }
+  }
+
+  /** The case: whole-millisecond latencies of two labelled records are not a repeat. */
+  @Test
+  void shouldPassRecordsThatDifferOnlyInTheirCandidateId() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(measured("s0001", 45.0), 0);
+      h.processElement(measured("s0002", 45.0), 0);
+      h.processElement(measured("s0002", 45.0), 0);
+      assertEquals(
+          List.of("s0001", "s0002"),
+          h.extractOutputValues().stream().map(m -> m.getCandidateId().toString()).toList());
     }
   }
 }

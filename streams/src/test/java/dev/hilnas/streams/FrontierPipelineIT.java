@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
@@ -46,7 +47,8 @@ class FrontierPipelineIT extends WithBroker {
             "it-frontiers",
             Duration.ofMillis(500),
             Duration.ofMillis(200),
-            List.of(objective.toString()));
+            List.of(objective.toString()),
+            Limits.DEFAULTS);
     Path checkpoints = dir.resolve("frontier-checkpoints");
     // Given 30 candidates, each measured at the objective and evaluated (bigger is better)
     Random random = new Random(9);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.Convert;
@@ -45,7 +46,8 @@ class MeasurementValidationTest {
     LatencyMeasurement sent = valid();
     sent.getCandidate().setArchId("made-up-by-a-producer");
 
-    MeasurementValidation.Verdict verdict = MeasurementValidation.validate(encode(sent));
+    MeasurementValidation.Verdict verdict =
+        MeasurementValidation.validate(encode(sent), Limits.DEFAULTS);
 
     assertTrue(verdict.accepted());
     assertEquals(
@@ -54,7 +56,8 @@ class MeasurementValidationTest {
 
   @Test
   void shouldRejectUndecodableBytesWithTheReason() {
-    MeasurementValidation.Verdict verdict = MeasurementValidation.validate(new byte[] {1, 2, 3});
+    MeasurementValidation.Verdict verdict =
+        MeasurementValidation.validate(new byte[] {1, 2, 3}, Limits.DEFAULTS);
     assertTrue(
         verdict
             .reason()
@@ -66,7 +69,7 @@ class MeasurementValidationTest {
   void shouldRejectAMissingValue() {
     assertEquals(
         "no value (null) where a LatencyMeasurement was expected",
-        MeasurementValidation.validate(null).reason());
+        MeasurementValidation.validate(null, Limits.DEFAULTS).reason());
   }
 
   @Test
@@ -75,7 +78,27 @@ class MeasurementValidationTest {
     bad.setContextLength(0);
 
     assertEquals(
-        "invalid measurement: contextLength must be in 1..131072, got 0",
-        MeasurementValidation.validate(encode(bad)).reason());
+        "invalid measurement: contextLength must be >= 1, got 0",
+        MeasurementValidation.validate(encode(bad), Limits.DEFAULTS).reason());
+  }
+
+  /** The case: 2 × 1e308 overflowed the frontier's reference point, failing the job. */
+  @Test
+  void shouldRejectALatencyBeyondTheLimits() {
+    LatencyMeasurement huge = valid();
+    huge.setLatencyMs(1e308);
+
+    assertEquals(
+        "invalid measurement: latencyMs must be at most 3600000, got 1.0E308",
+        MeasurementValidation.validate(encode(huge), Limits.DEFAULTS).reason());
+  }
+
+  @Test
+  void shouldApplyTheLimitsTheJobWasGiven() {
+    Limits tight = Limits.builder().maxContextLength(256).build();
+
+    assertEquals(
+        "invalid measurement: contextLength must be at most 256, got 512",
+        MeasurementValidation.validate(encode(valid()), tight).reason());
   }
 }

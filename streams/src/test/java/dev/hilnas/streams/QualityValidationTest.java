@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Quality;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.QualityEvaluation;
@@ -33,7 +34,8 @@ class QualityValidationTest {
 
   @Test
   void shouldAcceptAValidEvaluation() {
-    QualityValidation.Verdict verdict = QualityValidation.validate(encode(valid()));
+    QualityValidation.Verdict verdict =
+        QualityValidation.validate(encode(valid()), Limits.DEFAULTS);
     assertTrue(verdict.accepted());
     assertEquals(valid().getCandidate().getArchId(), verdict.quality().getCandidate().getArchId());
   }
@@ -44,19 +46,29 @@ class QualityValidationTest {
     negative.setValue(-3.0);
     assertEquals(
         "invalid quality evaluation: value must be a finite number > 0, got -3.0",
-        QualityValidation.validate(encode(negative)).reason());
+        QualityValidation.validate(encode(negative), Limits.DEFAULTS).reason());
     QualityEvaluation bleu = valid();
     bleu.setMetric("bleu");
     assertEquals(
         "invalid quality evaluation: metric must be 'perplexity', got 'bleu'",
-        QualityValidation.validate(encode(bleu)).reason());
+        QualityValidation.validate(encode(bleu), Limits.DEFAULTS).reason());
   }
 
   @Test
   void shouldRejectUndecodableBytes() {
     assertTrue(
-        QualityValidation.validate(new byte[] {9, 9})
+        QualityValidation.validate(new byte[] {9, 9}, Limits.DEFAULTS)
             .reason()
             .startsWith("not a QualityEvaluation in Avro single-object encoding (2 bytes)"));
+  }
+
+  @Test
+  void shouldRejectAPerplexityBeyondTheLimits() {
+    QualityEvaluation huge = valid();
+    huge.setValue(1e308);
+
+    assertEquals(
+        "invalid quality evaluation: value must be at most 10000000, got 1.0E308",
+        QualityValidation.validate(encode(huge), Limits.DEFAULTS).reason());
   }
 }

@@ -4,6 +4,7 @@ import dev.hilnas.app.stack.HttpFront;
 import dev.hilnas.cluster.EmbeddedKafka;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.Statistics;
@@ -84,7 +85,8 @@ public final class FleetBenchmark {
       }
       List<Path> out = new ArrayList<>();
       try (IngestGateway gateway =
-              new IngestGateway(kafka.bootstrapServers(), registry, 200_000, Clock.systemUTC());
+              new IngestGateway(
+                  kafka.bootstrapServers(), registry, Limits.DEFAULTS, 200_000, Clock.systemUTC());
           HttpFront service = new HttpFront("localhost", 0, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");

@@ -1,6 +1,7 @@
 package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.Stack;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.producers.kafka.ConsumerSettings;
@@ -72,7 +73,8 @@ public final class IngestBenchmark {
                 Duration.ofMillis(200),
                 JobSettings.DEFAULT_OBJECTIVES,
                 null,
-                true))) {
+                true,
+                Limits.DEFAULTS))) {
       String bootstrap = stack.bootstrapServers();
       try (Admin admin =
           Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

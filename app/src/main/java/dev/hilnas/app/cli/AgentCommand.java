@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
@@ -118,6 +119,8 @@ final class AgentCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
+  @CommandLine.Mixin LimitsOptions limits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -133,7 +136,9 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    List<Objective> goals = objectives.stream().map(Objective::parse).toList();
+    Limits accepted = limits.limits();
+    List<Objective> goals =
+        objectives.stream().map(o -> accepted.check(Objective.parse(o))).toList();
     HardwareTarget target =
         new HardwareTarget(
             hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
@@ -154,7 +159,7 @@ final class AgentCommand implements Callable<Integer> {
     Measurer.Settings settings =
         new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
-      return serve(settings, n);
+      return serve(settings, accepted, n);
     }
     if (candidateFile == null) {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
@@ -162,13 +167,14 @@ final class AgentCommand implements Callable<Integer> {
     Candidate candidate =
         CandidateJson.fromTree(
             new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(Files.readString(candidateFile)));
+                .readTree(Files.readString(candidateFile)),
+            accepted);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
     try (Closeable runner = runner(n)) {
       for (Measurement m :
-          new Measurer(settings, runner.runner(), Clock.systemUTC())
+          new Measurer(settings, accepted, runner.runner(), Clock.systemUTC())
               .measure(candidate, label, goals)) {
         if (!json) {
           err.printf(
@@ -183,10 +189,12 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /** The Kafka agent loop, until Ctrl-C. */
-  private int serve(Measurer.Settings settings, int n) throws InterruptedException {
+  private int serve(Measurer.Settings settings, Limits accepted, int n)
+      throws InterruptedException {
     try (Closeable runner = runner(n)) {
       MeasuringAgent agent =
-          new MeasuringAgent(bootstrap, new Measurer(settings, runner.runner(), Clock.systemUTC()));
+          new MeasuringAgent(
+              bootstrap, new Measurer(settings, accepted, runner.runner(), Clock.systemUTC()));
       spec.commandLine()
           .getErr()
           .printf(

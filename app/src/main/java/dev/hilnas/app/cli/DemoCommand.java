@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Demo;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin SearchOptions search;
 
+  @Mixin LimitsOptions limits;
+
   @Option(
       names = "--for",
       description = "Stop by itself after this long (default: run until Ctrl-C).")
@@ -72,11 +75,20 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
+    Limits accepted = limits.limits();
+    // a typo, or an objective beyond the limits, fails here, before a broker starts
+    objectives.forEach(o -> accepted.check(Objective.parse(o)));
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
     Demo demo =
         Demo.start(
-            new Demo.Options(data, port, httpPort, objectives, qualityTokens, search::settings));
+            new Demo.Options(
+                data,
+                port,
+                httpPort,
+                objectives,
+                qualityTokens,
+                capacity -> search.settings(capacity, accepted),
+                accepted));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
@@ -90,23 +91,26 @@ final class FrontierCommand implements Callable<Integer> {
       description = "Write a plot of the points and the frontier.")
   Path png;
 
+  @CommandLine.Mixin LimitsOptions limits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Objective goal = Objective.parse(objective);
+    Limits accepted = limits.limits();
+    Objective goal = accepted.check(Objective.parse(objective));
     List<Measurement> measurements = new ArrayList<>();
     for (Path file : measurementFiles) {
-      measurements.addAll(MeasurementFiles.read(file, err));
+      measurements.addAll(MeasurementFiles.read(file, err, accepted));
     }
     HardwareTarget chosen = chooseTarget(measurements);
     List<Measurement> ofTarget =
         measurements.stream().filter(m -> m.target().equals(chosen)).toList();
     List<Quality> qualities = new ArrayList<>();
     for (Path file : qualityFiles) {
-      qualities.addAll(readQuality(file, err));
+      qualities.addAll(readQuality(file, err, accepted));
     }
     FrontierAssembly assembly =
         FrontierAssembly.of(
@@ -204,7 +208,8 @@ final class FrontierCommand implements Callable<Integer> {
     return targets.stream().map(HardwareTarget::id).collect(Collectors.joining(", "));
   }
 
-  private static List<Quality> readQuality(Path file, PrintWriter err) throws IOException {
+  private static List<Quality> readQuality(Path file, PrintWriter err, Limits limits)
+      throws IOException {
     List<Quality> out = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -215,7 +220,7 @@ final class FrontierCommand implements Callable<Integer> {
           continue;
         }
         try {
-          out.add(QualityJson.parse(line));
+          out.add(QualityJson.parse(line, limits));
         } catch (IllegalArgumentException e) {
           err.println(file + ":" + number + ": skipped: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Quality;
 import dev.hilnas.producers.ingest.ImportReport;
@@ -22,6 +23,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,6 +65,8 @@ final class ImportCommand implements Callable<Integer> {
       description = "End the output with one JSON object: valid, invalid, errors.")
   boolean json;
 
+  @Mixin LimitsOptions limits;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -72,12 +76,13 @@ final class ImportCommand implements Callable<Integer> {
     long invalid = 0;
     List<Map<String, Object>> errors = new ArrayList<>();
     int status = 0;
+    Limits accepted = limits.limits();
     try (MeasurementSink sink =
         dryRun
             ? MeasurementSink.DISCARD
             : new KafkaMeasurementSink(bootstrap, "hilnas-import", Clock.systemUTC())) {
       for (Path path : files) {
-        MeasurementFile file = new MeasurementFile(path);
+        MeasurementFile file = new MeasurementFile(path, accepted);
         ImportReport report;
         try {
           report = importWithProgress(file, sink);

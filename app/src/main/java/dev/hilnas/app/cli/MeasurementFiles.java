@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.producers.ingest.LineResult;
 import dev.hilnas.producers.ingest.MeasurementFile;
@@ -16,10 +17,14 @@ public final class MeasurementFiles {
 
   private MeasurementFiles() {}
 
-  public static List<Measurement> read(Path path, PrintWriter err) throws IOException {
+  /**
+   * @param limits lines beyond them are skipped as invalid
+   */
+  public static List<Measurement> read(Path path, PrintWriter err, Limits limits)
+      throws IOException {
     List<Measurement> measurements = new ArrayList<>();
     List<LineResult> rejected = new ArrayList<>();
-    new MeasurementFile(path)
+    new MeasurementFile(path, limits)
         .forEach(
             line -> {
               if (line.isValid()) {

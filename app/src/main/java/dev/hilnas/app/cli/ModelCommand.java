@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.Evaluation;
 import dev.hilnas.core.latency.NoiseFloor;
@@ -64,15 +65,20 @@ final class ModelCommand implements Runnable {
             "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
     boolean normaliseDrift;
 
+    @CommandLine.Mixin LimitsOptions limits;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
+      Limits accepted = limits.limits();
       Evaluation evaluation =
           Evaluation.of(
-              MeasurementFiles.read(train, err), MeasurementFiles.read(test, err), normaliseDrift);
+              MeasurementFiles.read(train, err, accepted),
+              MeasurementFiles.read(test, err, accepted),
+              normaliseDrift);
       evaluation
           .skipped()
           .forEach(

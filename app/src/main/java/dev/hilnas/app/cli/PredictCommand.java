@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.latency.LatencyPrediction;
@@ -52,14 +53,18 @@ final class PredictCommand implements Callable<Integer> {
           "Divide out drift reported as environment.calibrationMs (a fixed calibration candidate timed alongside).")
   boolean normaliseDrift;
 
+  @CommandLine.Mixin LimitsOptions limits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    Limits accepted = limits.limits();
     Map<HardwareTarget, AdditiveLatencyModel> models =
-        LatencyModelTrainer.fitPerTarget(MeasurementFiles.read(train, err), normaliseDrift);
+        LatencyModelTrainer.fitPerTarget(
+            MeasurementFiles.read(train, err, accepted), normaliseDrift);
     if (models.isEmpty()) {
       err.println(train + ": no valid measurements to fit on");
       return 1;
@@ -78,7 +83,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         try {
           out.println(
-              Json.MAPPER.writeValueAsString(predict(MeasurementJson.parseQuery(text), models)));
+              Json.MAPPER.writeValueAsString(
+                  predict(MeasurementJson.parseQuery(text, accepted), models)));
         } catch (IllegalArgumentException e) {
           invalid++;
           err.println(input + ":" + line + ": " + e.getMessage());

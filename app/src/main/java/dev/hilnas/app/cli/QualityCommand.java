@@ -65,6 +65,8 @@ final class QualityCommand implements Callable<Integer> {
       description = "Kafka for --serve (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
+  @CommandLine.Mixin LimitsOptions limits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -79,7 +81,8 @@ final class QualityCommand implements Callable<Integer> {
     Candidate candidate =
         what.backbone
             ? backbone.architecture()
-            : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(what.candidate)));
+            : CandidateJson.fromTree(
+                Json.MAPPER.readTree(Files.readString(what.candidate)), limits.limits());
     String candidateId =
         what.backbone
             ? "backbone"
@@ -116,7 +119,7 @@ final class QualityCommand implements Callable<Integer> {
             + InetAddress.getLocalHost().getHostName()
             + "-"
             + ProcessHandle.current().pid();
-    QualityEvaluator worker = new QualityEvaluator(bootstrap, id, evaluator);
+    QualityEvaluator worker = new QualityEvaluator(bootstrap, id, evaluator, limits.limits());
     spec.commandLine()
         .getErr()
         .printf("evaluator %s scoring candidates from %s — Ctrl-C stops%n", id, bootstrap);

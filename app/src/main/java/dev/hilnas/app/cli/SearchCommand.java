@@ -38,6 +38,8 @@ final class SearchCommand implements Callable<Integer> {
 
   @Mixin SearchOptions search;
 
+  @Mixin LimitsOptions limits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -50,7 +52,8 @@ final class SearchCommand implements Callable<Integer> {
       capacity.put(target, eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
     }
     SearchProducer producer =
-        new SearchProducer(bootstrap, search.settings(capacity), Clock.systemUTC());
+        new SearchProducer(
+            bootstrap, search.settings(capacity, limits.limits()), Clock.systemUTC());
     spec.commandLine()
         .getErr()
         .printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);

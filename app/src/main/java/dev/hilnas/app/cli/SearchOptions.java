@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
@@ -78,7 +79,7 @@ final class SearchOptions {
           "Whose latency the search learns on a target without frontiers yet (default: ${DEFAULT-VALUE}).")
   List<String> learnObjectives;
 
-  SearchProducer.Settings settings(Map<String, Integer> capacity) {
+  SearchProducer.Settings settings(Map<String, Integer> capacity, Limits limits) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be >= 1, got " + maxAttempts);
     }
@@ -93,7 +94,7 @@ final class SearchOptions {
       byTarget
           .computeIfAbsent(HardwareTarget.parse(b.substring(0, colon)).id(), t -> new HashMap<>())
           .put(
-              Objective.parse(b.substring(colon + 1, equals)),
+              limits.check(Objective.parse(b.substring(colon + 1, equals))),
               Double.parseDouble(b.substring(equals + 1)));
     }
     var architecture =
@@ -105,7 +106,7 @@ final class SearchOptions {
                   "--backbone must be shipped or mobilellm, got " + backbone);
         };
     SearchSpace space =
-        SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes));
+        SearchSpace.of(architecture, new SearchSpace.Constraints(maxParams, maxKvBytes), limits);
     return new SearchProducer.Settings(
         space,
         strategy,
@@ -116,7 +117,7 @@ final class SearchOptions {
             Duration.ofMinutes(10),
             maxAttempts,
             byTarget,
-            learnObjectives.stream().map(Objective::parse).toList()),
+            learnObjectives.stream().map(o -> limits.check(Objective.parse(o))).toList()),
         Duration.ofSeconds(2),
         seed);
   }

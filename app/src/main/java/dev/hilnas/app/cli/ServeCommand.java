@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Stack;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.streams.JobSettings;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -85,9 +87,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration runFor;
 
+  @Mixin LimitsOptions limits;
+
   @Override
   public Integer call() throws Exception {
-    objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
+    Limits accepted = limits.limits();
+    // a typo, or an objective beyond the limits, fails here, before a broker starts
+    objectives.forEach(o -> accepted.check(Objective.parse(o)));
     if (noJob && bootstrap == null) {
       throw new IllegalArgumentException(
           "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
@@ -104,7 +110,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 Duration.ofSeconds(1),
                 objectives,
                 Devices.read(devices),
-                !noJob));
+                !noJob,
+                accepted));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

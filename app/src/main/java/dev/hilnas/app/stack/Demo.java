@@ -1,6 +1,7 @@
 package dev.hilnas.app.stack;
 
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
@@ -27,6 +28,7 @@ public final class Demo implements AutoCloseable {
    * @param qualityTokens held-out bytes per perplexity
    * @param search the search producer's settings for a target capacity map, given the agent's
    *     target
+   * @param limits what the stack, the agent and the evaluator accept
    */
   public record Options(
       Path dataDir,
@@ -34,7 +36,8 @@ public final class Demo implements AutoCloseable {
       int httpPort,
       List<String> objectives,
       int qualityTokens,
-      java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search) {}
+      java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search,
+      Limits limits) {}
 
   private final Stack stack;
   private final HardwareTarget target;
@@ -73,7 +76,8 @@ public final class Demo implements AutoCloseable {
                 Duration.ofSeconds(1),
                 o.objectives(),
                 null,
-                true));
+                true,
+                o.limits()));
     String bootstrap = stack.bootstrapServers();
     HardwareTarget target =
         new HardwareTarget(
@@ -92,6 +96,7 @@ public final class Demo implements AutoCloseable {
                     "demo-agent-" + host,
                     1,
                     Map.of("jvm", System.getProperty("java.version"))),
+                o.limits(),
                 runner,
                 Clock.systemUTC()));
     QualityEvaluator evaluator =
@@ -99,7 +104,8 @@ public final class Demo implements AutoCloseable {
             bootstrap,
             "demo-evaluator-" + host,
             new PerplexityEvaluator(
-                Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1));
+                Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1),
+            o.limits());
     SearchProducer search =
         new SearchProducer(bootstrap, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
     Demo demo = new Demo(stack, target, runner, agent, evaluator, search);

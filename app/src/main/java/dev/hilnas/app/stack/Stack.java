@@ -1,6 +1,7 @@
 package dev.hilnas.app.stack;
 
 import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
@@ -40,6 +41,7 @@ public final class Stack implements AutoCloseable {
    * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest
    *     endpoint
    * @param runJob whether to run the Flink job here (false when a Flink cluster runs the job jar)
+   * @param limits what the job, device ingest and the prediction API accept
    */
   public record Options(
       Path dataDir,
@@ -51,7 +53,8 @@ public final class Stack implements AutoCloseable {
       Duration publishInterval,
       List<String> objectives,
       Devices devices,
-      boolean runJob) {}
+      boolean runJob,
+      Limits limits) {}
 
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
@@ -97,7 +100,8 @@ public final class Stack implements AutoCloseable {
             "hilnas-job",
             o.checkpointInterval(),
             o.publishInterval(),
-            o.objectives());
+            o.objectives(),
+            o.limits());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
     JobClient job = null;
     if (o.runJob()) {
@@ -114,7 +118,11 @@ public final class Stack implements AutoCloseable {
       if (o.devices() != null) {
         gateway =
             new IngestGateway(
-                bootstrap, o.devices(), MAX_UNACKNOWLEDGED, java.time.Clock.systemUTC());
+                bootstrap,
+                o.devices(),
+                o.limits(),
+                MAX_UNACKNOWLEDGED,
+                java.time.Clock.systemUTC());
       }
       state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
       JobClient j = job;
@@ -122,7 +130,8 @@ public final class Stack implements AutoCloseable {
       http =
           new HttpFront(
               "localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
-      QueryService query = new QueryService(state.models(), state.frontiers(), http.registry());
+      QueryService query =
+          new QueryService(state.models(), state.frontiers(), o.limits(), http.registry());
       http.route(query::register);
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.SimulatedDevice;
 import dev.hilnas.core.search.SearchSpace;
@@ -34,7 +35,7 @@ class SearchBenchmarkTest {
 
   @Test
   void everySearchSpendsExactlyItsBudgetOnDistinctArchitecturesAndHypervolumeNeverFalls() {
-    SearchSpace space = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
+    SearchSpace space = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE, Limits.DEFAULTS);
     var oracle =
         new SearchBenchmark.Oracle(
             c -> SimulatedDevice.additive().latencyMs(c, Phase.PREFILL, 256),

@@ -3,6 +3,7 @@ package dev.hilnas.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.json.MeasurementJson;
@@ -56,7 +57,8 @@ class AgentCommandTest {
             "--json");
 
     assertEquals(0, r.exit(), r.err());
-    List<Measurement> lines = r.out().lines().map(MeasurementJson::parse).toList();
+    List<Measurement> lines =
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS)).toList();
     assertEquals(2, lines.size());
     assertEquals(Phase.PREFILL, lines.get(0).phase());
     assertEquals(16, lines.get(0).contextLength());
@@ -102,12 +104,51 @@ class AgentCommandTest {
             "--json");
 
     assertEquals(0, r.exit(), r.err());
-    Measurement m = MeasurementJson.parse(r.out().strip());
+    Measurement m = MeasurementJson.parse(r.out().strip(), Limits.DEFAULTS);
     assertEquals("lab-box/example", m.target().id());
     assertEquals(
         3.03,
         m.latencyMs(),
         1e-9); // the example: 3 layers × 100 tokens × 0.01 ms, +1% on the 2nd run
+  }
+
+  @Test
+  void shouldRefuseACandidateBeyondTheLimitsBeforeTimingIt() throws Exception {
+    Path deep =
+        Files.writeString(
+            dir.resolve("deep.json"),
+            "{\"layers\":2000,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100}");
+
+    Run r = run("agent", "--once", "--candidate", deep.toString());
+
+    assertEquals(2, r.exit());
+    assertEquals("error: candidate: layers must be at most 1024, got 2000", r.err().strip());
+  }
+
+  @Test
+  void shouldRefuseATimingBeyondTheLatencyLimit() throws Exception {
+    Path candidate =
+        Files.writeString(
+            dir.resolve("tiny.json"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100}");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "cmd",
+            "--command",
+            "echo '{\"latencyMs\":{\"PREFILL@100\":[7200000]}}'",
+            "--candidate",
+            candidate.toString(),
+            "--objectives",
+            "PREFILL@100");
+
+    assertEquals(2, r.exit());
+    assertEquals("error: latencyMs must be at most 3600000, got 7200000.0", r.err().strip());
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.hilnas.core.latency;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
-import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 
 /**
@@ -10,7 +9,7 @@ import dev.hilnas.core.Phase;
  *
  * @param candidateId the source's label, or null
  * @param target the target whose model answers, or null to let the caller pick its only model
- * @param contextLength tokens, 1..{@link Measurement#MAX_CONTEXT_LENGTH}
+ * @param contextLength tokens, >= 1
  * @param measuredMs a measured latency the source supplied alongside, or null
  */
 public record LatencyQuery(
@@ -28,12 +27,8 @@ public record LatencyQuery(
     if (phase == null) {
       throw new IllegalArgumentException("phase must be PREFILL or DECODE, got 'null'");
     }
-    if (contextLength < 1 || contextLength > Measurement.MAX_CONTEXT_LENGTH) {
-      throw new IllegalArgumentException(
-          "contextLength must be in 1.."
-              + Measurement.MAX_CONTEXT_LENGTH
-              + ", got "
-              + contextLength);
+    if (contextLength < 1) {
+      throw new IllegalArgumentException("contextLength must be >= 1, got " + contextLength);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.hilnas.core.search;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Prunings;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.SplittableRandom;
  * The prunings of one backbone: which layers to keep (deeper blocks go first, as a prior), a nested
  * FFN width per layer, fewer KV groups and query heads per group (shared by the attending layers),
  * per-layer attention GLOBAL / LOCAL / SKIP, a window, a weight precision — inside user constraints
- * on parameters and KV-cache bytes.
+ * on parameters and KV-cache bytes. A pruning is never larger than its backbone and takes its
+ * window from {@code windows}, so with both within the {@link Limits} every candidate proposed is.
  *
  * @param backbone the full architecture; every candidate is a pruning of it
  * @param ffnWidths the widths a layer's FFN may keep, ascending, the largest the backbone's
@@ -20,6 +22,8 @@ import java.util.SplittableRandom;
  * @param weightBits the precisions
  * @param minLayers fewest layers kept
  * @param constraints limits every candidate respects
+ * @param limits what every reader of a candidate accepts; the backbone and the windows are checked
+ *     against them
  */
 public record SearchSpace(
     Candidate backbone,
@@ -27,7 +31,8 @@ public record SearchSpace(
     List<Integer> windows,
     List<Integer> weightBits,
     int minLayers,
-    Constraints constraints) {
+    Constraints constraints,
+    Limits limits) {
 
   /** KV cache entries are fp16 whatever the weight precision (as on-device runtimes keep them). */
   static final int KV_BYTES = 2;
@@ -46,6 +51,18 @@ public record SearchSpace(
     ffnWidths = List.copyOf(ffnWidths);
     windows = List.copyOf(windows);
     weightBits = List.copyOf(weightBits);
+    try {
+      limits.check(backbone);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "search space: the backbone is beyond the limits (" + e.getMessage() + ")", e);
+    }
+    for (int w : windows) {
+      if (w > limits.maxContextLength()) {
+        throw new IllegalArgumentException(
+            "search space: window must be at most " + limits.maxContextLength() + ", got " + w);
+      }
+    }
     if (minLayers < 1 || minLayers > backbone.layerCount()) {
       throw new IllegalArgumentException(
           "minLayers must be in 1.." + backbone.layerCount() + ", got " + minLayers);
@@ -53,7 +70,7 @@ public record SearchSpace(
   }
 
   /** The default space of a backbone: FFN widths in eighths down to a quarter, windows 32..128. */
-  public static SearchSpace of(Candidate backbone, Constraints constraints) {
+  public static SearchSpace of(Candidate backbone, Constraints constraints, Limits limits) {
     int ffn = backbone.layers().get(0).ffnDim();
     List<Integer> widths = new ArrayList<>();
     for (int eighths = 2; eighths <= 8; eighths++) {
@@ -65,7 +82,8 @@ public record SearchSpace(
         List.of(32, 64, 128),
         List.of(16, 8, 4),
         Math.max(1, backbone.layerCount() / 3),
-        constraints);
+        constraints,
+        limits);
   }
 
   /**

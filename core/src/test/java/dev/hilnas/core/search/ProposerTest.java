@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.frontier.Frontier;
@@ -150,7 +151,9 @@ class ProposerTest {
     }
     assertTrue(picks.get(0).score() >= picks.get(2).score(), "widest interval first");
     var mobile =
-        new Proposer(SearchSpace.of(SearchSpace.mobileLlmScale(), SearchSpace.Constraints.NONE));
+        new Proposer(
+            SearchSpace.of(
+                SearchSpace.mobileLlmScale(), SearchSpace.Constraints.NONE, Limits.DEFAULTS));
     var unmeasured =
         mobile.propose(
             new TargetView("m", model, Map.of(), List.of(), Map.of(), List.of(PREFILL)),

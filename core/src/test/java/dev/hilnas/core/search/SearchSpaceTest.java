@@ -3,9 +3,11 @@ package dev.hilnas.core.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Prunings;
 import java.util.HashSet;
 import java.util.Set;
@@ -24,7 +26,8 @@ class SearchSpaceTest {
           .vocabSize(256)
           .weightBits(32)
           .build();
-  static final SearchSpace SPACE = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE);
+  static final SearchSpace SPACE =
+      SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE, Limits.DEFAULTS);
 
   @Test
   void randomAndMutatedCandidatesAreAlwaysPruningsOfTheBackbone() {
@@ -78,12 +81,15 @@ class SearchSpaceTest {
             .window(32)
             .build();
     long params = small.parameterCount();
-    SearchSpace tight = SearchSpace.of(BACKBONE, new SearchSpace.Constraints(params, 0));
+    SearchSpace tight =
+        SearchSpace.of(BACKBONE, new SearchSpace.Constraints(params, 0), Limits.DEFAULTS);
     assertTrue(tight.allows(small));
     assertFalse(tight.allows(BACKBONE));
     SearchSpace noKv =
         SearchSpace.of(
-            BACKBONE, new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)));
+            BACKBONE,
+            new SearchSpace.Constraints(0, SearchSpace.kvCacheBytes(small, 8192)),
+            Limits.DEFAULTS);
     assertTrue(noKv.allows(small));
     assertFalse(noKv.allows(BACKBONE));
     Candidate otherWidth =
@@ -122,5 +128,49 @@ class SearchSpaceTest {
     }
     assertTrue(dropped[0] > 0 && dropped[dropped.length - 1] > 0, "a prior, not a rule");
     assertTrue(dropped[dropped.length - 1] < dropped[dropped.length - 2], "the last layer seldom");
+  }
+
+  @Test
+  void shouldProposeOnlyCandidatesWithinTheLimitsWhenTheBackboneIsWithinThem() {
+    Limits backboneSized =
+        Limits.builder()
+            .maxLayers(BACKBONE.layerCount())
+            .maxDModel(BACKBONE.dModel())
+            .maxVocabSize(BACKBONE.vocabSize())
+            .maxHeads(8)
+            .maxHeadDim(BACKBONE.headDim())
+            .maxFfnDim(512)
+            .maxContextLength(128)
+            .build();
+    SearchSpace space = SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE, backboneSized);
+    SplittableRandom r = new SplittableRandom(2);
+    Candidate c = BACKBONE;
+    for (int i = 0; i < 2000; i++) {
+      c = r.nextInt(10) == 0 ? space.random(r) : space.mutate(c, r);
+      backboneSized.check(c);
+    }
+  }
+
+  @Test
+  void shouldRefuseABackboneOrAWindowBeyondTheLimits() {
+    IllegalArgumentException deep =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SearchSpace.of(
+                    BACKBONE, SearchSpace.Constraints.NONE, Limits.builder().maxLayers(4).build()));
+    assertEquals(
+        "search space: the backbone is beyond the limits (candidate: layers must be at most 4,"
+            + " got 6)",
+        deep.getMessage());
+    IllegalArgumentException wide =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SearchSpace.of(
+                    BACKBONE,
+                    SearchSpace.Constraints.NONE,
+                    Limits.builder().maxContextLength(64).build()));
+    assertEquals("search space: window must be at most 64, got 128", wide.getMessage());
   }
 }

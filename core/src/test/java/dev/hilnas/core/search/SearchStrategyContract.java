@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.frontier.LatencySource;
@@ -30,7 +31,8 @@ abstract class SearchStrategyContract {
   static final SearchSpace SPACE =
       SearchSpace.of(
           SearchSpaceTest.BACKBONE,
-          new SearchSpace.Constraints(SearchSpaceTest.BACKBONE.parameterCount() / 2, 0));
+          new SearchSpace.Constraints(SearchSpaceTest.BACKBONE.parameterCount() / 2, 0),
+          Limits.DEFAULTS);
   static final Objective PREFILL = new Objective(Phase.PREFILL, 256);
   static final TargetView NOTHING_KNOWN =
       new TargetView("t", null, Map.of(), List.of(), Map.of(), List.of(PREFILL));

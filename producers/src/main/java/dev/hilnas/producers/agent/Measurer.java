@@ -2,6 +2,7 @@ package dev.hilnas.producers.agent;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Turns timings into measurements: warm-ups, repetitions, the median, and one more run when the
- * spread of the first is too large. Shared by the Kafka agent and {@code agent --once}.
+ * spread of the first is too large. Shared by the Kafka agent and {@code agent --once}, which
+ * publish nothing that readers would reject: a measurement beyond the limits is an error.
  */
 public final class Measurer {
 
@@ -31,11 +33,13 @@ public final class Measurer {
       Map<String, String> environment) {}
 
   private final Settings settings;
+  private final Limits limits;
   private final Runner runner;
   private final Clock clock;
 
-  public Measurer(Settings settings, Runner runner, Clock clock) {
+  public Measurer(Settings settings, Limits limits, Runner runner, Clock clock) {
     this.settings = settings;
+    this.limits = limits;
     this.runner = runner;
     this.clock = clock;
   }
@@ -44,7 +48,16 @@ public final class Measurer {
     return settings;
   }
 
-  /** One measurement per objective, in order. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /**
+   * One measurement per objective, in order.
+   *
+   * @throws IllegalArgumentException when a measurement is beyond the limits (say, the runner took
+   *     longer than their longest latency)
+   */
   public List<Measurement> measure(
       Candidate candidate, String candidateId, List<Objective> objectives) {
     List<Measurement> out = new ArrayList<>();
@@ -53,19 +66,20 @@ public final class Measurer {
     for (Objective objective : objectives) {
       List<Double> samples = steady(candidate, objective, timed.get(objective));
       out.add(
-          new Measurement(
-              null,
-              candidateId,
-              candidate,
-              settings.target(),
-              objective.phase(),
-              objective.contextLength(),
-              median(samples),
-              samples,
-              settings.agentId(),
-              clock.instant(),
-              settings.threads(),
-              settings.environment()));
+          limits.check(
+              new Measurement(
+                  null,
+                  candidateId,
+                  candidate,
+                  settings.target(),
+                  objective.phase(),
+                  objective.contextLength(),
+                  median(samples),
+                  samples,
+                  settings.agentId(),
+                  clock.instant(),
+                  settings.threads(),
+                  settings.environment())));
     }
     return out;
   }

@@ -70,18 +70,24 @@ public final class MeasuringAgent implements AutoCloseable {
         .toList();
   }
 
-  /** The measurements of one request, or none when it is not for this target. */
+  /**
+   * The measurements of one request, or none when it is not for this target.
+   *
+   * @throws IllegalArgumentException when the candidate or a context is beyond the limits (the
+   *     worker logs it and skips the request)
+   */
   List<Measurement> measure(CandidateRequest request) {
     List<String> targets = request.getTargets();
     if (!targets.isEmpty() && !targets.contains(settings.target().id())) {
       return List.of();
     }
-    Candidate candidate = Convert.fromAvro(request.getCandidate());
+    Candidate candidate = measurer.limits().check(Convert.fromAvro(request.getCandidate()));
     List<Objective> objectives = new ArrayList<>();
     if (request.getContexts().isEmpty()) {
       objectives.addAll(settings.objectives());
     } else {
       for (int context : request.getContexts()) {
+        measurer.limits().checkContextLength(context);
         objectives.add(new Objective(Phase.PREFILL, context));
         objectives.add(new Objective(Phase.DECODE, context));
       }

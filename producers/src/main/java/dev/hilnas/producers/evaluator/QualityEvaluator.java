@@ -1,6 +1,7 @@
 package dev.hilnas.producers.evaluator;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Quality;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.llm.quality.Pruning;
@@ -22,14 +23,16 @@ import org.slf4j.LoggerFactory;
  * The quality evaluator: consumes {@code hil.candidates}, scores each candidate's perplexity as a
  * pruning of the backbone with inherited weights, and publishes a QualityEvaluation to {@code
  * hil.quality} (keyed by arch id) exactly once per request. Quality does not depend on the target,
- * so an architecture requested again is answered from a cache; candidates that are not prunings of
- * this backbone are skipped with a warning, and a request it fails on goes to {@code hil.dlq}.
+ * so an architecture requested again is answered from a cache; candidates beyond the limits or that
+ * are not prunings of this backbone are skipped with a warning, and a request it fails on goes to
+ * {@code hil.dlq}.
  */
 public final class QualityEvaluator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QualityEvaluator.class);
   private static final int CACHED = 10_000;
 
   private final PerplexityEvaluator evaluator;
+  private final Limits limits;
   private final CandidateWorker worker;
   private final Map<String, Quality> cache =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -39,8 +42,10 @@ public final class QualityEvaluator implements AutoCloseable {
         }
       };
 
-  public QualityEvaluator(String bootstrap, String workerId, PerplexityEvaluator evaluator) {
+  public QualityEvaluator(
+      String bootstrap, String workerId, PerplexityEvaluator evaluator, Limits limits) {
     this.evaluator = evaluator;
+    this.limits = limits;
     this.worker =
         new CandidateWorker(
             bootstrap, "hilnas-evaluator", workerId, "evaluator:" + workerId, null, this::records);
@@ -52,7 +57,8 @@ public final class QualityEvaluator implements AutoCloseable {
   }
 
   private List<ProducerRecord<byte[], byte[]>> records(CandidateRequest request) {
-    Candidate candidate = Convert.fromAvro(request.getCandidate());
+    // beyond the limits: the worker logs why and skips the request
+    Candidate candidate = limits.check(Convert.fromAvro(request.getCandidate()));
     String why = Pruning.incompatibility(evaluator.backbone(), candidate);
     if (why != null) {
       log.warn("not evaluating {}: not a pruning of the backbone: {}", candidate.archId(), why);
@@ -64,7 +70,7 @@ public final class QualityEvaluator implements AutoCloseable {
         cache.computeIfAbsent(
             candidate.archId(),
             id -> {
-              Quality q = evaluator.quality(request.getRequestId(), candidate);
+              Quality q = limits.check(evaluator.quality(request.getRequestId(), candidate));
               log.info("evaluated {}: perplexity {}", id, String.format("%.3f", q.value()));
               return q;
             });

@@ -1,6 +1,8 @@
 package dev.hilnas.producers.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Hashing;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
@@ -30,7 +32,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * authenticated device goes to hil.measurements, its invalid lines to hil.dlq with their reasons
  * and back to the device as per-line errors. A device may only report for its registered targets. A
  * batch is answered once Kafka has acknowledged it (acks=all); when too many records wait for
- * acknowledgement the gateway refuses more until Kafka catches up. Ids seen recently are dropped
+ * acknowledgement the gateway refuses more until Kafka catches up. Every id is scoped to the device
+ * that posts it, so no device can suppress another's measurements; ids seen recently are dropped
  * here, and the Flink job drops repeats of any id, so a retried post never counts twice.
  * Thread-safe.
  */
@@ -65,6 +68,7 @@ public final class IngestGateway implements AutoCloseable {
   public record Result(int accepted, int duplicates, int invalid, List<LineError> errors) {}
 
   private final Devices devices;
+  private final Limits limits;
   private final long maxInFlight;
   private final Clock clock;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -78,10 +82,13 @@ public final class IngestGateway implements AutoCloseable {
       };
 
   /**
+   * @param limits lines beyond them are invalid
    * @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429
    */
-  public IngestGateway(String bootstrap, Devices devices, long maxInFlight, Clock clock) {
+  public IngestGateway(
+      String bootstrap, Devices devices, Limits limits, long maxInFlight, Clock clock) {
     this.devices = devices;
+    this.limits = limits;
     this.maxInFlight = maxInFlight;
     this.clock = clock;
     this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-gateway"));
@@ -104,7 +111,7 @@ public final class IngestGateway implements AutoCloseable {
     List<LineError> errors = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       try {
-        Measurement m = MeasurementJson.fromTree(lines.get(i));
+        Measurement m = MeasurementJson.fromTree(lines.get(i), limits);
         if (!device.targets().contains(m.target().id())) {
           throw new Refused(
               403,
@@ -118,7 +125,7 @@ public final class IngestGateway implements AutoCloseable {
                   + m.target().id(),
               0);
         }
-        valid.add(m.agentId() != null ? m : withAgent(m, device.id()));
+        valid.add(ownedBy(device, m));
       } catch (IllegalArgumentException e) {
         errors.add(new LineError(i + 1, e.getMessage()));
       }
@@ -237,9 +244,10 @@ public final class IngestGateway implements AutoCloseable {
         .build();
   }
 
-  private static Measurement withAgent(Measurement m, String agentId) {
+  /** The measurement as the device's: its id scoped to the device, the device as agent if none. */
+  private static Measurement ownedBy(Devices.Device device, Measurement m) {
     return new Measurement(
-        m.id(),
+        scopedId(device.id(), m.id()),
         m.candidateId(),
         m.candidate(),
         m.target(),
@@ -247,10 +255,18 @@ public final class IngestGateway implements AutoCloseable {
         m.contextLength(),
         m.latencyMs(),
         m.samplesMs(),
-        agentId,
+        m.agentId() != null ? m.agentId() : device.id(),
         m.measuredAt(),
         m.threads(),
         m.environment());
+  }
+
+  /**
+   * {@code m} and 24 hex digits of the SHA-256 of {@code <deviceId>|<id>}, for the line's own id or
+   * the one derived from its content: a device repeats its own ids, never another's.
+   */
+  private static String scopedId(String deviceId, String id) {
+    return "m" + Hashing.sha256Hex(deviceId + "|" + id, 24);
   }
 
   /** Records handed to Kafka and not yet acknowledged. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.hilnas.core.Limits;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.schemas.json.QualityJson;
@@ -43,10 +44,15 @@ public final class MeasurementFile {
           "weightBits");
 
   private final Path path;
+  private final Limits limits;
   private long bytesRead;
 
-  public MeasurementFile(Path path) {
+  /**
+   * @param limits lines beyond them are rejected
+   */
+  public MeasurementFile(Path path, Limits limits) {
     this.path = path;
+    this.limits = limits;
   }
 
   public Path path() {
@@ -82,7 +88,7 @@ public final class MeasurementFile {
     }
   }
 
-  private static void readJsonl(InputStream in, Consumer<LineResult> action) throws IOException {
+  private void readJsonl(InputStream in, Consumer<LineResult> action) throws IOException {
     BufferedReader reader =
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     long lineNo = 0;
@@ -96,7 +102,7 @@ public final class MeasurementFile {
     }
   }
 
-  private static void readCsv(InputStream in, Consumer<LineResult> action) throws IOException {
+  private void readCsv(InputStream in, Consumer<LineResult> action) throws IOException {
     CsvMapper csv = new CsvMapper();
     try (MappingIterator<Map<String, String>> rows =
         csv.readerForMapOf(String.class)
@@ -162,12 +168,12 @@ public final class MeasurementFile {
   }
 
   /** A line with a {@code metric} is a quality evaluation; any other, a measurement. */
-  private static LineResult read(long lineNo, String raw, Supplier<JsonNode> parse) {
+  private LineResult read(long lineNo, String raw, Supplier<JsonNode> parse) {
     try {
       JsonNode node = parse.get();
       return QualityJson.isQuality(node)
-          ? LineResult.accepted(lineNo, raw, QualityJson.fromTree(node))
-          : LineResult.accepted(lineNo, raw, MeasurementJson.fromTree(node));
+          ? LineResult.accepted(lineNo, raw, QualityJson.fromTree(node, limits))
+          : LineResult.accepted(lineNo, raw, MeasurementJson.fromTree(node, limits));
     } catch (IllegalArgumentException e) {
       return LineResult.rejected(lineNo, raw, e.getMessage());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import java.nio.file.Files;
@@ -55,6 +56,7 @@ class CommandRunnerTest {
                 "agent-1",
                 1,
                 Map.of()),
+            Limits.DEFAULTS,
             new CommandRunner(EXAMPLE, Duration.ofSeconds(30)),
             Clock.systemUTC());
     List<Measurement> measured = measurer.measure(CANDIDATE, "c1", OBJECTIVES);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.testing.HostileInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class ImportFuzzTest {
     try {
       Files.write(file, content);
       List<LineResult> results = new ArrayList<>();
-      new MeasurementFile(file).forEach(results::add);
+      new MeasurementFile(file, Limits.DEFAULTS).forEach(results::add);
       return results;
     } finally {
       Files.delete(file);

@@ -1,7 +1,9 @@
 package dev.hilnas.producers.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.Quality;
@@ -53,7 +55,8 @@ class MeasurementFileTest {
     Recording sink = new Recording();
 
     ImportReport report =
-        Importer.run(new MeasurementFile(resource("measurements-with-errors.jsonl")), sink);
+        Importer.run(
+            new MeasurementFile(resource("measurements-with-errors.jsonl"), Limits.DEFAULTS), sink);
 
     assertEquals(10, report.valid());
     assertEquals(3, report.invalid());
@@ -79,7 +82,8 @@ class MeasurementFileTest {
   void shouldReadCsvWithTheSameColumnNames() throws Exception {
     Recording sink = new Recording();
 
-    ImportReport report = Importer.run(new MeasurementFile(resource("measurements.csv")), sink);
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("measurements.csv"), Limits.DEFAULTS), sink);
 
     assertEquals(2, report.valid());
     assertEquals(
@@ -98,7 +102,8 @@ class MeasurementFileTest {
   void shouldTellQualityLinesFromMeasurementLinesAndRejectBadOnes() throws Exception {
     Recording sink = new Recording();
 
-    ImportReport report = Importer.run(new MeasurementFile(resource("mixed.jsonl")), sink);
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("mixed.jsonl"), Limits.DEFAULTS), sink);
 
     assertEquals(3, report.valid());
     assertEquals(2, report.quality());
@@ -111,5 +116,27 @@ class MeasurementFileTest {
     assertEquals(List.of(12.3, 30.5), sink.qualities.stream().map(Quality::value).toList());
     assertEquals("q1", sink.qualities.get(0).candidateId());
     assertEquals(2, sink.rejected.size());
+  }
+
+  /**
+   * The issue's lines: a latency and a perplexity of 1e308 pass as finite numbers but overflowed
+   * the job's frontier references; and two records that share all but their candidateId.
+   */
+  @Test
+  void shouldRejectLinesBeyondTheLimitsAndKeepRecordsThatDifferOnlyInTheirLabel() throws Exception {
+    Recording sink = new Recording();
+
+    ImportReport report =
+        Importer.run(new MeasurementFile(resource("beyond-limits.jsonl"), Limits.DEFAULTS), sink);
+
+    assertEquals(
+        List.of(
+            new ImportReport.LineError(1, "latencyMs must be at most 3600000, got 1.0E308"),
+            new ImportReport.LineError(2, "value must be at most 10000000, got 1.0E308")),
+        report.errors());
+    assertEquals(2, sink.rejected.size(), "to the DLQ with their reasons");
+    assertEquals(
+        List.of("s0001", "s0002"), sink.accepted.stream().map(Measurement::candidateId).toList());
+    assertNotEquals(sink.accepted.get(0).id(), sink.accepted.get(1).id());
   }
 }

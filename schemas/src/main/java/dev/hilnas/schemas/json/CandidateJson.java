@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
+import dev.hilnas.core.Limits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,13 +58,13 @@ public final class CandidateJson {
     return out;
   }
 
-  /** Reads a candidate in the compact or the per-layer form of docs/contracts.md. */
-  public static Candidate fromTree(JsonNode node) {
+  /** Reads a candidate in the compact or the per-layer form of docs/contracts.md, within limits. */
+  public static Candidate fromTree(JsonNode node, Limits limits) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("candidate must be a JSON object");
     }
     try {
-      return Json.MAPPER.treeToValue(node, Form.class).toCandidate();
+      return Json.MAPPER.treeToValue(node, Form.class).toCandidate(limits);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "candidate: " + Json.firstSentence(e.getOriginalMessage()), e);
@@ -88,16 +89,24 @@ public final class CandidateJson {
       List<LayerJson> layerSpecs,
       List<Integer> sourceLayers) {
 
-    Candidate toCandidate() {
+    Candidate toCandidate(Limits limits) {
+      if (layers != null) { // before the compact form makes that many layers
+        try {
+          limits.checkLayers(layers);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("candidate: " + e.getMessage(), e);
+        }
+      }
       Candidate c = shape();
       if (sourceLayers == null || sourceLayers.isEmpty()) {
-        return c; // the common case: no second candidate per parsed line
+        return limits.check(c); // the common case: no second candidate per parsed line
       }
       try {
-        return c.withSourceLayers(sourceLayers);
+        c = c.withSourceLayers(sourceLayers);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("candidate: " + e.getMessage(), e);
       }
+      return limits.check(c);
     }
 
     private Candidate shape() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.LatencyQuery;
@@ -26,8 +27,8 @@ public final class MeasurementJson {
   private MeasurementJson() {}
 
   /** Parses one JSON object (one JSONL line). */
-  public static Measurement parse(String json) {
-    return fromTree(Json.readTree(json));
+  public static Measurement parse(String json, Limits limits) {
+    return fromTree(Json.readTree(json), limits);
   }
 
   /**
@@ -35,7 +36,7 @@ public final class MeasurementJson {
    * candidate line with {@code phase} and {@code contextLength}. Hardware and runtime are optional
    * (null target) but must come together.
    */
-  public static LatencyQuery parseQuery(String json) {
+  public static LatencyQuery parseQuery(String json, Limits limits) {
     Line line = line(Json.readTree(json));
     if (line.candidate == null) {
       throw new IllegalArgumentException("missing field 'candidate'");
@@ -46,10 +47,10 @@ public final class MeasurementJson {
             : new HardwareTarget(line.hardware, line.runtime, line.precision);
     return new LatencyQuery(
         line.candidateId,
-        line.candidate.toCandidate(),
+        line.candidate.toCandidate(limits),
         target,
         Phase.parse(line.phase),
-        Json.require("contextLength", line.contextLength),
+        limits.checkContextLength(Json.require("contextLength", line.contextLength)),
         line.latencyMs);
   }
 
@@ -87,9 +88,12 @@ public final class MeasurementJson {
     }
   }
 
-  /** Reads an already-parsed JSON object (a JSONL line, a CSV row, an element of an array). */
-  public static Measurement fromTree(JsonNode node) {
-    return line(node).toMeasurement();
+  /**
+   * Reads an already-parsed JSON object (a JSONL line, a CSV row, an element of an array), within
+   * limits.
+   */
+  public static Measurement fromTree(JsonNode node, Limits limits) {
+    return limits.check(line(node).toMeasurement(limits));
   }
 
   private static Line line(JsonNode node) {
@@ -130,7 +134,7 @@ public final class MeasurementJson {
       Integer threads,
       Map<String, String> environment) {
 
-    Measurement toMeasurement() {
+    Measurement toMeasurement(Limits limits) {
       if (candidate == null) {
         throw new IllegalArgumentException("missing field 'candidate'");
       }
@@ -143,7 +147,7 @@ public final class MeasurementJson {
       return new Measurement(
           measurementId,
           candidateId,
-          candidate.toCandidate(),
+          candidate.toCandidate(limits),
           new HardwareTarget(hardware, runtime, precision),
           Phase.parse(phase),
           Json.require("contextLength", contextLength),

@@ -1,6 +1,7 @@
 package dev.hilnas.schemas.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Quality;
 
 /**
@@ -12,8 +13,8 @@ public final class QualityJson {
   private QualityJson() {}
 
   /** Parses one JSON object (one JSONL line). */
-  public static Quality parse(String json) {
-    return fromTree(Json.readTree(json));
+  public static Quality parse(String json, Limits limits) {
+    return fromTree(Json.readTree(json), limits);
   }
 
   /** Whether a JSON object is a quality line rather than a measurement line. */
@@ -21,8 +22,8 @@ public final class QualityJson {
     return node != null && node.isObject() && node.has("metric");
   }
 
-  /** Reads an already-parsed JSON object (a JSONL line or a CSV row). */
-  public static Quality fromTree(JsonNode node) {
+  /** Reads an already-parsed JSON object (a JSONL line or a CSV row), within limits. */
+  public static Quality fromTree(JsonNode node, Limits limits) {
     if (!node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object, got " + node.getNodeType());
     }
@@ -37,13 +38,14 @@ public final class QualityJson {
       throw new IllegalArgumentException(
           "field 'value' must be a number, got '" + value.asText() + "'");
     }
-    return new Quality(
-        text(node, "candidateId"),
-        CandidateJson.fromTree(node.get("candidate")),
-        text(node, "metric"),
-        number,
-        text(node, "dataset"),
-        text(node, "evaluator"));
+    return limits.check(
+        new Quality(
+            text(node, "candidateId"),
+            CandidateJson.fromTree(node.get("candidate"), limits),
+            text(node, "metric"),
+            number,
+            text(node, "dataset"),
+            text(node, "evaluator")));
   }
 
   private static String text(JsonNode node, String field) {

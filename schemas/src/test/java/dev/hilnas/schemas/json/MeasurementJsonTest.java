@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hilnas.core.AttentionKind;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class MeasurementJsonTest {
 
   @Test
   void shouldReadTheExampleOfTheDesignAndIgnoreUnknownFields() {
-    Measurement m = MeasurementJson.parse(DESIGN_EXAMPLE);
+    Measurement m = MeasurementJson.parse(DESIGN_EXAMPLE, Limits.DEFAULTS);
     assertEquals("c0007", m.candidateId());
     assertEquals(6, m.candidate().layerCount());
     assertEquals(AttentionKind.SKIP, m.candidate().layers().get(3).attention());
@@ -35,8 +36,8 @@ class MeasurementJsonTest {
                 + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"SKIP\",\"ffnDim\":1536},"
                 + "{\"attention\":\"L\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536},{\"attention\":\"G\",\"nHeads\":8,\"nKvHeads\":2,\"ffnDim\":1536}]}");
     assertEquals(
-        MeasurementJson.parse(DESIGN_EXAMPLE).candidate().archId(),
-        MeasurementJson.parse(perLayer).candidate().archId());
+        MeasurementJson.parse(DESIGN_EXAMPLE, Limits.DEFAULTS).candidate().archId(),
+        MeasurementJson.parse(perLayer, Limits.DEFAULTS).candidate().archId());
   }
 
   @Test
@@ -45,12 +46,15 @@ class MeasurementJsonTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"hardware\":\"pixel8-cpu\",", "")));
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace("\"hardware\":\"pixel8-cpu\",", ""), Limits.DEFAULTS));
     assertEquals("hardware is required", e.getMessage());
     var c =
         assertThrows(
             IllegalArgumentException.class,
-            () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("\"contextLength\":2048,", "")));
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace("\"contextLength\":2048,", ""), Limits.DEFAULTS));
     assertEquals("missing field 'contextLength'", c.getMessage());
   }
 
@@ -61,8 +65,8 @@ class MeasurementJsonTest {
             IllegalArgumentException.class,
             () ->
                 MeasurementJson.parse(
-                    DESIGN_EXAMPLE.replace(
-                        "\"contextLength\":2048", "\"contextLength\":\"long\"")));
+                    DESIGN_EXAMPLE.replace("\"contextLength\":2048", "\"contextLength\":\"long\""),
+                    Limits.DEFAULTS));
     assertEquals(
         "field 'contextLength': Cannot deserialize value of type `java.lang.Integer` from String \"long\": not a valid `java.lang.Integer` value",
         e.getMessage());
@@ -73,7 +77,9 @@ class MeasurementJsonTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> MeasurementJson.parse(DESIGN_EXAMPLE.replace("PREFILL", "WARMUP")));
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace("PREFILL", "WARMUP"), Limits.DEFAULTS));
     assertEquals("phase must be PREFILL or DECODE, got 'WARMUP'", e.getMessage());
   }
 
@@ -84,9 +90,9 @@ class MeasurementJsonTest {
             + "\"headDim\":32,\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GLS\",\"window\":8},"
             + "\"hardware\":\"h\",\"runtime\":\"r\",\"phase\":\"DECODE\",\"contextLength\":64,"
             + "\"latencyMs\":1.5,\"samplesMs\":[1.4,1.5],\"threads\":2,\"environment\":{\"os\":\"x\"}}";
-    Measurement m = MeasurementJson.parse(line);
+    Measurement m = MeasurementJson.parse(line, Limits.DEFAULTS);
 
-    assertEquals(m, MeasurementJson.parse(MeasurementJson.toJson(m)));
+    assertEquals(m, MeasurementJson.parse(MeasurementJson.toJson(m), Limits.DEFAULTS));
   }
 
   @Test
@@ -95,7 +101,7 @@ class MeasurementJsonTest {
         Json.readTree(
             "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[0,5]}");
-    var c = CandidateJson.fromTree(tree);
+    var c = CandidateJson.fromTree(tree, Limits.DEFAULTS);
     assertEquals(java.util.List.of(0, 5), c.sourceLayers());
     assertEquals(java.util.List.of(0, 5), CandidateJson.toMap(c).get("sourceLayers"));
     var e =
@@ -105,7 +111,67 @@ class MeasurementJsonTest {
                 CandidateJson.fromTree(
                     Json.readTree(
                         "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
-                            + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}")));
+                            + "\"vocabSize\":100,\"attention\":\"GS\",\"sourceLayers\":[3]}"),
+                    Limits.DEFAULTS));
     assertEquals("candidate: sourceLayers names 1 backbone layers for 2 layers", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectALineBeyondTheLimitsNamingTheFieldTheBoundAndTheValue() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace("\"latencyMs\":41.7", "\"latencyMs\":1e308"),
+                    Limits.DEFAULTS));
+    assertEquals("latencyMs must be at most 3600000, got 1.0E308", e.getMessage());
+    var tight =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE, Limits.builder().maxContextLength(1024).build()));
+    assertEquals("contextLength must be at most 1024, got 2048", tight.getMessage());
+  }
+
+  @Test
+  void shouldRejectACompactCandidateWithTooManyLayersBeforeMakingThem() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CandidateJson.fromTree(
+                    Json.readTree(
+                        "{\"layers\":2000000000,\"dModel\":64,\"nHeads\":2,\"headDim\":32,"
+                            + "\"ffnDim\":128,\"vocabSize\":100}"),
+                    Limits.DEFAULTS));
+    assertEquals("candidate: layers must be at most 1024, got 2000000000", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAQualityLineBeyondTheLimits() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                QualityJson.parse(
+                    "{\"candidate\":{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,"
+                        + "\"ffnDim\":128,\"vocabSize\":100},\"metric\":\"perplexity\","
+                        + "\"value\":1e308}",
+                    Limits.DEFAULTS));
+    assertEquals("value must be at most 10000000, got 1.0E308", e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAPredictionRequestBeyondTheLimits() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parseQuery(
+                    DESIGN_EXAMPLE.replace("\"contextLength\":2048", "\"contextLength\":2000000"),
+                    Limits.DEFAULTS));
+    assertEquals("contextLength must be at most 1048576, got 2000000", e.getMessage());
   }
 }

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
-import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
@@ -28,8 +28,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/targets}, {@code GET /api/v1/models/{target}} and {@code POST /api/v1/predict}
- * (docs/http-api.md), answered from the materialised snapshots. Bad bodies get 400 with a message,
- * unknown targets 404, a store still loading 503.
+ * (docs/http-api.md), answered from the materialised snapshots. Bad bodies, and requests beyond the
+ * limits, get 400 with a message, unknown targets 404, a store still loading 503.
  */
 public final class ModelApi {
 
@@ -37,9 +37,11 @@ public final class ModelApi {
   private static final String MODELS_PREFIX = "/api/v1/models/";
 
   private final ModelCatalog catalog;
+  private final Limits limits;
 
-  public ModelApi(ModelCatalog catalog) {
+  public ModelApi(ModelCatalog catalog, Limits limits) {
     this.catalog = catalog;
+    this.limits = limits;
   }
 
   public void register(HttpServer server) {
@@ -127,14 +129,14 @@ public final class ModelApi {
       JsonNode contextNode = request.get("contextLength");
       if (contextNode == null || !contextNode.canConvertToInt()) {
         throw new IllegalArgumentException(
-            "contextLength must be an integer in 1.." + Measurement.MAX_CONTEXT_LENGTH);
+            "contextLength must be an integer in 1.." + limits.maxContextLength());
       }
       context = contextNode.asInt();
-      if (context < 1 || context > Measurement.MAX_CONTEXT_LENGTH) {
+      if (context < 1 || context > limits.maxContextLength()) {
         throw new IllegalArgumentException(
-            "contextLength must be in 1.." + Measurement.MAX_CONTEXT_LENGTH + ", got " + context);
+            "contextLength must be in 1.." + limits.maxContextLength() + ", got " + context);
       }
-      candidate = CandidateJson.fromTree(request.get("candidate"));
+      candidate = CandidateJson.fromTree(request.get("candidate"), limits);
     } catch (IllegalArgumentException e) {
       throw new HttpJson.ClientError(400, e.getMessage());
     }

@@ -212,6 +212,24 @@ class ModelApiTest {
   }
 
   @Test
+  void shouldRejectARequestBeyondTheLimitsWithA400AndTheReason() throws Exception {
+    String request =
+        "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"DECODE\",\"contextLength\":2048,"
+            + "\"candidate\":"
+            + CANDIDATE
+            + "}";
+    HttpResponse<String> layers =
+        post("/api/v1/predict", request.replace("\"layers\":6", "\"layers\":5000"));
+    assertEquals(400, layers.statusCode());
+    assertEquals(
+        "candidate: layers must be at most 1024, got 5000", json(layers).get("error").asText());
+    HttpResponse<String> context = post("/api/v1/predict", request.replace("2048", "2000000"));
+    assertEquals(400, context.statusCode());
+    assertEquals(
+        "contextLength must be in 1..1048576, got 2000000", json(context).get("error").asText());
+  }
+
+  @Test
   void shouldAnswer404ForAPhaseTheTargetHasNoModelFor() throws Exception {
     String body =
         "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"PREFILL\",\"contextLength\":128,"

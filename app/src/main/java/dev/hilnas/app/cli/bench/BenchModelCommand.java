@@ -2,6 +2,7 @@ package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.ModelBenchmark;
 import dev.hilnas.app.cli.MeasurementFiles;
+import dev.hilnas.core.Limits;
 import dev.hilnas.schemas.json.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ final class BenchModelCommand implements Callable<Integer> {
         candidates, predictions, repeat);
     ModelBenchmark.Result r =
         ModelBenchmark.run(
-            MeasurementFiles.read(oracleData, err),
+            MeasurementFiles.read(oracleData, err, Limits.DEFAULTS),
             candidates,
             predictions,
             repeat,

@@ -2,6 +2,7 @@ package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.RuntimeBenchmark;
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.schemas.json.CandidateJson;
@@ -60,7 +61,8 @@ final class BenchRuntimeCommand implements Callable<Integer> {
     Candidate c =
         candidate == null
             ? Backbone.shipped().architecture()
-            : CandidateJson.fromTree(Json.MAPPER.readTree(Files.readString(candidate)));
+            : CandidateJson.fromTree(
+                Json.MAPPER.readTree(Files.readString(candidate)), Limits.DEFAULTS);
     var r = RuntimeBenchmark.run(c, prefill, decodeContext, threads, repeat);
     var out = spec.commandLine().getOut();
     out.printf(

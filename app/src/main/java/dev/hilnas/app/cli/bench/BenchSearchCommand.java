@@ -2,6 +2,7 @@ package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.SearchBenchmark;
 import dev.hilnas.app.cli.MeasurementFiles;
+import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.llm.quality.Backbone;
@@ -79,12 +80,14 @@ final class BenchSearchCommand implements Callable<Integer> {
             Backbone.shippedHeldOut(),
             qualityTokens,
             Runtime.getRuntime().availableProcessors());
-    var measurements = MeasurementFiles.read(oracleData, spec.commandLine().getErr());
+    var measurements =
+        MeasurementFiles.read(oracleData, spec.commandLine().getErr(), Limits.DEFAULTS);
     var oracle =
         new SearchBenchmark.Oracle(
             SearchBenchmark.latencyOracle(measurements, Objective.parse(objective)),
             c -> evaluator.evaluate(c).value());
-    var space = SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE);
+    var space =
+        SearchSpace.of(backbone.architecture(), SearchSpace.Constraints.NONE, Limits.DEFAULTS);
     var err = spec.commandLine().getErr();
     err.printf(
         "bench search: %d measurements × %d seeds × 3 searches; oracle fitted on %d measurements of %s%n",
