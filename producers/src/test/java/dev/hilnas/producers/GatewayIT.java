@@ -57,6 +57,7 @@ class GatewayIT extends WithBroker {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
+            .header("Content-Type", "application/x-ndjson")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);

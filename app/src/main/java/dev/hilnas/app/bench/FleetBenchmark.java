@@ -127,6 +127,7 @@ public final class FleetBenchmark {
               client.send(
                   HttpRequest.newBuilder(uri)
                       .header("Authorization", "Bearer " + tokens.get(device))
+                      .header("Content-Type", "application/x-ndjson")
                       .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
