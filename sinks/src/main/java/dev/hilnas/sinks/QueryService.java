@@ -19,11 +19,16 @@ public final class QueryService {
 
   private final ModelCatalog models;
   private final FrontierCatalog frontiers;
-  private final FrontierStream frontierStream = new FrontierStream();
+  private final FrontierStream frontierStream;
 
-  public QueryService(ModelCatalog models, FrontierCatalog frontiers, MeterRegistry registry) {
+  /**
+   * @param streamClients frontier-stream subscribers served at once; one more gets 503
+   */
+  public QueryService(
+      ModelCatalog models, FrontierCatalog frontiers, MeterRegistry registry, int streamClients) {
     this.models = models;
     this.frontiers = frontiers;
+    this.frontierStream = new FrontierStream(streamClients);
     registry.gauge(
         "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
   }

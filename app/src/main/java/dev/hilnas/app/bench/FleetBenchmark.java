@@ -1,6 +1,7 @@
 package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.HttpFront;
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.cluster.EmbeddedKafka;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
@@ -85,7 +86,7 @@ public final class FleetBenchmark {
       List<Path> out = new ArrayList<>();
       try (IngestGateway gateway =
               new IngestGateway(kafka.bootstrapServers(), registry, 200_000, Clock.systemUTC());
-          HttpFront service = new HttpFront("localhost", 0, () -> true)) {
+          HttpFront service = new HttpFront("localhost", 0, HttpSettings.DEFAULTS, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
         out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));

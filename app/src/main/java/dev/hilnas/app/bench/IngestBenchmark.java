@@ -1,5 +1,6 @@
 package dev.hilnas.app.bench;
 
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Statistics;
@@ -67,6 +68,7 @@ public final class IngestBenchmark {
                 null,
                 0,
                 -1,
+                HttpSettings.DEFAULTS,
                 2,
                 checkpointInterval,
                 Duration.ofMillis(200),

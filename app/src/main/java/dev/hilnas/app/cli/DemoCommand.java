@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Demo;
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.core.Objective;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin SearchOptions search;
 
+  @Mixin HttpOptions http;
+
   @Option(
       names = "--for",
       description = "Stop by itself after this long (default: run until Ctrl-C).")
@@ -73,10 +76,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     objectives.forEach(Objective::parse); // a typo fails here, before a broker starts
+    HttpSettings httpSettings = http.settings();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
     Demo demo =
         Demo.start(
-            new Demo.Options(data, port, httpPort, objectives, qualityTokens, search::settings));
+            new Demo.Options(
+                data, port, httpPort, httpSettings, objectives, qualityTokens, search::settings));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -92,8 +97,8 @@ final class DemoCommand implements Callable<Integer> {
             "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.printf(
-        "hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n",
-        demo.httpPort(), demo.target().id());
+        "hilnas demo: live frontier at %s — target %s; Ctrl-C stops%n",
+        demo.httpUrl(), demo.target().id());
     long start = System.nanoTime();
     long deadline = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
     while (!stopped.await(

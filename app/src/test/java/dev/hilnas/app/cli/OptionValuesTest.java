@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hilnas.app.stack.HttpSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,31 @@ class OptionValuesTest {
   void theSearchRefusesATargetIdItCannotReadBeforeItConnects() {
     assertEquals("error: " + NOT_A_TARGET, refusal("search", "--target", "pixel8=2"));
     assertEquals("error: " + NOT_A_TARGET, refusal("search", "--budget", "pixel8:DECODE@512=5"));
+  }
+
+  @Test
+  void aTlsKeystoreWithoutItsPasswordIsRefusedBeforeAnythingStarts() {
+    assertEquals(
+        "error: --tls-keystore and --tls-password go together: give both, or neither",
+        refusal("serve", "--tls-keystore", "server.p12"));
+  }
+
+  @Test
+  void anHttpLimitBelowOneIsRefusedBeforeAnythingStarts() {
+    assertEquals(
+        "error: HTTP threads must be at least 1, got 0", refusal("demo", "--http-threads", "0"));
+  }
+
+  @Test
+  void theHttpLimitsOfServeDefaultToTheStacksDefaults() {
+    ServeCommand serve =
+        HilnasCommand.commandLine()
+            .parseArgs("serve")
+            .subcommand()
+            .commandSpec()
+            .commandLine()
+            .getCommand();
+
+    assertEquals(HttpSettings.DEFAULTS, serve.http.settings());
   }
 }
