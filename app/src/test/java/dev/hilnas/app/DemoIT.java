@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.stack.Demo;
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
@@ -40,6 +41,7 @@ class DemoIT {
                 dir,
                 0,
                 0,
+                HttpSettings.DEFAULTS,
                 List.of("PREFILL@64", "DECODE@64"),
                 256,
                 capacity ->

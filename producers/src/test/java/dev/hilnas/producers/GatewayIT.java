@@ -20,11 +20,15 @@ import dev.hilnas.schemas.json.MeasurementJson;
 import dev.hilnas.testing.TopicRecords;
 import dev.hilnas.testing.WithBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +62,7 @@ class GatewayIT extends WithBroker {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://localhost:" + service.port() + "/api/v1/measurements"))
+            .header("Content-Type", "application/x-ndjson")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -144,6 +149,76 @@ class GatewayIT extends WithBroker {
       assertEquals(400, allBad.statusCode());
       assertTrue(allBad.body().contains("line 1"), allBad.body());
       assertEquals(400, post(service, phone.token(), "[1,").statusCode());
+    }
+  }
+
+  /**
+   * The status line and body of the answer to a post that declares a body of {@code length} bytes
+   * and sends none of it.
+   */
+  private static String[] answerToADeclaredBody(Ingest service, String token, long length)
+      throws Exception {
+    try (Socket socket = new Socket("localhost", service.port())) {
+      socket.setSoTimeout(30_000);
+      String head =
+          "POST /api/v1/measurements HTTP/1.1\r\nHost: localhost\r\n"
+              + "Content-Type: application/x-ndjson\r\nContent-Length: "
+              + length
+              + "\r\n"
+              + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+              + "\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      String status = in.readLine();
+      int bodyLength = 0;
+      for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+        if (header.toLowerCase().startsWith("content-length:")) {
+          bodyLength = Integer.parseInt(header.substring(15).strip());
+        }
+      }
+      char[] body = new char[bodyLength];
+      for (int read = 0; read < bodyLength; ) {
+        read += in.read(body, read, bodyLength - read);
+      }
+      return new String[] {status, new String(body)};
+    }
+  }
+
+  @Test
+  void shouldAnswer401ToAStrangerBeforeReadingABodyOfAnySize() throws Exception {
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(),
+                new Devices(List.of()),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      String[] answer = answerToADeclaredBody(service, null, 1L << 40);
+
+      assertEquals("HTTP/1.1 401 Unauthorized", answer[0]);
+      assertEquals(
+          "{\"error\":\"missing token: send Authorization: Bearer <device token>\"}", answer[1]);
+    }
+  }
+
+  @Test
+  void shouldAnswer413ToADeviceDeclaringABatchOverTheCapBeforeReadingIt() throws Exception {
+    Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
+    try (IngestGateway gateway =
+            new IngestGateway(
+                kafka.bootstrapServers(),
+                phone.devices(),
+                Limits.DEFAULTS,
+                10_000,
+                Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      String[] answer = answerToADeclaredBody(service, phone.token(), (8 << 20) + 1);
+
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", answer[0]);
+      assertEquals("{\"error\":\"a batch is at most 8 MiB; split it\"}", answer[1]);
     }
   }
 

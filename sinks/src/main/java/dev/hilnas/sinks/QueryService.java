@@ -21,16 +21,22 @@ public final class QueryService {
   private final ModelCatalog models;
   private final FrontierCatalog frontiers;
   private final Limits limits;
-  private final FrontierStream frontierStream = new FrontierStream();
+  private final FrontierStream frontierStream;
 
   /**
    * @param limits what prediction requests may ask about
+   * @param streamClients frontier-stream subscribers served at once; one more gets 503
    */
   public QueryService(
-      ModelCatalog models, FrontierCatalog frontiers, Limits limits, MeterRegistry registry) {
+      ModelCatalog models,
+      FrontierCatalog frontiers,
+      Limits limits,
+      MeterRegistry registry,
+      int streamClients) {
     this.models = models;
     this.frontiers = frontiers;
     this.limits = limits;
+    this.frontierStream = new FrontierStream(streamClients);
     registry.gauge(
         "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
   }

@@ -9,6 +9,7 @@ import dev.hilnas.sinks.state.ModelCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.TopologyTestDriver;
 
@@ -17,7 +18,8 @@ public final class TestServices {
   private TestServices() {}
 
   /** A started server with the query routes; closing it stops the server. */
-  public record Server(HttpServer http, QueryService query) implements AutoCloseable {
+  public record Server(HttpServer http, ExecutorService threads, QueryService query)
+      implements AutoCloseable {
     public int port() {
       return http.getAddress().getPort();
     }
@@ -29,21 +31,33 @@ public final class TestServices {
     @Override
     public void close() {
       http.stop(0);
+      threads.shutdown();
     }
   }
 
   public static Server over(TopologyTestDriver driver) throws IOException {
+    return over(driver, 2, 4);
+  }
+
+  /**
+   * @param threads the server's, a fixed pool as the app's (event streams have threads of their
+   *     own)
+   * @param streamClients event-stream subscribers at once
+   */
+  public static Server over(TopologyTestDriver driver, int threads, int streamClients)
+      throws IOException {
     QueryService query =
         new QueryService(
             new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
             new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
             Limits.DEFAULTS,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            streamClients);
     HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-    http.setExecutor(
-        Executors.newCachedThreadPool()); // event-stream subscribers hold a thread each
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    http.setExecutor(pool);
     query.register(http);
     http.start();
-    return new Server(http, query);
+    return new Server(http, pool, query);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.HttpFront;
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.cluster.EmbeddedKafka;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
@@ -87,7 +88,7 @@ public final class FleetBenchmark {
       try (IngestGateway gateway =
               new IngestGateway(
                   kafka.bootstrapServers(), registry, Limits.DEFAULTS, 200_000, Clock.systemUTC());
-          HttpFront service = new HttpFront("localhost", 0, () -> true)) {
+          HttpFront service = new HttpFront("localhost", 0, HttpSettings.DEFAULTS, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
         out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));
@@ -129,6 +130,7 @@ public final class FleetBenchmark {
               client.send(
                   HttpRequest.newBuilder(uri)
                       .header("Authorization", "Bearer " + tokens.get(device))
+                      .header("Content-Type", "application/x-ndjson")
                       .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

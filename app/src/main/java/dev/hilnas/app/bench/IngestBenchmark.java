@@ -1,5 +1,6 @@
 package dev.hilnas.app.bench;
 
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
@@ -68,6 +69,7 @@ public final class IngestBenchmark {
                 null,
                 0,
                 -1,
+                HttpSettings.DEFAULTS,
                 2,
                 checkpointInterval,
                 Duration.ofMillis(200),

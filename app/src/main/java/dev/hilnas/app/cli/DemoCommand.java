@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.Demo;
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin SearchOptions search;
 
   @Mixin LimitsOptions limits;
+  @Mixin HttpOptions http;
 
   @Option(
       names = "--for",
@@ -78,6 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     Limits accepted = limits.limits();
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
+    HttpSettings httpSettings = http.settings();
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
     Demo demo =
         Demo.start(
@@ -85,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 data,
                 port,
                 httpPort,
+                httpSettings,
                 objectives,
                 qualityTokens,
                 capacity -> search.settings(capacity, accepted),
@@ -104,8 +108,8 @@ final class DemoCommand implements Callable<Integer> {
             "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.printf(
-        "hilnas demo: live frontier at http://localhost:%d/ — target %s; Ctrl-C stops%n",
-        demo.httpPort(), demo.target().id());
+        "hilnas demo: live frontier at %s — target %s; Ctrl-C stops%n",
+        demo.httpUrl(), demo.target().id());
     long start = System.nanoTime();
     long deadline = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
     while (!stopped.await(

@@ -1,5 +1,6 @@
 package dev.hilnas.app.cli;
 
+import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
@@ -46,6 +47,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Query service port (default: ${DEFAULT-VALUE}).",
       defaultValue = "8080")
   int httpPort;
+
+  @Mixin HttpOptions http;
 
   @Option(
       names = "--parallelism",
@@ -98,6 +101,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       throw new IllegalArgumentException(
           "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
     }
+    HttpSettings httpSettings = http.settings();
     Stack stack =
         Stack.start(
             new Stack.Options(
@@ -105,6 +109,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 bootstrap,
                 port,
                 httpPort,
+                httpSettings,
                 parallelism,
                 checkpointInterval,
                 Duration.ofSeconds(1),
@@ -123,8 +128,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             "hilnas-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.printf(
-        "hilnas is serving: Kafka at %s, query service at http://localhost:%d/ — Ctrl-C stops%n",
-        stack.bootstrapServers(), stack.httpPort());
+        "hilnas is serving: Kafka at %s, query service at %s — Ctrl-C stops%n",
+        stack.bootstrapServers(), stack.httpUrl());
     if (runFor != null) {
       if (!stopped.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -24,6 +24,7 @@ import java.util.Map;
 public final class Demo implements AutoCloseable {
 
   /**
+   * @param http the HTTP server's limits and TLS
    * @param objectives what the agent times and the frontiers track
    * @param qualityTokens held-out bytes per perplexity
    * @param search the search producer's settings for a target capacity map, given the agent's
@@ -34,6 +35,7 @@ public final class Demo implements AutoCloseable {
       Path dataDir,
       int kafkaPort,
       int httpPort,
+      HttpSettings http,
       List<String> objectives,
       int qualityTokens,
       java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search,
@@ -71,6 +73,7 @@ public final class Demo implements AutoCloseable {
                 null,
                 o.kafkaPort(),
                 o.httpPort(),
+                o.http(),
                 1,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
@@ -128,6 +131,11 @@ public final class Demo implements AutoCloseable {
 
   public int httpPort() {
     return stack.httpPort();
+  }
+
+  /** The live page, {@code http://localhost:8080/}. */
+  public String httpUrl() {
+    return stack.httpUrl();
   }
 
   /** The search's one-line summary: requested, evaluated, frontier sizes and hypervolumes. */

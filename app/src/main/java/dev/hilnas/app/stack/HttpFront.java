@@ -1,7 +1,10 @@
 package dev.hilnas.app.stack;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.hilnas.schemas.http.HttpJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -12,18 +15,38 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP server of a hilnas process (JDK HTTP server): {@code GET /healthz}, {@code GET
- * /metrics} (Prometheus text format), and the routes the modules bring — the query service of
- * {@code sinks}, device ingest of {@code producers} — each registered on it.
+ * The one HTTP server of a hilnas process (JDK HTTP server, HTTPS with a keystore): {@code GET
+ * /healthz}, {@code GET /metrics} (Prometheus text format), and the routes the modules bring — the
+ * query service of {@code sinks}, device ingest of {@code producers} — each registered on it, all
+ * within the {@link HttpSettings} limits.
  */
 public final class HttpFront implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+
+  /** The limits the JDK server reads from system properties. */
+  private record JdkLimits(long readTimeoutSeconds, long idleTimeoutSeconds, int maxConnections) {}
+
+  private static JdkLimits jdkLimits; // guarded by HttpFront.class
 
   private final HttpServer server;
+  private final ExecutorService threads;
+  private final WriteTimeout writeTimeout;
+  private final Set<String> routedPaths = new HashSet<>();
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -32,34 +55,88 @@ public final class HttpFront implements AutoCloseable {
    * @param port 0 picks a free port
    * @param healthy whether the stack behind the server is running
    */
-  public HttpFront(String host, int port, BooleanSupplier healthy) throws IOException {
+  public HttpFront(String host, int port, HttpSettings settings, BooleanSupplier healthy)
+      throws IOException {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     registry.gauge("hilnas_up", healthy, h -> h.getAsBoolean() ? 1 : 0);
 
-    server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    // cached, not fixed: every server-sent-event subscriber holds a thread while connected
-    server.setExecutor(
-        Executors.newCachedThreadPool(
+    limitJdkServer(settings);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    server =
+        settings.tls() != null ? https(address, settings.tls()) : HttpServer.create(address, 0);
+    AtomicInteger n = new AtomicInteger();
+    // fixed: event streams have threads of their own (FrontierStream), requests wait their turn
+    threads =
+        Executors.newFixedThreadPool(
+            settings.threads(),
             r -> {
-              Thread t = new Thread(r, "http");
+              Thread t = new Thread(r, "http-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
-            }));
-    server.createContext(
-        "/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4", registry.scrape()));
-    server.createContext(
-        "/healthz",
-        ex -> {
-          boolean ok = healthy.getAsBoolean();
-          respond(
-              ex,
-              ok ? 200 : 503,
-              "application/json",
-              "{\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
+            });
+    server.setExecutor(threads);
+    writeTimeout = new WriteTimeout(settings.writeTimeout());
+    route(
+        routes -> {
+          routes.createContext(
+              "/metrics",
+              ex ->
+                  HttpJson.handle(
+                      ex,
+                      "GET",
+                      e -> HttpJson.send(e, 200, "text/plain; version=0.0.4", registry.scrape())));
+          routes.createContext(
+              "/healthz",
+              ex ->
+                  HttpJson.handle(
+                      ex,
+                      "GET",
+                      e -> {
+                        boolean up = healthy.getAsBoolean();
+                        HttpJson.send(e, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
+                      }));
         });
+  }
+
+  /**
+   * The JDK server reads its read and idle timeouts and its connection limit from system properties
+   * once per JVM, when the first server is made; so the first front of a process sets them, and
+   * later ones (tests) can only keep them. The JDK checks them every second.
+   */
+  private static synchronized void limitJdkServer(HttpSettings settings) {
+    JdkLimits wanted =
+        new JdkLimits(
+            seconds(settings.readTimeout()),
+            seconds(settings.idleTimeout()),
+            settings.maxConnections());
+    if (jdkLimits == null) {
+      // the whole request, from its first byte to the last of its body
+      System.setProperty(
+          "sun.net.httpserver.maxReqTime", Long.toString(wanted.readTimeoutSeconds()));
+      System.setProperty(
+          "sun.net.httpserver.idleInterval", Long.toString(wanted.idleTimeoutSeconds()));
+      System.setProperty(
+          "jdk.httpserver.maxConnections", Integer.toString(wanted.maxConnections()));
+      // idle connections are looked for every 10 s by default: a 1 s idle timeout would be 11
+      System.setProperty("sun.net.httpserver.clockTick", "1000");
+      jdkLimits = wanted;
+    } else if (!jdkLimits.equals(wanted)) {
+      log.warn(
+          "the JDK HTTP server of this JVM keeps its first limits {}, not {}", jdkLimits, wanted);
+    }
+  }
+
+  private static long seconds(Duration d) {
+    return (d.toMillis() + 999) / 1000;
+  }
+
+  private static HttpsServer https(InetSocketAddress address, SSLContext tls) throws IOException {
+    HttpsServer server = HttpsServer.create(address, 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return server;
   }
 
   /** Where the routes count what they serve. */
@@ -67,13 +144,20 @@ public final class HttpFront implements AutoCloseable {
     return registry;
   }
 
-  /** Registers a module's routes; call before {@link #start()}. */
-  public HttpFront route(Consumer<HttpServer> routes) {
-    routes.accept(server);
+  /**
+   * Registers a module's routes; call before {@link #start()}. Each route it creates gets the write
+   * timeout.
+   */
+  public HttpFront route(Consumer<HttpServer> module) {
+    module.accept(new Routes());
     return this;
   }
 
+  /** Starts serving; without a route at the root, unknown paths get a JSON 404 all the same. */
   public HttpFront start() {
+    if (!routedPaths.contains("/")) {
+      route(routes -> routes.createContext("/", HttpJson::notFound));
+    }
     server.start();
     return this;
   }
@@ -82,21 +166,82 @@ public final class HttpFront implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    try (ex) {
-      if (!ex.getRequestMethod().equals("GET")) {
-        HttpJson.error(ex, 405, "only GET is supported here");
-        return;
-      }
-      HttpJson.send(ex, status, type, body);
-    }
+  /** The server's root, {@code http://localhost:8080/} (https with TLS). */
+  public String url() {
+    return (server instanceof HttpsServer ? "https" : "http") + "://localhost:" + port() + "/";
   }
 
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdown();
+    writeTimeout.close();
     gcMetrics.close();
     registry.close();
+  }
+
+  /** The server as a module sees it: it may add routes; the front binds, starts and stops it. */
+  private final class Routes extends HttpServer {
+
+    @Override
+    public HttpContext createContext(String path, HttpHandler handler) {
+      return guarded(server.createContext(path, handler));
+    }
+
+    @Override
+    public HttpContext createContext(String path) {
+      return guarded(server.createContext(path));
+    }
+
+    private HttpContext guarded(HttpContext context) {
+      context.getFilters().add(writeTimeout);
+      routedPaths.add(context.getPath());
+      return context;
+    }
+
+    @Override
+    public InetSocketAddress getAddress() {
+      return server.getAddress();
+    }
+
+    @Override
+    public void bind(InetSocketAddress addr, int backlog) {
+      throw owned();
+    }
+
+    @Override
+    public void start() {
+      throw owned();
+    }
+
+    @Override
+    public void setExecutor(Executor executor) {
+      throw owned();
+    }
+
+    @Override
+    public Executor getExecutor() {
+      throw owned();
+    }
+
+    @Override
+    public void stop(int delay) {
+      throw owned();
+    }
+
+    @Override
+    public void removeContext(String path) {
+      throw owned();
+    }
+
+    @Override
+    public void removeContext(HttpContext context) {
+      throw owned();
+    }
+
+    private UnsupportedOperationException owned() {
+      return new UnsupportedOperationException(
+          "routes only add contexts; the front owns the server");
+    }
   }
 }

@@ -37,6 +37,7 @@ public final class Stack implements AutoCloseable {
    * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
+   * @param http the HTTP server's limits and TLS
    * @param objectives the frontiers kept per target, {@code PHASE@tokens}
    * @param devices devices allowed to post to {@code /api/v1/measurements}, or null for no ingest
    *     endpoint
@@ -48,6 +49,7 @@ public final class Stack implements AutoCloseable {
       String bootstrap,
       int kafkaPort,
       int httpPort,
+      HttpSettings http,
       int parallelism,
       Duration checkpointInterval,
       Duration publishInterval,
@@ -129,16 +131,24 @@ public final class Stack implements AutoCloseable {
       MaterializedState st = state;
       http =
           new HttpFront(
-              "localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
+              "localhost",
+              o.httpPort(),
+              o.http(),
+              () -> (j == null || isRunning(j)) && st.isRunning());
       QueryService query =
-          new QueryService(state.models(), state.frontiers(), o.limits(), http.registry());
+          new QueryService(
+              state.models(),
+              state.frontiers(),
+              o.limits(),
+              http.registry(),
+              o.http().streamClients());
       http.route(query::register);
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
       feed = new FrontierFeed(bootstrap, query.frontierStream()::publish);
-      log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
+      log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(kafka, bootstrap, job, state, feed, http, gateway);
   }
@@ -149,6 +159,11 @@ public final class Stack implements AutoCloseable {
 
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** The query service's root, {@code http://localhost:8080/}; null without one. */
+  public String httpUrl() {
+    return http == null ? null : http.url();
   }
 
   private static boolean isRunning(JobClient job) {

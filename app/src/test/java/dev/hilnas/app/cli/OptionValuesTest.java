@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hilnas.app.stack.HttpSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,31 @@ class OptionValuesTest {
   void theSearchRefusesToAllowNoAttemptBeforeItConnects() {
     assertEquals(
         "error: --max-attempts must be >= 1, got 0", refusal("search", "--max-attempts", "0"));
+  }
+
+  @Test
+  void aTlsKeystoreWithoutItsPasswordIsRefusedBeforeAnythingStarts() {
+    assertEquals(
+        "error: --tls-keystore and --tls-password go together: give both, or neither",
+        refusal("serve", "--tls-keystore", "server.p12"));
+  }
+
+  @Test
+  void anHttpLimitBelowOneIsRefusedBeforeAnythingStarts() {
+    assertEquals(
+        "error: HTTP threads must be at least 1, got 0", refusal("demo", "--http-threads", "0"));
+  }
+
+  @Test
+  void theHttpLimitsOfServeDefaultToTheStacksDefaults() {
+    ServeCommand serve =
+        HilnasCommand.commandLine()
+            .parseArgs("serve")
+            .subcommand()
+            .commandSpec()
+            .commandLine()
+            .getCommand();
+
+    assertEquals(HttpSettings.DEFAULTS, serve.http.settings());
   }
 }

@@ -6,7 +6,6 @@ import dev.hilnas.schemas.http.HttpJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -45,16 +44,16 @@ public final class IngestApi {
         auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
             ? auth.substring(7).strip()
             : null;
-    byte[] body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY_BYTES + 1);
-    }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new HttpJson.ClientError(
-          413, "a batch is at most " + (MAX_BODY_BYTES >> 20) + " MiB; split it");
-    }
     try {
-      IngestGateway.Result result = gateway.ingest(token, new String(body, StandardCharsets.UTF_8));
+      // who is posting before what: a stranger's body is never read
+      Devices.Device device = gateway.authenticate(token);
+      byte[] body =
+          HttpJson.body(
+              ex,
+              MAX_BODY_BYTES,
+              "a batch is at most " + (MAX_BODY_BYTES >> 20) + " MiB; split it");
+      IngestGateway.Result result =
+          gateway.ingest(device, new String(body, StandardCharsets.UTF_8));
       accepted.increment(result.accepted());
       duplicates.increment(result.duplicates());
       invalid.increment(result.invalid());

@@ -94,18 +94,22 @@ public final class IngestGateway implements AutoCloseable {
     this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-gateway"));
   }
 
-  public Result ingest(String token, String body) {
-    Devices.Device device =
-        devices
-            .authenticate(token)
-            .orElseThrow(
-                () ->
-                    new Refused(
-                        401,
-                        token == null || token.isBlank()
-                            ? "missing token: send Authorization: Bearer <device token>"
-                            : "unknown token",
-                        0));
+  /** The device this token is; refused with 401 when no device has it. */
+  public Devices.Device authenticate(String token) {
+    return devices
+        .authenticate(token)
+        .orElseThrow(
+            () ->
+                new Refused(
+                    401,
+                    token == null || token.isBlank()
+                        ? "missing token: send Authorization: Bearer <device token>"
+                        : "unknown token",
+                    0));
+  }
+
+  /** A batch from a device {@link #authenticate authenticated} before its body was read. */
+  public Result ingest(Devices.Device device, String body) {
     List<JsonNode> lines = lines(body);
     List<Measurement> valid = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();

@@ -11,8 +11,6 @@ import dev.hilnas.schemas.http.HttpJson;
 import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +38,7 @@ public final class FrontierApi {
   }
 
   private void get(HttpExchange ex) throws IOException {
-    String path =
-        URLDecoder.decode(
-            ex.getRequestURI().getRawPath().substring(PREFIX.length()), StandardCharsets.UTF_8);
+    String path = HttpJson.pathAfter(ex, PREFIX);
     Map<String, String> query = HttpJson.query(ex);
     if (path.endsWith(BEST)) {
       best(ex, path.substring(0, path.length() - BEST.length()), query);

@@ -12,15 +12,26 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/stream/frontiers[?target=..][&objective=..]}: server-sent events, one {@code
  * frontier} event per frontier update, as the JSON of {@code GET /api/v1/frontiers}. A subscriber
  * that falls {@value #BACKLOG} updates behind is dropped (the browser's EventSource reconnects); a
  * comment every {@value #HEARTBEAT_SECONDS} s finds closed connections. Thread-safe.
+ *
+ * <p>Each subscriber is written to by a thread of this stream's own, so subscribers never hold the
+ * server's threads; there are at most {@code maxClients} of them, and one more subscriber gets 503.
  */
 public final class FrontierStream {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontierStream.class);
 
   static final int BACKLOG = 256;
   static final int HEARTBEAT_SECONDS = 15;
@@ -33,10 +44,33 @@ public final class FrontierStream {
   }
 
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private final int maxClients;
+  private final ThreadPoolExecutor writers;
+
+  /**
+   * @param maxClients subscribers served at once
+   */
+  public FrontierStream(int maxClients) {
+    this.maxClients = maxClients;
+    AtomicInteger n = new AtomicInteger();
+    // no queue: a subscriber beyond maxClients is refused, not kept waiting
+    this.writers =
+        new ThreadPoolExecutor(
+            0,
+            maxClients,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "frontier-stream-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
 
   public void register(HttpServer server) {
     server.createContext(
-        "/api/v1/stream/frontiers", ex -> HttpJson.handle(ex, "GET", this::stream));
+        "/api/v1/stream/frontiers", ex -> HttpJson.handleStream(ex, "GET", this::subscribe));
   }
 
   /** Hands an update to every subscriber that wants it; never blocks. Call from one thread. */
@@ -68,16 +102,26 @@ public final class FrontierStream {
     return subscribers.size();
   }
 
-  private void stream(HttpExchange ex) throws IOException {
+  private void subscribe(HttpExchange ex) {
     Map<String, String> query = HttpJson.query(ex);
     Subscriber s =
         new Subscriber(
             query.get("target"), query.get("objective"), new ArrayBlockingQueue<>(BACKLOG + 1));
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    ex.sendResponseHeaders(200, 0);
+    try {
+      writers.execute(() -> stream(ex, s));
+    } catch (RejectedExecutionException e) {
+      throw new HttpJson.ClientError(
+          503, "the frontier stream has its " + maxClients + " subscribers; retry later");
+    }
+  }
+
+  private void stream(HttpExchange ex, Subscriber s) {
     subscribers.add(s);
-    try (OutputStream out = ex.getResponseBody()) {
+    try (ex;
+        OutputStream out = ex.getResponseBody()) {
+      ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      ex.getResponseHeaders().set("Cache-Control", "no-cache");
+      ex.sendResponseHeaders(200, 0);
       out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (true) {
@@ -92,6 +136,8 @@ public final class FrontierStream {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
       // the client went away
+    } catch (RuntimeException e) {
+      log.error("frontier stream to {} failed", ex.getRemoteAddress(), e);
     } finally {
       subscribers.remove(s);
     }

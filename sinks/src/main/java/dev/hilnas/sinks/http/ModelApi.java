@@ -18,9 +18,6 @@ import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.state.ModelCatalog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +56,7 @@ public final class ModelApi {
   }
 
   private void model(HttpExchange ex) throws IOException {
-    String raw = ex.getRequestURI().getRawPath().substring(MODELS_PREFIX.length());
-    String targetId = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    String targetId = HttpJson.pathAfter(ex, MODELS_PREFIX);
     LatencyModelSnapshot s = snapshot(targetId);
     Map<String, Object> out = summary(s);
     Map<String, Object> phases = new LinkedHashMap<>();
@@ -186,16 +182,13 @@ public final class ModelApi {
   }
 
   private static JsonNode readBody(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (bytes.length > MAX_BODY_BYTES) {
-        throw new HttpJson.ClientError(
-            413, "body over " + MAX_BODY_BYTES + " bytes; split the list");
-      }
-      if (bytes.length == 0) {
-        throw new HttpJson.ClientError(
-            400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
-      }
+    byte[] bytes =
+        HttpJson.body(ex, MAX_BODY_BYTES, "body over " + MAX_BODY_BYTES + " bytes; split the list");
+    if (bytes.length == 0) {
+      throw new HttpJson.ClientError(
+          400, "empty body; expected JSON {target, phase, contextLength, candidate} or a list");
+    }
+    try {
       return Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new HttpJson.ClientError(400, "not valid JSON: " + e.getOriginalMessage());

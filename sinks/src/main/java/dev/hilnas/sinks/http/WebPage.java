@@ -1,19 +1,26 @@
 package dev.hilnas.sinks.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.schemas.http.HttpJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * {@code GET /}: the live Pareto page, and {@code /static/*}: its script and style, all from the
- * jar ({@code web/} on the classpath) — no CDN, so it works on an air-gapped lab network.
+ * jar ({@code web/} on the classpath) — no CDN, so it works on an air-gapped lab network. The root
+ * route serves {@code /} only, so every path no other route serves gets 404 here.
  */
 public final class WebPage {
 
+  private static final Map<String, String> FILES =
+      Map.of(
+          "/", "index.html",
+          "/index.html", "index.html",
+          "/static/app.js", "app.js",
+          "/static/style.css", "style.css");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",
@@ -21,25 +28,23 @@ public final class WebPage {
           "css", "text/css; charset=utf-8");
 
   public void register(HttpServer server) {
-    server.createContext("/", ex -> HttpJson.handle(ex, "GET", this::serve));
+    FILES.forEach(
+        (path, file) -> {
+          String body = read(file);
+          String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
+          server.createContext(
+              path, ex -> HttpJson.handle(ex, "GET", e -> HttpJson.send(e, 200, type, body)));
+        });
   }
 
-  private void serve(HttpExchange ex) throws IOException {
-    String path = ex.getRequestURI().getPath();
-    String file;
-    if (path.equals("/") || path.equals("/index.html")) {
-      file = "index.html";
-    } else if (path.startsWith("/static/") && path.substring(8).matches("[a-z0-9-]+\\.(js|css)")) {
-      file = path.substring(8);
-    } else {
-      throw new HttpJson.ClientError(404, "nothing at " + path + "; the API lives under /api/v1/");
-    }
+  private static String read(String file) {
     try (InputStream in = WebPage.class.getResourceAsStream("/web/" + file)) {
       if (in == null) {
-        throw new HttpJson.ClientError(404, "nothing at " + path);
+        throw new IllegalStateException("web/" + file + " is missing from the jar");
       }
-      String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
-      HttpJson.send(ex, 200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -99,6 +99,7 @@ class ModelApiTest {
   static HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+            .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -240,6 +241,24 @@ class ModelApiTest {
     assertEquals(404, response.statusCode());
     assertEquals(
         "target 'pixel8-cpu/executorch-xnnpack' has no PREFILL model yet",
+        json(response).get("error").asText());
+  }
+
+  @Test
+  void shouldAnswer415ToAFormPost() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + service.port() + "/api/v1/predict"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("target=pixel8-cpu"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(415, response.statusCode());
+    assertEquals(
+        "Content-Type must be application/json or application/x-ndjson,"
+            + " got 'application/x-www-form-urlencoded'",
         json(response).get("error").asText());
   }
 
