@@ -1,7 +1,9 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.Topic;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -37,6 +39,33 @@ final class DeadLetters {
         raw.key(),
         raw.value(),
         reason,
+        component,
+        nowMs);
+  }
+
+  /**
+   * A record an operator threw on after validation, in the form the job holds it (encoded as on
+   * {@code source}). Its partition and offset are not known: the job does not carry them past
+   * validation, and the record's own id (measurement id, arch id, target id) finds it.
+   *
+   * @param key the record's key on {@code source}, or null when the operator does not know it
+   * @param operation what threw, with the target when there is one: {@code frontiers of box/rt}
+   */
+  static <V> DeadLetter thrown(
+      Topic<String, V> source,
+      String key,
+      V record,
+      String component,
+      String operation,
+      RuntimeException failure,
+      long nowMs) {
+    return letter(
+        source.name(),
+        null,
+        null,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        source.valueSerde().serializer().serialize(source.name(), record),
+        operation + " threw " + failure,
         component,
         nowMs);
   }

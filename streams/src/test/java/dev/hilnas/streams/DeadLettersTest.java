@@ -2,14 +2,22 @@ package dev.hilnas.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
@@ -76,5 +84,46 @@ class DeadLettersTest {
     String cut = DeadLetters.of(new RawRecord("t", 0, 0, null, null), reason, "c", 0).getReason();
 
     assertEquals("x".repeat(3999) + " [reason cut to 3999 of 4005 characters]", cut);
+  }
+
+  @Test
+  void shouldNameWhatThrewAndTheExceptionForARecordPastValidation() {
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(64)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(100)
+            .build();
+    LatencyMeasurement m =
+        Convert.toAvro(
+            Measurement.of(
+                "c", c, new HardwareTarget("box", "rt"), Phase.DECODE, 64, 1e308, List.of()));
+
+    DeadLetter letter =
+        DeadLetters.thrown(
+            Topics.MEASUREMENTS,
+            "box/rt",
+            m,
+            "flink-frontiers",
+            "frontiers of box/rt",
+            new IllegalArgumentException("reference point must have finite latency"),
+            5);
+
+    assertEquals(
+        "frontiers of box/rt threw java.lang.IllegalArgumentException:"
+            + " reference point must have finite latency",
+        letter.getReason());
+    assertEquals("flink-frontiers", letter.getComponent());
+    assertEquals("hil.measurements", letter.getSourceTopic());
+    assertNull(letter.getPartition(), "not carried past validation");
+    assertNull(letter.getOffset());
+    assertEquals("box/rt", new String(bytes(letter.getKey()), StandardCharsets.UTF_8));
+    assertEquals(
+        m,
+        Topics.MEASUREMENTS.valueSerde().deserializer().deserialize("", bytes(letter.getValue())));
+    assertEquals(Instant.ofEpochMilli(5), letter.getFailedAt());
   }
 }
