@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -116,19 +117,26 @@ public final class Stack implements AutoCloseable {
             new IngestGateway(
                 bootstrap, o.devices(), MAX_UNACKNOWLEDGED, java.time.Clock.systemUTC());
       }
-      state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
+      // the front reports the state's health, and the state counts what it skips in its registry
       JobClient j = job;
-      MaterializedState st = state;
+      AtomicReference<MaterializedState> served = new AtomicReference<>();
       http =
           new HttpFront(
-              "localhost", o.httpPort(), () -> (j == null || isRunning(j)) && st.isRunning());
+              "localhost",
+              o.httpPort(),
+              () ->
+                  (j == null || isRunning(j)) && served.get() != null && served.get().isRunning());
+      state =
+          MaterializedState.start(
+              bootstrap, "hilnas-query", o.dataDir().resolve("streams"), http.registry());
+      served.set(state);
       QueryService query = new QueryService(state.models(), state.frontiers(), http.registry());
       http.route(query::register);
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish);
+      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish, http.registry());
       log.info("query service at http://localhost:{}/ (metrics at /metrics)", http.port());
     }
     return new Stack(kafka, bootstrap, job, state, feed, http, gateway);

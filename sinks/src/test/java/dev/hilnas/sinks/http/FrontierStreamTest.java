@@ -12,6 +12,7 @@ import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,8 @@ class FrontierStreamTest {
 
   @Test
   void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
-    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
         TestServices.Server service = TestServices.over(driver)) {
       HttpRequest request =
           HttpRequest.newBuilder(
