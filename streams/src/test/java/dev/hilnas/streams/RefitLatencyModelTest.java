@@ -240,6 +240,24 @@ class RefitLatencyModelTest {
     }
   }
 
+  @Test
+  void shouldGoOnFromTheStateOfTheVersionBeforeRecordsWereQuarantined() throws Exception {
+    // the snapshot holds a model of the first point and the second point, due at 2000
+    List<Measurement> all = measurements(3);
+    try (var restored = harness(100)) {
+      restored.initializeState(Harnesses.previous("refit-latency-model-bac6adb"));
+      restored.open();
+      restored.setProcessingTime(2000);
+      restored.processElement(Convert.toAvro(all.get(2)), 2000);
+      restored.setProcessingTime(3000);
+
+      List<LatencyModelSnapshot> out = restored.extractOutputValues();
+      assertEquals(List.of(2L, 3L), out.stream().map(LatencyModelSnapshot::getVersion).toList());
+      assertArrayEquals(refittedOn(all.subList(0, 2), all.subList(0, 1)), state(out.get(0)));
+      assertEquals(3, out.get(1).getMeasurements());
+    }
+  }
+
   private static final String TARGET_ID = "pixel8-cpu/executorch-xnnpack";
 
   /** A measurement the fit cannot read: validation would have refused it. */

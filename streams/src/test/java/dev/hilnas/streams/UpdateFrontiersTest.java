@@ -302,6 +302,21 @@ class UpdateFrontiersTest {
           + " reference point must have finite latency and quality > 0, got ";
 
   @Test
+  void shouldGoOnFromTheStateOfTheVersionBeforeRecordsWereQuarantined() throws Exception {
+    Run run = new Run(4, 300); // the first 150 events made the snapshot
+    try (var restored = harness()) {
+      restored.initializeState(Harnesses.previous("update-frontiers-bac6adb"));
+      restored.open();
+      run.feed(restored, 150, run.events.size());
+
+      Map<String, FrontierUpdate> latest = latest(restored.extractOutputValues());
+      for (Objective o : OBJECTIVES) {
+        assertSameFrontier(run.batch(o), latest.get(o.toString()));
+      }
+    }
+  }
+
+  @Test
   void shouldSendAPoisonMeasurementToTheDlqAndKeepTheFrontier() throws Exception {
     Run run = new Run(3, 300);
     List<Object> events = new ArrayList<>(run.events);
