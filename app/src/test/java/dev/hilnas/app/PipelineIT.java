@@ -23,6 +23,7 @@ import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.streams.JobSettings;
 import dev.hilnas.testing.TopicRecords;
 import dev.hilnas.testing.WithBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -143,7 +144,8 @@ class PipelineIT extends WithBroker {
       // And the query side serves every target's newest model, also after its own restart
       for (int start = 0; start < 2; start++) {
         try (MaterializedState state =
-            MaterializedState.start(bootstrap, "it-query", dir.resolve("streams"))) {
+            MaterializedState.start(
+                bootstrap, "it-query", dir.resolve("streams"), new SimpleMeterRegistry())) {
           Map<String, Long> served = awaitServed(state, expected);
           assertEquals(expected, served);
           for (LatencyModelSnapshot s : state.models().all()) {

@@ -12,6 +12,7 @@ import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ class LivePageIT {
     Assumptions.assumeTrue(
         Files.isExecutable(CHROMIUM) || System.getenv("CI") != null,
         "no Chromium here (apt-get install chromium); .ci/run installs it");
-    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
         TestServices.Server service = TestServices.over(driver)) {
       // four candidates on the frontier, two dominated by them
       TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));

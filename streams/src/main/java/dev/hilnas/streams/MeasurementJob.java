@@ -36,9 +36,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The measurement job: validate what arrives on {@code hil.measurements} and {@code hil.quality},
- * route bad records to {@code hil.dlq} with the reason, key good measurements by hardware target,
- * refit each target's latency model ({@code hil.latency-models}) and keep its Pareto frontiers
- * ({@code hil.frontiers}), joining the broadcast quality evaluations.
+ * route bad records to {@code hil.dlq} with the reason (and, past validation, every record an
+ * operator throws on, so that no record can stop the job), key good measurements by hardware
+ * target, refit each target's latency model ({@code hil.latency-models}) and keep its Pareto
+ * frontiers ({@code hil.frontiers}), joining the broadcast quality evaluations.
  *
  * <p>Sources and sinks are arguments, so the embedded stack, a standalone cluster and tests all run
  * this same graph.
@@ -78,13 +79,6 @@ public final class MeasurementJob {
             .name("validate-quality")
             .uid("validate-quality");
 
-    valid
-        .getSideOutput(DeadLetters.TAG)
-        .union(evaluations.getSideOutput(DeadLetters.TAG))
-        .sinkTo(deadLetters)
-        .name("hil.dlq")
-        .uid("dlq-sink");
-
     SingleOutputStreamOperator<LatencyMeasurement> unique =
         valid
             .keyBy(MeasurementJob::measurementId)
@@ -120,17 +114,28 @@ public final class MeasurementJob {
                     .uid("models-as-events"));
     BroadcastStream<QualityEvaluation> broadcastQuality =
         evaluations.broadcast(UpdateFrontiers.QUALITIES);
-    targetEvents
-        .keyBy(MeasurementJob::eventTargetId)
-        .connect(broadcastQuality)
-        .process(
-            new UpdateFrontiers(settings.objectives().stream().map(Objective::parse).toList()),
-            new AvroTypeInfo<>(FrontierUpdate.class))
-        .name("frontiers")
-        .uid(FRONTIERS_UID)
-        .sinkTo(frontiers)
-        .name("hil.frontiers")
-        .uid("frontiers-sink");
+    SingleOutputStreamOperator<FrontierUpdate> updates =
+        targetEvents
+            .keyBy(MeasurementJob::eventTargetId)
+            .connect(broadcastQuality)
+            .process(
+                new UpdateFrontiers(settings.objectives().stream().map(Objective::parse).toList()),
+                new AvroTypeInfo<>(FrontierUpdate.class))
+            .name("frontiers")
+            .uid(FRONTIERS_UID);
+    updates.sinkTo(frontiers).name("hil.frontiers").uid("frontiers-sink");
+
+    // what validation rejects, and every record an operator threw on after it
+    valid
+        .getSideOutput(DeadLetters.TAG)
+        .union(
+            evaluations.getSideOutput(DeadLetters.TAG),
+            unique.getSideOutput(DeadLetters.TAG),
+            models.getSideOutput(DeadLetters.TAG),
+            updates.getSideOutput(DeadLetters.TAG))
+        .sinkTo(deadLetters)
+        .name("hil.dlq")
+        .uid("dlq-sink");
   }
 
   static String eventTargetId(Either<LatencyMeasurement, LatencyModelSnapshot> event) {

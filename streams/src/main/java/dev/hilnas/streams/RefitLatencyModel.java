@@ -5,10 +5,12 @@ import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.HardwareTarget;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by target id: keeps the target's newest measurements per phase (bounded by {@link
@@ -38,15 +42,23 @@ import org.apache.flink.util.Collector;
  * refitting in full.
  *
  * <p>The points are kept as measurements, not features, so a new version of the feature code refits
- * correctly from restored state.
+ * correctly from restored state; a model stored by an older codec is refitted in full.
+ *
+ * <p>A measurement the fit cannot read goes to the DLQ ({@link Quarantine}) instead of into state.
+ * A fit that fails all the same keeps the previous model and says so in the log: no one record is
+ * to blame, and the next measurement tries again.
  */
 final class RefitLatencyModel
     extends KeyedProcessFunction<String, LatencyMeasurement, LatencyModelSnapshot> {
+
+  static final String COMPONENT = "flink-refit";
 
   static final int MIN_NEW_FOR_FULL_FIT = 32;
   static final double FULL_FIT_SHARE = 0.25;
   static final long FULL_FIT_EVERY_MS = 30_000;
   static final int SMALL = 256;
+
+  private static final Logger log = LoggerFactory.getLogger(RefitLatencyModel.class);
 
   private final long refitIntervalMs;
   private final int maxPerPhase;
@@ -100,6 +112,19 @@ final class RefitLatencyModel
   @Override
   public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
+    String key = ctx.getCurrentKey();
+    Quarantine.run(
+        () -> {
+          // a point the fit cannot read is refused now, before it is held and counted
+          new LatencyModelTrainer(1, false).add(Convert.fromAvro(m));
+          hold(m, ctx);
+        },
+        Quarantine.NOTHING,
+        failure -> letter(key, m, failure, ctx.timerService().currentProcessingTime()),
+        ctx::output);
+  }
+
+  private void hold(LatencyMeasurement m, Context ctx) throws Exception {
     measurements.update(orZero(measurements.value()) + 1);
     newSinceFullFit.update(orZero(newSinceFullFit.value()) + 1);
     if (target.value() == null) {
@@ -117,40 +142,92 @@ final class RefitLatencyModel
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
     refitAt.clear();
+    String key = ctx.getCurrentKey();
     LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
     for (ListState<LatencyMeasurement> phasePoints : points) {
       List<LatencyMeasurement> held = new ArrayList<>();
       phasePoints.get().forEach(held::add);
+      int stored = held.size();
       if (held.size() > maxPerPhase) {
-        held = new ArrayList<>(held.subList(held.size() - maxPerPhase, held.size()));
-        phasePoints.update(held);
+        held = held.subList(held.size() - maxPerPhase, held.size());
       }
-      held.forEach(m -> trainer.add(Convert.fromAvro(m)));
+      // points held by an older version that this one cannot read go to the DLQ once, and are
+      // dropped
+      List<LatencyMeasurement> readable = new ArrayList<>(held.size());
+      for (LatencyMeasurement m : held) {
+        if (Quarantine.run(
+            () -> trainer.add(Convert.fromAvro(m)),
+            Quarantine.NOTHING,
+            failure -> letter(key, m, failure, timestamp),
+            ctx::output)) {
+          readable.add(m);
+        }
+      }
+      if (readable.size() < stored) {
+        phasePoints.update(readable);
+      }
     }
-    byte[] previous = lastModel.value();
+    if (trainer.size() == 0) {
+      return;
+    }
+    AdditiveLatencyModel previous = previousModel(key);
     long fresh = orZero(newSinceFullFit.value());
-    AdditiveLatencyModel model;
     boolean moved = fresh >= Math.max(MIN_NEW_FOR_FULL_FIT, FULL_FIT_SHARE * trainer.size());
     boolean due =
         trainer.size() < SMALL || timestamp - orZero(lastFullFitAt.value()) >= FULL_FIT_EVERY_MS;
-    if (previous == null || (moved && due)) {
-      model = trainer.fit().orElseThrow();
+    boolean full = previous == null || (moved && due);
+    AdditiveLatencyModel model;
+    try {
+      model = full ? trainer.fit().orElseThrow() : trainer.refit(previous).orElseThrow();
+    } catch (RuntimeException e) {
+      log.warn(
+          "target {}: refit failed, model version {} stays: {}",
+          key,
+          orZero(version.value()),
+          e.toString());
+      return;
+    }
+    if (full) {
       newSinceFullFit.clear();
       lastFullFitAt.update(timestamp);
-    } else {
-      model = trainer.refit(LatencyModelCodec.decode(previous)).orElseThrow();
     }
     lastModel.update(LatencyModelCodec.encode(model));
     long next = orZero(version.value()) + 1;
     version.update(next);
     out.collect(
         ModelSnapshots.of(
-            ctx.getCurrentKey(),
+            key,
             target.value(),
             next,
             measurements.value(),
             model,
             Instant.ofEpochMilli(timestamp)));
+  }
+
+  /**
+   * The last model fitted; null before the first, or when an older codec stored it (then refit in
+   * full).
+   */
+  private AdditiveLatencyModel previousModel(String key) throws Exception {
+    byte[] previous = lastModel.value();
+    if (previous == null) {
+      return null;
+    }
+    try {
+      return LatencyModelCodec.decode(previous);
+    } catch (IllegalArgumentException e) {
+      log.info(
+          "target {}: the stored model is of an older format ({}); fitting in full",
+          key,
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private static DeadLetter letter(
+      String key, LatencyMeasurement m, RuntimeException failure, long nowMs) {
+    return DeadLetters.thrown(
+        Topics.MEASUREMENTS, key, m, COMPONENT, "refit of " + key, failure, nowMs);
   }
 
   private static long orZero(Long value) {

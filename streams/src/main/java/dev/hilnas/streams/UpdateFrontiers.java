@@ -7,12 +7,14 @@ import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
+import dev.hilnas.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -31,6 +34,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by target id: keeps the target's frontiers ({@link TargetFrontiers} from {@code core}) up
@@ -42,6 +47,13 @@ import org.apache.flink.util.Collector;
  * model, the evaluations — and the frontiers are derived from them, kept in a per-instance cache
  * that is rebuilt from state after a restore. The hypervolume reference of a (target, objective) is
  * fixed at its first publication: twice the worst latency and quality then.
+ *
+ * <p>A record that makes a target's update throw goes to the DLQ ({@link Quarantine}) and leaves
+ * the target as it was: state is written only once every update is built, and the cached frontiers
+ * the failed update touched are dropped, to be rebuilt from state. An evaluation is refused per
+ * target: broadcast state must stay the same on every instance, so a target that cannot take an
+ * evaluation notes in its own state that it refused it, and goes without an evaluation of that
+ * architecture until a newer one arrives.
  */
 final class UpdateFrontiers
     extends KeyedBroadcastProcessFunction<
@@ -50,12 +62,16 @@ final class UpdateFrontiers
         QualityEvaluation,
         FrontierUpdate> {
 
+  static final String COMPONENT = "flink-frontiers";
+
   static final MapStateDescriptor<String, QualityEvaluation> QUALITIES =
       new MapStateDescriptor<>(
           "qualities", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class));
 
   private static final ValueStateDescriptor<Boolean> SEEN =
       new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+
+  private static final Logger log = LoggerFactory.getLogger(UpdateFrontiers.class);
 
   private final List<String> objectiveNames;
   private transient List<Objective> objectives;
@@ -64,6 +80,7 @@ final class UpdateFrontiers
   private transient ValueState<byte[]> model;
   private transient MapState<String, Long> versions;
   private transient MapState<String, double[]> references;
+  private transient MapState<String, QualityEvaluation> refused; // archId -> evaluation refused
   private transient Map<String, TargetFrontiers> cache;
 
   UpdateFrontiers(List<Objective> objectives) {
@@ -93,6 +110,11 @@ final class UpdateFrontiers
                     "references",
                     Types.STRING,
                     PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+    refused =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "refused", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class)));
     cache = new HashMap<>();
   }
 
@@ -102,10 +124,28 @@ final class UpdateFrontiers
       ReadOnlyContext ctx,
       Collector<FrontierUpdate> out)
       throws Exception {
-    seen.update(true);
     String key = ctx.getCurrentKey();
-    TargetFrontiers frontiers = frontiers(key, ctx.getBroadcastState(QUALITIES));
-    Set<Objective> changed;
+    long now = ctx.currentProcessingTime();
+    boolean applied =
+        Quarantine.run(
+            held -> apply(key, event, ctx.getBroadcastState(QUALITIES), now, held),
+            () -> cache.remove(key),
+            out,
+            failure -> letter(key, event, failure, now),
+            ctx::output);
+    if (applied) {
+      seen.update(true);
+    }
+  }
+
+  private void apply(
+      String key,
+      Either<LatencyMeasurement, LatencyModelSnapshot> event,
+      ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
+      long now,
+      Collector<FrontierUpdate> out)
+      throws Exception {
+    TargetFrontiers frontiers = frontiers(key, qualities);
     if (event.isLeft()) {
       LatencyMeasurement m = event.left();
       Objective objective = new Objective(Phase.valueOf(m.getPhase().name()), m.getContextLength());
@@ -120,32 +160,66 @@ final class UpdateFrontiers
       if (repeats.size() > TargetFrontiers.KEPT_REPEATS) {
         repeats.remove(0);
       }
+      List<FrontierUpdate> updates =
+          updates(key, frontiers, frontiers.addMeasured(arch, objective, m.getLatencyMs()), now);
       measured.put(cell, repeats);
-      changed = frontiers.addMeasured(arch, objective, m.getLatencyMs());
+      publish(updates, out);
     } else {
       var latest = ModelSnapshots.model(event.right());
       if (latest.isEmpty()) {
         return;
       }
+      List<FrontierUpdate> updates = updates(key, frontiers, frontiers.setModel(latest.get()), now);
       model.update(LatencyModelCodec.encode(latest.get()));
-      changed = frontiers.setModel(latest.get());
+      publish(updates, out);
     }
-    publish(key, frontiers, changed, ctx.currentProcessingTime(), out);
   }
 
   @Override
   public void processBroadcastElement(
       QualityEvaluation evaluation, Context ctx, Collector<FrontierUpdate> out) throws Exception {
-    ctx.getBroadcastState(QUALITIES).put(evaluation.getCandidate().getArchId(), evaluation);
-    var quality = Convert.fromAvro(evaluation);
+    String arch = evaluation.getCandidate().getArchId();
     long now = ctx.currentProcessingTime();
-    var broadcast = ctx.getBroadcastState(QUALITIES);
+    BroadcastState<String, QualityEvaluation> qualities = ctx.getBroadcastState(QUALITIES);
     ctx.applyToKeyedState(
         SEEN,
-        (key, state) -> {
-          TargetFrontiers frontiers = frontiers(key, broadcast);
-          publish(key, frontiers, frontiers.add(quality), now, out);
-        });
+        (key, state) ->
+            Quarantine.run(
+                held -> {
+                  TargetFrontiers frontiers = frontiers(key, qualities);
+                  List<FrontierUpdate> updates =
+                      updates(key, frontiers, frontiers.add(Convert.fromAvro(evaluation)), now);
+                  refused.remove(arch);
+                  publish(updates, held);
+                },
+                () -> {
+                  cache.remove(key);
+                  refused.put(arch, evaluation);
+                },
+                out,
+                failure ->
+                    DeadLetters.thrown(
+                        Topics.QUALITY, arch, evaluation, COMPONENT, operation(key), failure, now),
+                ctx::output));
+    // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it would
+    // change nothing and publish nothing
+    qualities.put(arch, evaluation);
+  }
+
+  private static DeadLetter letter(
+      String key,
+      Either<LatencyMeasurement, LatencyModelSnapshot> event,
+      RuntimeException failure,
+      long now) {
+    return event.isLeft()
+        ? DeadLetters.thrown(
+            Topics.MEASUREMENTS, key, event.left(), COMPONENT, operation(key), failure, now)
+        : DeadLetters.thrown(
+            Topics.LATENCY_MODELS, key, event.right(), COMPONENT, operation(key), failure, now);
+  }
+
+  private static String operation(String key) {
+    return "frontiers of " + key;
   }
 
   /** The target's frontiers: cached, or rebuilt from state (after a restore or a rescale). */
@@ -157,7 +231,9 @@ final class UpdateFrontiers
     }
     TargetFrontiers rebuilt = new TargetFrontiers(objectives);
     for (var q : qualities.immutableEntries()) {
-      rebuilt.add(Convert.fromAvro(q.getValue()));
+      if (!q.getValue().equals(refused.get(q.getKey()))) {
+        rebuilt.add(Convert.fromAvro(q.getValue()));
+      }
     }
     for (var cell : measured.entries()) {
       int bar = cell.getKey().indexOf('|');
@@ -168,19 +244,23 @@ final class UpdateFrontiers
     }
     byte[] bytes = model.value();
     if (bytes != null) {
-      rebuilt.setModel(LatencyModelCodec.decode(bytes));
+      try {
+        rebuilt.setModel(LatencyModelCodec.decode(bytes));
+      } catch (IllegalArgumentException e) {
+        // a model stored by an older version of the codec: the target's next refit replaces it
+        log.warn(
+            "target {}: dropped a stored model this version cannot read: {}", key, e.getMessage());
+        model.clear();
+      }
     }
     cache.put(key, rebuilt);
     return rebuilt;
   }
 
-  private void publish(
-      String key,
-      TargetFrontiers frontiers,
-      Set<Objective> changed,
-      long now,
-      Collector<FrontierUpdate> out)
-      throws Exception {
+  /** The updates of the objectives that changed; builds them without touching state. */
+  private List<FrontierUpdate> updates(
+      String key, TargetFrontiers frontiers, Set<Objective> changed, long now) throws Exception {
+    List<FrontierUpdate> updates = new ArrayList<>();
     for (Objective objective : changed) {
       String name = objective.toString();
       double[] reference = references.get(name);
@@ -188,19 +268,30 @@ final class UpdateFrontiers
         List<FrontierPoint> all = frontiers.frontier(objective).all();
         ReferencePoint beyond = ReferencePoint.beyond(all);
         reference = new double[] {beyond.latencyMs() / 1.1 * 2, beyond.quality() / 1.1 * 2};
-        references.put(name, reference);
       }
       Long version = versions.get(name);
-      long next = version == null ? 1 : version + 1;
-      versions.put(name, next);
-      out.collect(
+      updates.add(
           FrontierUpdates.of(
               key,
               frontiers,
               objective,
-              next,
+              version == null ? 1 : version + 1,
               new ReferencePoint(reference[0], reference[1]),
               Instant.ofEpochMilli(now)));
+    }
+    return updates;
+  }
+
+  /** Notes each update's version and reference in state and sends it. */
+  private void publish(List<FrontierUpdate> updates, Collector<FrontierUpdate> out)
+      throws Exception {
+    for (FrontierUpdate u : updates) {
+      if (!references.contains(u.getObjective())) {
+        references.put(
+            u.getObjective(), new double[] {u.getReferenceLatencyMs(), u.getReferenceQuality()});
+      }
+      versions.put(u.getObjective(), u.getVersion());
+      out.collect(u);
     }
   }
 }

@@ -12,13 +12,18 @@ import dev.hilnas.core.latency.Features;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -232,6 +237,117 @@ class RefitLatencyModelTest {
       LatencyModelSnapshot published = restored.extractOutputValues().get(0);
       assertEquals(3, published.getMeasurements());
       assertArrayEquals(fittedOn(all), state(published));
+    }
+  }
+
+  @Test
+  void shouldGoOnFromTheStateOfTheVersionBeforeRecordsWereQuarantined() throws Exception {
+    // the snapshot holds a model of the first point and the second point, due at 2000
+    List<Measurement> all = measurements(3);
+    try (var restored = harness(100)) {
+      restored.initializeState(Harnesses.previous("refit-latency-model-bac6adb"));
+      restored.open();
+      restored.setProcessingTime(2000);
+      restored.processElement(Convert.toAvro(all.get(2)), 2000);
+      restored.setProcessingTime(3000);
+
+      List<LatencyModelSnapshot> out = restored.extractOutputValues();
+      assertEquals(List.of(2L, 3L), out.stream().map(LatencyModelSnapshot::getVersion).toList());
+      assertArrayEquals(refittedOn(all.subList(0, 2), all.subList(0, 1)), state(out.get(0)));
+      assertEquals(3, out.get(1).getMeasurements());
+    }
+  }
+
+  private static final String TARGET_ID = "pixel8-cpu/executorch-xnnpack";
+
+  /** A measurement the fit cannot read: validation would have refused it. */
+  private static LatencyMeasurement unreadable(Measurement m) {
+    return LatencyMeasurement.newBuilder(Convert.toAvro(m)).setLatencyMs(-1.0).build();
+  }
+
+  private static final String UNREADABLE =
+      "refit of pixel8-cpu/executorch-xnnpack threw java.lang.IllegalArgumentException:"
+          + " latencyMs must be a finite number > 0, got -1.0";
+
+  @Test
+  void shouldSendAMeasurementTheFitCannotReadToTheDlqAndFitWithoutIt() throws Exception {
+    List<Measurement> all = measurements(3);
+    LatencyMeasurement poison = unreadable(measurements(4).get(3));
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(poison, 0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.setProcessingTime(1000);
+
+      List<DeadLetter> letters = Harnesses.deadLetters(h);
+      assertEquals(1, letters.size());
+      assertEquals(UNREADABLE, letters.get(0).getReason());
+      assertEquals(RefitLatencyModel.COMPONENT, letters.get(0).getComponent());
+      assertEquals("hil.measurements", letters.get(0).getSourceTopic());
+      LatencyModelSnapshot published = h.extractOutputValues().get(0);
+      assertEquals(3, published.getMeasurements(), "neither held nor counted");
+      assertArrayEquals(fittedOn(all), state(published));
+    }
+  }
+
+  @Test
+  void shouldDropAHeldPointItCannotReadOnceAndFitTheRest() throws Exception {
+    List<Measurement> all = measurements(4);
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : all.subList(0, 3)) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      // held by an older version, whose validation let it in
+      Harnesses.state(
+              h,
+              TARGET_ID,
+              new ListStateDescriptor<>(
+                  "points-DECODE", new AvroTypeInfo<>(LatencyMeasurement.class)))
+          .add(unreadable(all.get(3)));
+      h.setProcessingTime(1000);
+      h.processElement(Convert.toAvro(all.get(3)), 1000);
+      h.setProcessingTime(2000);
+
+      assertEquals(
+          List.of(UNREADABLE),
+          Harnesses.deadLetters(h).stream().map(DeadLetter::getReason).toList(),
+          "once, not at every refit");
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertArrayEquals(fittedOn(all.subList(0, 3)), state(out.get(0)));
+      assertArrayEquals(
+          refittedOn(all, all.subList(0, 3)), state(out.get(1)), "the next refit as usual");
+    }
+  }
+
+  @Test
+  void shouldFitInFullWhenTheStoredModelIsOfAnOlderFormat() throws Exception {
+    List<Measurement> all = measurements(2);
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.setProcessingTime(1000);
+      byte[] older = fittedOn(all.subList(0, 1));
+      older[3] = 2; // format 2, which this codec no longer reads
+      Harnesses.state(
+              h,
+              TARGET_ID,
+              new ValueStateDescriptor<>(
+                  "model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))
+          .update(older);
+
+      h.processElement(Convert.toAvro(all.get(1)), 1000);
+      h.setProcessingTime(2000);
+
+      LatencyModelSnapshot second = h.extractOutputValues().get(1);
+      assertEquals(2, second.getVersion());
+      assertArrayEquals(fittedOn(all), state(second), "rebuilt in full, not the fast path");
+      assertEquals(List.of(), Harnesses.deadLetters(h));
     }
   }
 }

@@ -11,21 +11,29 @@ import dev.hilnas.core.Quality;
 import dev.hilnas.core.frontier.Frontier;
 import dev.hilnas.core.frontier.FrontierAssembly;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
+import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.latency.SimulatedDevice;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierPoint;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
+import dev.hilnas.schemas.Topic;
+import dev.hilnas.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -110,27 +118,46 @@ class UpdateFrontiersTest {
         int to)
         throws Exception {
       for (Object e : events.subList(from, to)) {
-        if (e instanceof Measurement m) {
-          h.processElement(Either.Left(Convert.toAvro(m)), 0);
-        } else if (e instanceof Quality q) {
-          h.processBroadcastElement(Convert.toAvro(q), 0);
-        } else {
-          LatencyModelSnapshot s =
-              ModelSnapshots.of(
-                  SimulatedDevice.TARGET.id(),
-                  Convert.toAvro(SimulatedDevice.TARGET),
-                  1,
-                  1,
-                  (AdditiveLatencyModel) e,
-                  Instant.EPOCH);
-          h.processElement(Either.Right(s), 0);
-        }
+        send(h, e);
       }
     }
 
     Frontier batch(Objective o) {
       return FrontierAssembly.of(measurements, qualities, o, model).frontier();
     }
+  }
+
+  /** Sends a measurement, evaluation or model, in its core or its wire form. */
+  private static void send(
+      KeyedBroadcastOperatorTestHarness<
+              String,
+              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              QualityEvaluation,
+              FrontierUpdate>
+          h,
+      Object e)
+      throws Exception {
+    if (e instanceof Measurement m) {
+      h.processElement(Either.Left(Convert.toAvro(m)), 0);
+    } else if (e instanceof Quality q) {
+      h.processBroadcastElement(Convert.toAvro(q), 0);
+    } else if (e instanceof AdditiveLatencyModel model) {
+      h.processElement(Either.Right(snapshot(model)), 0);
+    } else if (e instanceof LatencyModelSnapshot s) {
+      h.processElement(Either.Right(s), 0);
+    } else {
+      throw new IllegalArgumentException("cannot send " + e);
+    }
+  }
+
+  private static LatencyModelSnapshot snapshot(AdditiveLatencyModel model) {
+    return ModelSnapshots.of(
+        SimulatedDevice.TARGET.id(),
+        Convert.toAvro(SimulatedDevice.TARGET),
+        1,
+        1,
+        model,
+        Instant.EPOCH);
   }
 
   /** The newest update per objective. */
@@ -221,5 +248,198 @@ class UpdateFrontiersTest {
         assertSameFrontier(run.batch(o), latest.get(o.toString()));
       }
     }
+  }
+
+  /** What the operator published and sent to the DLQ. */
+  private record Outcome(List<FrontierUpdate> updates, List<DeadLetter> deadLetters) {}
+
+  /** Feeds {@code events}, snapshotting and restoring the operator after the first {@code cut}. */
+  private static Outcome outcome(List<Object> events, int cut) throws Exception {
+    List<FrontierUpdate> updates = new ArrayList<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      for (Object e : events.subList(0, cut)) {
+        send(h, e);
+      }
+      snapshot = h.snapshot(1, 0);
+      updates.addAll(h.extractOutputValues());
+      deadLetters.addAll(Harnesses.deadLetters(h));
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      for (Object e : events.subList(cut, events.size())) {
+        send(restored, e);
+      }
+      updates.addAll(restored.extractOutputValues());
+      deadLetters.addAll(Harnesses.deadLetters(restored));
+    }
+    return new Outcome(updates, deadLetters);
+  }
+
+  /** {@code events} with {@code poison} inserted at {@code at}. */
+  private static List<Object> with(List<Object> events, int at, Object poison) {
+    List<Object> out = new ArrayList<>(events);
+    out.add(at, poison);
+    return out;
+  }
+
+  /** A candidate no run draws, so that its records are the only ones about it. */
+  private static final Candidate OUTSIDER =
+      Candidate.builder()
+          .layers(2)
+          .dModel(64)
+          .heads(2, 1)
+          .headDim(32)
+          .ffnDim(128)
+          .vocabSize(100)
+          .build();
+
+  private static final String REFERENCE_MUST_BE_FINITE =
+      "frontiers of simulated/test threw java.lang.IllegalArgumentException:"
+          + " reference point must have finite latency and quality > 0, got ";
+
+  @Test
+  void shouldGoOnFromTheStateOfTheVersionBeforeRecordsWereQuarantined() throws Exception {
+    Run run = new Run(4, 300); // the first 150 events made the snapshot
+    try (var restored = harness()) {
+      restored.initializeState(Harnesses.previous("update-frontiers-bac6adb"));
+      restored.open();
+      run.feed(restored, 150, run.events.size());
+
+      Map<String, FrontierUpdate> latest = latest(restored.extractOutputValues());
+      for (Objective o : OBJECTIVES) {
+        assertSameFrontier(run.batch(o), latest.get(o.toString()));
+      }
+    }
+  }
+
+  @Test
+  void shouldSendAPoisonMeasurementToTheDlqAndKeepTheFrontier() throws Exception {
+    Run run = new Run(3, 300);
+    List<Object> events = new ArrayList<>(run.events);
+    events.add(0, new Quality("o", OUTSIDER, Quality.PERPLEXITY, 20, null, null));
+    // its latency is finite, but the reference point of the frontier's first publication is not
+    Measurement poison =
+        Measurement.of("o", OUTSIDER, SimulatedDevice.TARGET, Phase.PREFILL, 256, 1e308, List.of());
+
+    Outcome clean = outcome(events, 150);
+    Outcome poisoned = outcome(with(events, 1, poison), 151);
+
+    assertEquals(
+        clean.updates(),
+        poisoned.updates(),
+        "every later update, version and reference as if the poison never came, across a restore");
+    assertEquals(1, poisoned.deadLetters().size());
+    DeadLetter letter = poisoned.deadLetters().get(0);
+    assertEquals(REFERENCE_MUST_BE_FINITE + "Infinity, 40.0", letter.getReason());
+    assertEquals(UpdateFrontiers.COMPONENT, letter.getComponent());
+    assertEquals("hil.measurements", letter.getSourceTopic());
+    assertEquals("simulated/test", utf8(letter.getKey()));
+    assertEquals(Convert.toAvro(poison), decode(Topics.MEASUREMENTS, letter));
+  }
+
+  @Test
+  void shouldSendAModelThatDoesNotDecodeToTheDlqAndKeepThePreviousModel() throws Exception {
+    Run run = new Run(4, 300);
+    LatencyModelSnapshot damaged =
+        LatencyModelSnapshot.newBuilder(snapshot(run.model))
+            .setState(ByteBuffer.wrap(new byte[] {0, 0, 0}))
+            .build();
+
+    Outcome clean = outcome(run.events, 150);
+    Outcome poisoned = outcome(with(run.events, 200, damaged), 150);
+
+    assertEquals(clean.updates(), poisoned.updates());
+    DeadLetter letter = poisoned.deadLetters().get(0);
+    assertEquals(
+        "frontiers of simulated/test threw java.lang.IllegalArgumentException:"
+            + " truncated latency model state (3 bytes)",
+        letter.getReason());
+    assertEquals("hil.latency-models", letter.getSourceTopic());
+    assertEquals(damaged, decode(Topics.LATENCY_MODELS, letter));
+  }
+
+  @Test
+  void shouldRefuseAPoisonEvaluationOnTheTargetItBreaksAndKeepItsFrontier() throws Exception {
+    Run run = new Run(5, 300);
+    List<Object> events = new ArrayList<>(run.events);
+    events.add(
+        0, Measurement.of("o", OUTSIDER, SimulatedDevice.TARGET, Phase.PREFILL, 256, 8, List.of()));
+    Quality poison = new Quality("o", OUTSIDER, Quality.PERPLEXITY, 1e308, null, null);
+
+    Outcome clean = outcome(events, 150);
+    Outcome poisoned = outcome(with(events, 1, poison), 151);
+
+    assertEquals(
+        clean.updates(),
+        poisoned.updates(),
+        "the target refused it for good: it stays off the frontier after a restore too");
+    DeadLetter letter = poisoned.deadLetters().get(0);
+    assertEquals(REFERENCE_MUST_BE_FINITE + "16.0, Infinity", letter.getReason());
+    assertEquals("hil.quality", letter.getSourceTopic());
+    assertEquals(OUTSIDER.archId(), utf8(letter.getKey()));
+    assertEquals(Convert.toAvro(poison), decode(Topics.QUALITY, letter));
+    assertEquals(1, poisoned.deadLetters().size());
+  }
+
+  @Test
+  void shouldTakeANewerEvaluationOfAnArchitectureItRefused() throws Exception {
+    Measurement measured =
+        Measurement.of("o", OUTSIDER, SimulatedDevice.TARGET, Phase.PREFILL, 256, 8, List.of());
+    Quality poison = new Quality("o", OUTSIDER, Quality.PERPLEXITY, 1e308, null, null);
+    Quality newer = new Quality("o", OUTSIDER, Quality.PERPLEXITY, 30, null, null);
+
+    Outcome outcome = outcome(List.of(measured, poison, newer), 2);
+
+    assertEquals(1, outcome.updates().size());
+    FrontierUpdate update = outcome.updates().get(0);
+    assertEquals(List.of(30.0), update.getPoints().stream().map(p -> p.getQuality()).toList());
+    assertEquals(1, update.getVersion());
+  }
+
+  @Test
+  void shouldDropAStoredModelOfAnOlderFormatAndKeepGoing() throws Exception {
+    Run run = new Run(6, 300);
+    int firstModel = 0;
+    while (!(run.events.get(firstModel) instanceof AdditiveLatencyModel)) {
+      firstModel++;
+    }
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      run.feed(h, 0, firstModel + 1);
+      byte[] older = LatencyModelCodec.encode((AdditiveLatencyModel) run.events.get(firstModel));
+      older[3] = 2; // format 2
+      Harnesses.state(h, SimulatedDevice.TARGET.id(), MODEL).update(older);
+      snapshot = h.snapshot(1, 0);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      run.feed(restored, firstModel + 1, run.events.size());
+
+      assertEquals(0, Harnesses.deadLetters(restored).size(), "nothing is the records' fault");
+      Map<String, FrontierUpdate> latest = latest(restored.extractOutputValues());
+      for (Objective o : OBJECTIVES) {
+        assertSameFrontier(run.batch(o), latest.get(o.toString()));
+      }
+    }
+  }
+
+  private static final ValueStateDescriptor<byte[]> MODEL =
+      new ValueStateDescriptor<>("model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+  private static String utf8(ByteBuffer bytes) {
+    return StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
+  }
+
+  private static <V> V decode(Topic<String, V> topic, DeadLetter letter) {
+    ByteBuffer value = letter.getValue().duplicate();
+    byte[] bytes = new byte[value.remaining()];
+    value.get(bytes);
+    return topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
   }
 }

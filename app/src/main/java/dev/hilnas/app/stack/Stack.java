@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -126,15 +127,20 @@ public final class Stack implements AutoCloseable {
                 MAX_UNACKNOWLEDGED,
                 java.time.Clock.systemUTC());
       }
-      state = MaterializedState.start(bootstrap, "hilnas-query", o.dataDir().resolve("streams"));
+      // the front reports the state's health, and the state counts what it skips in its registry
       JobClient j = job;
-      MaterializedState st = state;
+      AtomicReference<MaterializedState> served = new AtomicReference<>();
       http =
           new HttpFront(
               "localhost",
               o.httpPort(),
               o.http(),
-              () -> (j == null || isRunning(j)) && st.isRunning());
+              () ->
+                  (j == null || isRunning(j)) && served.get() != null && served.get().isRunning());
+      state =
+          MaterializedState.start(
+              bootstrap, "hilnas-query", o.dataDir().resolve("streams"), http.registry());
+      served.set(state);
       QueryService query =
           new QueryService(
               state.models(),
@@ -147,7 +153,7 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish);
+      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(kafka, bootstrap, job, state, feed, http, gateway);

@@ -2,6 +2,7 @@ package dev.hilnas.sinks.state;
 
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows {@code hil.frontiers} from its end (committed records only) and hands every new update to
  * a listener: the push side of the query service. No consumer group: every replica sees every
- * update. Undecodable records are logged and skipped (the job validated them already).
+ * update. Undecodable records are skipped ({@link SkippedRecords}), as the stores skip them.
  */
 public final class FrontierFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FrontierFeed.class);
@@ -25,7 +26,11 @@ public final class FrontierFeed implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
 
-  public FrontierFeed(String bootstrap, Consumer<FrontierUpdate> listener) {
+  /**
+   * @param registry where the records skipped because they do not decode are counted
+   */
+  public FrontierFeed(String bootstrap, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
+    SkippedRecords skipped = new SkippedRecords(registry, "feed", Topics.FRONTIERS.name());
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -44,13 +49,20 @@ public final class FrontierFeed implements AutoCloseable {
               try {
                 while (true) {
                   for (var record : consumer.poll(Duration.ofSeconds(1))) {
+                    FrontierUpdate update;
                     try {
-                      listener.accept(values.deserialize(record.topic(), record.value()));
+                      update = values.deserialize(record.topic(), record.value());
                     } catch (RuntimeException e) {
-                      log.warn(
-                          "skipped frontier update at offset {}: {}",
-                          record.offset(),
-                          e.getMessage());
+                      skipped.skip(record.topic(), record.partition(), record.offset(), e);
+                      continue;
+                    }
+                    if (update == null) {
+                      continue; // a tombstone
+                    }
+                    try {
+                      listener.accept(update);
+                    } catch (RuntimeException e) {
+                      log.warn("frontier listener failed at offset {}", record.offset(), e);
                     }
                   }
                 }

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,11 +33,16 @@ public final class MaterializedState implements AutoCloseable {
                         Materializer.MODELS_STORE, QueryableStoreTypes.keyValueStore())));
   }
 
-  /** Starts the app; its stores become queryable once it has caught up (see {@link #isRunning}). */
-  public static MaterializedState start(String bootstrap, String applicationId, Path stateDir) {
+  /**
+   * Starts the app; its stores become queryable once it has caught up (see {@link #isRunning}).
+   *
+   * @param registry where the records skipped because they do not decode are counted
+   */
+  public static MaterializedState start(
+      String bootstrap, String applicationId, Path stateDir, MeterRegistry registry) {
     KafkaStreams streams =
         new KafkaStreams(
-            Materializer.buildTopology(),
+            Materializer.buildTopology(registry),
             Materializer.settings(bootstrap, applicationId, stateDir.toString()));
     streams.start();
     return new MaterializedState(streams);

@@ -1,21 +1,36 @@
 package dev.hilnas.sinks.state;
 
-import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The Kafka Streams app behind the query service: materialises {@code hil.latency-models} and
- * {@code hil.frontiers} into queryable stores. Each is a global table — every query-service replica
+ * {@code hil.frontiers} into queryable stores. Each is a global store — every query-service replica
  * holds every target (models are few and small), so any replica answers any query without routing.
- * The store is rebuilt from the compacted topic on start, so a restart loses nothing.
+ * The store is rebuilt from the compacted topic on start, so a restart loses nothing. The app reads
+ * committed records only, so it never shows a result the Flink job's transaction later aborts.
+ *
+ * <p>A record that does not decode is skipped ({@link SkippedRecords}) and the key keeps its
+ * previous value. The stores decode in their own processor rather than through Kafka Streams'
+ * deserialisation and its exception handler: a global table restores records into its store
+ * undecoded, so a bad one would only fail later, on every query that meets it, whereas a global
+ * store's processor sees every record, on restore and live alike.
  */
 public final class Materializer {
 
@@ -27,18 +42,16 @@ public final class Materializer {
 
   private Materializer() {}
 
-  public static Topology buildTopology() {
+  /**
+   * @param registry where the records skipped are counted
+   */
+  public static Topology buildTopology(MeterRegistry registry) {
+    SkippedRecords skipped =
+        new SkippedRecords(
+            registry, "state", Topics.LATENCY_MODELS.name(), Topics.FRONTIERS.name());
     StreamsBuilder builder = new StreamsBuilder();
-    builder.globalTable(
-        Topics.LATENCY_MODELS.name(),
-        Consumed.with(Topics.LATENCY_MODELS.keySerde(), Topics.LATENCY_MODELS.valueSerde()),
-        Materialized
-            .<String, dev.hilnas.schemas.LatencyModelSnapshot, KeyValueStore<Bytes, byte[]>>as(
-                MODELS_STORE));
-    builder.globalTable(
-        Topics.FRONTIERS.name(),
-        Consumed.with(Topics.FRONTIERS.keySerde(), Topics.FRONTIERS.valueSerde()),
-        Materialized.<String, FrontierUpdate, KeyValueStore<Bytes, byte[]>>as(FRONTIERS_STORE));
+    materialize(builder, Topics.LATENCY_MODELS, MODELS_STORE, skipped);
+    materialize(builder, Topics.FRONTIERS, FRONTIERS_STORE, skipped);
     return builder.build();
   }
 
@@ -48,6 +61,58 @@ public final class Materializer {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;
+  }
+
+  /** A global store of the newest value per key of {@code topic}, kept as global tables keep it. */
+  private static <V> void materialize(
+      StreamsBuilder builder, Topic<String, V> topic, String store, SkippedRecords skipped) {
+    builder.addGlobalStore(
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(store),
+                topic.keySerde(),
+                topic.valueSerde())
+            .withLoggingDisabled(),
+        topic.name(),
+        Consumed.with(topic.keySerde(), Serdes.ByteArray()),
+        () -> new Newest<>(store, topic.valueSerde().deserializer(), skipped));
+  }
+
+  private static final class Newest<V> implements Processor<String, byte[], Void, Void> {
+    private final String storeName;
+    private final Deserializer<V> values;
+    private final SkippedRecords skipped;
+    private ProcessorContext<Void, Void> context;
+    private TimestampedKeyValueStore<String, V> store;
+
+    Newest(String storeName, Deserializer<V> values, SkippedRecords skipped) {
+      this.storeName = storeName;
+      this.values = values;
+      this.skipped = skipped;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      this.context = context;
+      this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+      if (record.value() == null) {
+        store.delete(record.key()); // a tombstone
+        return;
+      }
+      RecordMetadata where = context.recordMetadata().orElseThrow();
+      V value;
+      try {
+        value = values.deserialize(where.topic(), record.value());
+      } catch (RuntimeException e) {
+        skipped.skip(where.topic(), where.partition(), where.offset(), e);
+        return;
+      }
+      store.put(record.key(), ValueAndTimestamp.make(value, record.timestamp()));
+    }
   }
 }

@@ -15,6 +15,7 @@ import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +38,7 @@ class FrontierApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    driver = new TopologyTestDriver(Materializer.buildTopology());
+    driver = new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
     // three candidates, each faster and worse than the next: all on the frontier
     TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
     int[][] shapes = {{2, 128}, {4, 256}, {8, 512}};

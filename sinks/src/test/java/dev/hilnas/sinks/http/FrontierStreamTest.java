@@ -13,6 +13,7 @@ import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +68,8 @@ class FrontierStreamTest {
 
   @Test
   void shouldAnswer503ToTheSubscriberBeyondTheCapUntilAPlaceIsFree() throws Exception {
-    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
         TestServices.Server service = TestServices.over(driver, 2, 2)) {
       HttpResponse<Stream<String>> first = subscribe(service, "?target=a/x");
       HttpResponse<Stream<String>> second = subscribe(service, "?target=b/y");
@@ -101,7 +103,8 @@ class FrontierStreamTest {
 
   @Test
   void shouldKeepAnsweringQueriesWhileSubscribersStayConnected() throws Exception {
-    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
         TestServices.Server service = TestServices.over(driver, 1, 3)) {
       List<HttpResponse<Stream<String>>> subscribers = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -125,7 +128,8 @@ class FrontierStreamTest {
 
   @Test
   void shouldPushTheUpdatesASubscriberAskedForAsServerSentEvents() throws Exception {
-    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology());
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
         TestServices.Server service = TestServices.over(driver)) {
       HttpRequest request =
           HttpRequest.newBuilder(

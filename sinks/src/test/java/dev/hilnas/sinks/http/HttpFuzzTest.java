@@ -8,6 +8,7 @@ import dev.hilnas.schemas.Topics;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import dev.hilnas.testing.HostileInput;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ class HttpFuzzTest {
 
   @BeforeContainer
   static void start() throws Exception {
-    driver = new TopologyTestDriver(Materializer.buildTopology());
+    driver = new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
     LatencyModelSnapshot snapshot =
         ModelApiTest.snapshot(
             1, LatencyModelTrainer.fit(ModelApiTest.decodeOnly(12)).orElseThrow());

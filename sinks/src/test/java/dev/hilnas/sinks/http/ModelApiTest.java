@@ -17,6 +17,7 @@ import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,7 @@ class ModelApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    driver = new TopologyTestDriver(Materializer.buildTopology());
+    driver = new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
     TestInputTopic<String, LatencyModelSnapshot> topic =
         driver.createInputTopic(
             Topics.LATENCY_MODELS.name(),

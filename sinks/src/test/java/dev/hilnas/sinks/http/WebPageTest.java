@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,7 @@ class WebPageTest {
 
   @BeforeAll
   static void start() throws Exception {
-    driver = new TopologyTestDriver(Materializer.buildTopology());
+    driver = new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
     service = TestServices.over(driver);
   }
 

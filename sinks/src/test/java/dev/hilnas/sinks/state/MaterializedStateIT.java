@@ -1,0 +1,152 @@
+package dev.hilnas.sinks.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.schemas.Topics;
+import dev.hilnas.testing.WithBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query service's state and event feed on a real broker: records that do not decode are skipped
+ * and counted, whether the stores meet them while restoring or live, and what a transaction aborted
+ * never shows.
+ */
+class MaterializedStateIT extends WithBroker {
+
+  private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
+  private static final Candidate C =
+      Candidate.builder()
+          .layers(2)
+          .dModel(128)
+          .heads(2, 1)
+          .headDim(64)
+          .ffnDim(512)
+          .vocabSize(8000)
+          .build();
+  private static final byte[] GARBAGE = "garbage".getBytes(StandardCharsets.UTF_8);
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void shouldSkipWhatDoesNotDecodeAndShowOnlyCommittedRecords() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    // Given good records, garbage and an aborted model before the service starts
+    send(bootstrap, Topics.LATENCY_MODELS.name(), "a/rt", model("a"), false);
+    send(bootstrap, Topics.LATENCY_MODELS.name(), "g/rt", GARBAGE, false);
+    send(bootstrap, Topics.LATENCY_MODELS.name(), "x/rt", model("x"), true);
+    send(bootstrap, Topics.FRONTIERS.name(), "g/rt|PREFILL@256", GARBAGE, false);
+    send(bootstrap, Topics.FRONTIERS.name(), "a/rt|PREFILL@256", frontier("a"), false);
+    List<FrontierUpdate> pushed = new CopyOnWriteArrayList<>();
+    try (MaterializedState state =
+            MaterializedState.start(bootstrap, "it-query", dir.resolve("streams"), registry);
+        FrontierFeed feed = new FrontierFeed(bootstrap, pushed::add, registry)) {
+      // When it has restored them, and more arrive live
+      await(state::isRunning);
+      await(() -> state.models().all().size() == 1);
+      send(bootstrap, Topics.LATENCY_MODELS.name(), "h/rt", GARBAGE, false);
+      send(bootstrap, Topics.LATENCY_MODELS.name(), "y/rt", model("y"), true);
+      send(bootstrap, Topics.LATENCY_MODELS.name(), "b/rt", model("b"), false);
+      send(bootstrap, Topics.FRONTIERS.name(), "h/rt|PREFILL@256", GARBAGE, false);
+      send(bootstrap, Topics.FRONTIERS.name(), "b/rt|PREFILL@256", frontier("b"), false);
+      await(() -> state.models().all().size() == 2 && pushed.size() == 1);
+
+      // Then the good ones are served, the bad ones counted, and the aborted ones never seen
+      assertEquals(
+          List.of("a/rt", "b/rt"),
+          state.models().all().stream().map(LatencyModelSnapshot::getTargetId).toList());
+      assertEquals(1, state.frontiers().frontiers("a/rt").size());
+      assertEquals(1, state.frontiers().frontiers("b/rt").size());
+      assertEquals(List.of("b/rt"), pushed.stream().map(FrontierUpdate::getTargetId).toList());
+      await(() -> skipped(Topics.FRONTIERS.name(), "state") == 2);
+      assertEquals(2, skipped(Topics.LATENCY_MODELS.name(), "state"), "one restored, one live");
+      assertEquals(1, skipped(Topics.FRONTIERS.name(), "feed"), "the feed starts at the end");
+    }
+  }
+
+  private double skipped(String topic, String reader) {
+    return registry
+        .get(SkippedRecords.METRIC)
+        .tags("topic", topic, "reader", reader)
+        .counter()
+        .count();
+  }
+
+  private static byte[] model(String hardware) {
+    HardwareTarget target = new HardwareTarget(hardware, "rt");
+    Measurement m = Measurement.of("c", C, target, Phase.DECODE, 64, 2.5, List.of());
+    LatencyModelSnapshot snapshot =
+        ModelSnapshots.of(
+            target.id(),
+            Convert.toAvro(target),
+            1,
+            1,
+            LatencyModelTrainer.fit(List.of(m)).orElseThrow(),
+            Instant.EPOCH);
+    return Topics.LATENCY_MODELS.valueSerde().serializer().serialize("", snapshot);
+  }
+
+  private static byte[] frontier(String hardware) {
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    frontiers.add(new Quality("c", C, Quality.PERPLEXITY, 20, null, null));
+    frontiers.addMeasured(C.archId(), PREFILL_256, 10);
+    FrontierUpdate update =
+        FrontierUpdates.of(
+            hardware + "/rt", frontiers, PREFILL_256, 1, new ReferencePoint(50, 40), Instant.EPOCH);
+    return Topics.FRONTIERS.valueSerde().serializer().serialize("", update);
+  }
+
+  /** Writes one record in a transaction, committed or aborted. */
+  private static void send(String bootstrap, String topic, String key, byte[] value, boolean abort)
+      throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-writer");
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      if (abort) {
+        producer.abortTransaction();
+      } else {
+        producer.commitTransaction();
+      }
+    }
+  }
+
+  private static void await(BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out");
+      }
+      Thread.sleep(100);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.hilnas.sinks.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
+import dev.hilnas.core.Quality;
+import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import dev.hilnas.schemas.ModelSnapshots;
+import dev.hilnas.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+
+class MaterializerTest {
+
+  private static final Objective PREFILL_256 = Objective.parse("PREFILL@256");
+  private static final Candidate C =
+      Candidate.builder()
+          .layers(2)
+          .dModel(128)
+          .heads(2, 1)
+          .headDim(64)
+          .ffnDim(512)
+          .vocabSize(8000)
+          .build();
+  private static final byte[] GARBAGE = "garbage".getBytes(StandardCharsets.UTF_8);
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private static LatencyModelSnapshot snapshot(String hardware, long version) {
+    HardwareTarget target = new HardwareTarget(hardware, "rt");
+    Measurement m = Measurement.of("c", C, target, Phase.DECODE, 64, 2.5, List.of());
+    return ModelSnapshots.of(
+        target.id(),
+        Convert.toAvro(target),
+        version,
+        1,
+        LatencyModelTrainer.fit(List.of(m)).orElseThrow(),
+        Instant.EPOCH);
+  }
+
+  private static FrontierUpdate frontier(String hardware) {
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    frontiers.add(new Quality("c", C, Quality.PERPLEXITY, 20, null, null));
+    frontiers.addMeasured(C.archId(), PREFILL_256, 10);
+    return FrontierUpdates.of(
+        hardware + "/rt", frontiers, PREFILL_256, 1, new ReferencePoint(50, 40), Instant.EPOCH);
+  }
+
+  private static TestInputTopic<String, byte[]> raw(TopologyTestDriver driver, String topic) {
+    return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private double skipped(String topic) {
+    return registry
+        .get(SkippedRecords.METRIC)
+        .tags("topic", topic, "reader", "state")
+        .counter()
+        .count();
+  }
+
+  @Test
+  void shouldSkipModelsItCannotDecodeAndMaterialiseTheGoodOnesAroundThem() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology(registry))) {
+      TestInputTopic<String, byte[]> models = raw(driver, Topics.LATENCY_MODELS.name());
+      var encode = Topics.LATENCY_MODELS.valueSerde().serializer();
+      LatencyModelSnapshot a = snapshot("a", 1);
+      LatencyModelSnapshot b = snapshot("b", 1);
+
+      models.pipeInput("a/rt", encode.serialize("", a));
+      models.pipeInput("a/rt", GARBAGE); // the key keeps its last good value
+      models.pipeInput(
+          "x/rt", Topics.FRONTIERS.valueSerde().serializer().serialize("", frontier("x")));
+      models.pipeInput("b/rt", encode.serialize("", b));
+
+      ModelCatalog catalog =
+          new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE));
+      assertEquals(List.of(a, b), catalog.all());
+      assertEquals(2, skipped(Topics.LATENCY_MODELS.name()), "raw garbage, another schema");
+    }
+  }
+
+  @Test
+  void shouldSkipFrontiersItCannotDecodeAndMaterialiseTheGoodOnesAroundThem() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology(registry))) {
+      TestInputTopic<String, byte[]> frontiers = raw(driver, Topics.FRONTIERS.name());
+      var encode = Topics.FRONTIERS.valueSerde().serializer();
+      FrontierUpdate a = frontier("a");
+      FrontierUpdate b = frontier("b");
+
+      frontiers.pipeInput("a/rt|PREFILL@256", encode.serialize("", a));
+      frontiers.pipeInput("x/rt|PREFILL@256", GARBAGE);
+      frontiers.pipeInput(
+          "y/rt|PREFILL@256",
+          Topics.LATENCY_MODELS.valueSerde().serializer().serialize("", snapshot("y", 1)));
+      frontiers.pipeInput("b/rt|PREFILL@256", encode.serialize("", b));
+
+      FrontierCatalog catalog =
+          new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE));
+      assertEquals(List.of(a), catalog.frontiers("a/rt"));
+      assertEquals(List.of(b), catalog.frontiers("b/rt"));
+      assertEquals(List.of(), catalog.frontiers("x/rt"));
+      assertEquals(2, skipped(Topics.FRONTIERS.name()));
+      assertEquals(0, skipped(Topics.LATENCY_MODELS.name()));
+    }
+  }
+
+  @Test
+  void shouldForgetAKeyOnATombstone() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology(registry))) {
+      TestInputTopic<String, byte[]> models = raw(driver, Topics.LATENCY_MODELS.name());
+      models.pipeInput(
+          "a/rt", Topics.LATENCY_MODELS.valueSerde().serializer().serialize("", snapshot("a", 1)));
+
+      models.pipeInput("a/rt", (byte[]) null);
+
+      assertEquals(
+          List.of(),
+          new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)).all());
+      assertEquals(0, skipped(Topics.LATENCY_MODELS.name()));
+    }
+  }
+
+  @Test
+  void shouldReadOnlyCommittedRecordsSoThatNothingTheJobAbortsIsShown() {
+    StreamsConfig config =
+        new StreamsConfig(Materializer.settings("localhost:9092", "q", "/tmp/q"));
+
+    assertEquals(
+        "read_committed",
+        config.getGlobalConsumerConfigs("q").get(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+        "the stores are global: the global consumer fills them");
+  }
+}
