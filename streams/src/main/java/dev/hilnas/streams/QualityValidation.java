@@ -31,12 +31,19 @@ public final class QualityValidation {
       wire = CODEC.decode(value);
     } catch (IllegalArgumentException e) {
       return new Verdict(null, e.getMessage());
+    } catch (RuntimeException e) {
+      return new Verdict(null, "not readable: " + e.getClass().getName() + ": " + e.getMessage());
     }
     try {
       Quality q = limits.check(Convert.fromAvro(wire));
       return new Verdict(Convert.toAvro(q), null);
     } catch (IllegalArgumentException e) {
       return new Verdict(null, "invalid quality evaluation: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // whatever else a record makes conversion throw is the record's fault too: the validation
+      // never throws, so no record can fail the job at its door
+      return new Verdict(
+          null, "invalid quality evaluation: " + e.getClass().getName() + ": " + e.getMessage());
     }
   }
 }
