@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -111,7 +112,8 @@ final class FlinkCluster {
             "--configDir",
             conf(spec).toString()));
     String output =
-        Processes.run(command, logs.resolve("flink-" + what.toLowerCase() + ".log"), null)
+        Processes.run(
+                command, logs.resolve("flink-" + what.toLowerCase(Locale.ROOT) + ".log"), null)
             .awaitSuccess(Duration.ofMinutes(1));
     List<List<String>> lines =
         output

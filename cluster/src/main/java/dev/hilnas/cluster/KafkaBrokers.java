@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -113,7 +114,7 @@ final class KafkaBrokers {
       runs.add(Processes.run(command, logs.resolve("format-broker-" + b.id() + ".log"), null));
     }
     for (Processes.Run run : runs) {
-      run.awaitSuccess(java.time.Duration.ofMinutes(2));
+      run.awaitSuccess(Duration.ofMinutes(2));
     }
   }
 
