@@ -11,23 +11,15 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Avro single-object encoding (a 10-byte header with the writer schema's fingerprint, then the
  * binary body) for one generated record class. Every record on the wire is self-describing without
  * a registry: earlier versions of a schema ship in the jar under {@code history/}, so records
- * written by older producers still decode. Thread-safe.
+ * written by older producers still decode. Avro trusts the generated classes by itself ({@link
+ * AvroTrust}). Thread-safe.
  */
 public final class AvroCodec<T extends SpecificRecord> {
-
-  static {
-    // Avro 1.12 decodes generated classes only from trusted packages. Trusting ours here, where
-    // every record is decoded, spares each JVM (a Flink TaskManager, an agent) a system property.
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            ClassSecurityValidator.getGlobal(), AvroCodec::isGenerated));
-  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
@@ -46,10 +38,6 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
     this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema, history);
-  }
-
-  private static boolean isGenerated(Class<?> type) {
-    return type.getPackageName().equals(AvroCodec.class.getPackageName());
   }
 
   public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {

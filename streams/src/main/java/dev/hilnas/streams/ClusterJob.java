@@ -2,6 +2,10 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.Durations;
 import dev.hilnas.core.Limits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -20,14 +28,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
  *     [--checkpoint-interval 2s] [--publish-interval 1s] [--max-latency-ms 3600000]
  *     [--max-perplexity 1e7] [--max-context 1048576] [--max-layers 1024] [--max-d-model 65536]
- *     [--max-vocab 1048576]</pre>
+ *     [--max-vocab 1048576] [--checkpoint-dir file:///shared/checkpoints] [--restore latest]</pre>
  *
  * The {@code --max-*} options are the CLI's (docs/contracts.md, "Limits"): give the job the limits
  * its producers use, so that what they accept it does not dead-letter.
  *
- * <p>Checkpoints go where the cluster's {@code execution.checkpointing.dir} says; the job keeps its
- * group id and transactional-id prefix, so a restart from a checkpoint or savepoint aborts any
- * transaction a crash left open and counts nothing twice.
+ * <p>Checkpoints go to {@code --checkpoint-dir}, else where the cluster's {@code
+ * execution.checkpointing.dir} says, and are kept when the job is cancelled or fails. {@code
+ * --restore latest} resumes from the newest complete one under {@code --checkpoint-dir} (a
+ * directory this process can read), or starts afresh when there is none. The job keeps its group id
+ * and transactional-id prefix, so a restart from a checkpoint or savepoint aborts any transaction a
+ * crash left open and counts nothing twice.
  */
 public final class ClusterJob {
   private ClusterJob() {}
@@ -51,6 +62,7 @@ public final class ClusterJob {
             ? Arrays.asList(options.get("objectives").split(","))
             : JobSettings.DEFAULT_OBJECTIVES;
     options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
+    Configuration retained = retainedCheckpoints(options);
     Limits limits = limits(options);
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
@@ -58,14 +70,62 @@ public final class ClusterJob {
               + options.keySet()
               + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval,"
               + " --max-latency-ms, --max-perplexity, --max-context, --max-layers, --max-d-model,"
-              + " --max-vocab");
+              + " --max-vocab, --checkpoint-dir, --restore");
     }
+    env.configure(retained);
     env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     MeasurementJob.buildForKafka(
         env,
         new JobSettings(
             bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives, limits));
     return env;
+  }
+
+  /**
+   * Takes {@code --checkpoint-dir} and {@code --restore} out of {@code options}: checkpoints kept
+   * on cancel and failure, and where to resume from.
+   */
+  private static Configuration retainedCheckpoints(Map<String, String> options) {
+    Configuration conf = new Configuration();
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    String dir = options.remove("checkpoint-dir");
+    URI uri = dir == null ? null : checkpointUri(dir);
+    if (uri != null) {
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri.toString());
+    }
+    String restore = options.remove("restore");
+    if (restore != null) {
+      if (!restore.equals("latest")) {
+        throw new IllegalArgumentException(
+            "--restore takes 'latest' (the newest checkpoint under --checkpoint-dir), got '"
+                + restore
+                + "'; give Flink's own -s PATH to resume from a given one");
+      }
+      if (uri == null || !"file".equals(uri.getScheme())) {
+        throw new IllegalArgumentException(
+            "--restore latest needs a --checkpoint-dir on a file system this process can read");
+      }
+      try {
+        EmbeddedJob.latestCheckpoint(Path.of(uri))
+            .ifPresentOrElse(
+                c -> {
+                  conf.set(StateRecoveryOptions.SAVEPOINT_PATH, c.toUri().toString());
+                  System.err.println("hilnas: resuming from " + c);
+                },
+                () -> System.err.println("hilnas: no checkpoint under " + uri + " yet, starting"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + uri, e);
+      }
+    }
+    return conf;
+  }
+
+  /** A path without a scheme is a local directory. */
+  private static URI checkpointUri(String dir) {
+    URI uri = URI.create(dir);
+    return uri.getScheme() == null ? Path.of(dir).toAbsolutePath().toUri() : uri;
   }
 
   /** Takes the {@code --max-*} options out of {@code options}. */

@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClusterJobTest {
 
@@ -88,5 +97,86 @@ class ClusterJobTest {
                     ClusterJob.configure(
                         env, new String[] {"--bootstrap", "k:9092", "--max-context", "4096"}))
             .getMessage());
+  }
+
+  @Test
+  void keepsItsCheckpointsInTheGivenDirectoryOnCancelAndFailure(@TempDir Path dir) {
+    StreamExecutionEnvironment env =
+        ClusterJob.configure(
+            StreamExecutionEnvironment.createLocalEnvironment(1),
+            new String[] {"--bootstrap", "k:9092", "--checkpoint-dir", dir.toString()});
+
+    assertEquals(
+        Optional.of(dir.toUri().toString()),
+        env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+    assertEquals(
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+        env.getCheckpointConfig().getExternalizedCheckpointRetention());
+    assertEquals(
+        Optional.empty(), env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH));
+  }
+
+  @Test
+  void restoreLatestResumesFromTheNewestCompleteCheckpointOfAnyEarlierRun(@TempDir Path dir)
+      throws Exception {
+    checkpoint(dir.resolve("first-run/chk-9"), Instant.parse("2026-11-30T10:00:00Z"));
+    Path newest =
+        checkpoint(dir.resolve("second-run/chk-2"), Instant.parse("2026-11-30T11:00:00Z"));
+    Files.createDirectories(dir.resolve("second-run/chk-3")); // being written: no _metadata yet
+
+    StreamExecutionEnvironment env =
+        ClusterJob.configure(
+            StreamExecutionEnvironment.createLocalEnvironment(1),
+            new String[] {
+              "--bootstrap", "k:9092", "--checkpoint-dir", dir.toString(), "--restore", "latest"
+            });
+
+    assertEquals(
+        Optional.of(newest.toUri().toString()),
+        env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH));
+  }
+
+  @Test
+  void restoreLatestWithNothingToRestoreStartsAfresh(@TempDir Path dir) {
+    StreamExecutionEnvironment env =
+        ClusterJob.configure(
+            StreamExecutionEnvironment.createLocalEnvironment(1),
+            new String[] {
+              "--bootstrap", "k:9092", "--checkpoint-dir", dir.toString(), "--restore", "latest"
+            });
+
+    assertEquals(
+        Optional.empty(), env.getConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH));
+  }
+
+  @Test
+  void restoreNeedsALocalCheckpointDirAndTakesOnlyLatest() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    assertEquals(
+        "--restore latest needs a --checkpoint-dir on a file system this process can read",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env, new String[] {"--bootstrap", "k:9092", "--restore", "latest"}))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ClusterJob.configure(
+                        env,
+                        new String[] {
+                          "--bootstrap", "k:9092", "--checkpoint-dir", "/c", "--restore", "chk-7"
+                        }))
+            .getMessage()
+            .startsWith("--restore takes 'latest'"));
+  }
+
+  private static Path checkpoint(Path dir, Instant at) throws Exception {
+    Files.createDirectories(dir);
+    Path metadata = Files.createFile(dir.resolve("_metadata"));
+    Files.setLastModifiedTime(metadata, FileTime.from(at));
+    return dir;
   }
 }

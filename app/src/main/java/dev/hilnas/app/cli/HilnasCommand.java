@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      ClusterCommand.class,
       QualityCommand.class,
       TrainBackboneCommand.class,
       CommandLine.HelpCommand.class

@@ -43,6 +43,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   String bootstrap;
 
   @Option(
+      names = "--replication",
+      description =
+          "Replicas of the topics it creates (default: one per broker of the cluster, up to 3).")
+  int replication;
+
+  @Option(
       names = "--http-port",
       description = "Query service port (default: ${DEFAULT-VALUE}).",
       defaultValue = "8080")
@@ -97,6 +103,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Limits accepted = limits.limits();
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
+    if (replication < 0) {
+      throw new IllegalArgumentException("--replication must be >= 1, got " + replication);
+    }
     if (noJob && bootstrap == null) {
       throw new IllegalArgumentException(
           "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
@@ -116,7 +125,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 objectives,
                 Devices.read(devices),
                 !noJob,
-                accepted));
+                accepted,
+                replication));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

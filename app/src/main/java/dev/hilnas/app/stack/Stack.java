@@ -44,6 +44,7 @@ public final class Stack implements AutoCloseable {
    *     endpoint
    * @param runJob whether to run the Flink job here (false when a Flink cluster runs the job jar)
    * @param limits what the job, device ingest and the prediction API accept
+   * @param replication replicas of the topics it creates; 0: one per broker of the cluster, up to 3
    */
   public record Options(
       Path dataDir,
@@ -57,7 +58,39 @@ public final class Stack implements AutoCloseable {
       List<String> objectives,
       Devices devices,
       boolean runJob,
-      Limits limits) {}
+      Limits limits,
+      int replication) {
+
+    /** Topics replicated once per broker, up to 3. */
+    public Options(
+        Path dataDir,
+        String bootstrap,
+        int kafkaPort,
+        int httpPort,
+        HttpSettings http,
+        int parallelism,
+        Duration checkpointInterval,
+        Duration publishInterval,
+        List<String> objectives,
+        Devices devices,
+        boolean runJob,
+        Limits limits) {
+      this(
+          dataDir,
+          bootstrap,
+          kafkaPort,
+          httpPort,
+          http,
+          parallelism,
+          checkpointInterval,
+          publishInterval,
+          objectives,
+          devices,
+          runJob,
+          limits,
+          0);
+    }
+  }
 
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
@@ -92,7 +125,10 @@ public final class Stack implements AutoCloseable {
       bootstrap = kafka.bootstrapServers();
       log.info("Kafka broker up at {} (data in {})", bootstrap, o.dataDir());
     }
-    var created = TopicSetup.ensure(bootstrap, (short) 1);
+    var created =
+        o.replication() > 0
+            ? TopicSetup.ensure(bootstrap, (short) o.replication())
+            : TopicSetup.ensure(bootstrap);
     if (!created.isEmpty()) {
       log.info("created topics {}", created);
     }

@@ -1,0 +1,272 @@
+package dev.hilnas.app.cli;
+
+import dev.hilnas.cluster.ClusterProcess;
+import dev.hilnas.cluster.ClusterSpec;
+import dev.hilnas.cluster.ClusterState;
+import dev.hilnas.cluster.LocalCluster;
+import dev.hilnas.schemas.json.Json;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "cluster",
+    mixinStandardHelpOptions = true,
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class},
+    description = {
+      "A cluster of real processes on this machine: Kafka brokers, a Flink JobManager and",
+      "TaskManagers running the job jar, and the query service, each logging to a file in --dir."
+    })
+final class ClusterCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Dir {
+    @Option(
+        names = "--dir",
+        defaultValue = "${sys:user.home}/.hilnas/cluster",
+        description = "Configs, data, checkpoints, logs and pids (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    Path absolute() {
+      return dir.toAbsolutePath().normalize();
+    }
+  }
+
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Starts the brokers (KRaft), the JobManager and TaskManagers, the query service, and",
+        "submits the job jar; returns when the job is RUNNING and the query service answers.",
+        "A directory whose cluster was stopped starts again as it was, the job resuming from its",
+        "newest checkpoint."
+      })
+  static final class Up implements Callable<Integer> {
+    @Option(
+        names = "--brokers",
+        defaultValue = "3",
+        description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
+    @Option(
+        names = "--taskmanagers",
+        defaultValue = "2",
+        description = "Flink TaskManagers (default: ${DEFAULT-VALUE}).")
+    int taskManagers;
+
+    @Option(
+        names = "--slots",
+        defaultValue = "2",
+        description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(
+        names = "--parallelism",
+        defaultValue = "2",
+        description = "The job's parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+        names = "--http-port",
+        defaultValue = "0",
+        description = "The query service's port (default: any free one).")
+    int httpPort;
+
+    @Option(
+        names = "--kafka-lib",
+        defaultValue = "cluster/target/kafka-lib",
+        description =
+            "Kafka's server jars (default: ${DEFAULT-VALUE}, built by the cluster module).")
+    Path kafkaLib;
+
+    @Option(
+        names = "--flink-lib",
+        defaultValue = "cluster/target/flink-lib",
+        description = "Flink's own jars (default: ${DEFAULT-VALUE}, built by the cluster module).")
+    Path flinkLib;
+
+    @Option(
+        names = "--job-jar",
+        description = "The job jar (default: the newest streams/target/hilnas-streams-*-job.jar).")
+    Path jobJar;
+
+    @Option(names = "--json", description = "End with one JSON object with the addresses.")
+    boolean json;
+
+    @CommandLine.Mixin Dir dir;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      ClusterSpec cluster =
+          new ClusterSpec(
+              dir.absolute(),
+              brokers,
+              taskManagers,
+              slots,
+              parallelism,
+              existing(kafkaLib, "--kafka-lib"),
+              existing(flinkLib, "--flink-lib"),
+              jobJar != null ? existing(jobJar, "--job-jar") : newestJobJar(),
+              hilnas(),
+              httpPort,
+              Path.of(System.getProperty("java.home"), "bin", "java"));
+      ClusterState state = LocalCluster.up(cluster, System.err::println);
+      PrintWriter out = spec.commandLine().getOut();
+      Map<String, String> addresses = new LinkedHashMap<>();
+      addresses.put("bootstrap", state.bootstrap());
+      addresses.put("jobmanager", state.jobManager());
+      addresses.put("query", state.query());
+      addresses.put("dir", state.dir().toString());
+      if (json) {
+        out.println(Json.MAPPER.writeValueAsString(addresses));
+      } else {
+        addresses.forEach((k, v) -> out.printf("%-10s %s%n", k, v));
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static Path existing(Path path, String option) {
+      if (!Files.exists(path)) {
+        throw new IllegalArgumentException(
+            option
+                + " "
+                + path
+                + " does not exist: build it with ./mvnw -q -DskipTests package, or run from the"
+                + " repository root");
+      }
+      return path.toAbsolutePath().normalize();
+    }
+
+    private static Path newestJobJar() throws IOException {
+      Path target = Path.of("streams", "target");
+      if (Files.isDirectory(target)) {
+        try (Stream<Path> files = Files.list(target)) {
+          return files
+              .filter(p -> p.getFileName().toString().matches("hilnas-streams-.*-job\\.jar"))
+              .max(Comparator.comparing(p -> p.toFile().lastModified()))
+              .map(p -> p.toAbsolutePath().normalize())
+              .orElseThrow(() -> noJobJar(target));
+        }
+      }
+      throw noJobJar(target);
+    }
+
+    private static IllegalArgumentException noJobJar(Path target) {
+      return new IllegalArgumentException(
+          "no hilnas-streams-*-job.jar in "
+              + target.toAbsolutePath()
+              + ": build it with ./mvnw -q -DskipTests package, or give --job-jar");
+    }
+
+    /** This JVM's java and classpath running hilnas: the query service is one more of it. */
+    private static List<String> hilnas() {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx512m");
+      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+      }
+      String classpath =
+          Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+              .map(p -> Path.of(p).toAbsolutePath().normalize().toString())
+              .collect(Collectors.joining(File.pathSeparator));
+      command.addAll(List.of("-cp", classpath, "dev.hilnas.app.Main"));
+      return command;
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Every process of the cluster, with its pid and whether it is alive.")
+  static final class Status implements Callable<Integer> {
+    @Option(names = "--json", description = "One JSON object.")
+    boolean json;
+
+    @CommandLine.Mixin Dir dir;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      ClusterState state =
+          LocalCluster.read(dir.absolute())
+              .orElseThrow(() -> new IllegalArgumentException("no cluster in " + dir.absolute()));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("bootstrap", state.bootstrap());
+        status.put("jobmanager", state.jobManager());
+        status.put("query", state.query());
+        status.put("dir", state.dir().toString());
+        status.put(
+            "processes",
+            state.processes().stream()
+                .map(
+                    p -> {
+                      Map<String, Object> process = new LinkedHashMap<>();
+                      process.put("role", p.role().label());
+                      process.put("id", p.id());
+                      process.put("pid", p.pid());
+                      process.put("alive", p.alive());
+                      return process;
+                    })
+                .toList());
+        out.println(Json.MAPPER.writeValueAsString(status));
+      } else {
+        for (ClusterProcess p : state.processes()) {
+          out.printf(
+              "%-11s %d  pid %-7d %-5s  %s%n",
+              p.role().label(), p.id(), p.pid(), p.alive() ? "alive" : "dead", p.log());
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stops every process of the cluster (SIGTERM, then SIGKILL after --grace). Data and",
+        "checkpoints stay in --dir for the next `cluster up`."
+      })
+  static final class Down implements Callable<Integer> {
+    @Option(
+        names = "--grace",
+        defaultValue = "30s",
+        description = "How long each process may take to stop (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @CommandLine.Mixin Dir dir;
+
+    @Override
+    public Integer call() throws Exception {
+      LocalCluster.down(dir.absolute(), grace, System.err::println);
+      return 0;
+    }
+  }
+}

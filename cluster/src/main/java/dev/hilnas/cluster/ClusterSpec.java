@@ -1,0 +1,62 @@
+package dev.hilnas.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@link LocalCluster#up} starts.
+ *
+ * @param dir configs, data, checkpoints, logs and {@code cluster.json}
+ * @param brokers Kafka brokers; with 3 or more, the first 3 are the KRaft controller quorum too
+ * @param taskManagers Flink TaskManagers
+ * @param slots task slots per TaskManager
+ * @param parallelism the job's parallelism
+ * @param kafkaLib Kafka's server jars and their dependencies ({@code cluster/target/kafka-lib})
+ * @param flinkLib Flink's own jars and their dependencies ({@code cluster/target/flink-lib})
+ * @param jobJar {@code hilnas-streams-*-job.jar}
+ * @param hilnas the command that runs the hilnas CLI (java, its options, classpath, main class);
+ *     the query service is this plus {@code serve --no-job ...}
+ * @param queryPort the query service's HTTP port; 0 picks a free one
+ * @param java the java that runs Kafka and Flink
+ */
+public record ClusterSpec(
+    Path dir,
+    int brokers,
+    int taskManagers,
+    int slots,
+    int parallelism,
+    Path kafkaLib,
+    Path flinkLib,
+    Path jobJar,
+    List<String> hilnas,
+    int queryPort,
+    Path java) {
+
+  public ClusterSpec {
+    hilnas = List.copyOf(hilnas);
+    if (brokers < 1 || taskManagers < 1 || slots < 1 || parallelism < 1) {
+      throw new IllegalArgumentException(
+          "brokers, taskmanagers, slots and parallelism must be >= 1");
+    }
+    if (parallelism > taskManagers * slots) {
+      throw new IllegalArgumentException(
+          "parallelism "
+              + parallelism
+              + " needs more slots than "
+              + taskManagers
+              + " TaskManagers x "
+              + slots
+              + " have");
+    }
+  }
+
+  /** Replicas of every topic: one per broker, up to 3. */
+  public int replication() {
+    return Math.min(3, brokers);
+  }
+
+  /** Replicas that must have a write before it counts: 2 of 3, so one broker may be down. */
+  public int minInsyncReplicas() {
+    return replication() >= 3 ? 2 : 1;
+  }
+}
