@@ -57,6 +57,16 @@ public record Measurement(
     if (threads != null && threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
+    if (environment != null) {
+      // a JSON null reads as a null value, which Map.copyOf would throw a NullPointerException on
+      environment.forEach(
+          (key, value) -> {
+            if (value == null) {
+              throw new IllegalArgumentException(
+                  "environment['" + key + "'] must be a string, got null");
+            }
+          });
+    }
     environment = environment == null ? Map.of() : Map.copyOf(environment);
     if (id == null || id.isBlank()) {
       id =

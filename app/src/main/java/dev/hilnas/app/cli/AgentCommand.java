@@ -14,7 +14,6 @@ import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,11 +163,7 @@ final class AgentCommand implements Callable<Integer> {
     if (candidateFile == null) {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
     }
-    Candidate candidate =
-        CandidateJson.fromTree(
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(Files.readString(candidateFile)),
-            accepted);
+    Candidate candidate = CandidateJson.read(candidateFile, accepted);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");

@@ -8,7 +8,6 @@ import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -81,8 +80,7 @@ final class QualityCommand implements Callable<Integer> {
     Candidate candidate =
         what.backbone
             ? backbone.architecture()
-            : CandidateJson.fromTree(
-                Json.MAPPER.readTree(Files.readString(what.candidate)), limits.limits());
+            : CandidateJson.read(what.candidate, limits.limits());
     String candidateId =
         what.backbone
             ? "backbone"

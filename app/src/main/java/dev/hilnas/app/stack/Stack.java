@@ -11,12 +11,12 @@ import dev.hilnas.sinks.state.FrontierFeed;
 import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.streams.JobSettings;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +32,9 @@ public final class Stack implements AutoCloseable {
 
   /** Device ingest answers 429 beyond this many records awaiting Kafka's acknowledgement. */
   static final long MAX_UNACKNOWLEDGED = 100_000;
+
+  /** On {@code /metrics}: how many times the embedded job left RUNNING (see {@link JobWatch}). */
+  public static final String JOB_RESTARTS = "hilnas_job_restarts_total";
 
   /**
    * @param dataDir broker logs and Flink checkpoints live here
@@ -95,6 +98,7 @@ public final class Stack implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
   private final JobClient job;
+  private final JobWatch jobWatch;
   private final MaterializedState state;
   private final FrontierFeed feed;
   private final HttpFront http;
@@ -104,6 +108,7 @@ public final class Stack implements AutoCloseable {
       EmbeddedKafka kafka,
       String bootstrapServers,
       JobClient job,
+      JobWatch jobWatch,
       MaterializedState state,
       FrontierFeed feed,
       HttpFront http,
@@ -111,6 +116,7 @@ public final class Stack implements AutoCloseable {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.job = job;
+    this.jobWatch = jobWatch;
     this.state = state;
     this.feed = feed;
     this.http = http;
@@ -143,10 +149,12 @@ public final class Stack implements AutoCloseable {
             o.limits());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");
     JobClient job = null;
+    JobWatch jobWatch = null;
     if (o.runJob()) {
       EmbeddedJob.latestCheckpoint(checkpoints)
           .ifPresent(c -> log.info("resuming Flink job from {}", c));
       job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
+      jobWatch = new JobWatch(job);
       log.info("Flink job {} submitted", job.getJobID());
     }
     HttpFront http = null;
@@ -164,7 +172,7 @@ public final class Stack implements AutoCloseable {
                 java.time.Clock.systemUTC());
       }
       // the front reports the state's health, and the state counts what it skips in its registry
-      JobClient j = job;
+      JobWatch watch = jobWatch;
       AtomicReference<MaterializedState> served = new AtomicReference<>();
       http =
           new HttpFront(
@@ -172,7 +180,14 @@ public final class Stack implements AutoCloseable {
               o.httpPort(),
               o.http(),
               () ->
-                  (j == null || isRunning(j)) && served.get() != null && served.get().isRunning());
+                  (watch == null || watch.isRunning())
+                      && served.get() != null
+                      && served.get().isRunning());
+      if (watch != null) {
+        FunctionCounter.builder(JOB_RESTARTS, watch, JobWatch::restarts)
+            .description("times the Flink job left RUNNING: restarts, or a failure for good")
+            .register(http.registry());
+      }
       state =
           MaterializedState.start(
               bootstrap, "hilnas-query", o.dataDir().resolve("streams"), http.registry());
@@ -192,7 +207,7 @@ public final class Stack implements AutoCloseable {
       feed = new FrontierFeed(bootstrap, query.frontierStream()::publish, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
-    return new Stack(kafka, bootstrap, job, state, feed, http, gateway);
+    return new Stack(kafka, bootstrap, job, jobWatch, state, feed, http, gateway);
   }
 
   public String bootstrapServers() {
@@ -208,14 +223,6 @@ public final class Stack implements AutoCloseable {
     return http == null ? null : http.url();
   }
 
-  private static boolean isRunning(JobClient job) {
-    try {
-      return job.getJobStatus().get(5, TimeUnit.SECONDS) == JobStatus.RUNNING;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   /**
    * Cancels the job (its checkpoints stay for the next start), then stops HTTP, the Streams app and
    * Kafka.
@@ -224,6 +231,7 @@ public final class Stack implements AutoCloseable {
   public void close() throws Exception {
     try {
       if (job != null) {
+        jobWatch.close();
         job.cancel().get(60, TimeUnit.SECONDS);
       }
     } catch (Exception e) {

@@ -7,6 +7,10 @@ import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.LayerSpec;
 import dev.hilnas.core.Limits;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +73,23 @@ public final class CandidateJson {
       throw new IllegalArgumentException(
           "candidate: " + Json.firstSentence(e.getOriginalMessage()), e);
     }
+  }
+
+  /**
+   * Reads a candidate file ({@code agent --once --candidate}, {@code quality --candidate}): one
+   * candidate object in UTF-8, within limits.
+   *
+   * @throws IllegalArgumentException when the file is not UTF-8, not JSON, or not a valid candidate
+   * @throws IOException when the file cannot be read
+   */
+  public static Candidate read(Path file, Limits limits) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(file + " is not UTF-8 text", e);
+    }
+    return fromTree(Json.readTree(text), limits);
   }
 
   /**

@@ -73,6 +73,19 @@ class MeasurementJsonTest {
   }
 
   @Test
+  void shouldRejectANullInTheEnvironmentNamingTheKey() {
+    // found by `hilnas bench fuzz`: device ingest answered it with a 500, import stopped on it
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MeasurementJson.parse(
+                    DESIGN_EXAMPLE.replace("\"extra\":true", "\"environment\":{\"os\":null}"),
+                    Limits.DEFAULTS));
+    assertEquals("environment['os'] must be a string, got null", e.getMessage());
+  }
+
+  @Test
   void shouldRejectAnUnknownPhaseWithTheAcceptedValues() {
     var e =
         assertThrows(

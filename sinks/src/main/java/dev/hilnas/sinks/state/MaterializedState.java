@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,15 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * Closing it stops the instance and keeps its state directory for the next start.
  */
 public final class MaterializedState implements AutoCloseable {
+
+  /**
+   * On {@code /metrics}: times the Streams app went into its ERROR state, where it stops serving
+   * (its thread died of an exception no handler took).
+   */
+  public static final String FAILURES = "hilnas_streams_failures_total";
+
+  /** On {@code /metrics}: records skipped because they do not decode, by topic and reader. */
+  public static final String SKIPPED_RECORDS = SkippedRecords.METRIC;
 
   private final KafkaStreams streams;
   private final ModelCatalog models;
@@ -36,7 +46,8 @@ public final class MaterializedState implements AutoCloseable {
   /**
    * Starts the app; its stores become queryable once it has caught up (see {@link #isRunning}).
    *
-   * @param registry where the records skipped because they do not decode are counted
+   * @param registry where the records skipped because they do not decode are counted, and the app's
+   *     failures
    */
   public static MaterializedState start(
       String bootstrap, String applicationId, Path stateDir, MeterRegistry registry) {
@@ -44,6 +55,16 @@ public final class MaterializedState implements AutoCloseable {
         new KafkaStreams(
             Materializer.buildTopology(registry),
             Materializer.settings(bootstrap, applicationId, stateDir.toString()));
+    Counter failures =
+        Counter.builder(FAILURES)
+            .description("times the query service's Kafka Streams app went into ERROR")
+            .register(registry);
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.ERROR) {
+            failures.increment();
+          }
+        });
     streams.start();
     return new MaterializedState(streams);
   }
