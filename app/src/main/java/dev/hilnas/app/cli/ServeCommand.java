@@ -5,6 +5,7 @@ import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +40,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
+      paramLabel = "HOST:PORT",
       description = "Use this Kafka cluster instead of the embedded broker.")
   String bootstrap;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties of a secured cluster to use instead of the embedded broker"
+              + " (security.protocol, sasl.*, ssl.*; its bootstrap.servers stands in for"
+              + " --bootstrap): every part of the stack connects with them.")
+  Path kafkaConfig;
 
   @Option(
       names = "--http-port",
@@ -82,7 +93,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       names = "--no-job",
       description =
           "Do not run the Flink job here: a Flink cluster runs the job jar"
-              + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap.")
+              + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap or --kafka-config.")
   boolean noJob;
 
   @Option(
@@ -97,16 +108,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Limits accepted = limits.limits();
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
-    if (noJob && bootstrap == null) {
+    KafkaConnection external =
+        kafkaConfig != null
+            ? KafkaConnection.read(kafkaConfig, bootstrap)
+            : bootstrap != null ? KafkaConnection.to(bootstrap) : null;
+    if (noJob && external == null) {
       throw new IllegalArgumentException(
-          "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
+          "--no-job needs --bootstrap or --kafka-config: the cluster running the job must share"
+              + " the Kafka");
     }
     HttpSettings httpSettings = http.settings();
     Stack stack =
         Stack.start(
             new Stack.Options(
                 dataDir,
-                bootstrap,
+                external,
                 port,
                 httpPort,
                 httpSettings,

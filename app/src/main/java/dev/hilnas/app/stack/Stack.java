@@ -5,6 +5,8 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
+import dev.hilnas.schemas.ConsumerGroups;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.state.FrontierFeed;
@@ -35,7 +37,8 @@ public final class Stack implements AutoCloseable {
 
   /**
    * @param dataDir broker logs and Flink checkpoints live here
-   * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
+   * @param kafka an existing Kafka cluster, which every part of the stack connects to with its
+   *     settings, or null to run the embedded broker
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param http the HTTP server's limits and TLS
@@ -47,7 +50,7 @@ public final class Stack implements AutoCloseable {
    */
   public record Options(
       Path dataDir,
-      String bootstrap,
+      KafkaConnection kafka,
       int kafkaPort,
       int httpPort,
       HttpSettings http,
@@ -86,21 +89,21 @@ public final class Stack implements AutoCloseable {
 
   public static Stack start(Options o) throws Exception {
     EmbeddedKafka kafka = null;
-    String bootstrap = o.bootstrap();
-    if (bootstrap == null) {
+    KafkaConnection connection = o.kafka();
+    if (connection == null) {
       kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
-      bootstrap = kafka.bootstrapServers();
-      log.info("Kafka broker up at {} (data in {})", bootstrap, o.dataDir());
+      connection = KafkaConnection.to(kafka.bootstrapServers());
+      log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
     }
-    var created = TopicSetup.ensure(bootstrap, (short) 1);
+    var created = TopicSetup.ensure(connection, (short) 1);
     if (!created.isEmpty()) {
       log.info("created topics {}", created);
     }
     JobSettings settings =
         new JobSettings(
-            bootstrap,
-            "hilnas-job",
-            "hilnas-job",
+            connection,
+            ConsumerGroups.JOB,
+            ConsumerGroups.JOB,
             o.checkpointInterval(),
             o.publishInterval(),
             o.objectives(),
@@ -121,7 +124,7 @@ public final class Stack implements AutoCloseable {
       if (o.devices() != null) {
         gateway =
             new IngestGateway(
-                bootstrap,
+                connection,
                 o.devices(),
                 o.limits(),
                 MAX_UNACKNOWLEDGED,
@@ -139,7 +142,7 @@ public final class Stack implements AutoCloseable {
                   (j == null || isRunning(j)) && served.get() != null && served.get().isRunning());
       state =
           MaterializedState.start(
-              bootstrap, "hilnas-query", o.dataDir().resolve("streams"), http.registry());
+              connection, ConsumerGroups.QUERY, o.dataDir().resolve("streams"), http.registry());
       served.set(state);
       QueryService query =
           new QueryService(
@@ -153,10 +156,10 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish, http.registry());
+      feed = new FrontierFeed(connection, query.frontierStream()::publish, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
-    return new Stack(kafka, bootstrap, job, state, feed, http, gateway);
+    return new Stack(kafka, connection.bootstrapServers(), job, state, feed, http, gateway);
   }
 
   public String bootstrapServers() {

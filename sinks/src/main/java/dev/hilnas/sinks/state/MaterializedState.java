@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +40,11 @@ public final class MaterializedState implements AutoCloseable {
    * @param registry where the records skipped because they do not decode are counted
    */
   public static MaterializedState start(
-      String bootstrap, String applicationId, Path stateDir, MeterRegistry registry) {
+      KafkaConnection kafka, String applicationId, Path stateDir, MeterRegistry registry) {
     KafkaStreams streams =
         new KafkaStreams(
             Materializer.buildTopology(registry),
-            Materializer.settings(bootstrap, applicationId, stateDir.toString()));
+            Materializer.settings(kafka, applicationId, stateDir.toString()));
     streams.start();
     return new MaterializedState(streams);
   }
