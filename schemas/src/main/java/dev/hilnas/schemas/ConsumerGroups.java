@@ -1,8 +1,8 @@
 package dev.hilnas.schemas;
 
 /**
- * The consumer groups of hilnas's clients, named once; the transactional ids of the exactly-once
- * writers start with them.
+ * The consumer groups of hilnas's clients, named once: the ACLs of {@link Principal} grant them,
+ * and the transactional ids of the exactly-once writers start with them.
  */
 public final class ConsumerGroups {
   private ConsumerGroups() {}

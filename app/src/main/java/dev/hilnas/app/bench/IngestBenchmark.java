@@ -67,6 +67,7 @@ public final class IngestBenchmark {
             new Stack.Options(
                 dir,
                 null,
+                false,
                 0,
                 -1,
                 HttpSettings.DEFAULTS,

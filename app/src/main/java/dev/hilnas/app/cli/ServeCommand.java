@@ -6,10 +6,12 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.Principal;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -52,6 +54,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " (security.protocol, sasl.*, ssl.*; its bootstrap.servers stands in for"
               + " --bootstrap): every part of the stack connects with them.")
   Path kafkaConfig;
+
+  @Option(
+      names = "--secure",
+      description =
+          "Run the embedded broker secured: SASL/SCRAM users, one per part of hilnas, each allowed"
+              + " only its own topics by ACLs; their client settings go to <data-dir>/kafka/.")
+  boolean secure;
 
   @Option(
       names = "--http-port",
@@ -108,6 +117,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Limits accepted = limits.limits();
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
+    if (secure && (bootstrap != null || kafkaConfig != null)) {
+      throw new IllegalArgumentException(
+          "--secure secures the embedded broker; a cluster given with --bootstrap or"
+              + " --kafka-config is secured its own way");
+    }
     KafkaConnection external =
         kafkaConfig != null
             ? KafkaConnection.read(kafkaConfig, bootstrap)
@@ -123,6 +137,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             new Stack.Options(
                 dataDir,
                 external,
+                secure,
                 port,
                 httpPort,
                 httpSettings,
@@ -143,6 +158,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             },
             "hilnas-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Map<String, Path> users = stack.clientProperties();
+    if (!users.isEmpty()) {
+      System.err.printf(
+          "Kafka takes SASL/SCRAM users only. Their client settings, secrets to hand to whoever"
+              + " runs as each (e.g. agent --kafka-config %s):%n",
+          users.get(Principal.DEVICE.user()));
+      users.forEach((user, file) -> System.err.printf("  %-9s %s%n", user, file));
+    }
     System.err.printf(
         "hilnas is serving: Kafka at %s, query service at %s — Ctrl-C stops%n",
         stack.bootstrapServers(), stack.httpUrl());

@@ -72,6 +72,7 @@ public final class Demo implements AutoCloseable {
             new Stack.Options(
                 o.dataDir(),
                 null,
+                false,
                 o.kafkaPort(),
                 o.httpPort(),
                 o.http(),

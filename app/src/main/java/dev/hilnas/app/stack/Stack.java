@@ -7,6 +7,7 @@ import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.schemas.ConsumerGroups;
 import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.Principal;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.state.FrontierFeed;
@@ -15,9 +16,13 @@ import dev.hilnas.streams.EmbeddedJob;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -39,6 +44,8 @@ public final class Stack implements AutoCloseable {
    * @param dataDir broker logs and Flink checkpoints live here
    * @param kafka an existing Kafka cluster, which every part of the stack connects to with its
    *     settings, or null to run the embedded broker
+   * @param secure whether the embedded broker admits only its SCRAM users, each part of the stack
+   *     as its own {@link Principal}, under ACLs
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param http the HTTP server's limits and TLS
@@ -51,6 +58,7 @@ public final class Stack implements AutoCloseable {
   public record Options(
       Path dataDir,
       KafkaConnection kafka,
+      boolean secure,
       int kafkaPort,
       int httpPort,
       HttpSettings http,
@@ -62,8 +70,30 @@ public final class Stack implements AutoCloseable {
       boolean runJob,
       Limits limits) {}
 
+  /** Whom each part of the stack connects as: one user for all, or each its own principal. */
+  private record Clients(
+      KafkaConnection admin, KafkaConnection job, KafkaConnection query, KafkaConnection gateway) {
+
+    static Clients all(KafkaConnection kafka) {
+      return new Clients(kafka, kafka, kafka, kafka);
+    }
+
+    static Clients of(EmbeddedKafka broker) {
+      return new Clients(
+          as(broker, EmbeddedKafka.ADMIN),
+          as(broker, Principal.JOB.user()),
+          as(broker, Principal.QUERY.user()),
+          as(broker, Principal.GATEWAY.user()));
+    }
+
+    private static KafkaConnection as(EmbeddedKafka broker, String user) {
+      return KafkaConnection.read(broker.clientProperties(user), null);
+    }
+  }
+
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
+  private final Map<String, Path> clientProperties;
   private final JobClient job;
   private final MaterializedState state;
   private final FrontierFeed feed;
@@ -73,6 +103,7 @@ public final class Stack implements AutoCloseable {
   private Stack(
       EmbeddedKafka kafka,
       String bootstrapServers,
+      Map<String, Path> clientProperties,
       JobClient job,
       MaterializedState state,
       FrontierFeed feed,
@@ -80,6 +111,7 @@ public final class Stack implements AutoCloseable {
       IngestGateway gateway) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = clientProperties;
     this.job = job;
     this.state = state;
     this.feed = feed;
@@ -89,19 +121,38 @@ public final class Stack implements AutoCloseable {
 
   public static Stack start(Options o) throws Exception {
     EmbeddedKafka kafka = null;
-    KafkaConnection connection = o.kafka();
-    if (connection == null) {
+    Clients clients;
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (o.kafka() != null) {
+      clients = Clients.all(o.kafka());
+    } else if (o.secure()) {
+      kafka =
+          EmbeddedKafka.startSecured(
+              o.dataDir(),
+              o.kafkaPort(),
+              Stream.of(Principal.values()).map(Principal::user).toList());
+      files.put(EmbeddedKafka.ADMIN, kafka.clientProperties(EmbeddedKafka.ADMIN));
+      for (Principal p : Principal.values()) {
+        files.put(p.user(), kafka.clientProperties(p.user()));
+      }
+      clients = Clients.of(kafka);
+      TopicSetup.grantAccess(clients.admin()); // who may do what is part of the broker hilnas runs
+      log.info(
+          "Kafka broker up at {}, SASL/SCRAM only (data in {})",
+          kafka.bootstrapServers(),
+          o.dataDir());
+    } else {
       kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
-      connection = KafkaConnection.to(kafka.bootstrapServers());
+      clients = Clients.all(KafkaConnection.to(kafka.bootstrapServers()));
       log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
     }
-    var created = TopicSetup.ensure(connection, (short) 1);
+    var created = TopicSetup.ensure(clients.admin(), (short) 1);
     if (!created.isEmpty()) {
       log.info("created topics {}", created);
     }
     JobSettings settings =
         new JobSettings(
-            connection,
+            clients.job(),
             ConsumerGroups.JOB,
             ConsumerGroups.JOB,
             o.checkpointInterval(),
@@ -124,7 +175,7 @@ public final class Stack implements AutoCloseable {
       if (o.devices() != null) {
         gateway =
             new IngestGateway(
-                connection,
+                clients.gateway(),
                 o.devices(),
                 o.limits(),
                 MAX_UNACKNOWLEDGED,
@@ -142,7 +193,10 @@ public final class Stack implements AutoCloseable {
                   (j == null || isRunning(j)) && served.get() != null && served.get().isRunning());
       state =
           MaterializedState.start(
-              connection, ConsumerGroups.QUERY, o.dataDir().resolve("streams"), http.registry());
+              clients.query(),
+              ConsumerGroups.QUERY,
+              o.dataDir().resolve("streams"),
+              http.registry());
       served.set(state);
       QueryService query =
           new QueryService(
@@ -156,14 +210,30 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(connection, query.frontierStream()::publish, http.registry());
+      feed = new FrontierFeed(clients.query(), query.frontierStream()::publish, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
-    return new Stack(kafka, connection.bootstrapServers(), job, state, feed, http, gateway);
+    return new Stack(
+        kafka,
+        clients.admin().bootstrapServers(),
+        Collections.unmodifiableMap(files),
+        job,
+        state,
+        feed,
+        http,
+        gateway);
   }
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The Kafka client properties file of each user of the secured embedded broker, by user name;
+   * empty unless it is secured.
+   */
+  public Map<String, Path> clientProperties() {
+    return clientProperties;
   }
 
   public int httpPort() {

@@ -73,6 +73,15 @@ class OptionValuesTest {
   }
 
   @Test
+  void aSecuredEmbeddedBrokerAndAClusterOfOnesOwnAreRefusedTogether() {
+    String refused =
+        "error: --secure secures the embedded broker; a cluster given with --bootstrap or"
+            + " --kafka-config is secured its own way";
+    assertEquals(refused, refusal("serve", "--secure", "--bootstrap", "kafka:9092"));
+    assertEquals(refused, refusal("serve", "--secure", "--kafka-config", "cluster.properties"));
+  }
+
+  @Test
   void aKafkaConfigThatIsNotThereIsNamedBeforeAnythingConnects() {
     assertEquals(
         "error: Kafka client properties no-such.properties do not exist",
