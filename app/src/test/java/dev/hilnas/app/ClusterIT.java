@@ -15,6 +15,7 @@ import dev.hilnas.core.Quality;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
@@ -143,7 +144,7 @@ class ClusterIT {
         // ... frontiers are published for every target, and no record was dead-lettered
         assertFrontiersFor(bootstrap, acknowledged.keySet());
         List<String> deadLetters =
-            TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
+            TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.DLQ.name()).stream()
                 .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value()))
                 .map(d -> d.getComponent() + ": " + d.getReason())
                 .toList();
@@ -213,7 +214,7 @@ class ClusterIT {
               "it");
       records.add(Map.entry(m.candidate().archId(), Convert.toAvro(q)));
     }
-    TopicRecords.write(bootstrap, Topics.QUALITY, records);
+    TopicRecords.write(KafkaConnection.to(bootstrap), Topics.QUALITY, records);
   }
 
   private static int busiestLeader(Admin admin) throws Exception {
@@ -281,7 +282,8 @@ class ClusterIT {
 
   private static Map<String, Long> latestCounts(String bootstrap) {
     Map<String, Long> counts = new HashMap<>();
-    for (var r : TopicRecords.readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
+    for (var r :
+        TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.LATENCY_MODELS.name())) {
       LatencyModelSnapshot s =
           Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
       counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
@@ -291,7 +293,8 @@ class ClusterIT {
 
   private static void assertEachVersionOnce(String bootstrap) {
     Map<String, Long> last = new HashMap<>();
-    for (var r : TopicRecords.readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
+    for (var r :
+        TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.LATENCY_MODELS.name())) {
       LatencyModelSnapshot s =
           Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
       Long before = last.put(s.getTargetId(), s.getVersion());
@@ -315,7 +318,7 @@ class ClusterIT {
 
   private static void assertFrontiersFor(String bootstrap, Set<String> targets) {
     Map<String, Integer> points = new HashMap<>();
-    for (var r : TopicRecords.readAll(bootstrap, Topics.FRONTIERS.name())) {
+    for (var r : TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.FRONTIERS.name())) {
       FrontierUpdate u = Topics.FRONTIERS.valueSerde().deserializer().deserialize(null, r.value());
       points.merge(u.getTargetId(), u.getPoints().size(), Math::max);
     }
@@ -356,7 +359,7 @@ class ClusterIT {
     private final Thread thread;
 
     MeasurementStream(String bootstrap, List<Measurement> measurements) {
-      Properties settings = ProducerSettings.reliable(bootstrap, "cluster-it");
+      Properties settings = ProducerSettings.reliable(KafkaConnection.to(bootstrap), "cluster-it");
       // through a broker's death and the election of new leaders: retried, never given up
       settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
       producer = new KafkaProducer<>(settings);

@@ -14,6 +14,7 @@ import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.QualityEvaluation;
@@ -53,10 +54,9 @@ class PipelineIT extends WithBroker {
 
   @Test
   void shouldDeliverGoodLinesOnceAndBadOnesToTheDlqAcrossAJobRestart() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     JobSettings settings =
         new JobSettings(
-            bootstrap, "it-job", "it-job", Duration.ofMillis(500), Duration.ofMillis(200));
+            connection, "it-job", "it-job", Duration.ofMillis(500), Duration.ofMillis(200));
     Path checkpoints = dir.resolve("checkpoints");
     List<Measurement> synthetic = SyntheticMeasurements.generate(6000, 3, 7);
     Map<String, Long> expected = new HashMap<>();
@@ -64,16 +64,16 @@ class PipelineIT extends WithBroker {
     // Given a running job fed with part A of a file (6 good lines, 1 bad) and a burst of synthetic
     // measurements
     JobClient job = EmbeddedJob.start(settings, checkpoints, 2);
-    ImportReport a = importFile(bootstrap, resource("part-a.jsonl"));
+    ImportReport a = importFile(connection, resource("part-a.jsonl"));
     assertEquals(6, a.valid());
     assertEquals(List.of(5L), a.errors().stream().map(ImportReport.LineError::line).toList());
     expected.merge("x86-1thread-numpy/numpy-openblas-fp32", a.valid(), Long::sum);
-    publish(bootstrap, synthetic.subList(0, 3000), expected);
+    publish(connection, synthetic.subList(0, 3000), expected);
     // ... and two records no importer would write: undecodable bytes, and a well-formed invalid one
     LatencyMeasurement invalid = Convert.toAvro(synthetic.get(0));
     invalid.setLatencyMs(-1.0);
     try (var producer =
-        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-raw"))) {
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-raw"))) {
       producer.send(
           new ProducerRecord<>(Topics.MEASUREMENTS.name(), "k".getBytes(), "garbage".getBytes()));
       producer.send(
@@ -84,28 +84,29 @@ class PipelineIT extends WithBroker {
     }
 
     // When the job is killed mid-stream, once some of its output is committed
-    awaitCounts(bootstrap, counts -> counts.values().stream().mapToLong(Long::longValue).sum() > 0);
-    publish(bootstrap, synthetic.subList(3000, 4500), expected);
+    awaitCounts(
+        connection, counts -> counts.values().stream().mapToLong(Long::longValue).sum() > 0);
+    publish(connection, synthetic.subList(3000, 4500), expected);
     job.cancel().get(60, TimeUnit.SECONDS);
     // ... more arrives while it is down (part B: 4 good lines, 2 bad), and it restarts from its
     // checkpoint
-    ImportReport b = importFile(bootstrap, resource("part-b.jsonl"));
+    ImportReport b = importFile(connection, resource("part-b.jsonl"));
     assertEquals(4, b.valid());
     expected.merge("x86-1thread-numpy/numpy-openblas-fp32", b.valid(), Long::sum);
-    publish(bootstrap, synthetic.subList(4500, 6000), expected);
+    publish(connection, synthetic.subList(4500, 6000), expected);
     assertTrue(
         EmbeddedJob.latestCheckpoint(checkpoints).isPresent(),
         "a retained checkpoint to restart from");
     JobClient restarted = EmbeddedJob.start(settings, checkpoints, 2);
     try {
       // Then every target's count is exact: nothing lost, nothing counted twice
-      Map<String, Long> counts = awaitCounts(bootstrap, c -> c.equals(expected));
+      Map<String, Long> counts = awaitCounts(connection, c -> c.equals(expected));
       assertEquals(expected, counts);
       Thread.sleep(1500); // three more checkpoints: a duplicate would show up now
-      assertEquals(expected, latestCounts(bootstrap));
+      assertEquals(expected, latestCounts(connection));
 
       // And every bad record is in hil.dlq exactly once, with its reason
-      List<DeadLetter> letters = readDlq(bootstrap, 5);
+      List<DeadLetter> letters = readDlq(connection, 5);
       Map<String, List<String>> reasons =
           letters.stream()
               .collect(
@@ -145,7 +146,7 @@ class PipelineIT extends WithBroker {
       for (int start = 0; start < 2; start++) {
         try (MaterializedState state =
             MaterializedState.start(
-                bootstrap, "it-query", dir.resolve("streams"), new SimpleMeterRegistry())) {
+                connection, "it-query", dir.resolve("streams"), new SimpleMeterRegistry())) {
           Map<String, Long> served = awaitServed(state, expected);
           assertEquals(expected, served);
           for (LatencyModelSnapshot s : state.models().all()) {
@@ -162,14 +163,13 @@ class PipelineIT extends WithBroker {
 
   @Test
   void shouldPublishQualityEvaluationsKeyedByTheirArchitecture() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
 
-    ImportReport report = importFile(bootstrap, resource("quality.jsonl"));
+    ImportReport report = importFile(connection, resource("quality.jsonl"));
 
     assertEquals(3, report.valid());
     assertEquals(3, report.quality());
     List<ConsumerRecord<byte[], byte[]>> records =
-        TopicRecords.readAll(bootstrap, Topics.QUALITY.name());
+        TopicRecords.readAll(connection, Topics.QUALITY.name());
     assertEquals(3, records.size());
     for (var r : records) {
       QualityEvaluation q = Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value());
@@ -184,23 +184,24 @@ class PipelineIT extends WithBroker {
     return out;
   }
 
-  private static ImportReport importFile(String bootstrap, Path file) throws Exception {
-    try (var sink = new KafkaMeasurementSink(bootstrap, "it-import", Clock.systemUTC())) {
+  private static ImportReport importFile(KafkaConnection connection, Path file) throws Exception {
+    try (var sink = new KafkaMeasurementSink(connection, "it-import", Clock.systemUTC())) {
       return Importer.run(new MeasurementFile(file, Limits.DEFAULTS), sink);
     }
   }
 
-  private static void publish(String bootstrap, List<Measurement> ms, Map<String, Long> expected) {
-    try (var sink = new KafkaMeasurementSink(bootstrap, "it-synthetic", Clock.systemUTC())) {
+  private static void publish(
+      KafkaConnection connection, List<Measurement> ms, Map<String, Long> expected) {
+    try (var sink = new KafkaMeasurementSink(connection, "it-synthetic", Clock.systemUTC())) {
       ms.forEach(sink::accept);
       sink.flush();
     }
     ms.forEach(m -> expected.merge(m.target().id(), 1L, Long::sum));
   }
 
-  private static Map<String, Long> latestCounts(String bootstrap) {
+  private static Map<String, Long> latestCounts(KafkaConnection connection) {
     Map<String, Long> counts = new HashMap<>();
-    for (var r : TopicRecords.readAll(bootstrap, Topics.LATENCY_MODELS.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.LATENCY_MODELS.name())) {
       LatencyModelSnapshot s =
           Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
       counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
@@ -208,17 +209,17 @@ class PipelineIT extends WithBroker {
     return counts;
   }
 
-  private static Map<String, Long> awaitCounts(String bootstrap, Predicate<Map<String, Long>> done)
-      throws Exception {
+  private static Map<String, Long> awaitCounts(
+      KafkaConnection connection, Predicate<Map<String, Long>> done) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    Map<String, Long> counts = latestCounts(bootstrap);
+    Map<String, Long> counts = latestCounts(connection);
     while (!done.test(counts)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
             "job output never reached the expected state; last seen " + counts);
       }
       Thread.sleep(200);
-      counts = latestCounts(bootstrap);
+      counts = latestCounts(connection);
     }
     return counts;
   }
@@ -242,11 +243,12 @@ class PipelineIT extends WithBroker {
     return served;
   }
 
-  private static List<DeadLetter> readDlq(String bootstrap, int atLeast) throws Exception {
+  private static List<DeadLetter> readDlq(KafkaConnection connection, int atLeast)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       List<DeadLetter> letters =
-          TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
+          TopicRecords.readAll(connection, Topics.DLQ.name()).stream()
               .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value()))
               .toList();
       if (letters.size() >= atLeast || System.nanoTime() > deadline) {

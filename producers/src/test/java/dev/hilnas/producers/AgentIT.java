@@ -16,6 +16,7 @@ import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.testing.TopicRecords;
 import dev.hilnas.testing.WithBroker;
@@ -52,7 +53,6 @@ class AgentIT extends WithBroker {
 
   @Test
   void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
     Candidate c =
         Candidate.builder()
@@ -66,7 +66,7 @@ class AgentIT extends WithBroker {
             .window(8)
             .build();
     try (var producer =
-        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
       for (CandidateRequest r :
           List.of(
               request("for-someone-else", c, List.of("other/device"), List.of(16)),
@@ -90,10 +90,10 @@ class AgentIT extends WithBroker {
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
       MeasuringAgent agent =
           new MeasuringAgent(
-              bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
+              connection, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
       Thread loop = new Thread(agent::run, "agent");
       loop.start();
-      List<Measurement> measured = awaitMeasurements(bootstrap, 2);
+      List<Measurement> measured = awaitMeasurements(connection, 2);
       agent.close();
       loop.join(TimeUnit.SECONDS.toMillis(30));
 
@@ -119,7 +119,6 @@ class AgentIT extends WithBroker {
    */
   @Test
   void aRequestItFailsToMeasureGoesToTheDeadLettersWithWhyAndTheAgentGoesOn() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-failing", "fake", null);
     Map<String, Candidate> requested = new java.util.TreeMap<>();
     for (String id : List.of("huge", "broken", "fine")) {
@@ -135,7 +134,7 @@ class AgentIT extends WithBroker {
               .build());
     }
     try (var producer =
-        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
       requested.forEach(
           (id, c) ->
               producer.send(
@@ -169,11 +168,11 @@ class AgentIT extends WithBroker {
         new Measurer.Settings(target, List.of(), 0, 3, "it-failing-agent", 1, Map.of());
     MeasuringAgent agent =
         new MeasuringAgent(
-            bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
+            connection, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
     Thread loop = new Thread(agent::run, "agent-failing");
     loop.start();
-    List<Measurement> measured = awaitMeasurements(bootstrap, target, 2, () -> "");
-    List<DeadLetter> letters = awaitDeadLetters(bootstrap, "agent:it-failing-agent", 2);
+    List<Measurement> measured = awaitMeasurements(connection, target, 2, () -> "");
+    List<DeadLetter> letters = awaitDeadLetters(connection, "agent:it-failing-agent", 2);
     agent.close();
     loop.join(TimeUnit.SECONDS.toMillis(30));
 
@@ -203,13 +202,13 @@ class AgentIT extends WithBroker {
   }
 
   /** Waits for {@code count} committed dead letters of the component, then gives them all. */
-  private static List<DeadLetter> awaitDeadLetters(String bootstrap, String component, int count)
-      throws Exception {
+  private static List<DeadLetter> awaitDeadLetters(
+      KafkaConnection connection, String component, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     List<DeadLetter> out = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       out.clear();
-      for (var r : TopicRecords.readAll(bootstrap, Topics.DLQ.name())) {
+      for (var r : TopicRecords.readAll(connection, Topics.DLQ.name())) {
         DeadLetter letter = Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value());
         if (letter.getComponent().equals(component)) {
           out.add(letter);
@@ -230,11 +229,10 @@ class AgentIT extends WithBroker {
    */
   @Test
   void anAgentKilledMidWorkLosesNoRequestAndCountsNoneTwice() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     HardwareTarget target = new HardwareTarget("it-killed", "java-cpu", "fp32");
     List<String> ids = List.of("kill-1", "kill-2", "kill-3", "kill-4");
     try (var producer =
-        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(bootstrap, "it-search"))) {
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
       for (int i = 0; i < ids.size(); i++) {
         Candidate c =
             Candidate.builder()
@@ -266,21 +264,21 @@ class AgentIT extends WithBroker {
                 "-cp",
                 System.getProperty("java.class.path"),
                 AgentIT.class.getName(),
-                bootstrap)
+                kafka.bootstrapServers())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
     try {
-      awaitMeasurements(bootstrap, target, 2, () -> Files.readString(log));
+      awaitMeasurements(connection, target, 2, () -> Files.readString(log));
     } finally {
       a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
-      MeasuringAgent b = killable(bootstrap, runner);
+      MeasuringAgent b = killable(connection, runner);
       Thread loop = new Thread(b::run, "agent-b");
       loop.start();
       List<Measurement> measured =
-          awaitMeasurements(bootstrap, target, 2 * ids.size(), () -> Files.readString(log));
+          awaitMeasurements(connection, target, 2 * ids.size(), () -> Files.readString(log));
       b.close();
       loop.join(TimeUnit.SECONDS.toMillis(30));
       Map<String, Long> perRequest =
@@ -298,7 +296,7 @@ class AgentIT extends WithBroker {
   }
 
   /** The agent of the kill test, on one thread under one agent id, whichever JVM runs it. */
-  private static MeasuringAgent killable(String bootstrap, JavaCpuRunner runner) {
+  private static MeasuringAgent killable(KafkaConnection connection, JavaCpuRunner runner) {
     Measurer.Settings settings =
         new Measurer.Settings(
             new HardwareTarget("it-killed", "java-cpu", "fp32"),
@@ -309,26 +307,27 @@ class AgentIT extends WithBroker {
             1,
             Map.of("os", "test"));
     return new MeasuringAgent(
-        bootstrap, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
+        connection, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()));
   }
 
-  /** Agent A of the kill test, in a JVM of its own: {@code AgentIT <bootstrap>}. */
+  /** Agent A of the kill test, in a JVM of its own: {@code AgentIT <bootstrap servers>}. */
   public static void main(String[] args) {
     try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
-      killable(args[0], runner).run();
+      killable(KafkaConnection.to(args[0]), runner).run();
     }
   }
 
-  private static List<Measurement> awaitMeasurements(String bootstrap, int count) throws Exception {
+  private static List<Measurement> awaitMeasurements(KafkaConnection connection, int count)
+      throws Exception {
     return awaitMeasurements(
-        bootstrap, new HardwareTarget("it-cpu", "java-cpu", "fp32"), count, () -> "");
+        connection, new HardwareTarget("it-cpu", "java-cpu", "fp32"), count, () -> "");
   }
 
   /**
    * Waits for {@code count} committed measurements of the target, then gives every one there is.
    */
   private static List<Measurement> awaitMeasurements(
-      String bootstrap,
+      KafkaConnection connection,
       HardwareTarget target,
       int count,
       java.util.concurrent.Callable<String> context)
@@ -337,7 +336,7 @@ class AgentIT extends WithBroker {
     List<Measurement> out = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       out.clear();
-      for (var r : TopicRecords.readAll(bootstrap, Topics.MEASUREMENTS.name())) {
+      for (var r : TopicRecords.readAll(connection, Topics.MEASUREMENTS.name())) {
         Measurement m =
             Convert.fromAvro(
                 Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()));

@@ -90,7 +90,7 @@ class GatewayIT extends WithBroker {
   }
 
   private static int count(String topic) {
-    return TopicRecords.readAll(kafka.bootstrapServers(), topic).size();
+    return TopicRecords.readAll(connection, topic).size();
   }
 
   @Test
@@ -99,11 +99,7 @@ class GatewayIT extends WithBroker {
     Devices.Added other = phone.devices().add("other-1", Set.of("lab-other/executorch"));
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(),
-                other.devices(),
-                Limits.DEFAULTS,
-                10_000,
-                Clock.systemUTC());
+                connection, other.devices(), Limits.DEFAULTS, 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       int before = count(Topics.MEASUREMENTS.name()); // the class's tests share one broker
       String batch = line(PHONE, 1.5) + "\n" + line(PHONE, 1.6) + "\n{\"phase\":\"DECODE\"\n";
@@ -131,8 +127,7 @@ class GatewayIT extends WithBroker {
               .valueSerde()
               .deserializer()
               .deserialize(
-                  null,
-                  TopicRecords.readAll(kafka.bootstrapServers(), Topics.DLQ.name()).get(0).value());
+                  null, TopicRecords.readAll(connection, Topics.DLQ.name()).get(0).value());
       assertEquals("http:phone-1", letter.getSourceTopic());
       assertTrue(letter.getReason().startsWith("line 3: "), letter.getReason());
 
@@ -190,11 +185,7 @@ class GatewayIT extends WithBroker {
   void shouldAnswer401ToAStrangerBeforeReadingABodyOfAnySize() throws Exception {
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(),
-                new Devices(List.of()),
-                Limits.DEFAULTS,
-                10_000,
-                Clock.systemUTC());
+                connection, new Devices(List.of()), Limits.DEFAULTS, 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       String[] answer = answerToADeclaredBody(service, null, 1L << 40);
 
@@ -209,11 +200,7 @@ class GatewayIT extends WithBroker {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(),
-                phone.devices(),
-                Limits.DEFAULTS,
-                10_000,
-                Clock.systemUTC());
+                connection, phone.devices(), Limits.DEFAULTS, 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       String[] answer = answerToADeclaredBody(service, phone.token(), (8 << 20) + 1);
 
@@ -226,8 +213,7 @@ class GatewayIT extends WithBroker {
   void aGatewayWhoseKafkaIsBehindAsksDevicesToComeBackLater() throws Exception {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     try (IngestGateway gateway =
-            new IngestGateway(
-                kafka.bootstrapServers(), phone.devices(), Limits.DEFAULTS, 0, Clock.systemUTC());
+            new IngestGateway(connection, phone.devices(), Limits.DEFAULTS, 0, Clock.systemUTC());
         Ingest service = service(gateway)) {
       HttpResponse<String> busy = post(service, phone.token(), line(PHONE, 2.5));
       assertEquals(429, busy.statusCode());
@@ -240,11 +226,7 @@ class GatewayIT extends WithBroker {
     Devices.Added phone = new Devices(List.of()).add("phone-1", Set.of(PHONE.id()));
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(),
-                phone.devices(),
-                Limits.DEFAULTS,
-                10_000,
-                Clock.systemUTC());
+                connection, phone.devices(), Limits.DEFAULTS, 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       int before = count(Topics.MEASUREMENTS.name());
       HttpResponse<String> huge = post(service, phone.token(), line(PHONE, 1e308));
@@ -267,11 +249,7 @@ class GatewayIT extends WithBroker {
                 "run-1", "c", C, PHONE, Phase.DECODE, 64, 2.0, List.of(), null, null, null, null));
     try (IngestGateway gateway =
             new IngestGateway(
-                kafka.bootstrapServers(),
-                second.devices(),
-                Limits.DEFAULTS,
-                10_000,
-                Clock.systemUTC());
+                connection, second.devices(), Limits.DEFAULTS, 10_000, Clock.systemUTC());
         Ingest service = service(gateway)) {
       int before = count(Topics.MEASUREMENTS.name());
       JsonNode fromFirst = Json.MAPPER.readTree(post(service, first.token(), sameId).body());

@@ -10,6 +10,7 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
@@ -46,6 +47,7 @@ class IngestFuzzIT {
 
   static Path dir;
   static EmbeddedKafka kafka;
+  static KafkaConnection connection;
   static IngestGateway gateway;
   static HttpServer server;
   static String token;
@@ -54,7 +56,8 @@ class IngestFuzzIT {
   static void start() throws Exception {
     dir = Files.createTempDirectory("ingest-fuzz");
     kafka = EmbeddedKafka.start(dir, 0);
-    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
+    connection = KafkaConnection.to(kafka.bootstrapServers());
+    TopicSetup.ensure(connection, (short) 1);
     Devices.Added device =
         new Devices(List.of())
             .add(
@@ -63,11 +66,7 @@ class IngestFuzzIT {
     token = device.token();
     gateway =
         new IngestGateway(
-            kafka.bootstrapServers(),
-            device.devices(),
-            Limits.DEFAULTS,
-            100_000,
-            Clock.systemUTC());
+            connection, device.devices(), Limits.DEFAULTS, 100_000, Clock.systemUTC());
     server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     new IngestApi(gateway, new SimpleMeterRegistry()).register(server);
     server.start();
@@ -130,6 +129,6 @@ class IngestFuzzIT {
   }
 
   private static int count(String topic) {
-    return TopicRecords.readAll(kafka.bootstrapServers(), topic).size();
+    return TopicRecords.readAll(connection, topic).size();
   }
 }

@@ -71,8 +71,7 @@ class SearchLoopIT extends WithBroker {
 
   private static void send(String topic, String key, byte[] value) {
     try (var producer =
-        new KafkaProducer<byte[], byte[]>(
-            ProducerSettings.reliable(kafka.bootstrapServers(), "it"))) {
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it"))) {
       producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
   }
@@ -105,7 +104,7 @@ class SearchLoopIT extends WithBroker {
 
   private static List<QualityEvaluation> evaluations() {
     List<QualityEvaluation> out = new ArrayList<>();
-    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.QUALITY.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.QUALITY.name())) {
       out.add(Topics.QUALITY.valueSerde().deserializer().deserialize(null, r.value()));
     }
     return out;
@@ -113,7 +112,7 @@ class SearchLoopIT extends WithBroker {
 
   private static List<CandidateRequest> requests() {
     List<CandidateRequest> out = new ArrayList<>();
-    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.CANDIDATES.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.CANDIDATES.name())) {
       out.add(Topics.CANDIDATES.valueSerde().deserializer().deserialize(null, r.value()));
     }
     out.removeIf(r -> r.getReason().equals("test"));
@@ -147,7 +146,7 @@ class SearchLoopIT extends WithBroker {
             .build());
     request("pruned", pruned);
     QualityEvaluator evaluator =
-        new QualityEvaluator(kafka.bootstrapServers(), "it-evaluator", local, Limits.DEFAULTS);
+        new QualityEvaluator(connection, "it-evaluator", local, Limits.DEFAULTS);
     Thread loop = new Thread(evaluator::run, "evaluator");
     loop.start();
     List<QualityEvaluation> seen = await(SearchLoopIT::evaluations, 1);
@@ -230,8 +229,7 @@ class SearchLoopIT extends WithBroker {
 
   private static void runFor(SearchProducer.Settings settings, long millis)
       throws InterruptedException {
-    SearchProducer search =
-        new SearchProducer(kafka.bootstrapServers(), settings, Clock.systemUTC());
+    SearchProducer search = new SearchProducer(connection, settings, Clock.systemUTC());
     Thread loop = new Thread(search::run, "search");
     loop.start();
     Thread.sleep(millis);

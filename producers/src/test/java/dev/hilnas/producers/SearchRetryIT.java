@@ -70,7 +70,7 @@ class SearchRetryIT extends WithBroker {
             TARGET, List.of(Objective.parse("PREFILL@32")), 0, 1, "it-cmd-agent", 1, Map.of());
     MeasuringAgent agent =
         new MeasuringAgent(
-            kafka.bootstrapServers(),
+            connection,
             new Measurer(
                 agentSettings,
                 Limits.DEFAULTS,
@@ -78,7 +78,7 @@ class SearchRetryIT extends WithBroker {
                 Clock.systemUTC()));
     SearchProducer search =
         new SearchProducer(
-            kafka.bootstrapServers(),
+            connection,
             new SearchProducer.Settings(
                 SearchSpace.of(BACKBONE, SearchSpace.Constraints.NONE, Limits.DEFAULTS),
                 "hilnas",
@@ -142,7 +142,7 @@ class SearchRetryIT extends WithBroker {
 
   private static List<CandidateRequest> requests() {
     List<CandidateRequest> out = new ArrayList<>();
-    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.CANDIDATES.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.CANDIDATES.name())) {
       out.add(Topics.CANDIDATES.valueSerde().deserializer().deserialize(null, r.value()));
     }
     out.sort((a, b) -> Integer.compare(a.getGeneration(), b.getGeneration()));
@@ -151,7 +151,7 @@ class SearchRetryIT extends WithBroker {
 
   private static List<DeadLetter> deadLetters() {
     List<DeadLetter> out = new ArrayList<>();
-    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.DLQ.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.DLQ.name())) {
       out.add(Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value()));
     }
     return out;
@@ -159,7 +159,7 @@ class SearchRetryIT extends WithBroker {
 
   private static List<Measurement> measured() {
     List<Measurement> out = new ArrayList<>();
-    for (var r : TopicRecords.readAll(kafka.bootstrapServers(), Topics.MEASUREMENTS.name())) {
+    for (var r : TopicRecords.readAll(connection, Topics.MEASUREMENTS.name())) {
       out.add(
           Convert.fromAvro(
               Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value())));

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Creates the hil.* topics that do not exist yet; existing ones are left as they are. Each is
- * replicated, and its records kept, as {@link #settings} says.
+ * Creates the hil.* topics that do not exist yet (existing ones are left as they are), each
+ * replicated and its records kept as {@link #settings} says, and, on a cluster hilnas secures
+ * itself, grants every {@link Principal} its ACLs.
  */
 public final class TopicSetup {
   private TopicSetup() {}
@@ -28,8 +29,8 @@ public final class TopicSetup {
    *
    * @return the names of the topics it created
    */
-  public static List<String> ensure(String bootstrapServers) throws Exception {
-    try (Admin admin = admin(bootstrapServers)) {
+  public static List<String> ensure(KafkaConnection kafka) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
       int brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
       return ensure(admin, replicationFor(brokers));
     }
@@ -38,8 +39,8 @@ public final class TopicSetup {
   /**
    * @return the names of the topics it created
    */
-  public static List<String> ensure(String bootstrapServers, short replication) throws Exception {
-    try (Admin admin = admin(bootstrapServers)) {
+  public static List<String> ensure(KafkaConnection kafka, short replication) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
       return ensure(admin, replication);
     }
   }
@@ -78,7 +79,17 @@ public final class TopicSetup {
     return missing.stream().map(NewTopic::name).toList();
   }
 
-  private static Admin admin(String bootstrapServers) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  /**
+   * Grants every {@link Principal} its ACLs; those that exist already stay as they are.
+   *
+   * @param admin a user allowed to alter ACLs (the super user)
+   */
+  public static void grantAccess(KafkaConnection admin) throws Exception {
+    try (Admin client = Admin.create(admin.clientProperties())) {
+      client
+          .createAcls(Stream.of(Principal.values()).flatMap(p -> p.acls().stream()).toList())
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.Durations;
 import dev.hilnas.core.Limits;
+import dev.hilnas.schemas.ConsumerGroups;
+import dev.hilnas.schemas.KafkaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,13 +27,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * on its MiniCluster:
  *
  * <pre>
- * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--objectives PREFILL@512,DECODE@512]
- *     [--checkpoint-interval 2s] [--publish-interval 1s] [--max-latency-ms 3600000]
- *     [--max-perplexity 1e7] [--max-context 1048576] [--max-layers 1024] [--max-d-model 65536]
- *     [--max-vocab 1048576] [--checkpoint-dir file:///shared/checkpoints] [--restore latest]</pre>
+ * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--kafka-config job.properties]
+ *     [--objectives PREFILL@512,DECODE@512] [--checkpoint-interval 2s] [--publish-interval 1s]
+ *     [--max-latency-ms 3600000] [--max-perplexity 1e7] [--max-context 1048576]
+ *     [--max-layers 1024] [--max-d-model 65536] [--max-vocab 1048576]
+ *     [--checkpoint-dir file:///shared/checkpoints] [--restore latest]</pre>
  *
- * The {@code --max-*} options are the CLI's (docs/contracts.md, "Limits"): give the job the limits
- * its producers use, so that what they accept it does not dead-letter.
+ * {@code --kafka-config} names a Kafka client properties file (security.protocol, sasl.*, ssl.*;
+ * its bootstrap.servers stands in for {@code --bootstrap}); it is read where this main method runs,
+ * and its settings travel inside the job to every source and sink, so paths in it (a truststore)
+ * must hold on the task managers.
+ *
+ * <p>The {@code --max-*} options are the CLI's (docs/contracts.md, "Limits"): give the job the
+ * limits its producers use, so that what they accept it does not dead-letter.
  *
  * <p>Checkpoints go to {@code --checkpoint-dir}, else where the cluster's {@code
  * execution.checkpointing.dir} says, and are kept when the job is cancelled or fails. {@code
@@ -51,10 +59,27 @@ public final class ClusterJob {
   /** Adds the job to {@code env} as {@code args} say. */
   static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, String[] args) {
     Map<String, String> options = options(args);
-    String bootstrap = options.remove("bootstrap");
-    if (bootstrap == null) {
-      throw new IllegalArgumentException("--bootstrap HOST:PORT is required");
-    }
+    Configuration retained = retainedCheckpoints(options);
+    JobSettings settings = settings(options);
+    env.configure(retained);
+    env.enableCheckpointing(
+        settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    MeasurementJob.buildForKafka(env, settings);
+    return env;
+  }
+
+  /**
+   * The job's settings as {@code args} say (its checkpoint options aside), Kafka's read from its
+   * file here, on the client.
+   */
+  static JobSettings settings(String[] args) {
+    Map<String, String> options = options(args);
+    options.keySet().removeAll(List.of("checkpoint-dir", "restore"));
+    return settings(options);
+  }
+
+  private static JobSettings settings(Map<String, String> options) {
+    KafkaConnection kafka = kafka(options.remove("bootstrap"), options.remove("kafka-config"));
     Duration checkpoints = duration(options, "checkpoint-interval", "2s");
     Duration publish = duration(options, "publish-interval", "1s");
     List<String> objectives =
@@ -62,23 +87,28 @@ public final class ClusterJob {
             ? Arrays.asList(options.get("objectives").split(","))
             : JobSettings.DEFAULT_OBJECTIVES;
     options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
-    Configuration retained = retainedCheckpoints(options);
     Limits limits = limits(options);
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
           "unknown options "
               + options.keySet()
-              + "; known: --bootstrap, --objectives, --checkpoint-interval, --publish-interval,"
-              + " --max-latency-ms, --max-perplexity, --max-context, --max-layers, --max-d-model,"
-              + " --max-vocab, --checkpoint-dir, --restore");
+              + "; known: --bootstrap, --kafka-config, --objectives, --checkpoint-interval,"
+              + " --publish-interval, --max-latency-ms, --max-perplexity, --max-context,"
+              + " --max-layers, --max-d-model, --max-vocab, --checkpoint-dir, --restore");
     }
-    env.configure(retained);
-    env.enableCheckpointing(checkpoints.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    MeasurementJob.buildForKafka(
-        env,
-        new JobSettings(
-            bootstrap, "hilnas-job", "hilnas-job", checkpoints, publish, objectives, limits));
-    return env;
+    return new JobSettings(
+        kafka, ConsumerGroups.JOB, ConsumerGroups.JOB, checkpoints, publish, objectives, limits);
+  }
+
+  private static KafkaConnection kafka(String bootstrap, String config) {
+    if (config != null) {
+      return KafkaConnection.read(Path.of(config), bootstrap);
+    }
+    if (bootstrap == null) {
+      throw new IllegalArgumentException(
+          "--bootstrap HOST:PORT is required, unless --kafka-config FILE names bootstrap.servers");
+    }
+    return KafkaConnection.to(bootstrap);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
+import dev.hilnas.schemas.KafkaConnection;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * How the measurement job connects and paces itself.
  *
- * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka the Kafka the sources and sinks connect to, with its security settings (shipped to
+ *     the task managers with the job)
  * @param groupId consumer group of the job's Kafka source (offsets live in checkpoints)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids; keep it stable across
  *     restarts so that transactions left open by a crash are aborted, not leaked
@@ -20,7 +22,7 @@ import java.util.List;
  * @param limits what the job's validation accepts; beyond them a record goes to {@code hil.dlq}
  */
 public record JobSettings(
-    String bootstrapServers,
+    KafkaConnection kafka,
     String groupId,
     String transactionalIdPrefix,
     Duration checkpointInterval,
@@ -46,13 +48,13 @@ public record JobSettings(
 
   /** Settings that keep the {@link #DEFAULT_OBJECTIVES} within the {@link Limits#DEFAULTS}. */
   public JobSettings(
-      String bootstrapServers,
+      KafkaConnection kafka,
       String groupId,
       String transactionalIdPrefix,
       Duration checkpointInterval,
       Duration publishInterval) {
     this(
-        bootstrapServers,
+        kafka,
         groupId,
         transactionalIdPrefix,
         checkpointInterval,

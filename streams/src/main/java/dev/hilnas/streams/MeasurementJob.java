@@ -171,7 +171,7 @@ public final class MeasurementJob {
 
   static KafkaSource<RawRecord> kafkaSource(JobSettings settings, String topic) {
     return KafkaSource.<RawRecord>builder()
-        .setBootstrapServers(settings.bootstrapServers())
+        .setProperties(settings.kafka().clientProperties())
         .setTopics(topic)
         .setGroupId(settings.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -182,11 +182,10 @@ public final class MeasurementJob {
 
   static <V> KafkaSink<V> exactlyOnceSink(
       Topic<String, V> topic, SerializableKey<V> key, JobSettings settings, String name) {
-    Properties producer = new Properties();
+    Properties producer = settings.kafka().clientProperties();
     // The broker caps transactions at 15 minutes by default; Flink's default of 1 hour is refused.
     producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
     return KafkaSink.<V>builder()
-        .setBootstrapServers(settings.bootstrapServers())
         .setKafkaProducerConfig(producer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)

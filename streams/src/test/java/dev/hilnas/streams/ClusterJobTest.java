@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hilnas.schemas.KafkaConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -178,5 +183,61 @@ class ClusterJobTest {
     Path metadata = Files.createFile(dir.resolve("_metadata"));
     Files.setLastModifiedTime(metadata, FileTime.from(at));
     return dir;
+  }
+
+  @Test
+  void takesKafkasSecurityFromAClientPropertiesFileReadWhereTheJobIsSubmitted(@TempDir Path dir)
+      throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("job.properties"),
+            "bootstrap.servers=kafka:9093\nsecurity.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+    KafkaConnection secured =
+        new KafkaConnection(
+            "kafka:9093",
+            Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"));
+
+    assertEquals(
+        secured, ClusterJob.settings(new String[] {"--kafka-config", file.toString()}).kafka());
+    assertEquals(
+        "other:9093",
+        ClusterJob.settings(
+                new String[] {"--kafka-config", file.toString(), "--bootstrap", "other:9093"})
+            .kafka()
+            .bootstrapServers());
+    assertEquals(
+        "--bootstrap HOST:PORT is required, unless --kafka-config FILE names bootstrap.servers",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClusterJob.settings(new String[] {"--objectives", "DECODE@512"}))
+            .getMessage());
+  }
+
+  @Test
+  void theJobsSourcesConnectWithTheSettingsKafkaConnection() {
+    JobSettings settings =
+        new JobSettings(
+            new KafkaConnection(
+                "kafka:9093",
+                Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512")),
+            "hilnas-job",
+            "hilnas-job",
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1));
+
+    Properties source =
+        ((KafkaDatasetFacet)
+                MeasurementJob.kafkaSource(settings, "hil.measurements")
+                    .getLineageVertex()
+                    .datasets()
+                    .get(0)
+                    .facets()
+                    .get("kafka"))
+            .getProperties();
+    assertEquals("SASL_SSL", source.getProperty("security.protocol"));
+    assertEquals("SCRAM-SHA-512", source.getProperty("sasl.mechanism"));
+    assertEquals("kafka:9093", source.getProperty("bootstrap.servers"));
+    assertEquals("hilnas-job", source.getProperty("group.id"));
+    assertEquals("read_committed", source.getProperty("isolation.level"));
   }
 }

@@ -13,6 +13,7 @@ import dev.hilnas.core.latency.SimulatedDevice;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.testing.TopicRecords;
 import dev.hilnas.testing.WithBroker;
@@ -37,12 +38,11 @@ class FrontierPipelineIT extends WithBroker {
 
   @Test
   void shouldStreamTheFrontierABatchRecomputationGivesAcrossAJobRestart() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     Objective objective = Objective.parse("PREFILL@512");
     HardwareTarget target = new HardwareTarget("frontier-it", "java-cpu");
     JobSettings settings =
         new JobSettings(
-            bootstrap,
+            connection,
             "it-frontiers",
             "it-frontiers",
             Duration.ofMillis(500),
@@ -68,10 +68,10 @@ class FrontierPipelineIT extends WithBroker {
     // When half arrives, the job is killed once its first frontier is committed, and the rest
     // arrives while it is down
     JobClient job = EmbeddedJob.start(settings, checkpoints, 2);
-    publish(bootstrap, qualities.subList(0, 15), measurements.subList(0, 15));
-    awaitFrontier(bootstrap, target, objective, u -> true);
+    publish(connection, qualities.subList(0, 15), measurements.subList(0, 15));
+    awaitFrontier(connection, target, objective, u -> true);
     job.cancel().get(60, TimeUnit.SECONDS);
-    publish(bootstrap, qualities.subList(15, 30), measurements.subList(15, 30));
+    publish(connection, qualities.subList(15, 30), measurements.subList(15, 30));
     JobClient restarted = EmbeddedJob.start(settings, checkpoints, 2);
     try {
       // Then the last published frontier is the one a batch recomputation of all inputs gives
@@ -80,7 +80,7 @@ class FrontierPipelineIT extends WithBroker {
               .map(p -> p.archId())
               .toList();
       FrontierUpdate last =
-          awaitFrontier(bootstrap, target, objective, u -> archIds(u).equals(expected));
+          awaitFrontier(connection, target, objective, u -> archIds(u).equals(expected));
       assertEquals(expected, archIds(last));
     } finally {
       restarted.cancel().get(60, TimeUnit.SECONDS);
@@ -89,13 +89,13 @@ class FrontierPipelineIT extends WithBroker {
 
   /** Evaluations keyed by arch id, measurements by target id, as the producers key them. */
   private static void publish(
-      String bootstrap, List<Quality> qualities, List<Measurement> measurements) {
+      KafkaConnection connection, List<Quality> qualities, List<Measurement> measurements) {
     TopicRecords.write(
-        bootstrap,
+        connection,
         Topics.QUALITY,
         qualities.stream().map(q -> Map.entry(q.candidate().archId(), Convert.toAvro(q))).toList());
     TopicRecords.write(
-        bootstrap,
+        connection,
         Topics.MEASUREMENTS,
         measurements.stream().map(m -> Map.entry(m.target().id(), Convert.toAvro(m))).toList());
   }
@@ -106,13 +106,16 @@ class FrontierPipelineIT extends WithBroker {
 
   /** The newest committed frontier of the key, once it satisfies {@code done}. */
   private static FrontierUpdate awaitFrontier(
-      String bootstrap, HardwareTarget target, Objective objective, Predicate<FrontierUpdate> done)
+      KafkaConnection connection,
+      HardwareTarget target,
+      Objective objective,
+      Predicate<FrontierUpdate> done)
       throws Exception {
     String key = FrontierUpdates.key(target.id(), objective);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     FrontierUpdate latest = null;
     while (System.nanoTime() < deadline) {
-      for (var r : TopicRecords.readAll(bootstrap, Topics.FRONTIERS.name())) {
+      for (var r : TopicRecords.readAll(connection, Topics.FRONTIERS.name())) {
         if (key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
           latest = Topics.FRONTIERS.valueSerde().deserializer().deserialize(null, r.value());
         }

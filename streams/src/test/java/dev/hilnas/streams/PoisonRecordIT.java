@@ -13,6 +13,7 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.testing.TopicRecords;
@@ -36,13 +37,12 @@ class PoisonRecordIT extends WithBroker {
 
   @Test
   void shouldDeadLetterAPoisonMeasurementAndKeepStreaming() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     Objective kept = Objective.parse("PREFILL@512");
     Objective poisoned = Objective.parse("DECODE@512");
     HardwareTarget target = new HardwareTarget("poison-it", "java-cpu");
     JobSettings settings =
         new JobSettings(
-            bootstrap,
+            connection,
             "it-poison",
             "it-poison",
             Duration.ofMillis(500),
@@ -74,17 +74,17 @@ class PoisonRecordIT extends WithBroker {
     JobClient job = EmbeddedJob.start(settings, dir.resolve("checkpoints"), 2);
     try {
       // Given a frontier that holds the first candidate's evaluation
-      publish(bootstrap, qualities.subList(0, 5), measurements.subList(0, 5));
-      awaitFrontier(bootstrap, target, kept, 5);
+      publish(connection, qualities.subList(0, 5), measurements.subList(0, 5));
+      awaitFrontier(connection, target, kept, 5);
       // When the poison arrives, and good records after it
-      publish(bootstrap, List.of(), List.of(poison));
-      publish(bootstrap, qualities.subList(5, 10), measurements.subList(5, 10));
+      publish(connection, List.of(), List.of(poison));
+      publish(connection, qualities.subList(5, 10), measurements.subList(5, 10));
 
       // Then the frontier moves on past it, and the poison is in hil.dlq (validation may refuse
       // it before any operator does: either way the job goes on)
-      awaitFrontier(bootstrap, target, kept, 10);
+      awaitFrontier(connection, target, kept, 10);
       List<String> deadMeasurements =
-          TopicRecords.readAll(bootstrap, Topics.DLQ.name()).stream()
+          TopicRecords.readAll(connection, Topics.DLQ.name()).stream()
               .map(r -> Topics.DLQ.valueSerde().deserializer().deserialize(null, r.value()))
               .filter(d -> d.getSourceTopic().equals(Topics.MEASUREMENTS.name()))
               .map(d -> measurement(d).getMeasurementId())
@@ -96,13 +96,13 @@ class PoisonRecordIT extends WithBroker {
   }
 
   private static void publish(
-      String bootstrap, List<Quality> qualities, List<Measurement> measurements) {
+      KafkaConnection connection, List<Quality> qualities, List<Measurement> measurements) {
     TopicRecords.write(
-        bootstrap,
+        connection,
         Topics.QUALITY,
         qualities.stream().map(q -> Map.entry(q.candidate().archId(), Convert.toAvro(q))).toList());
     TopicRecords.write(
-        bootstrap,
+        connection,
         Topics.MEASUREMENTS,
         measurements.stream().map(m -> Map.entry(m.target().id(), Convert.toAvro(m))).toList());
   }
@@ -116,13 +116,13 @@ class PoisonRecordIT extends WithBroker {
 
   /** Waits until the target's committed frontier counts {@code candidates}, on it or off it. */
   private static void awaitFrontier(
-      String bootstrap, HardwareTarget target, Objective objective, int candidates)
+      KafkaConnection connection, HardwareTarget target, Objective objective, int candidates)
       throws Exception {
     String key = FrontierUpdates.key(target.id(), objective);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     int seen = 0;
     while (System.nanoTime() < deadline) {
-      for (var r : TopicRecords.readAll(bootstrap, Topics.FRONTIERS.name())) {
+      for (var r : TopicRecords.readAll(connection, Topics.FRONTIERS.name())) {
         if (key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
           FrontierUpdate u =
               Topics.FRONTIERS.valueSerde().deserializer().deserialize(null, r.value());

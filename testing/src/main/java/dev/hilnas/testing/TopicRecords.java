@@ -1,5 +1,6 @@
 package dev.hilnas.testing;
 
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,9 +23,8 @@ public final class TopicRecords {
   private TopicRecords() {}
 
   /** Every committed record of the topic, all partitions, as it stands now. */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConnection kafka, String topic) {
+    Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (var consumer =
@@ -46,9 +46,8 @@ public final class TopicRecords {
 
   /** Writes the records (key → value) with acks from all replicas, and waits for them. */
   public static <V> void write(
-      String bootstrap, Topic<?, V> topic, List<Map.Entry<String, V>> records) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      KafkaConnection kafka, Topic<?, V> topic, List<Map.Entry<String, V>> records) {
+    Properties p = kafka.clientProperties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (var producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -1,6 +1,7 @@
 package dev.hilnas.testing;
 
 import dev.hilnas.cluster.EmbeddedKafka;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.TopicSetup;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -16,10 +17,14 @@ public abstract class WithBroker {
   @TempDir protected static Path dir;
   protected static EmbeddedKafka kafka;
 
+  /** How the clients under test reach the broker. */
+  protected static KafkaConnection connection;
+
   @BeforeAll
   static void startBroker() throws Exception {
     kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
+    connection = KafkaConnection.to(kafka.bootstrapServers());
+    TopicSetup.ensure(connection, (short) 1);
   }
 
   @AfterAll

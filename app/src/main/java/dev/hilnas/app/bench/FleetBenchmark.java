@@ -14,6 +14,7 @@ import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.MeasurementJson;
@@ -72,8 +73,9 @@ public final class FleetBenchmark {
   public static List<Path> run(
       int devices, int targets, Duration duration, int batch, int concurrency) throws Exception {
     java.nio.file.Path dir = Files.createTempDirectory("hilnas-bench-fleet-");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-      TopicSetup.ensure(kafka.bootstrapServers(), (short) 1);
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, 0)) {
+      KafkaConnection kafka = KafkaConnection.to(broker.bootstrapServers());
+      TopicSetup.ensure(kafka, (short) 1);
       Devices registry = new Devices(List.of());
       List<String> tokens = new ArrayList<>();
       List<HardwareTarget> deviceTargets = new ArrayList<>();
@@ -86,15 +88,14 @@ public final class FleetBenchmark {
       }
       List<Path> out = new ArrayList<>();
       try (IngestGateway gateway =
-              new IngestGateway(
-                  kafka.bootstrapServers(), registry, Limits.DEFAULTS, 200_000, Clock.systemUTC());
+              new IngestGateway(kafka, registry, Limits.DEFAULTS, 200_000, Clock.systemUTC());
           HttpFront service = new HttpFront("localhost", 0, HttpSettings.DEFAULTS, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
         out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));
       }
-      out.add(kafkaDevices(kafka.bootstrapServers(), deviceTargets, duration, batch, concurrency));
-      out.add(raw(kafka.bootstrapServers(), deviceTargets, duration, batch));
+      out.add(kafkaDevices(kafka, deviceTargets, duration, batch, concurrency));
+      out.add(raw(kafka, deviceTargets, duration, batch));
       return out;
     } finally {
       IngestBenchmark.deleteQuietly(dir);
@@ -139,11 +140,15 @@ public final class FleetBenchmark {
   }
 
   private static Path kafkaDevices(
-      String bootstrap, List<HardwareTarget> targets, Duration duration, int batch, int concurrency)
+      KafkaConnection kafka,
+      List<HardwareTarget> targets,
+      Duration duration,
+      int batch,
+      int concurrency)
       throws Exception {
     List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
-      producers.add(new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "fleet-" + i)));
+      producers.add(new KafkaProducer<>(ProducerSettings.reliable(kafka, "fleet-" + i)));
     }
     try {
       return drive(
@@ -170,7 +175,7 @@ public final class FleetBenchmark {
 
   /** One producer, records serialized up front, sent as fast as Kafka acknowledges them. */
   private static Path raw(
-      String bootstrap, List<HardwareTarget> targets, Duration duration, int batch)
+      KafkaConnection kafka, List<HardwareTarget> targets, Duration duration, int batch)
       throws Exception {
     SplittableRandom random = new SplittableRandom(3);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -179,7 +184,7 @@ public final class FleetBenchmark {
     }
     AtomicLong acked = new AtomicLong();
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "raw"))) {
+        new KafkaProducer<>(ProducerSettings.reliable(kafka, "raw"))) {
       long start = System.nanoTime();
       long deadline = start + duration.toNanos();
       int i = 0;

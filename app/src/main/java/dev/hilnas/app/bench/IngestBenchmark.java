@@ -9,6 +9,7 @@ import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.streams.JobSettings;
@@ -25,7 +26,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +67,7 @@ public final class IngestBenchmark {
             new Stack.Options(
                 dir,
                 null,
+                false,
                 0,
                 -1,
                 HttpSettings.DEFAULTS,
@@ -77,9 +78,8 @@ public final class IngestBenchmark {
                 null,
                 true,
                 Limits.DEFAULTS))) {
-      String bootstrap = stack.bootstrapServers();
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
         admin
             .createTopics(
                 List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))
@@ -90,14 +90,14 @@ public final class IngestBenchmark {
       // Every round sends new measurements: the job drops a measurement id it has seen before.
       int warm = Math.min(records, 5000);
       List<Measurement> warmUp = SyntheticMeasurements.generate(warm, targets, 41);
-      rawRound(bootstrap, serialize(warmUp));
-      pipelineRound(bootstrap, warmUp, warm);
+      rawRound(kafka, serialize(warmUp));
+      pipelineRound(kafka, warmUp, warm);
       long expected = warm;
       for (int i = 0; i < repeat; i++) {
         List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42 + i);
-        raw.add(rawRound(bootstrap, serialize(measurements)));
+        raw.add(rawRound(kafka, serialize(measurements)));
         expected += records;
-        pipeline.add(pipelineRound(bootstrap, measurements, expected));
+        pipeline.add(pipelineRound(kafka, measurements, expected));
         onRepetition.accept(i + 1);
       }
     } finally {
@@ -119,10 +119,10 @@ public final class IngestBenchmark {
   }
 
   /** Records per second of producing the pre-serialized records and consuming them back. */
-  private static double rawRound(String bootstrap, List<byte[][]> records) throws Exception {
+  private static double rawRound(KafkaConnection kafka, List<byte[][]> records) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "bench-raw"));
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
+            new KafkaProducer<>(ProducerSettings.reliable(kafka, "bench-raw"));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(kafka))) {
       List<TopicPartition> partitions = partitions(consumer, RAW_TOPIC);
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
@@ -144,10 +144,10 @@ public final class IngestBenchmark {
    * Records per second from the first import until the job's committed snapshots count them all.
    */
   private static double pipelineRound(
-      String bootstrap, List<Measurement> records, long expectedTotal) throws Exception {
-    try (KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(bootstrap));
+      KafkaConnection kafka, List<Measurement> records, long expectedTotal) throws Exception {
+    try (KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(kafka));
         KafkaMeasurementSink sink =
-            new KafkaMeasurementSink(bootstrap, "bench-import", Clock.systemUTC())) {
+            new KafkaMeasurementSink(kafka, "bench-import", Clock.systemUTC())) {
       List<TopicPartition> partitions = partitions(snapshots, Topics.LATENCY_MODELS.name());
       snapshots.assign(partitions);
       snapshots.seekToBeginning(partitions);
@@ -180,8 +180,8 @@ public final class IngestBenchmark {
     return out;
   }
 
-  private static Properties consumerProps(String bootstrap) {
-    Properties p = ConsumerSettings.committedBytes(bootstrap);
+  private static Properties consumerProps(KafkaConnection kafka) {
+    Properties p = ConsumerSettings.committedBytes(kafka);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     return p;
   }

@@ -10,6 +10,7 @@ import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.MeasurementJson;
 import java.io.PrintWriter;
@@ -112,11 +113,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only the Measurement JSONL lines on stdout.")
   boolean json;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @CommandLine.Mixin KafkaOptions kafka;
 
   @CommandLine.Mixin LimitsOptions limits;
 
@@ -186,15 +183,16 @@ final class AgentCommand implements Callable<Integer> {
   /** The Kafka agent loop, until Ctrl-C. */
   private int serve(Measurer.Settings settings, Limits accepted, int n)
       throws InterruptedException {
+    KafkaConnection connection = kafka.connection();
     try (Closeable runner = runner(n)) {
       MeasuringAgent agent =
           new MeasuringAgent(
-              bootstrap, new Measurer(settings, accepted, runner.runner(), Clock.systemUTC()));
+              connection, new Measurer(settings, accepted, runner.runner(), Clock.systemUTC()));
       spec.commandLine()
           .getErr()
           .printf(
               "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
-              settings.agentId(), settings.target().id(), n, bootstrap);
+              settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
       Foreground.run("agent", agent::run, agent::close);
     }
     return 0;

@@ -51,11 +51,7 @@ final class ImportCommand implements Callable<Integer> {
       description = "Measurement .jsonl or .csv files.")
   List<Path> files;
 
-  @Option(
-      names = "--bootstrap",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).",
-      defaultValue = "localhost:9092")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--dry-run", description = "Validate only; do not connect to Kafka.")
   boolean dryRun;
@@ -80,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
     try (MeasurementSink sink =
         dryRun
             ? MeasurementSink.DISCARD
-            : new KafkaMeasurementSink(bootstrap, "hilnas-import", Clock.systemUTC())) {
+            : new KafkaMeasurementSink(kafka.connection(), "hilnas-import", Clock.systemUTC())) {
       for (Path path : files) {
         MeasurementFile file = new MeasurementFile(path, accepted);
         ImportReport report;

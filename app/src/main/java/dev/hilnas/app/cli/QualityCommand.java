@@ -4,6 +4,7 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.json.CandidateJson;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
@@ -58,11 +59,7 @@ final class QualityCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Make the last line of output one JSON object.")
   boolean json;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka for --serve (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @CommandLine.Mixin KafkaOptions kafka; // for --serve
 
   @CommandLine.Mixin LimitsOptions limits;
 
@@ -117,10 +114,13 @@ final class QualityCommand implements Callable<Integer> {
             + InetAddress.getLocalHost().getHostName()
             + "-"
             + ProcessHandle.current().pid();
-    QualityEvaluator worker = new QualityEvaluator(bootstrap, id, evaluator, limits.limits());
+    KafkaConnection connection = kafka.connection();
+    QualityEvaluator worker = new QualityEvaluator(connection, id, evaluator, limits.limits());
     spec.commandLine()
         .getErr()
-        .printf("evaluator %s scoring candidates from %s — Ctrl-C stops%n", id, bootstrap);
+        .printf(
+            "evaluator %s scoring candidates from %s — Ctrl-C stops%n",
+            id, connection.bootstrapServers());
     Foreground.run("evaluator", worker::run, worker::close);
     return 0;
   }

@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.producers.search.SearchProducer;
+import dev.hilnas.schemas.KafkaConnection;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +23,7 @@ import picocli.CommandLine.Option;
     })
 final class SearchCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--target",
@@ -51,12 +48,15 @@ final class SearchCommand implements Callable<Integer> {
       String target = HardwareTarget.parse(eq < 0 ? t : t.substring(0, eq)).id();
       capacity.put(target, eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
     }
+    KafkaConnection connection = kafka.connection();
     SearchProducer producer =
         new SearchProducer(
-            bootstrap, search.settings(capacity, limits.limits()), Clock.systemUTC());
+            connection, search.settings(capacity, limits.limits()), Clock.systemUTC());
     spec.commandLine()
         .getErr()
-        .printf("search publishing to hil.candidates on %s — Ctrl-C stops%n", bootstrap);
+        .printf(
+            "search publishing to hil.candidates on %s — Ctrl-C stops%n",
+            connection.bootstrapServers());
     Foreground.run("search", producer::run, producer::close);
     return 0;
   }

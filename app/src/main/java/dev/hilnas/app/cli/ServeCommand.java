@@ -5,10 +5,13 @@ import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.Principal;
 import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -39,6 +42,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
+      paramLabel = "HOST:PORT",
       description = "Use this Kafka cluster instead of the embedded broker.")
   String bootstrap;
 
@@ -47,6 +51,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description =
           "Replicas of the topics it creates (default: one per broker of the cluster, up to 3).")
   int replication;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties of a secured cluster to use instead of the embedded broker"
+              + " (security.protocol, sasl.*, ssl.*; its bootstrap.servers stands in for"
+              + " --bootstrap): every part of the stack connects with them.")
+  Path kafkaConfig;
+
+  @Option(
+      names = "--secure",
+      description =
+          "Run the embedded broker secured: SASL/SCRAM users, one per part of hilnas, each allowed"
+              + " only its own topics by ACLs; their client settings go to <data-dir>/kafka/.")
+  boolean secure;
 
   @Option(
       names = "--http-port",
@@ -88,7 +108,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       names = "--no-job",
       description =
           "Do not run the Flink job here: a Flink cluster runs the job jar"
-              + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap.")
+              + " (streams/target/hilnas-streams-*-job.jar). Needs --bootstrap or --kafka-config.")
   boolean noJob;
 
   @Option(
@@ -106,16 +126,27 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (replication < 0) {
       throw new IllegalArgumentException("--replication must be >= 1, got " + replication);
     }
-    if (noJob && bootstrap == null) {
+    if (secure && (bootstrap != null || kafkaConfig != null)) {
       throw new IllegalArgumentException(
-          "--no-job needs --bootstrap: the cluster running the job must share the Kafka");
+          "--secure secures the embedded broker; a cluster given with --bootstrap or"
+              + " --kafka-config is secured its own way");
+    }
+    KafkaConnection external =
+        kafkaConfig != null
+            ? KafkaConnection.read(kafkaConfig, bootstrap)
+            : bootstrap != null ? KafkaConnection.to(bootstrap) : null;
+    if (noJob && external == null) {
+      throw new IllegalArgumentException(
+          "--no-job needs --bootstrap or --kafka-config: the cluster running the job must share"
+              + " the Kafka");
     }
     HttpSettings httpSettings = http.settings();
     Stack stack =
         Stack.start(
             new Stack.Options(
                 dataDir,
-                bootstrap,
+                external,
+                secure,
                 port,
                 httpPort,
                 httpSettings,
@@ -137,6 +168,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             },
             "hilnas-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Map<String, Path> users = stack.clientProperties();
+    if (!users.isEmpty()) {
+      System.err.printf(
+          "Kafka takes SASL/SCRAM users only. Their client settings, secrets to hand to whoever"
+              + " runs as each (e.g. agent --kafka-config %s):%n",
+          users.get(Principal.DEVICE.user()));
+      users.forEach((user, file) -> System.err.printf("  %-9s %s%n", user, file));
+    }
     System.err.printf(
         "hilnas is serving: Kafka at %s, query service at %s — Ctrl-C stops%n",
         stack.bootstrapServers(), stack.httpUrl());

@@ -10,6 +10,7 @@ import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.search.SearchProducer;
+import dev.hilnas.schemas.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +72,7 @@ public final class Demo implements AutoCloseable {
             new Stack.Options(
                 o.dataDir(),
                 null,
+                false,
                 o.kafkaPort(),
                 o.httpPort(),
                 o.http(),
@@ -81,7 +83,7 @@ public final class Demo implements AutoCloseable {
                 null,
                 true,
                 o.limits()));
-    String bootstrap = stack.bootstrapServers();
+    KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
     HardwareTarget target =
         new HardwareTarget(
             System.getProperty("os.arch") + "-1thread", JavaCpuRunner.name(), "fp32");
@@ -89,7 +91,7 @@ public final class Demo implements AutoCloseable {
     JavaCpuRunner runner = new JavaCpuRunner(1);
     MeasuringAgent agent =
         new MeasuringAgent(
-            bootstrap,
+            kafka,
             new Measurer(
                 new Measurer.Settings(
                     target,
@@ -104,13 +106,13 @@ public final class Demo implements AutoCloseable {
                 Clock.systemUTC()));
     QualityEvaluator evaluator =
         new QualityEvaluator(
-            bootstrap,
+            kafka,
             "demo-evaluator-" + host,
             new PerplexityEvaluator(
                 Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1),
             o.limits());
     SearchProducer search =
-        new SearchProducer(bootstrap, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
+        new SearchProducer(kafka, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
     Demo demo = new Demo(stack, target, runner, agent, evaluator, search);
     demo.spawn("agent", agent::run);
     demo.spawn("evaluator", evaluator::run);

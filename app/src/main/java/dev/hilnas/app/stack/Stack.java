@@ -5,6 +5,9 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
+import dev.hilnas.schemas.ConsumerGroups;
+import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.Principal;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
 import dev.hilnas.sinks.state.FrontierFeed;
@@ -14,9 +17,13 @@ import dev.hilnas.streams.JobSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +45,10 @@ public final class Stack implements AutoCloseable {
 
   /**
    * @param dataDir broker logs and Flink checkpoints live here
-   * @param bootstrap an existing Kafka cluster, or null to run the embedded broker
+   * @param kafka an existing Kafka cluster, which every part of the stack connects to with its
+   *     settings, or null to run the embedded broker
+   * @param secure whether the embedded broker admits only its SCRAM users, each part of the stack
+   *     as its own {@link Principal}, under ACLs
    * @param kafkaPort the embedded broker's client port (0 = any free port)
    * @param httpPort the query service port (0 = any free port, -1 = no query service)
    * @param http the HTTP server's limits and TLS
@@ -51,7 +61,8 @@ public final class Stack implements AutoCloseable {
    */
   public record Options(
       Path dataDir,
-      String bootstrap,
+      KafkaConnection kafka,
+      boolean secure,
       int kafkaPort,
       int httpPort,
       HttpSettings http,
@@ -67,7 +78,8 @@ public final class Stack implements AutoCloseable {
     /** Topics replicated once per broker, up to 3. */
     public Options(
         Path dataDir,
-        String bootstrap,
+        KafkaConnection kafka,
+        boolean secure,
         int kafkaPort,
         int httpPort,
         HttpSettings http,
@@ -80,7 +92,8 @@ public final class Stack implements AutoCloseable {
         Limits limits) {
       this(
           dataDir,
-          bootstrap,
+          kafka,
+          secure,
           kafkaPort,
           httpPort,
           http,
@@ -95,8 +108,30 @@ public final class Stack implements AutoCloseable {
     }
   }
 
+  /** Whom each part of the stack connects as: one user for all, or each its own principal. */
+  private record Clients(
+      KafkaConnection admin, KafkaConnection job, KafkaConnection query, KafkaConnection gateway) {
+
+    static Clients all(KafkaConnection kafka) {
+      return new Clients(kafka, kafka, kafka, kafka);
+    }
+
+    static Clients of(EmbeddedKafka broker) {
+      return new Clients(
+          as(broker, EmbeddedKafka.ADMIN),
+          as(broker, Principal.JOB.user()),
+          as(broker, Principal.QUERY.user()),
+          as(broker, Principal.GATEWAY.user()));
+    }
+
+    private static KafkaConnection as(EmbeddedKafka broker, String user) {
+      return KafkaConnection.read(broker.clientProperties(user), null);
+    }
+  }
+
   private final EmbeddedKafka kafka;
   private final String bootstrapServers;
+  private final Map<String, Path> clientProperties;
   private final JobClient job;
   private final JobWatch jobWatch;
   private final MaterializedState state;
@@ -107,6 +142,7 @@ public final class Stack implements AutoCloseable {
   private Stack(
       EmbeddedKafka kafka,
       String bootstrapServers,
+      Map<String, Path> clientProperties,
       JobClient job,
       JobWatch jobWatch,
       MaterializedState state,
@@ -115,6 +151,7 @@ public final class Stack implements AutoCloseable {
       IngestGateway gateway) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = clientProperties;
     this.job = job;
     this.jobWatch = jobWatch;
     this.state = state;
@@ -125,24 +162,43 @@ public final class Stack implements AutoCloseable {
 
   public static Stack start(Options o) throws Exception {
     EmbeddedKafka kafka = null;
-    String bootstrap = o.bootstrap();
-    if (bootstrap == null) {
+    Clients clients;
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (o.kafka() != null) {
+      clients = Clients.all(o.kafka());
+    } else if (o.secure()) {
+      kafka =
+          EmbeddedKafka.startSecured(
+              o.dataDir(),
+              o.kafkaPort(),
+              Stream.of(Principal.values()).map(Principal::user).toList());
+      files.put(EmbeddedKafka.ADMIN, kafka.clientProperties(EmbeddedKafka.ADMIN));
+      for (Principal p : Principal.values()) {
+        files.put(p.user(), kafka.clientProperties(p.user()));
+      }
+      clients = Clients.of(kafka);
+      TopicSetup.grantAccess(clients.admin()); // who may do what is part of the broker hilnas runs
+      log.info(
+          "Kafka broker up at {}, SASL/SCRAM only (data in {})",
+          kafka.bootstrapServers(),
+          o.dataDir());
+    } else {
       kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
-      bootstrap = kafka.bootstrapServers();
-      log.info("Kafka broker up at {} (data in {})", bootstrap, o.dataDir());
+      clients = Clients.all(KafkaConnection.to(kafka.bootstrapServers()));
+      log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
     }
     var created =
         o.replication() > 0
-            ? TopicSetup.ensure(bootstrap, (short) o.replication())
-            : TopicSetup.ensure(bootstrap);
+            ? TopicSetup.ensure(clients.admin(), (short) o.replication())
+            : TopicSetup.ensure(clients.admin());
     if (!created.isEmpty()) {
       log.info("created topics {}", created);
     }
     JobSettings settings =
         new JobSettings(
-            bootstrap,
-            "hilnas-job",
-            "hilnas-job",
+            clients.job(),
+            ConsumerGroups.JOB,
+            ConsumerGroups.JOB,
             o.checkpointInterval(),
             o.publishInterval(),
             o.objectives(),
@@ -165,7 +221,7 @@ public final class Stack implements AutoCloseable {
       if (o.devices() != null) {
         gateway =
             new IngestGateway(
-                bootstrap,
+                clients.gateway(),
                 o.devices(),
                 o.limits(),
                 MAX_UNACKNOWLEDGED,
@@ -190,7 +246,10 @@ public final class Stack implements AutoCloseable {
       }
       state =
           MaterializedState.start(
-              bootstrap, "hilnas-query", o.dataDir().resolve("streams"), http.registry());
+              clients.query(),
+              ConsumerGroups.QUERY,
+              o.dataDir().resolve("streams"),
+              http.registry());
       served.set(state);
       QueryService query =
           new QueryService(
@@ -204,14 +263,31 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(bootstrap, query.frontierStream()::publish, http.registry());
+      feed = new FrontierFeed(clients.query(), query.frontierStream()::publish, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
-    return new Stack(kafka, bootstrap, job, jobWatch, state, feed, http, gateway);
+    return new Stack(
+        kafka,
+        clients.admin().bootstrapServers(),
+        Collections.unmodifiableMap(files),
+        job,
+        jobWatch,
+        state,
+        feed,
+        http,
+        gateway);
   }
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The Kafka client properties file of each user of the secured embedded broker, by user name;
+   * empty unless it is secured.
+   */
+  public Map<String, Path> clientProperties() {
+    return clientProperties;
   }
 
   public int httpPort() {

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /**
  * Durations and target ids on the command line are read by core's parsers, whose messages reach the
- * user.
+ * user; Kafka settings that cannot work are refused before anything connects.
  */
 class OptionValuesTest {
 
@@ -70,6 +70,25 @@ class OptionValuesTest {
     assertEquals(
         "error: --tls-keystore and --tls-password go together: give both, or neither",
         refusal("serve", "--tls-keystore", "server.p12"));
+  }
+
+  @Test
+  void aSecuredEmbeddedBrokerAndAClusterOfOnesOwnAreRefusedTogether() {
+    String refused =
+        "error: --secure secures the embedded broker; a cluster given with --bootstrap or"
+            + " --kafka-config is secured its own way";
+    assertEquals(refused, refusal("serve", "--secure", "--bootstrap", "kafka:9092"));
+    assertEquals(refused, refusal("serve", "--secure", "--kafka-config", "cluster.properties"));
+  }
+
+  @Test
+  void aKafkaConfigThatIsNotThereIsNamedBeforeAnythingConnects() {
+    assertEquals(
+        "error: Kafka client properties no-such.properties do not exist",
+        refusal("search", "--kafka-config", "no-such.properties"));
+    assertEquals(
+        "error: Kafka client properties no-such.properties do not exist",
+        refusal("serve", "--kafka-config", "no-such.properties"));
   }
 
   @Test

@@ -6,7 +6,9 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.producers.kafka.CandidateWorker;
 import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.ConsumerGroups;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,14 +31,13 @@ public final class MeasuringAgent implements AutoCloseable {
   private final Measurer.Settings settings;
   private final CandidateWorker worker;
 
-  public MeasuringAgent(String bootstrap, Measurer measurer) {
+  public MeasuringAgent(KafkaConnection kafka, Measurer measurer) {
     this.measurer = measurer;
     this.settings = measurer.settings();
-    String group = "hilnas-agent-" + settings.target().id().replace('/', '.');
     this.worker =
         new CandidateWorker(
-            bootstrap,
-            group,
+            kafka,
+            ConsumerGroups.agents(settings.target().id()),
             settings.agentId(),
             "agent:" + settings.agentId(),
             settings.target().id(),

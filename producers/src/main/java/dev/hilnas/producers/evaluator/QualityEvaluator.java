@@ -7,7 +7,9 @@ import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.llm.quality.Pruning;
 import dev.hilnas.producers.kafka.CandidateWorker;
 import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.ConsumerGroups;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +45,17 @@ public final class QualityEvaluator implements AutoCloseable {
       };
 
   public QualityEvaluator(
-      String bootstrap, String workerId, PerplexityEvaluator evaluator, Limits limits) {
+      KafkaConnection kafka, String workerId, PerplexityEvaluator evaluator, Limits limits) {
     this.evaluator = evaluator;
     this.limits = limits;
     this.worker =
         new CandidateWorker(
-            bootstrap, "hilnas-evaluator", workerId, "evaluator:" + workerId, null, this::records);
+            kafka,
+            ConsumerGroups.EVALUATOR,
+            workerId,
+            "evaluator:" + workerId,
+            null,
+            this::records);
   }
 
   /** Consumes and evaluates until {@link #close()} is called from another thread. */

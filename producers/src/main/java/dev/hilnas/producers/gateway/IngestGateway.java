@@ -7,6 +7,7 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.schemas.json.MeasurementJson;
@@ -86,12 +87,12 @@ public final class IngestGateway implements AutoCloseable {
    * @param maxInFlight records awaiting Kafka's acknowledgement beyond which batches get 429
    */
   public IngestGateway(
-      String bootstrap, Devices devices, Limits limits, long maxInFlight, Clock clock) {
+      KafkaConnection kafka, Devices devices, Limits limits, long maxInFlight, Clock clock) {
     this.devices = devices;
     this.limits = limits;
     this.maxInFlight = maxInFlight;
     this.clock = clock;
-    this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-gateway"));
+    this.producer = new KafkaProducer<>(ProducerSettings.reliable(kafka, "hilnas-gateway"));
   }
 
   /** The device this token is; refused with 401 when no device has it. */

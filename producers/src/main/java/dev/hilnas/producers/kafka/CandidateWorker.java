@@ -2,6 +2,7 @@ package dev.hilnas.producers.kafka;
 
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class CandidateWorker implements AutoCloseable {
    *     letter with the request and the reason is published instead
    */
   public CandidateWorker(
-      String bootstrap,
+      KafkaConnection kafka,
       String group,
       String workerId,
       String component,
@@ -61,8 +62,7 @@ public final class CandidateWorker implements AutoCloseable {
     this.component = component;
     this.targetId = targetId;
     this.work = work;
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties c = kafka.clientProperties();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -73,7 +73,7 @@ public final class CandidateWorker implements AutoCloseable {
     // come from a background thread, so long work does not expire the session)
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Properties p = ProducerSettings.reliable(bootstrap, workerId);
+    Properties p = ProducerSettings.reliable(kafka, workerId);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "." + workerId);
     producer = new KafkaProducer<>(p);
     producer.initTransactions();

@@ -6,6 +6,7 @@ import dev.hilnas.producers.ingest.LineResult;
 import dev.hilnas.producers.ingest.MeasurementSink;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,8 @@ public final class KafkaMeasurementSink implements MeasurementSink {
         }
       };
 
-  public KafkaMeasurementSink(String bootstrapServers, String clientId, Clock clock) {
-    this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrapServers, clientId));
+  public KafkaMeasurementSink(KafkaConnection kafka, String clientId, Clock clock) {
+    this.producer = new KafkaProducer<>(ProducerSettings.reliable(kafka, clientId));
     this.clock = clock;
   }
 

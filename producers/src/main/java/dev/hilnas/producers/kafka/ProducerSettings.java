@@ -1,5 +1,6 @@
 package dev.hilnas.producers.kafka;
 
+import dev.hilnas.schemas.KafkaConnection;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -8,10 +9,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ProducerSettings {
   private ProducerSettings() {}
 
-  /** Idempotent, {@code acks=all}, batched and lz4-compressed: no loss, no duplicates on retry. */
-  public static Properties reliable(String bootstrapServers, String clientId) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  /**
+   * The connection's settings, then idempotent, {@code acks=all}, batched and lz4-compressed: no
+   * loss, no duplicates on retry.
+   */
+  public static Properties reliable(KafkaConnection kafka, String clientId) {
+    Properties p = kafka.clientProperties();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

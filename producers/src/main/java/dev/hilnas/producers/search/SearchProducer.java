@@ -15,6 +15,7 @@ import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
@@ -55,7 +56,7 @@ public final class SearchProducer implements AutoCloseable {
   public record Settings(
       SearchSpace space, String strategy, SearchLoop.Settings loop, Duration interval, long seed) {}
 
-  private final String bootstrap;
+  private final KafkaConnection kafka;
   private final Settings settings;
   private final SearchLoop loop;
   private final Clock clock;
@@ -63,8 +64,8 @@ public final class SearchProducer implements AutoCloseable {
   private volatile String status = "starting";
   private int generation;
 
-  public SearchProducer(String bootstrap, Settings settings, Clock clock) {
-    this.bootstrap = bootstrap;
+  public SearchProducer(KafkaConnection kafka, Settings settings, Clock clock) {
+    this.kafka = kafka;
     this.settings = settings;
     this.loop =
         new SearchLoop(
@@ -82,9 +83,9 @@ public final class SearchProducer implements AutoCloseable {
   /** Restores what was requested, then follows models and frontiers and proposes until closed. */
   public void run() {
     try (KafkaConsumer<byte[], byte[]> follower =
-            new KafkaConsumer<>(ConsumerSettings.committedBytes(bootstrap));
+            new KafkaConsumer<>(ConsumerSettings.committedBytes(kafka));
         KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(ProducerSettings.reliable(bootstrap, "hilnas-search"))) {
+            new KafkaProducer<>(ProducerSettings.reliable(kafka, "hilnas-search"))) {
       restoreRequests(follower);
       List<TopicPartition> followed = partitions(follower, Topics.LATENCY_MODELS.name());
       followed.addAll(partitions(follower, Topics.FRONTIERS.name()));

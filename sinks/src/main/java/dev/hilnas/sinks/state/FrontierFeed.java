@@ -1,6 +1,7 @@
 package dev.hilnas.sinks.state;
 
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -29,10 +30,10 @@ public final class FrontierFeed implements AutoCloseable {
   /**
    * @param registry where the records skipped because they do not decode are counted
    */
-  public FrontierFeed(String bootstrap, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
+  public FrontierFeed(
+      KafkaConnection kafka, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
     SkippedRecords skipped = new SkippedRecords(registry, "feed", Topics.FRONTIERS.name());
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -50,11 +51,11 @@ public final class MaterializedState implements AutoCloseable {
    *     failures
    */
   public static MaterializedState start(
-      String bootstrap, String applicationId, Path stateDir, MeterRegistry registry) {
+      KafkaConnection kafka, String applicationId, Path stateDir, MeterRegistry registry) {
     KafkaStreams streams =
         new KafkaStreams(
             Materializer.buildTopology(registry),
-            Materializer.settings(bootstrap, applicationId, stateDir.toString()));
+            Materializer.settings(kafka, applicationId, stateDir.toString()));
     Counter failures =
         Counter.builder(FAILURES)
             .description("times the query service's Kafka Streams app went into ERROR")

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,11 +56,10 @@ public final class Materializer {
     return builder.build();
   }
 
-  /** Streams settings for one query-service instance. */
-  public static Properties settings(String bootstrap, String applicationId, String stateDir) {
-    Properties props = new Properties();
+  /** Streams settings for one query-service instance: the connection's, then its own. */
+  public static Properties settings(KafkaConnection kafka, String applicationId, String stateDir) {
+    Properties props = kafka.clientProperties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;

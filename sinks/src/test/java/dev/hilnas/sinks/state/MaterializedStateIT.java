@@ -14,6 +14,7 @@ import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
@@ -56,25 +57,24 @@ class MaterializedStateIT extends WithBroker {
 
   @Test
   void shouldSkipWhatDoesNotDecodeAndShowOnlyCommittedRecords() throws Exception {
-    String bootstrap = kafka.bootstrapServers();
     // Given good records, garbage and an aborted model before the service starts
-    send(bootstrap, Topics.LATENCY_MODELS.name(), "a/rt", model("a"), false);
-    send(bootstrap, Topics.LATENCY_MODELS.name(), "g/rt", GARBAGE, false);
-    send(bootstrap, Topics.LATENCY_MODELS.name(), "x/rt", model("x"), true);
-    send(bootstrap, Topics.FRONTIERS.name(), "g/rt|PREFILL@256", GARBAGE, false);
-    send(bootstrap, Topics.FRONTIERS.name(), "a/rt|PREFILL@256", frontier("a"), false);
+    send(connection, Topics.LATENCY_MODELS.name(), "a/rt", model("a"), false);
+    send(connection, Topics.LATENCY_MODELS.name(), "g/rt", GARBAGE, false);
+    send(connection, Topics.LATENCY_MODELS.name(), "x/rt", model("x"), true);
+    send(connection, Topics.FRONTIERS.name(), "g/rt|PREFILL@256", GARBAGE, false);
+    send(connection, Topics.FRONTIERS.name(), "a/rt|PREFILL@256", frontier("a"), false);
     List<FrontierUpdate> pushed = new CopyOnWriteArrayList<>();
     try (MaterializedState state =
-            MaterializedState.start(bootstrap, "it-query", dir.resolve("streams"), registry);
-        FrontierFeed feed = new FrontierFeed(bootstrap, pushed::add, registry)) {
+            MaterializedState.start(connection, "it-query", dir.resolve("streams"), registry);
+        FrontierFeed feed = new FrontierFeed(connection, pushed::add, registry)) {
       // When it has restored them, and more arrive live
       await(state::isRunning);
       await(() -> state.models().all().size() == 1);
-      send(bootstrap, Topics.LATENCY_MODELS.name(), "h/rt", GARBAGE, false);
-      send(bootstrap, Topics.LATENCY_MODELS.name(), "y/rt", model("y"), true);
-      send(bootstrap, Topics.LATENCY_MODELS.name(), "b/rt", model("b"), false);
-      send(bootstrap, Topics.FRONTIERS.name(), "h/rt|PREFILL@256", GARBAGE, false);
-      send(bootstrap, Topics.FRONTIERS.name(), "b/rt|PREFILL@256", frontier("b"), false);
+      send(connection, Topics.LATENCY_MODELS.name(), "h/rt", GARBAGE, false);
+      send(connection, Topics.LATENCY_MODELS.name(), "y/rt", model("y"), true);
+      send(connection, Topics.LATENCY_MODELS.name(), "b/rt", model("b"), false);
+      send(connection, Topics.FRONTIERS.name(), "h/rt|PREFILL@256", GARBAGE, false);
+      send(connection, Topics.FRONTIERS.name(), "b/rt|PREFILL@256", frontier("b"), false);
       await(() -> state.models().all().size() == 2 && pushed.size() == 1);
 
       // Then the good ones are served, the bad ones counted, and the aborted ones never seen
@@ -123,10 +123,10 @@ class MaterializedStateIT extends WithBroker {
   }
 
   /** Writes one record in a transaction, committed or aborted. */
-  private static void send(String bootstrap, String topic, String key, byte[] value, boolean abort)
+  private static void send(
+      KafkaConnection connection, String topic, String key, byte[] value, boolean abort)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = connection.clientProperties();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-writer");
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       producer.initTransactions();

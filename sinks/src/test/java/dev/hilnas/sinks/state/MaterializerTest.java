@@ -14,6 +14,7 @@ import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -142,11 +144,34 @@ class MaterializerTest {
   @Test
   void shouldReadOnlyCommittedRecordsSoThatNothingTheJobAbortsIsShown() {
     StreamsConfig config =
-        new StreamsConfig(Materializer.settings("localhost:9092", "q", "/tmp/q"));
+        new StreamsConfig(
+            Materializer.settings(KafkaConnection.to("localhost:9092"), "q", "/tmp/q"));
 
     assertEquals(
         "read_committed",
         config.getGlobalConsumerConfigs("q").get(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
         "the stores are global: the global consumer fills them");
+  }
+
+  @Test
+  void everyClientOfTheAppConnectsWithTheConnectionsSecuritySettings() {
+    StreamsConfig config =
+        new StreamsConfig(
+            Materializer.settings(
+                new KafkaConnection(
+                    "kafka:9093",
+                    Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512")),
+                "q",
+                "/tmp/q"));
+
+    for (Map<String, Object> client :
+        List.of(
+            config.getGlobalConsumerConfigs("q"),
+            config.getMainConsumerConfigs("q", "q-1", 0),
+            config.getAdminConfigs("q"))) {
+      assertEquals("SASL_SSL", client.get("security.protocol"));
+      assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
+      assertEquals("kafka:9093", client.get("bootstrap.servers"));
+    }
   }
 }
