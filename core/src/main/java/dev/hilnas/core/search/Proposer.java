@@ -204,7 +204,9 @@ final class Proposer {
     if (!excluded.contains(backbone.archId()) && space.allows(backbone)) {
       pool.put(backbone.archId(), backbone);
     }
-    List<Candidate> parents = target.parents();
+    // a frontier may hold candidates from elsewhere (imported, other backbones): only prunings of
+    // this backbone can be mutated into prunings of it
+    List<Candidate> parents = target.parents().stream().filter(space::allows).toList();
     for (int tries = 0; pool.size() < POOL && tries < POOL * 3; tries++) {
       Candidate c;
       if (parents.isEmpty() || random.nextBoolean()) {

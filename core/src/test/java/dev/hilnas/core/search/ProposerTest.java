@@ -60,6 +60,41 @@ class ProposerTest {
   }
 
   @Test
+  void shouldMutateOnlyPruningsOfItsBackboneWhenAFrontierHoldsForeignCandidates() {
+    // a deeper candidate than the backbone, imported from elsewhere, sits on the frontier
+    Candidate foreign =
+        Candidate.builder()
+            .layers(SearchSpaceTest.BACKBONE.layerCount() + 2)
+            .dModel(SearchSpaceTest.BACKBONE.dModel())
+            .heads(2, 1)
+            .headDim(SearchSpaceTest.BACKBONE.headDim())
+            .ffnDim(16)
+            .vocabSize(SearchSpaceTest.BACKBONE.vocabSize())
+            .build();
+    Frontier frontier = new Frontier();
+    frontier.put(new FrontierPoint(foreign.archId(), null, 1, LatencySource.MEASURED, 1));
+    var target =
+        new TargetView(
+            "t",
+            null,
+            Map.of(PREFILL, new TargetView.Front(frontier, new ReferencePoint(10, 10))),
+            List.of(new QualityPredictor.Evaluated(foreign, 1)),
+            Map.of(),
+            List.of(PREFILL));
+
+    var picks =
+        PROPOSER.propose(
+            target,
+            QualityPredictor.fit(SearchSpaceTest.BACKBONE, List.of()),
+            Set.of(),
+            4,
+            new SplittableRandom(5));
+
+    assertEquals(4, picks.size());
+    picks.forEach(p -> assertTrue(SearchSpaceTest.SPACE.allows(p.candidate())));
+  }
+
+  @Test
   void proposesNewDistinctCandidatesInsideTheBudgetThatCouldMoveTheFrontier() {
     SplittableRandom r = new SplittableRandom(3);
     List<Candidate> measured = new ArrayList<>();
