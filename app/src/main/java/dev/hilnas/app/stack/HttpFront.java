@@ -43,6 +43,15 @@ public final class HttpFront implements AutoCloseable {
 
   private static JdkLimits jdkLimits; // guarded by HttpFront.class
 
+  /**
+   * What the server still reads of a body it refused unread (404, 405, 415, 401) before it closes
+   * the connection: the JDK reads 64 KiB, and closing on a client still sending resets the
+   * connection, so the client gets the reset instead of the refusal. As much as the largest body a
+   * route accepts (device ingest's 8 MiB), so a refused body costs no more than an accepted one;
+   * the read timeout bounds it in time.
+   */
+  static final long DRAIN_BYTES = 8L << 20;
+
   private final HttpServer server;
   private final ExecutorService threads;
   private final WriteTimeout writeTimeout;
@@ -122,6 +131,7 @@ public final class HttpFront implements AutoCloseable {
           "jdk.httpserver.maxConnections", Integer.toString(wanted.maxConnections()));
       // idle connections are looked for every 10 s by default: a 1 s idle timeout would be 11
       System.setProperty("sun.net.httpserver.clockTick", "1000");
+      System.setProperty("sun.net.httpserver.drainAmount", Long.toString(DRAIN_BYTES));
       jdkLimits = wanted;
     } else if (!jdkLimits.equals(wanted)) {
       log.warn(
