@@ -171,7 +171,8 @@ final class TopicFuzz {
 
   /**
    * Sends the cases, every tenth valid, and a last undecodable record; waits for the job's letter
-   * on that one and judges every record by whether it got a letter.
+   * on that one and judges every record by whether it got a letter. When the job stalls before the
+   * last, records past the last letter have no verdict: neither accepted nor rejected.
    *
    * @return the valid cases the job accepted
    */
@@ -198,34 +199,39 @@ final class TopicFuzz {
         l -> ours.test(l) && Long.valueOf(last.offset()).equals(l.getOffset()),
         FuzzRun.IDLE,
         FuzzRun.SETTLE)) {
-      // what has no letter then counts as accepted: the path is a problem either way
       tally.serverError(
           "no verdict from the job for "
               + FuzzRun.IDLE
               + " before it judged the path's last record");
     }
     Map<Long, String> reasons = new HashMap<>();
+    long judgedUpTo =
+        -1; // the job reads the partition in order: a letter vouches for what precedes
     for (DeadLetter l : letters.drain()) {
       if (ours.test(l)) {
         reasons.putIfAbsent(l.getOffset(), l.getReason());
+        judgedUpTo = Math.max(judgedUpTo, l.getOffset());
       }
     }
     long validAccepted = 0;
     for (int i = 0; i < sent.size(); i++) {
-      String reason = reasons.get(sent.get(i).get().offset());
+      long offset = sent.get(i).get().offset();
+      String reason = reasons.get(offset);
       if (i % 10 == 0) {
         tally.validSent();
       } else {
         tally.sent();
       }
-      if (reason == null) {
+      if (reason != null) {
+        tally.rejected(reason);
+      } else if (offset > judgedUpTo) {
+        tally.reason("no verdict from the job yet");
+      } else {
         tally.accepted();
         if (i % 10 == 0) {
           tally.validAccepted();
           validAccepted++;
         }
-      } else {
-        tally.rejected(reason);
       }
     }
     return validAccepted;
