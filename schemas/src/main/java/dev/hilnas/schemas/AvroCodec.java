@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -20,6 +20,28 @@ import org.apache.avro.specific.SpecificRecord;
  * AvroTrust}). Thread-safe.
  */
 public final class AvroCodec<T extends SpecificRecord> {
+
+  /**
+   * The longest string or bytes field decoded: far beyond any record of a hil.* topic (Kafka's
+   * default message limit is 1 MB). Avro's own limit is 2 GB, and it allocates a field before
+   * reading it, so that a few damaged bytes claiming a 1.4 GB string ran the decoding JVM — the
+   * Flink job's — out of memory.
+   */
+  static final int MAX_FIELD_BYTES = 64 << 20;
+
+  static {
+    // Avro reads its limits from system properties once, when it first decodes; an operator's
+    // own setting wins
+    for (String limit :
+        new String[] {
+          SystemLimitException.MAX_STRING_LENGTH_PROPERTY,
+          SystemLimitException.MAX_BYTES_LENGTH_PROPERTY
+        }) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, Integer.toString(MAX_FIELD_BYTES));
+      }
+    }
+  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
@@ -61,7 +83,8 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * @throws IllegalArgumentException saying why the bytes are not a {@code T}: not single-object
-   *     encoded, an unknown writer schema, or a truncated or corrupt body
+   *     encoded, an unknown writer schema, or a truncated or corrupt body (whatever the decoder
+   *     throws: for a length beyond its limits, Avro throws an UnsupportedOperationException)
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
@@ -70,7 +93,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
     try {
       return decoder.decode(bytes);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "not a "
               + type.getSimpleName()

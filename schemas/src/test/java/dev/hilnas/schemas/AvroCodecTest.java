@@ -12,6 +12,7 @@ import dev.hilnas.core.Phase;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -142,6 +143,40 @@ class AvroCodecTest {
         e.getMessage()
             .startsWith("not a LatencyMeasurement in Avro single-object encoding (5 bytes)"),
         e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAFieldClaimingGigabytesWithAReasonAndWithoutAllocatingThem() {
+    // found by `hilnas bench fuzz`: a damaged record whose first string claimed 3 GB made Avro
+    // throw an UnsupportedOperationException, which the job's validation let through: the job
+    // failed on it, restarted from its checkpoint, met it again — a restart loop. One claiming
+    // 1.4 GB, within Avro's own limit, made it allocate them.
+    byte[] header = Arrays.copyOf(CODEC.encode(Convert.toAvro(sample())), 10);
+    Map<Long, String> reasons =
+        Map.of(
+            3_000_000_000L, "Cannot read strings longer than 2147483639 bytes",
+            1_400_000_000L, "String length 1400000000 exceeds maximum allowed");
+    reasons.forEach(
+        (claimed, reason) -> {
+          byte[] bytes = ByteBuffer.allocate(20).put(header).put(varint(claimed)).array();
+
+          var e = assertThrows(IllegalArgumentException.class, () -> CODEC.decode(bytes));
+
+          assertEquals(
+              "not a LatencyMeasurement in Avro single-object encoding (20 bytes): " + reason,
+              e.getMessage());
+        });
+  }
+
+  /** A long as Avro writes it: zig-zag, then 7 bits a byte. */
+  private static byte[] varint(long n) {
+    ByteBuffer out = ByteBuffer.allocate(10);
+    long z = (n << 1) ^ (n >> 63);
+    while ((z & ~0x7FL) != 0) {
+      out.put((byte) ((z & 0x7F) | 0x80));
+      z >>>= 7;
+    }
+    return Arrays.copyOf(out.put((byte) z).array(), out.position());
   }
 
   @Test

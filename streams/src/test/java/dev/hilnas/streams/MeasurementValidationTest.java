@@ -11,6 +11,7 @@ import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.Topics;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,21 @@ class MeasurementValidationTest {
         verdict
             .reason()
             .startsWith("not a LatencyMeasurement in Avro single-object encoding (3 bytes)"),
+        verdict.reason());
+  }
+
+  @Test
+  void shouldRejectARecordWhoseStringLengthAvroRefusesInsteadOfThrowing() {
+    // found by `hilnas bench fuzz`: thrown past validation, this failed the job on every restart
+    byte[] bytes = Arrays.copyOf(encode(valid()), 15);
+    byte[] threeGigabytes = {(byte) 0x80, (byte) 0xF8, (byte) 0x82, (byte) 0xAD, 0x16};
+    System.arraycopy(threeGigabytes, 0, bytes, 10, threeGigabytes.length);
+
+    MeasurementValidation.Verdict verdict = MeasurementValidation.validate(bytes, Limits.DEFAULTS);
+
+    assertEquals(
+        "not a LatencyMeasurement in Avro single-object encoding (15 bytes): Cannot read strings"
+            + " longer than 2147483639 bytes",
         verdict.reason());
   }
 

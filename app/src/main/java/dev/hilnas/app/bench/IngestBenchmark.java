@@ -191,7 +191,7 @@ public final class IngestBenchmark {
   }
 
   /** Removes a benchmark's scratch directory; one left behind is harmless. */
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception ignored) {

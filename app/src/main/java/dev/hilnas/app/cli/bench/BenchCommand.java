@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
       BenchModelCommand.class,
       BenchRuntimeCommand.class,
       BenchFleetCommand.class,
-      BenchSearchCommand.class
+      BenchSearchCommand.class,
+      BenchFuzzCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

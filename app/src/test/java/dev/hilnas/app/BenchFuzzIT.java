@@ -1,0 +1,108 @@
+package dev.hilnas.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.app.cli.HilnasCommand;
+import dev.hilnas.app.stack.HttpSettings;
+import dev.hilnas.app.stack.Stack;
+import dev.hilnas.core.Limits;
+import dev.hilnas.producers.gateway.Devices;
+import dev.hilnas.schemas.json.Json;
+import dev.hilnas.streams.JobSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `hilnas bench fuzz` against the embedded stack that `serve` runs. */
+class BenchFuzzIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void theStackAnswersHostileInputOnEveryPathWithoutAFailureAndCountsTheValidRecordsOnce()
+      throws Exception {
+    Devices.Added device = new Devices(List.of()).add("fuzz", Set.of("fuzz/ingest"));
+    Path devices = dir.resolve("devices.json");
+    device.devices().write(devices);
+    try (Stack stack =
+        Stack.start(
+            new Stack.Options(
+                dir.resolve("data"),
+                null,
+                false,
+                0,
+                0,
+                HttpSettings.DEFAULTS,
+                1,
+                Duration.ofMillis(500),
+                Duration.ofMillis(200),
+                JobSettings.DEFAULT_OBJECTIVES,
+                device.devices(),
+                true,
+                Limits.DEFAULTS))) {
+      CommandLine cli = HilnasCommand.commandLine();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      cli.setOut(new PrintWriter(out));
+      cli.setErr(new PrintWriter(err));
+
+      int exit =
+          cli.execute(
+              "bench",
+              "fuzz",
+              "--cases",
+              "200",
+              "--json",
+              "--url",
+              stack.httpUrl(),
+              "--bootstrap",
+              stack.bootstrapServers(),
+              "--token",
+              device.token(),
+              "--devices",
+              devices.toString());
+
+      String[] lines = out.toString().split("\n");
+      JsonNode report = Json.MAPPER.readTree(lines[lines.length - 1]);
+      assertEquals(0, exit, out + "\n" + err);
+      assertEquals(0, report.get("serverErrors").asLong());
+      assertEquals(0, report.get("jobRestarts").asLong(), "the job's restarts are exported");
+      assertEquals(0, report.get("streamsErrors").asLong(), "so are the Streams errors");
+      assertTrue(report.get("validCountedOnce").asBoolean());
+      assertTrue(report.get("healthy").asBoolean());
+      List<String> paths = new ArrayList<>();
+      report.get("paths").fieldNames().forEachRemaining(paths::add);
+      assertEquals(
+          List.of(
+              "import-jsonl",
+              "import-csv",
+              "http-ingest",
+              "topic-measurements",
+              "topic-quality",
+              "topic-candidates",
+              "http-get",
+              "http-predict",
+              "candidate-files"),
+          paths);
+      report
+          .get("paths")
+          .forEach(
+              path -> {
+                assertEquals(200, path.get("cases").asLong(), path.toString());
+                assertTrue(path.get("rejected").asLong() > 0, "hostile cases refused: " + path);
+                assertEquals(20, path.get("valid").get("accepted").asLong(), path.toString());
+              });
+      JsonNode counted = report.get("paths").get("topic-measurements").get("valid");
+      assertEquals(20, counted.get("counted").asLong(), "each valid record counted once");
+    }
+  }
+}
