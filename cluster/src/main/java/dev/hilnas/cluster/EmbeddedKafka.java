@@ -46,7 +46,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static final String ADMIN = "admin";
 
   private static final String CONTROLLER = "CONTROLLER";
-  private static final String CLIENTS = "SASL_PLAINTEXT";
+  private static final String CLIENTS = "SASL_SSL";
   private static final String SCRAM = "SCRAM-SHA-512";
   private static final Pattern PASSWORD = Pattern.compile("password=\"([^\"]*)\"");
 
@@ -106,15 +106,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Formats {@code dataDir} if it is new, creating a SCRAM-SHA-512 user with a random password for
    * {@link #ADMIN} and for each of {@code users}, then starts the broker: its one client listener
-   * is SASL_PLAINTEXT with SCRAM-SHA-512, and its {@code StandardAuthorizer} allows the super user
-   * {@link #ADMIN} everything and the others only what ACLs grant them (nothing, until someone
-   * creates ACLs). The broker itself talks to its controller as {@link #ADMIN} over SASL PLAIN, as
-   * KRaft cannot authenticate its controller listener with SCRAM.
+   * is SASL_SSL with SCRAM-SHA-512 (a self-signed certificate for localhost, {@link
+   * BrokerCertificate}), and its {@code StandardAuthorizer} allows the super user {@link #ADMIN}
+   * everything and the others only what ACLs grant them (nothing, until someone creates ACLs). The
+   * broker itself talks to its controller as {@link #ADMIN} over SASL PLAIN, as KRaft cannot
+   * authenticate its controller listener with SCRAM.
    *
    * <p>Each user's Kafka client settings (bootstrap servers, protocol, mechanism, a JAAS config
-   * with its password) go to {@code dataDir/kafka/<user>.properties}, in a directory only its owner
-   * may read, rewritten at every start with the current port; the passwords are kept across
-   * restarts. A user named on a later start who has no file yet is created then.
+   * with its password, the certificate to trust) go to {@code dataDir/kafka/<user>.properties}, in
+   * a directory only its owner may read, rewritten at every start with the current port; the
+   * passwords are kept across restarts. A user named on a later start who has no file yet is
+   * created then.
    *
    * @throws IllegalStateException when {@code dataDir} holds an unsecured broker's data, or the
    *     super user's file is gone
@@ -136,6 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     int controllerPort = freePort();
     Files.createDirectories(logDir);
     ownerOnly(credentials);
+    BrokerCertificate tls = BrokerCertificate.in(credentials);
 
     List<String> everyone = new ArrayList<>(List.of(ADMIN));
     users.stream().filter(u -> !u.equals(ADMIN)).forEach(everyone::add);
@@ -164,12 +167,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             + controllerPort);
     p.put("advertised.listeners", CLIENTS + "://localhost:" + clientPort);
     p.put(
-        "listener.security.protocol.map",
-        CLIENTS + ":SASL_PLAINTEXT," + CONTROLLER + ":SASL_PLAINTEXT");
+        "listener.security.protocol.map", CLIENTS + ":SASL_SSL," + CONTROLLER + ":SASL_PLAINTEXT");
     p.put("inter.broker.listener.name", CLIENTS);
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.location", tls.keyStore().toString());
+    p.put("ssl.keystore.password", tls.password());
+    // the broker is its own client on the inter-broker listener
+    p.put("ssl.truststore.type", "PEM");
+    p.put("ssl.truststore.location", tls.certificate().toString());
     p.put("sasl.enabled.mechanisms", SCRAM);
     p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
-    p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scramJaas(ADMIN, admin));
+    p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scramJaas(ADMIN, admin));
     p.put("sasl.mechanism.controller.protocol", "PLAIN");
     p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
     p.put(
@@ -203,7 +211,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     List<String> existing =
         formatted ? everyone.stream().filter(u -> !created.contains(u)).toList() : everyone;
     for (String user : existing) {
-      write(files.get(user), bootstrap, user, passwords.get(user));
+      write(files.get(user), bootstrap, user, passwords.get(user), tls);
     }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
@@ -211,7 +219,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (formatted && !created.isEmpty()) {
       kafka.createUsers(created, passwords);
       for (String user : created) {
-        write(files.get(user), bootstrap, user, passwords.get(user));
+        write(files.get(user), bootstrap, user, passwords.get(user), tls);
       }
     }
     return kafka;
@@ -335,7 +343,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         + "\";";
   }
 
-  private static void write(Path file, String bootstrap, String user, String password)
+  private static void write(
+      Path file, String bootstrap, String user, String password, BrokerCertificate tls)
       throws IOException {
     Files.writeString(
         file,
@@ -347,10 +356,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             + ".\n"
             + "bootstrap.servers="
             + bootstrap
-            + "\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism="
+            + "\nsecurity.protocol=SASL_SSL\nsasl.mechanism="
             + SCRAM
             + "\nsasl.jaas.config="
             + scramJaas(user, password)
+            + "\nssl.truststore.type=PEM\nssl.truststore.location="
+            + tls.certificate().toAbsolutePath()
             + "\n",
         StandardCharsets.UTF_8);
     if (posix()) {

@@ -23,6 +23,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -31,7 +32,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The secured broker: who gets in, what they may do before any ACL, what a restart keeps. */
+/**
+ * The secured broker: who gets in (over TLS), what they may do before any ACL, what a restart
+ * keeps.
+ */
 class SecuredEmbeddedKafkaIT {
 
   static final String TOPIC = "kept";
@@ -52,6 +56,7 @@ class SecuredEmbeddedKafkaIT {
           PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("kafka"))));
       device = load(deviceFile);
       assertEquals(kafka.bootstrapServers(), device.getProperty("bootstrap.servers"));
+      assertEquals("SASL_SSL", device.getProperty("security.protocol"));
 
       try (Admin admin = Admin.create(load(kafka.clientProperties(EmbeddedKafka.ADMIN)))) {
         admin
@@ -83,6 +88,12 @@ class SecuredEmbeddedKafkaIT {
           "Authentication failed during authentication due to invalid credentials with SASL"
               + " mechanism SCRAM-SHA-512",
           assertInstanceOf(SaslAuthenticationException.class, sendCause(wrong)).getMessage());
+
+      // the traffic is TLS: a client that does not trust the broker's certificate gets nowhere
+      Properties untrusting = (Properties) device.clone();
+      untrusting.remove("ssl.truststore.type");
+      untrusting.remove("ssl.truststore.location");
+      assertInstanceOf(SslAuthenticationException.class, sendCause(untrusting));
     }
 
     try (EmbeddedKafka kafka = EmbeddedKafka.startSecured(dataDir, 0, List.of("device", "late"))) {
