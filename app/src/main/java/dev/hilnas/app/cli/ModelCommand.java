@@ -36,7 +36,8 @@ final class ModelCommand implements Runnable {
       description = {
         "Fit one latency model per target (hardware + runtime) on the training measurements and",
         "score it on the test measurements, per target and phase: n, share within ±10%%, MAPE",
-        "and Spearman rank correlation. Invalid lines are reported on stderr and skipped."
+        "and Spearman rank correlation, and the share within the model's 80%% interval. Invalid",
+        "lines are reported on stderr and skipped."
       })
   static final class Evaluate implements Callable<Integer> {
 
@@ -86,11 +87,12 @@ final class ModelCommand implements Runnable {
                   err.println("no model for " + key + ": " + n + " test points not scored"));
       err.flush();
       out.printf(
-          "%-44s %-8s %6s %9s %8s %9s%n", "target", "phase", "n", "within10", "MAPE", "spearman");
+          "%-44s %-8s %6s %9s %8s %9s %11s%n",
+          "target", "phase", "n", "within10", "MAPE", "spearman", "in interval");
       for (Evaluation.Row row : evaluation.rows()) {
-        print(out, row.target().id(), row.phase().name(), row.accuracy());
+        print(out, row.target().id(), row.phase().name(), row.accuracy(), row.coverage());
       }
-      print(out, "overall", "", evaluation.overall());
+      print(out, "overall", "", evaluation.overall(), evaluation.coverage());
       NoiseFloor floor = evaluation.noiseFloor();
       if (floor.pairs() > 0) {
         out.printf(
@@ -109,12 +111,12 @@ final class ModelCommand implements Runnable {
             t.put("precision", row.target().precision());
           }
           t.put("phase", row.phase().name());
-          t.putAll(figures(row.accuracy()));
+          t.putAll(figures(row.accuracy(), row.coverage()));
           targets.add(t);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("targets", targets);
-        result.put("overall", figures(evaluation.overall()));
+        result.put("overall", figures(evaluation.overall(), evaluation.coverage()));
         Map<String, Object> noise = new LinkedHashMap<>();
         noise.put("pairs", floor.pairs());
         noise.put("within10", finiteOrNull(floor.within10()));
@@ -125,18 +127,20 @@ final class ModelCommand implements Runnable {
       return evaluation.overall().n() == 0 ? 1 : 0;
     }
 
-    private static void print(PrintWriter out, String target, String phase, Accuracy a) {
+    private static void print(
+        PrintWriter out, String target, String phase, Accuracy a, double coverage) {
       out.printf(
-          "%-44s %-8s %6d %8.1f%% %7.1f%% %9.4f%n",
-          target, phase, a.n(), 100 * a.within10(), 100 * a.mape(), a.spearman());
+          "%-44s %-8s %6d %8.1f%% %7.1f%% %9.4f %10.1f%%%n",
+          target, phase, a.n(), 100 * a.within10(), 100 * a.mape(), a.spearman(), 100 * coverage);
     }
 
-    private static Map<String, Object> figures(Accuracy a) {
+    private static Map<String, Object> figures(Accuracy a, double coverage) {
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("n", a.n());
       f.put("within10", finiteOrNull(a.within10()));
       f.put("mape", finiteOrNull(a.mape()));
       f.put("spearman", finiteOrNull(a.spearman()));
+      f.put("coverage", finiteOrNull(coverage));
       return f;
     }
 

@@ -16,15 +16,26 @@ import java.util.TreeMap;
  *
  * @param rows one per (target, phase) of the test set that had a model, in target-id order
  * @param overall every scored test point together
+ * @param coverage the share of every scored test point whose measurement fell within the model's
+ *     interval (of {@link LatencyPrediction}); NaN when nothing was scored
  * @param skipped test points with no model to score them (their target or phase never trained), by
  *     "target PHASE"
  * @param noiseFloor how well the repeated measurements of the test set agree with each other
  */
 public record Evaluation(
-    List<Row> rows, Accuracy overall, Map<String, Integer> skipped, NoiseFloor noiseFloor) {
+    List<Row> rows,
+    Accuracy overall,
+    double coverage,
+    Map<String, Integer> skipped,
+    NoiseFloor noiseFloor) {
 
-  /** The accuracy of one target's model on one phase. */
-  public record Row(HardwareTarget target, Phase phase, Accuracy accuracy) {}
+  /**
+   * The accuracy of one target's model on one phase.
+   *
+   * @param coverage the share of its test points whose measurement fell within the predicted
+   *     interval
+   */
+  public record Row(HardwareTarget target, Phase phase, Accuracy accuracy, double coverage) {}
 
   public static Evaluation of(List<Measurement> train, List<Measurement> test) {
     return of(train, test, false);
@@ -48,6 +59,7 @@ public record Evaluation(
     Map<String, Integer> skipped = new TreeMap<>();
     List<Double> allPredicted = new ArrayList<>();
     List<Double> allMeasured = new ArrayList<>();
+    int[] covered = {0};
     byTargetPhase.forEach(
         (key, points) -> {
           Measurement first = points.get(0);
@@ -59,20 +71,32 @@ public record Evaluation(
           }
           double[] predicted = new double[points.size()];
           double[] measured = new double[points.size()];
+          int inside = 0;
           for (int i = 0; i < points.size(); i++) {
             Measurement m = points.get(i);
-            predicted[i] = model.get().predictMs(m.candidate(), m.phase(), m.contextLength());
+            LatencyPrediction p = model.get().predict(m.candidate(), m.phase(), m.contextLength());
+            predicted[i] = p.latencyMs();
             measured[i] = m.latencyMs();
+            if (p.lowMs() <= measured[i] && measured[i] <= p.highMs()) {
+              inside++;
+            }
             allPredicted.add(predicted[i]);
             allMeasured.add(measured[i]);
           }
-          rows.add(new Row(first.target(), first.phase(), Accuracy.of(predicted, measured)));
+          covered[0] += inside;
+          rows.add(
+              new Row(
+                  first.target(),
+                  first.phase(),
+                  Accuracy.of(predicted, measured),
+                  (double) inside / points.size()));
         });
     rows.sort(Comparator.comparing((Row r) -> r.target().id()).thenComparing(Row::phase));
     Accuracy overall =
         Accuracy.of(
             allPredicted.stream().mapToDouble(Double::doubleValue).toArray(),
             allMeasured.stream().mapToDouble(Double::doubleValue).toArray());
-    return new Evaluation(List.copyOf(rows), overall, skipped, NoiseFloor.of(test));
+    double coverage = allMeasured.isEmpty() ? Double.NaN : (double) covered[0] / allMeasured.size();
+    return new Evaluation(List.copyOf(rows), overall, coverage, skipped, NoiseFloor.of(test));
   }
 }

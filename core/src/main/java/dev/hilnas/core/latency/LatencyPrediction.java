@@ -1,7 +1,7 @@
 package dev.hilnas.core.latency;
 
 /**
- * A predicted latency with its 90% interval.
+ * A predicted latency with its 80% interval.
  *
  * @param latencyMs point prediction, ms
  * @param lowMs lower bound of the interval, ms, <= latencyMs

@@ -34,6 +34,12 @@ final class PhaseFitter {
   /** Above this many points three folds hold out plenty, and refits stay within a second. */
   static final int FEWER_FOLDS_FROM = 1000;
 
+  /**
+   * The share of unseen architectures' latencies the interval is to hold: its bounds are the
+   * out-of-fold residuals' 10% and 90% quantiles.
+   */
+  static final double INTERVAL = 0.80;
+
   /** Interval used before there are enough out-of-fold residuals: a factor of 2 either way. */
   static final double PRIOR_HALF_WIDTH = Math.log(2);
 
@@ -105,8 +111,8 @@ final class PhaseFitter {
     double low = -PRIOR_HALF_WIDTH;
     double high = PRIOR_HALF_WIDTH;
     if (n >= MIN_CV_FOR_INTERVAL) {
-      low = Math.min(0, Statistics.quantile(logResidual, 0.05));
-      high = Math.max(0, Statistics.quantile(logResidual, 0.95));
+      low = Math.min(0, Statistics.quantile(logResidual, (1 - INTERVAL) / 2));
+      high = Math.max(0, Statistics.quantile(logResidual, (1 + INTERVAL) / 2));
     }
     FitQuality quality =
         new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);

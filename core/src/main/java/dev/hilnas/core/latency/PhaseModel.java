@@ -2,7 +2,7 @@ package dev.hilnas.core.latency;
 
 /**
  * The fitted latency model of one phase on one target: a non-negative price per unit of work
- * ({@link Features}), a multiplicative residual correction, and a calibrated 90% interval.
+ * ({@link Features}), a multiplicative residual correction, and a calibrated 80% interval.
  * Immutable and thread-safe.
  */
 final class PhaseModel {
