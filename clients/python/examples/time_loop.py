@@ -40,7 +40,7 @@ def prefill(model, tokens):
     With PyTorch: `with torch.inference_mode(): model(torch.randint(vocab, (1, tokens)))`.
     With ExecuTorch: `method.execute([input_ids])`.
     """
-    work = model["layers"] * tokens * model["dModel"] // 64
+    work = model["layers"] * tokens * model["dModel"] // 8
     return sum(i * i for i in range(work))
 
 
@@ -49,7 +49,7 @@ def decode(model, context):
 
     With PyTorch: `model(next_token, past_key_values=cache)` with a cache of that length.
     """
-    work = model["layers"] * (model["dModel"] + context // 8)
+    work = model["layers"] * (model["dModel"] + context // 4) * 4
     return sum(i * i for i in range(work))
 
 
