@@ -202,7 +202,9 @@ class ReadmeWalkthroughIT {
     env.put("HILNAS_JAVA_OPTS", "-Xmx1g");
 
     List<Expect> unused = new ArrayList<>(EXPECTED);
+    long first = System.nanoTime();
     Stack stack = start(kafkaPort, httpPort, devices);
+    System.out.printf("serve started in %.1f s%n", (System.nanoTime() - first) / 1e9);
     try {
       for (String written : commands) {
         if (NOT_RUN.containsKey(written)) {
@@ -218,7 +220,8 @@ class ReadmeWalkthroughIT {
         unused.remove(expect);
         Matcher assignment = ASSIGNMENT.matcher(command);
         String shell = assignment.matches() ? assignment.group(2) : command;
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + SETTLE.toNanos();
         Run run;
         String problem;
         do {
@@ -232,12 +235,17 @@ class ReadmeWalkthroughIT {
         if (problem != null) {
           fail("the README's command did not do what it says (" + problem + "):\n" + run);
         }
+        // where the time goes (the machine's load shows here, not in any assertion)
+        System.out.printf(
+            "README command took %.1f s: %s%n", (System.nanoTime() - started) / 1e9, written);
         if (assignment.matches()) {
           env.put(assignment.group(1), run.out().strip());
         }
         if (command.contains("device add")) { // "restart serve to load it"
+          long restart = System.nanoTime();
           stack.close();
           stack = start(kafkaPort, httpPort, devices);
+          System.out.printf("serve restarted in %.1f s%n", (System.nanoTime() - restart) / 1e9);
         }
       }
     } finally {
