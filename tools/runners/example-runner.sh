@@ -1,8 +1,7 @@
 #!/usr/bin/env sh
 # An example external runner for `hilnas agent --runner cmd --command tools/runners/example-runner.sh`.
-# A real one wraps a device benchmark; e.g. for llama.cpp: convert $HILNAS_CANDIDATE_FILE into a
-# GGUF of that shape, run `llama-bench -m model.gguf -p N -n 1 -r $HILNAS_REPETITIONS -o json`
-# once per objective, and print the samples. This one needs no device: it "measures" a latency
+# A real one wraps a device benchmark, as llama-bench.py here does for llama.cpp's llama-bench.
+# This one needs no device: it "measures" a latency
 # proportional to the layers and the context, so the agent's plumbing can be tried and tested.
 #
 # Protocol (see CommandRunner): the candidate JSON is on stdin and in $HILNAS_CANDIDATE_FILE;

@@ -59,6 +59,13 @@ final class AgentCommand implements Callable<Integer> {
   String runtime;
 
   @Option(
+      names = "--precision",
+      description =
+          "Precision in the target, e.g. q4_0 or fp16 (default: fp32 for java-cpu, which runs nothing else;"
+              + " none for cmd). Name what the command really runs: each precision gets its own latency model.")
+  String precision;
+
+  @Option(
       names = "--command-timeout",
       defaultValue = "10m",
       description =
@@ -139,7 +146,7 @@ final class AgentCommand implements Callable<Integer> {
         new HardwareTarget(
             hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
             runtime != null ? runtime : runner.equals("java-cpu") ? JavaCpuRunner.name() : runner,
-            runner.equals("java-cpu") ? "fp32" : null);
+            precision(runner, precision));
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
@@ -178,6 +185,18 @@ final class AgentCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The target's precision: the one given, else fp32 for java-cpu (its only one), else none. */
+  static String precision(String runner, String given) {
+    if (runner.equals("java-cpu")) {
+      if (given != null && !given.equals("fp32")) {
+        throw new IllegalArgumentException(
+            "--runner java-cpu runs fp32 only, got --precision " + given);
+      }
+      return "fp32";
+    }
+    return given;
   }
 
   /** The Kafka agent loop, until Ctrl-C. */

@@ -162,4 +162,70 @@ class AgentCommandTest {
         "error: --runner must be java-cpu or cmd, got tflite",
         run("agent", "--runner", "tflite").err().strip());
   }
+
+  @Test
+  void shouldPutThePrecisionGivenIntoTheTargetOfACommandsMeasurements() throws Exception {
+    Path candidate =
+        Files.writeString(
+            dir.resolve("tiny.json"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100,\"attention\":\"GL\",\"window\":8}");
+    String example =
+        Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "cmd",
+            "--command",
+            example,
+            "--runtime",
+            "llama.cpp",
+            "--precision",
+            "q4_0",
+            "--hardware",
+            "lab-box",
+            "--candidate",
+            candidate.toString(),
+            "--objectives",
+            "PREFILL@100,DECODE@100",
+            "--runs",
+            "1",
+            "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    List<Measurement> lines =
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS)).toList();
+    assertEquals(2, lines.size());
+    for (Measurement m : lines) {
+      assertEquals("lab-box/llama.cpp/q4_0", m.target().id());
+      assertEquals("q4_0", m.target().precision());
+    }
+    assertTrue(r.out().contains("\"precision\":\"q4_0\""), r.out());
+  }
+
+  @Test
+  void shouldRefuseAPrecisionTheJavaRuntimeDoesNotRunAndABadOne() {
+    Run other = run("agent", "--once", "--precision", "int8", "--candidate", "x.json");
+    assertEquals(2, other.exit());
+    assertEquals(
+        "error: --runner java-cpu runs fp32 only, got --precision int8", other.err().strip());
+
+    Run bad =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "cmd",
+            "--command",
+            "true",
+            "--precision",
+            "q4/0",
+            "--candidate",
+            "x.json");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("precision"), bad.err());
+  }
 }
