@@ -119,7 +119,9 @@ public final class MeasurementJob {
             .keyBy(MeasurementJob::eventTargetId)
             .connect(broadcastQuality)
             .process(
-                new UpdateFrontiers(settings.objectives().stream().map(Objective::parse).toList()),
+                new UpdateFrontiers(
+                    settings.objectives().stream().map(Objective::parse).toList(),
+                    settings.frontierInterval()),
                 new AvroTypeInfo<>(FrontierUpdate.class))
             .name("frontiers")
             .uid(FRONTIERS_UID);
