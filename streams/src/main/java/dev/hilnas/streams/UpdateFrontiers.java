@@ -55,10 +55,11 @@ import org.slf4j.LoggerFactory;
  * changed as pending (in state) and the target publishes them all at once, at most once per
  * interval, from a processing-time timer; each update carries every change since the last. A
  * frontier update is rebuilt in full (hundreds of KB for a big frontier), so under load this is
- * what keeps the operator's cost per interval, not per record. An evaluation (broadcast side, where
- * no timer can be set) joins the pending updates of a target that has a timer set, and is published
- * at once for a target that has none. What is published last is the same as publishing after each
- * record; with a zero interval it is exactly that.
+ * what keeps the operator's cost per interval, not per record. Evaluations arrive in batches
+ * ({@link BatchEvaluations}, one per interval, as the broadcast side can set no timer): a batch
+ * joins the pending updates of a target that has a timer set, and the others publish it at once,
+ * one update per changed objective for the whole batch. What is published last is the same as
+ * publishing after each record; with a zero interval it is exactly that.
  *
  * <p>A record that makes a target's update throw goes to the DLQ ({@link Quarantine}) and leaves
  * the target as it was: state is written only once every update is built, and the cached frontiers
@@ -71,7 +72,7 @@ final class UpdateFrontiers
     extends KeyedBroadcastProcessFunction<
         String,
         Either<LatencyMeasurement, LatencyModelSnapshot>,
-        QualityEvaluation,
+        List<QualityEvaluation>,
         FrontierUpdate> {
 
   static final String COMPONENT = "flink-frontiers";
@@ -219,13 +220,22 @@ final class UpdateFrontiers
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<FrontierUpdate> out)
       throws Exception {
     publishAt.clear();
-    String key = ctx.getCurrentKey();
-    TargetFrontiers frontiers = frontiers(key, ctx.getBroadcastState(QUALITIES));
+    flush(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, out);
+  }
+
+  /** Publishes the updates of every pending objective of the current key. */
+  private void flush(
+      String key,
+      ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
+      long now,
+      Collector<FrontierUpdate> out)
+      throws Exception {
+    TargetFrontiers frontiers = frontiers(key, qualities);
     Set<String> names = new LinkedHashSet<>();
     pending.keys().forEach(names::add);
     List<FrontierUpdate> updates;
     try {
-      updates = build(key, frontiers, names, Map.of(), timestamp);
+      updates = build(key, frontiers, names, Map.of(), now);
     } catch (RuntimeException e) {
       // every record behind these updates was checked when it came (its reference built); no one
       // record is to blame, so the target goes on and its next change publishes again
@@ -240,40 +250,54 @@ final class UpdateFrontiers
 
   @Override
   public void processBroadcastElement(
-      QualityEvaluation evaluation, Context ctx, Collector<FrontierUpdate> out) throws Exception {
-    String arch = evaluation.getCandidate().getArchId();
+      List<QualityEvaluation> batch, Context ctx, Collector<FrontierUpdate> out) throws Exception {
     long now = ctx.currentProcessingTime();
     BroadcastState<String, QualityEvaluation> qualities = ctx.getBroadcastState(QUALITIES);
+    for (QualityEvaluation evaluation : batch) {
+      String arch = evaluation.getCandidate().getArchId();
+      ctx.applyToKeyedState(
+          SEEN,
+          (key, state) ->
+              Quarantine.run(
+                  held -> {
+                    TargetFrontiers frontiers = frontiers(key, qualities);
+                    Staged staged =
+                        stage(
+                            key,
+                            frontiers,
+                            frontiers.add(Convert.fromAvro(evaluation)),
+                            now,
+                            false);
+                    refused.remove(arch);
+                    commit(staged, null, held); // pending: published below, or by the timer
+                  },
+                  () -> {
+                    cache.remove(key);
+                    refused.put(arch, evaluation);
+                  },
+                  out,
+                  failure ->
+                      DeadLetters.thrown(
+                          Topics.QUALITY,
+                          arch,
+                          evaluation,
+                          COMPONENT,
+                          operation(key),
+                          failure,
+                          now),
+                  ctx::output));
+      // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it
+      // would change nothing and publish nothing
+      qualities.put(arch, evaluation);
+    }
+    // a target with a timer set publishes the batch with its other changes; the others now
     ctx.applyToKeyedState(
         SEEN,
-        (key, state) ->
-            Quarantine.run(
-                held -> {
-                  TargetFrontiers frontiers = frontiers(key, qualities);
-                  // a target with a timer set publishes the evaluation with its other changes
-                  boolean publishNow = publishIntervalMs == 0 || publishAt.value() == null;
-                  Staged staged =
-                      stage(
-                          key,
-                          frontiers,
-                          frontiers.add(Convert.fromAvro(evaluation)),
-                          now,
-                          publishNow);
-                  refused.remove(arch);
-                  commit(staged, null, held);
-                },
-                () -> {
-                  cache.remove(key);
-                  refused.put(arch, evaluation);
-                },
-                out,
-                failure ->
-                    DeadLetters.thrown(
-                        Topics.QUALITY, arch, evaluation, COMPONENT, operation(key), failure, now),
-                ctx::output));
-    // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it would
-    // change nothing and publish nothing
-    qualities.put(arch, evaluation);
+        (key, state) -> {
+          if (publishAt.value() == null && !pending.isEmpty()) {
+            flush(key, qualities, now, out);
+          }
+        });
   }
 
   private static DeadLetter letter(

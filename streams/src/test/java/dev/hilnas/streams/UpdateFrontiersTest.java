@@ -52,7 +52,7 @@ class UpdateFrontiersTest {
   private static KeyedBroadcastOperatorTestHarness<
           String,
           Either<LatencyMeasurement, LatencyModelSnapshot>,
-          QualityEvaluation,
+          List<QualityEvaluation>,
           FrontierUpdate>
       harness() throws Exception {
     return harness(Duration.ZERO);
@@ -61,7 +61,7 @@ class UpdateFrontiersTest {
   private static KeyedBroadcastOperatorTestHarness<
           String,
           Either<LatencyMeasurement, LatencyModelSnapshot>,
-          QualityEvaluation,
+          List<QualityEvaluation>,
           FrontierUpdate>
       harness(Duration publishInterval) throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
@@ -121,7 +121,7 @@ class UpdateFrontiersTest {
         KeyedBroadcastOperatorTestHarness<
                 String,
                 Either<LatencyMeasurement, LatencyModelSnapshot>,
-                QualityEvaluation,
+                List<QualityEvaluation>,
                 FrontierUpdate>
             h,
         int from,
@@ -142,7 +142,7 @@ class UpdateFrontiersTest {
       KeyedBroadcastOperatorTestHarness<
               String,
               Either<LatencyMeasurement, LatencyModelSnapshot>,
-              QualityEvaluation,
+              List<QualityEvaluation>,
               FrontierUpdate>
           h,
       Object e)
@@ -150,7 +150,7 @@ class UpdateFrontiersTest {
     if (e instanceof Measurement m) {
       h.processElement(Either.Left(Convert.toAvro(m)), 0);
     } else if (e instanceof Quality q) {
-      h.processBroadcastElement(Convert.toAvro(q), 0);
+      h.processBroadcastElement(List.of(Convert.toAvro(q)), 0);
     } else if (e instanceof AdditiveLatencyModel model) {
       h.processElement(Either.Right(snapshot(model)), 0);
     } else if (e instanceof LatencyModelSnapshot s) {
@@ -218,7 +218,8 @@ class UpdateFrontiersTest {
       run.feed(h, 0, run.events.size());
       int before = h.extractOutputValues().size();
 
-      h.processBroadcastElement(Convert.toAvro(run.qualities.get(run.qualities.size() - 1)), 0);
+      h.processBroadcastElement(
+          List.of(Convert.toAvro(run.qualities.get(run.qualities.size() - 1))), 0);
       h.processElement(
           Either.Left(
               Convert.toAvro(
@@ -460,7 +461,7 @@ class UpdateFrontiersTest {
       KeyedBroadcastOperatorTestHarness<
               String,
               Either<LatencyMeasurement, LatencyModelSnapshot>,
-              QualityEvaluation,
+              List<QualityEvaluation>,
               FrontierUpdate>
           h,
       List<Object> events,
@@ -581,6 +582,31 @@ class UpdateFrontiersTest {
       send(h, new Quality("o", OUTSIDER, Quality.PERPLEXITY, 30, null, null));
 
       assertEquals(1, h.extractOutputValues().size(), "an idle target publishes at once");
+      assertEquals(0, h.numProcessingTimeTimers());
+    }
+  }
+
+  @Test
+  void shouldPublishABatchOfEvaluationsOnceForAnIdleTarget() throws Exception {
+    Run run = new Run(3, 300);
+    try (var h = harness(COALESCE)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Object e : run.events) {
+        if (!(e instanceof Quality)) {
+          send(h, e); // measurements and models: frontiers without points, no quality yet
+        }
+      }
+      h.setProcessingTime(COALESCE.toMillis());
+      int before = h.extractOutputValues().size();
+
+      h.processBroadcastElement(run.qualities.stream().map(Convert::toAvro).toList(), 0);
+
+      List<FrontierUpdate> all = h.extractOutputValues();
+      assertEquals(OBJECTIVES.size(), all.size() - before, "one update per objective");
+      for (FrontierUpdate u : all.subList(before, all.size())) {
+        assertTrue(u.getPoints().size() > 1, u.getObjective() + ": the whole batch is on it");
+      }
       assertEquals(0, h.numProcessingTimeTimers());
     }
   }

@@ -59,7 +59,7 @@ public final class Freshness {
       double perSecond)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    URI models = URI.create(httpUrl + "/api/v1/models");
+    URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/models");
     Map<String, Long> base = counts(client, models);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     // everything sent before must be counted, or a record's place would be taken for an earlier one
