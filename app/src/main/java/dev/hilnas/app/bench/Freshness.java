@@ -27,10 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Freshness of the pipeline at a fixed offered rate: for each measurement, the time from Kafka's
- * acknowledgement of it to the query API counting it ({@code GET /api/v1/models}: the target's
- * {@code measurements} reaching the measurement's place among its target's records). The job's
- * output is exactly-once, so it becomes visible when the checkpoint after it commits; the API is
- * polled every {@value #POLL_MS} ms, which adds up to that much.
+ * acknowledgement of it to the query API counting it ({@code GET /api/v1/targets}, the summary
+ * {@code GET /api/v1/models/{target}} also gives: the target's {@code measurements} reaching the
+ * measurement's place among its target's records). The job's output is exactly-once, so it becomes
+ * visible when the checkpoint after it commits; the API is polled every {@value #POLL_MS} ms, which
+ * adds up to that much.
  */
 public final class Freshness {
 
@@ -59,7 +60,7 @@ public final class Freshness {
       double perSecond)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/models");
+    URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/targets");
     Map<String, Long> base = counts(client, models);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     // everything sent before must be counted, or a record's place would be taken for an earlier one

@@ -121,7 +121,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     for (var f : r.freshness()) {
       out.printf(
           "freshness at %,7.0f records/s offered (%,7.0f sent, %,d records): ack → visible in"
-              + " GET /api/v1/models p50 %,6.0f ms  p99 %,6.0f ms  max %,6.0f ms%n",
+              + " GET /api/v1/targets p50 %,6.0f ms  p99 %,6.0f ms  max %,6.0f ms%n",
           f.offeredPerSecond(), f.sentPerSecond(), f.records(), f.p50Ms(), f.p99Ms(), f.maxMs());
     }
     if (!r.freshness().isEmpty()) {
