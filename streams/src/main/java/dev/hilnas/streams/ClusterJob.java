@@ -28,7 +28,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * flink run -d hilnas-streams-job.jar --bootstrap kafka:9092 [--kafka-config job.properties]
- *     [--objectives PREFILL@512,DECODE@512] [--checkpoint-interval 2s] [--publish-interval 1s]
+ *     [--objectives PREFILL@512,DECODE@512] [--checkpoint-interval 2s] [--publish-interval 250ms]
+ *     [--frontier-interval 250ms]
  *     [--max-latency-ms 3600000] [--max-perplexity 1e7] [--max-context 1048576]
  *     [--max-layers 1024] [--max-d-model 65536] [--max-vocab 1048576]
  *     [--checkpoint-dir file:///shared/checkpoints] [--restore latest]</pre>
@@ -81,23 +82,37 @@ public final class ClusterJob {
   private static JobSettings settings(Map<String, String> options) {
     KafkaConnection kafka = kafka(options.remove("bootstrap"), options.remove("kafka-config"));
     Duration checkpoints = duration(options, "checkpoint-interval", "2s");
-    Duration publish = duration(options, "publish-interval", "1s");
+    Duration publish =
+        duration(options, "publish-interval", JobSettings.DEFAULT_REFIT_INTERVAL.toMillis() + "ms");
+    Duration frontiers =
+        duration(
+            options, "frontier-interval", JobSettings.DEFAULT_FRONTIER_INTERVAL.toMillis() + "ms");
     List<String> objectives =
         options.containsKey("objectives")
             ? Arrays.asList(options.get("objectives").split(","))
             : JobSettings.DEFAULT_OBJECTIVES;
-    options.keySet().removeAll(List.of("checkpoint-interval", "publish-interval", "objectives"));
+    options
+        .keySet()
+        .removeAll(
+            List.of("checkpoint-interval", "publish-interval", "frontier-interval", "objectives"));
     Limits limits = limits(options);
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
           "unknown options "
               + options.keySet()
               + "; known: --bootstrap, --kafka-config, --objectives, --checkpoint-interval,"
-              + " --publish-interval, --max-latency-ms, --max-perplexity, --max-context,"
+              + " --publish-interval, --frontier-interval, --max-latency-ms, --max-perplexity, --max-context,"
               + " --max-layers, --max-d-model, --max-vocab, --checkpoint-dir, --restore");
     }
     return new JobSettings(
-        kafka, ConsumerGroups.JOB, ConsumerGroups.JOB, checkpoints, publish, objectives, limits);
+        kafka,
+        ConsumerGroups.JOB,
+        ConsumerGroups.JOB,
+        checkpoints,
+        publish,
+        frontiers,
+        objectives,
+        limits);
   }
 
   private static KafkaConnection kafka(String bootstrap, String config) {

@@ -11,9 +11,11 @@ import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -63,6 +65,10 @@ public final class MeasurementJob {
       Sink<LatencyModelSnapshot> snapshots,
       Sink<FrontierUpdate> frontiers,
       JobSettings settings) {
+    // Chained operators hand records on without an Avro deep copy (2.5% of the job's CPU in a JFR
+    // profile of bench ingest). Safe here: every operator emits new objects or passes its input on
+    // unchanged, and what one keeps in state came over the network, deserialized anew.
+    env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<LatencyMeasurement> valid =
         env.fromSource(measurements, WatermarkStrategy.noWatermarks(), "hil.measurements")
             .uid("measurements-source")
@@ -112,14 +118,23 @@ public final class MeasurementJob {
                     .map(s -> Either.<LatencyMeasurement, LatencyModelSnapshot>Right(s), either)
                     .name("as-target-event")
                     .uid("models-as-events"));
-    BroadcastStream<QualityEvaluation> broadcastQuality =
-        evaluations.broadcast(UpdateFrontiers.QUALITIES);
+    BroadcastStream<List<QualityEvaluation>> broadcastQuality =
+        evaluations
+            .keyBy(e -> BatchEvaluations.KEY, Types.INT)
+            .process(
+                new BatchEvaluations(settings.frontierInterval()),
+                Types.LIST(new AvroTypeInfo<>(QualityEvaluation.class)))
+            .name("batch-evaluations")
+            .uid("batch-evaluations")
+            .broadcast(UpdateFrontiers.QUALITIES);
     SingleOutputStreamOperator<FrontierUpdate> updates =
         targetEvents
             .keyBy(MeasurementJob::eventTargetId)
             .connect(broadcastQuality)
             .process(
-                new UpdateFrontiers(settings.objectives().stream().map(Objective::parse).toList()),
+                new UpdateFrontiers(
+                    settings.objectives().stream().map(Objective::parse).toList(),
+                    settings.frontierInterval()),
                 new AvroTypeInfo<>(FrontierUpdate.class))
             .name("frontiers")
             .uid(FRONTIERS_UID);

@@ -15,9 +15,11 @@ import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -46,7 +49,17 @@ import org.slf4j.LoggerFactory;
  * <p>Flink state holds the inputs — measured repeats per (architecture, objective), the latest
  * model, the evaluations — and the frontiers are derived from them, kept in a per-instance cache
  * that is rebuilt from state after a restore. The hypervolume reference of a (target, objective) is
- * fixed at its first publication: twice the worst latency and quality then.
+ * fixed when its frontier first changes: twice the worst latency and quality then.
+ *
+ * <p>Updates coalesce: with a {@code publishInterval} above zero, a record marks the objectives it
+ * changed as pending (in state) and the target publishes them all at once, at most once per
+ * interval, from a processing-time timer; each update carries every change since the last. A
+ * frontier update is rebuilt in full (hundreds of KB for a big frontier), so under load this is
+ * what keeps the operator's cost per interval, not per record. Evaluations arrive in batches
+ * ({@link BatchEvaluations}, one per interval, as the broadcast side can set no timer): a batch
+ * joins the pending updates of a target that has a timer set, and the others publish it at once,
+ * one update per changed objective for the whole batch. What is published last is the same as
+ * publishing after each record; with a zero interval it is exactly that.
  *
  * <p>A record that makes a target's update throw goes to the DLQ ({@link Quarantine}) and leaves
  * the target as it was: state is written only once every update is built, and the cached frontiers
@@ -59,7 +72,7 @@ final class UpdateFrontiers
     extends KeyedBroadcastProcessFunction<
         String,
         Either<LatencyMeasurement, LatencyModelSnapshot>,
-        QualityEvaluation,
+        List<QualityEvaluation>,
         FrontierUpdate> {
 
   static final String COMPONENT = "flink-frontiers";
@@ -74,6 +87,7 @@ final class UpdateFrontiers
   private static final Logger log = LoggerFactory.getLogger(UpdateFrontiers.class);
 
   private final List<String> objectiveNames;
+  private final long publishIntervalMs;
   private transient List<Objective> objectives;
   private transient ValueState<Boolean> seen;
   private transient MapState<String, List<Double>> measured; // "archId|objective" -> newest repeats
@@ -81,10 +95,26 @@ final class UpdateFrontiers
   private transient MapState<String, Long> versions;
   private transient MapState<String, double[]> references;
   private transient MapState<String, QualityEvaluation> refused; // archId -> evaluation refused
+  private transient MapState<String, Boolean> pending; // objectives changed since their last update
+  private transient ValueState<Long> publishAt; // the pending updates' timer, when one is set
   private transient Map<String, TargetFrontiers> cache;
 
+  /** Publishes after each record that changes a frontier. */
   UpdateFrontiers(List<Objective> objectives) {
+    this(objectives, Duration.ZERO);
+  }
+
+  /**
+   * @param publishInterval the most often a target publishes its frontier updates; zero: after each
+   *     record
+   */
+  UpdateFrontiers(List<Objective> objectives, Duration publishInterval) {
+    if (publishInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "the frontier publish interval must be >= 0, got " + publishInterval);
+    }
     this.objectiveNames = objectives.stream().map(Objective::toString).toList();
+    this.publishIntervalMs = publishInterval.toMillis();
   }
 
   @Override
@@ -115,6 +145,10 @@ final class UpdateFrontiers
             .getMapState(
                 new MapStateDescriptor<>(
                     "refused", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class)));
+    pending =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.BOOLEAN));
+    publishAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Types.LONG));
     cache = new HashMap<>();
   }
 
@@ -128,7 +162,7 @@ final class UpdateFrontiers
     long now = ctx.currentProcessingTime();
     boolean applied =
         Quarantine.run(
-            held -> apply(key, event, ctx.getBroadcastState(QUALITIES), now, held),
+            held -> apply(key, event, ctx.getBroadcastState(QUALITIES), ctx.timerService(), held),
             () -> cache.remove(key),
             out,
             failure -> letter(key, event, failure, now),
@@ -142,9 +176,10 @@ final class UpdateFrontiers
       String key,
       Either<LatencyMeasurement, LatencyModelSnapshot> event,
       ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
-      long now,
+      TimerService timers,
       Collector<FrontierUpdate> out)
       throws Exception {
+    long now = timers.currentProcessingTime();
     TargetFrontiers frontiers = frontiers(key, qualities);
     if (event.isLeft()) {
       LatencyMeasurement m = event.left();
@@ -160,50 +195,109 @@ final class UpdateFrontiers
       if (repeats.size() > TargetFrontiers.KEPT_REPEATS) {
         repeats.remove(0);
       }
-      List<FrontierUpdate> updates =
-          updates(key, frontiers, frontiers.addMeasured(arch, objective, m.getLatencyMs()), now);
+      Staged staged =
+          stage(
+              key,
+              frontiers,
+              frontiers.addMeasured(arch, objective, m.getLatencyMs()),
+              now,
+              publishIntervalMs == 0);
       measured.put(cell, repeats);
-      publish(updates, out);
+      commit(staged, timers, out);
     } else {
       var latest = ModelSnapshots.model(event.right());
       if (latest.isEmpty()) {
         return;
       }
-      List<FrontierUpdate> updates = updates(key, frontiers, frontiers.setModel(latest.get()), now);
+      Staged staged =
+          stage(key, frontiers, frontiers.setModel(latest.get()), now, publishIntervalMs == 0);
       model.update(LatencyModelCodec.encode(latest.get()));
-      publish(updates, out);
+      commit(staged, timers, out);
     }
   }
 
   @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<FrontierUpdate> out)
+      throws Exception {
+    publishAt.clear();
+    flush(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, out);
+  }
+
+  /** Publishes the updates of every pending objective of the current key. */
+  private void flush(
+      String key,
+      ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
+      long now,
+      Collector<FrontierUpdate> out)
+      throws Exception {
+    TargetFrontiers frontiers = frontiers(key, qualities);
+    Set<String> names = new LinkedHashSet<>();
+    pending.keys().forEach(names::add);
+    List<FrontierUpdate> updates;
+    try {
+      updates = build(key, frontiers, names, Map.of(), now);
+    } catch (RuntimeException e) {
+      // every record behind these updates was checked when it came (its reference built); no one
+      // record is to blame, so the target goes on and its next change publishes again
+      log.warn("target {}: frontier updates {} failed: {}", key, names, e.toString());
+      pending.clear();
+      cache.remove(key);
+      return;
+    }
+    pending.clear();
+    publish(updates, out);
+  }
+
+  @Override
   public void processBroadcastElement(
-      QualityEvaluation evaluation, Context ctx, Collector<FrontierUpdate> out) throws Exception {
-    String arch = evaluation.getCandidate().getArchId();
+      List<QualityEvaluation> batch, Context ctx, Collector<FrontierUpdate> out) throws Exception {
     long now = ctx.currentProcessingTime();
     BroadcastState<String, QualityEvaluation> qualities = ctx.getBroadcastState(QUALITIES);
+    for (QualityEvaluation evaluation : batch) {
+      String arch = evaluation.getCandidate().getArchId();
+      ctx.applyToKeyedState(
+          SEEN,
+          (key, state) ->
+              Quarantine.run(
+                  held -> {
+                    TargetFrontiers frontiers = frontiers(key, qualities);
+                    Staged staged =
+                        stage(
+                            key,
+                            frontiers,
+                            frontiers.add(Convert.fromAvro(evaluation)),
+                            now,
+                            false);
+                    refused.remove(arch);
+                    commit(staged, null, held); // pending: published below, or by the timer
+                  },
+                  () -> {
+                    cache.remove(key);
+                    refused.put(arch, evaluation);
+                  },
+                  out,
+                  failure ->
+                      DeadLetters.thrown(
+                          Topics.QUALITY,
+                          arch,
+                          evaluation,
+                          COMPONENT,
+                          operation(key),
+                          failure,
+                          now),
+                  ctx::output));
+      // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it
+      // would change nothing and publish nothing
+      qualities.put(arch, evaluation);
+    }
+    // a target with a timer set publishes the batch with its other changes; the others now
     ctx.applyToKeyedState(
         SEEN,
-        (key, state) ->
-            Quarantine.run(
-                held -> {
-                  TargetFrontiers frontiers = frontiers(key, qualities);
-                  List<FrontierUpdate> updates =
-                      updates(key, frontiers, frontiers.add(Convert.fromAvro(evaluation)), now);
-                  refused.remove(arch);
-                  publish(updates, held);
-                },
-                () -> {
-                  cache.remove(key);
-                  refused.put(arch, evaluation);
-                },
-                out,
-                failure ->
-                    DeadLetters.thrown(
-                        Topics.QUALITY, arch, evaluation, COMPONENT, operation(key), failure, now),
-                ctx::output));
-    // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it would
-    // change nothing and publish nothing
-    qualities.put(arch, evaluation);
+        (key, state) -> {
+          if (publishAt.value() == null && !pending.isEmpty()) {
+            flush(key, qualities, now, out);
+          }
+        });
   }
 
   private static DeadLetter letter(
@@ -257,24 +351,97 @@ final class UpdateFrontiers
     return rebuilt;
   }
 
-  /** The updates of the objectives that changed; builds them without touching state. */
-  private List<FrontierUpdate> updates(
-      String key, TargetFrontiers frontiers, Set<Objective> changed, long now) throws Exception {
-    List<FrontierUpdate> updates = new ArrayList<>();
+  /**
+   * What a record changed, checked and built before any state is written: the references of
+   * objectives changed for the first time, and the updates to publish now (none when they wait for
+   * the timer).
+   */
+  private record Staged(
+      Set<String> changed, Map<String, double[]> references, List<FrontierUpdate> updates) {}
+
+  /**
+   * Checks what a record changed (a reference that is not finite throws, so the record goes to the
+   * DLQ) and, when {@code publishNow}, builds the updates of it and of everything pending; touches
+   * no state.
+   */
+  private Staged stage(
+      String key, TargetFrontiers frontiers, Set<Objective> changed, long now, boolean publishNow)
+      throws Exception {
+    Set<String> names = new LinkedHashSet<>();
+    Map<String, double[]> fresh = new HashMap<>();
     for (Objective objective : changed) {
       String name = objective.toString();
-      double[] reference = references.get(name);
-      if (reference == null) {
-        List<FrontierPoint> all = frontiers.frontier(objective).all();
-        ReferencePoint beyond = ReferencePoint.beyond(all);
-        reference = new double[] {beyond.latencyMs() / 1.1 * 2, beyond.quality() / 1.1 * 2};
+      names.add(name);
+      if (!references.contains(name)) {
+        fresh.put(name, reference(frontiers.frontier(objective).all()));
       }
+    }
+    if (names.isEmpty() || !publishNow) {
+      return new Staged(names, fresh, List.of());
+    }
+    return new Staged(names, fresh, build(key, frontiers, withPending(names), fresh, now));
+  }
+
+  private Set<String> withPending(Set<String> names) throws Exception {
+    Set<String> all = new LinkedHashSet<>();
+    pending.keys().forEach(all::add);
+    all.addAll(names);
+    return all;
+  }
+
+  /**
+   * Writes what {@link #stage} checked: the references, then either the updates (sent) or the
+   * pending objectives and their timer. {@code timers} is null on the broadcast side, which sets
+   * none.
+   */
+  private void commit(Staged staged, TimerService timers, Collector<FrontierUpdate> out)
+      throws Exception {
+    for (var r : staged.references().entrySet()) {
+      references.put(r.getKey(), r.getValue());
+    }
+    if (staged.changed().isEmpty()) {
+      return;
+    }
+    if (!staged.updates().isEmpty()) {
+      pending.clear();
+      publish(staged.updates(), out);
+      return;
+    }
+    for (String name : staged.changed()) {
+      pending.put(name, true);
+    }
+    if (timers != null && publishAt.value() == null) {
+      long at = timers.currentProcessingTime() + publishIntervalMs;
+      timers.registerProcessingTimeTimer(at);
+      publishAt.update(at);
+    }
+  }
+
+  /** Twice the worst latency and quality of the points; throws when that is not finite. */
+  private static double[] reference(List<FrontierPoint> all) {
+    ReferencePoint beyond = ReferencePoint.beyond(all);
+    double[] reference = {beyond.latencyMs() / 1.1 * 2, beyond.quality() / 1.1 * 2};
+    new ReferencePoint(reference[0], reference[1]); // checks it is finite and positive
+    return reference;
+  }
+
+  /** The updates of the named objectives; builds them without touching state. */
+  private List<FrontierUpdate> build(
+      String key,
+      TargetFrontiers frontiers,
+      Set<String> names,
+      Map<String, double[]> fresh,
+      long now)
+      throws Exception {
+    List<FrontierUpdate> updates = new ArrayList<>();
+    for (String name : names) {
+      double[] reference = fresh.containsKey(name) ? fresh.get(name) : references.get(name);
       Long version = versions.get(name);
       updates.add(
           FrontierUpdates.of(
               key,
               frontiers,
-              objective,
+              Objective.parse(name),
               version == null ? 1 : version + 1,
               new ReferencePoint(reference[0], reference[1]),
               Instant.ofEpochMilli(now)));
@@ -282,14 +449,10 @@ final class UpdateFrontiers
     return updates;
   }
 
-  /** Notes each update's version and reference in state and sends it. */
+  /** Notes each update's version in state and sends it. */
   private void publish(List<FrontierUpdate> updates, Collector<FrontierUpdate> out)
       throws Exception {
     for (FrontierUpdate u : updates) {
-      if (!references.contains(u.getObjective())) {
-        references.put(
-            u.getObjective(), new double[] {u.getReferenceLatencyMs(), u.getReferenceQuality()});
-      }
       versions.put(u.getObjective(), u.getVersion());
       out.collect(u);
     }

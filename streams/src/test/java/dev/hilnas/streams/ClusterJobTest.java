@@ -64,6 +64,21 @@ class ClusterJobTest {
   }
 
   @Test
+  void takesTheRefitAndFrontierIntervalsWellUnderASecondByDefault() {
+    JobSettings defaults = ClusterJob.settings(new String[] {"--bootstrap", "k:9092"});
+    assertEquals(Duration.ofMillis(250), defaults.publishInterval());
+    assertEquals(Duration.ofMillis(250), defaults.frontierInterval());
+
+    JobSettings given =
+        ClusterJob.settings(
+            new String[] {
+              "--bootstrap", "k:9092", "--publish-interval", "500ms", "--frontier-interval", "0ms"
+            });
+    assertEquals(Duration.ofMillis(500), given.publishInterval());
+    assertEquals(Duration.ZERO, given.frontierInterval(), "0: after each record");
+  }
+
+  @Test
   void aDurationItCannotReadIsAnErrorThatNamesTheOption() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
     assertEquals(

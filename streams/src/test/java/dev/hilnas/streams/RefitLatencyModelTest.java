@@ -218,6 +218,47 @@ class RefitLatencyModelTest {
   }
 
   @Test
+  void shouldRefitCoalescedToTheModelRefittingAfterEachRecordEndsWith() throws Exception {
+    List<Measurement> all = measurements(12);
+    List<Measurement> first = all.subList(0, 7);
+    List<Measurement> later = all.subList(7, 12); // fewer than a full fit needs: fast refits
+    byte[] coalesced;
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : first) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      h.setProcessingTime(1000);
+      for (Measurement m : later) {
+        h.processElement(Convert.toAvro(m), 1000);
+      }
+      h.setProcessingTime(2000);
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(2, out.size(), "one full fit, then one refit for all five");
+      coalesced = state(out.get(1));
+    }
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : first) {
+        h.processElement(Convert.toAvro(m), 0);
+      }
+      long now = 1000;
+      h.setProcessingTime(now);
+      for (Measurement m : later) {
+        h.processElement(Convert.toAvro(m), now);
+        now += 1000;
+        h.setProcessingTime(now);
+      }
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(1 + later.size(), out.size(), "one full fit, then a refit after each record");
+      assertEquals(all.size(), out.get(out.size() - 1).getMeasurements());
+      assertArrayEquals(coalesced, state(out.get(out.size() - 1)));
+    }
+  }
+
+  @Test
   void shouldKeepPointsAndPendingTimersAcrossASnapshotAndRestore() throws Exception {
     List<Measurement> all = measurements(3);
     OperatorSubtaskState snapshot;

@@ -26,6 +26,7 @@ import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,12 +52,21 @@ class UpdateFrontiersTest {
   private static KeyedBroadcastOperatorTestHarness<
           String,
           Either<LatencyMeasurement, LatencyModelSnapshot>,
-          QualityEvaluation,
+          List<QualityEvaluation>,
           FrontierUpdate>
       harness() throws Exception {
+    return harness(Duration.ZERO);
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<
+          String,
+          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          List<QualityEvaluation>,
+          FrontierUpdate>
+      harness(Duration publishInterval) throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
         new CoBroadcastWithKeyedOperator<>(
-            new UpdateFrontiers(OBJECTIVES), List.of(UpdateFrontiers.QUALITIES)),
+            new UpdateFrontiers(OBJECTIVES, publishInterval), List.of(UpdateFrontiers.QUALITIES)),
         MeasurementJob::eventTargetId,
         Types.STRING,
         1,
@@ -111,7 +121,7 @@ class UpdateFrontiersTest {
         KeyedBroadcastOperatorTestHarness<
                 String,
                 Either<LatencyMeasurement, LatencyModelSnapshot>,
-                QualityEvaluation,
+                List<QualityEvaluation>,
                 FrontierUpdate>
             h,
         int from,
@@ -132,7 +142,7 @@ class UpdateFrontiersTest {
       KeyedBroadcastOperatorTestHarness<
               String,
               Either<LatencyMeasurement, LatencyModelSnapshot>,
-              QualityEvaluation,
+              List<QualityEvaluation>,
               FrontierUpdate>
           h,
       Object e)
@@ -140,7 +150,7 @@ class UpdateFrontiersTest {
     if (e instanceof Measurement m) {
       h.processElement(Either.Left(Convert.toAvro(m)), 0);
     } else if (e instanceof Quality q) {
-      h.processBroadcastElement(Convert.toAvro(q), 0);
+      h.processBroadcastElement(List.of(Convert.toAvro(q)), 0);
     } else if (e instanceof AdditiveLatencyModel model) {
       h.processElement(Either.Right(snapshot(model)), 0);
     } else if (e instanceof LatencyModelSnapshot s) {
@@ -208,7 +218,8 @@ class UpdateFrontiersTest {
       run.feed(h, 0, run.events.size());
       int before = h.extractOutputValues().size();
 
-      h.processBroadcastElement(Convert.toAvro(run.qualities.get(run.qualities.size() - 1)), 0);
+      h.processBroadcastElement(
+          List.of(Convert.toAvro(run.qualities.get(run.qualities.size() - 1))), 0);
       h.processElement(
           Either.Left(
               Convert.toAvro(
@@ -427,6 +438,186 @@ class UpdateFrontiersTest {
         assertSameFrontier(run.batch(o), latest.get(o.toString()));
       }
     }
+  }
+
+  private static final Duration COALESCE = Duration.ofMillis(100);
+
+  /** An update without what only says when and how often it was published. */
+  private static FrontierUpdate content(FrontierUpdate u) {
+    return FrontierUpdate.newBuilder(u).setVersion(0).setUpdatedAt(Instant.EPOCH).build();
+  }
+
+  private static Map<String, FrontierUpdate> contents(List<FrontierUpdate> updates) {
+    Map<String, FrontierUpdate> out = new LinkedHashMap<>();
+    latest(updates).forEach((objective, u) -> out.put(objective, content(u)));
+    return out;
+  }
+
+  /**
+   * Feeds {@code events} 7 ms apart from {@code startMs}, so that a 100 ms timer fires every 14 or
+   * 15 records; returns the processing time reached.
+   */
+  private static long feedTimed(
+      KeyedBroadcastOperatorTestHarness<
+              String,
+              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              List<QualityEvaluation>,
+              FrontierUpdate>
+          h,
+      List<Object> events,
+      long startMs)
+      throws Exception {
+    long now = startMs;
+    for (Object e : events) {
+      h.setProcessingTime(now);
+      send(h, e);
+      now += 7;
+    }
+    return now;
+  }
+
+  @Test
+  void shouldPublishCoalescedTheFrontiersItPublishesAfterEachRecord() throws Exception {
+    Run run = new Run(3, 300);
+    List<FrontierUpdate> perRecord;
+    try (var h = harness()) {
+      h.open();
+      run.feed(h, 0, run.events.size());
+      perRecord = h.extractOutputValues();
+    }
+    try (var h = harness(COALESCE)) {
+      h.open();
+      long end = feedTimed(h, run.events, 0);
+      h.setProcessingTime(end + COALESCE.toMillis());
+
+      List<FrontierUpdate> coalesced = h.extractOutputValues();
+      assertEquals(contents(perRecord), contents(coalesced), "points, hypervolume, reference");
+      assertTrue(
+          coalesced.size() * 3 < perRecord.size(),
+          coalesced.size() + " coalesced updates against " + perRecord.size());
+      Map<String, FrontierUpdate> last = latest(coalesced);
+      for (Objective o : OBJECTIVES) {
+        long published =
+            coalesced.stream().filter(u -> u.getObjective().equals(o.toString())).count();
+        assertEquals(published, last.get(o.toString()).getVersion(), "versions count publications");
+      }
+      assertEquals(0, h.numProcessingTimeTimers(), "no timer left once published");
+    }
+  }
+
+  @Test
+  void shouldPublishNothingBeforeTheIntervalAndEverythingPendingAtIt() throws Exception {
+    Run run = new Run(3, 300);
+    try (var h = harness(COALESCE)) {
+      h.open();
+      h.setProcessingTime(0);
+      int firstMeasurement = run.events.indexOf(run.measurements.get(0));
+      run.feed(h, 0, firstMeasurement + 1);
+      int beforeTimer = h.extractOutputValues().size();
+      run.feed(h, firstMeasurement + 1, run.events.size());
+      h.setProcessingTime(COALESCE.toMillis() - 1);
+      List<FrontierUpdate> early = h.extractOutputValues();
+
+      h.setProcessingTime(COALESCE.toMillis());
+
+      List<FrontierUpdate> all = h.extractOutputValues();
+      assertEquals(beforeTimer, early.size(), "the timer's records wait for it");
+      assertEquals(
+          contents(batchUpdates(run)),
+          contents(all.subList(early.size(), all.size())),
+          "one update per objective, with every change since the first record");
+      assertEquals(OBJECTIVES.size(), all.size() - early.size());
+    }
+  }
+
+  /** What publishing after each record ends with. */
+  private static List<FrontierUpdate> batchUpdates(Run run) throws Exception {
+    try (var h = harness()) {
+      h.open();
+      run.feed(h, 0, run.events.size());
+      return h.extractOutputValues();
+    }
+  }
+
+  @Test
+  void shouldPublishCoalescedWhatItPublishesAfterEachRecordAcrossASnapshotAndRestore()
+      throws Exception {
+    Run run = new Run(4, 300);
+    OperatorSubtaskState snapshot;
+    List<FrontierUpdate> coalesced = new ArrayList<>();
+    long now;
+    try (var h = harness(COALESCE)) {
+      h.open();
+      now = feedTimed(h, run.events.subList(0, 150), 0);
+      snapshot = h.snapshot(1, now);
+      coalesced.addAll(h.extractOutputValues());
+    }
+    try (var restored = harness(COALESCE)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      assertEquals(1, restored.numProcessingTimeTimers(), "the pending updates' timer survives");
+      now = feedTimed(restored, run.events.subList(150, run.events.size()), now);
+      restored.setProcessingTime(now + COALESCE.toMillis());
+      coalesced.addAll(restored.extractOutputValues());
+    }
+
+    assertEquals(contents(batchUpdates(run)), contents(coalesced));
+    Map<String, FrontierUpdate> last = latest(coalesced);
+    for (Objective o : OBJECTIVES) {
+      assertSameFrontier(run.batch(o), last.get(o.toString()));
+    }
+  }
+
+  @Test
+  void shouldPublishAnEvaluationAtOnceForATargetWithNoTimerSet() throws Exception {
+    Measurement measured =
+        Measurement.of("o", OUTSIDER, SimulatedDevice.TARGET, Phase.PREFILL, 256, 8, List.of());
+    try (var h = harness(COALESCE)) {
+      h.open();
+      h.setProcessingTime(0);
+      send(h, measured);
+      h.setProcessingTime(COALESCE.toMillis());
+      assertEquals(0, h.extractOutputValues().size(), "no quality yet: no point, no update");
+
+      send(h, new Quality("o", OUTSIDER, Quality.PERPLEXITY, 30, null, null));
+
+      assertEquals(1, h.extractOutputValues().size(), "an idle target publishes at once");
+      assertEquals(0, h.numProcessingTimeTimers());
+    }
+  }
+
+  @Test
+  void shouldPublishABatchOfEvaluationsOnceForAnIdleTarget() throws Exception {
+    Run run = new Run(3, 300);
+    try (var h = harness(COALESCE)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Object e : run.events) {
+        if (!(e instanceof Quality)) {
+          send(h, e); // measurements and models: frontiers without points, no quality yet
+        }
+      }
+      h.setProcessingTime(COALESCE.toMillis());
+      int before = h.extractOutputValues().size();
+
+      h.processBroadcastElement(run.qualities.stream().map(Convert::toAvro).toList(), 0);
+
+      List<FrontierUpdate> all = h.extractOutputValues();
+      assertEquals(OBJECTIVES.size(), all.size() - before, "one update per objective");
+      for (FrontierUpdate u : all.subList(before, all.size())) {
+        assertTrue(u.getPoints().size() > 1, u.getObjective() + ": the whole batch is on it");
+      }
+      assertEquals(0, h.numProcessingTimeTimers());
+    }
+  }
+
+  @Test
+  void shouldRefuseANegativeInterval() {
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new UpdateFrontiers(OBJECTIVES, Duration.ofMillis(-1)));
+    assertEquals("the frontier publish interval must be >= 0, got PT-0.001S", e.getMessage());
   }
 
   private static final ValueStateDescriptor<byte[]> MODEL =

@@ -70,8 +70,10 @@ public final class FleetBenchmark {
 
   private FleetBenchmark() {}
 
-  public static List<Path> run(
-      int devices, int targets, Duration duration, int batch, int concurrency) throws Exception {
+  /** Each repetition's paths, in the same order: HTTP gateway, Kafka devices, raw. */
+  public static List<List<Path>> run(
+      int devices, int targets, Duration duration, int batch, int concurrency, int repeat)
+      throws Exception {
     java.nio.file.Path dir = Files.createTempDirectory("hilnas-bench-fleet-");
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir, 0)) {
       KafkaConnection kafka = KafkaConnection.to(broker.bootstrapServers());
@@ -86,17 +88,22 @@ public final class FleetBenchmark {
         tokens.add(added.token());
         deviceTargets.add(t);
       }
-      List<Path> out = new ArrayList<>();
+      List<List<Path>> runs = new ArrayList<>();
       try (IngestGateway gateway =
               new IngestGateway(kafka, registry, Limits.DEFAULTS, 200_000, Clock.systemUTC());
           HttpFront service = new HttpFront("localhost", 0, HttpSettings.DEFAULTS, () -> true)) {
         service.route(new IngestApi(gateway, service.registry())::register).start();
         URI uri = URI.create("http://localhost:" + service.port() + "/api/v1/measurements");
-        out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));
+        // the paths take turns, so that drift over the run touches each of them alike
+        for (int r = 0; r < repeat; r++) {
+          List<Path> out = new ArrayList<>();
+          out.add(http(uri, tokens, deviceTargets, duration, batch, concurrency));
+          out.add(kafkaDevices(kafka, deviceTargets, duration, batch, concurrency));
+          out.add(raw(kafka, deviceTargets, duration, batch));
+          runs.add(out);
+        }
       }
-      out.add(kafkaDevices(kafka, deviceTargets, duration, batch, concurrency));
-      out.add(raw(kafka, deviceTargets, duration, batch));
-      return out;
+      return runs;
     } finally {
       IngestBenchmark.deleteQuietly(dir);
     }

@@ -45,8 +45,15 @@ public final class IngestBenchmark {
   /** A scratch topic only this benchmark uses: the baseline must not feed the job. */
   private static final String RAW_TOPIC = "bench.raw-measurements";
 
+  /**
+   * @param freshness per offered rate, in the order asked; empty when none was asked
+   */
   public record Result(
-      int records, int targets, List<Double> rawPerSecond, List<Double> pipelinePerSecond) {
+      int records,
+      int targets,
+      List<Double> rawPerSecond,
+      List<Double> pipelinePerSecond,
+      List<Freshness.Result> freshness) {
     public double rawMedian() {
       return Statistics.median(rawPerSecond);
     }
@@ -56,12 +63,27 @@ public final class IngestBenchmark {
     }
   }
 
+  /**
+   * @param frontierInterval the job's frontier publish interval (0: after each record)
+   * @param freshnessRates offered rates (records/s) to measure freshness at, after the throughput
+   *     rounds; 0 stands for the pipeline's median throughput just measured. Empty: none, and no
+   *     query service runs
+   * @param freshnessFor how long each rate is offered, at most {@code records} records
+   */
   public static Result run(
-      int records, int targets, int repeat, Duration checkpointInterval, LongConsumer onRepetition)
+      int records,
+      int targets,
+      int repeat,
+      Duration checkpointInterval,
+      Duration frontierInterval,
+      List<Double> freshnessRates,
+      Duration freshnessFor,
+      LongConsumer onRepetition)
       throws Exception {
     Path dir = Files.createTempDirectory("hilnas-bench");
     List<Double> raw = new ArrayList<>();
     List<Double> pipeline = new ArrayList<>();
+    List<Freshness.Result> freshness = new ArrayList<>();
     try (Stack stack =
         Stack.start(
             new Stack.Options(
@@ -69,15 +91,17 @@ public final class IngestBenchmark {
                 null,
                 false,
                 0,
-                -1,
+                freshnessRates.isEmpty() ? -1 : 0,
                 HttpSettings.DEFAULTS,
                 2,
                 checkpointInterval,
-                Duration.ofMillis(200),
+                JobSettings.DEFAULT_REFIT_INTERVAL,
                 JobSettings.DEFAULT_OBJECTIVES,
                 null,
                 true,
-                Limits.DEFAULTS))) {
+                Limits.DEFAULTS,
+                0,
+                frontierInterval))) {
       KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         admin
@@ -100,10 +124,18 @@ public final class IngestBenchmark {
         pipeline.add(pipelineRound(kafka, measurements, expected));
         onRepetition.accept(i + 1);
       }
+      long seed = 1000;
+      for (double rate : freshnessRates) {
+        double offered = rate > 0 ? rate : Statistics.median(pipeline);
+        int n = (int) Math.max(1, Math.min(records, offered * freshnessFor.toMillis() / 1000));
+        List<Measurement> measurements = SyntheticMeasurements.generate(n, targets, seed++);
+        freshness.add(Freshness.measure(kafka, stack.httpUrl(), expected, measurements, offered));
+        expected += n;
+      }
     } finally {
       deleteQuietly(dir);
     }
-    return new Result(records, targets, raw, pipeline);
+    return new Result(records, targets, raw, pipeline, freshness);
   }
 
   private static List<byte[][]> serialize(List<Measurement> measurements) {

@@ -59,6 +59,22 @@ final class DemoCommand implements Callable<Integer> {
           "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}: half of `quality`'s, so the evaluator keeps up with the agent).")
   int qualityTokens;
 
+  @Option(
+      names = "--refit-interval",
+      description =
+          "The most often a target's latency model is refitted and published"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "250ms")
+  Duration refitInterval;
+
+  @Option(
+      names = "--frontier-interval",
+      description =
+          "The most often a target publishes its frontier updates, each carrying every change"
+              + " since the last; 0ms: after each record (default: ${DEFAULT-VALUE}).",
+      defaultValue = "250ms")
+  Duration frontierInterval;
+
   @Mixin SearchOptions search;
 
   @Mixin LimitsOptions limits;
@@ -92,7 +108,9 @@ final class DemoCommand implements Callable<Integer> {
                 objectives,
                 qualityTokens,
                 capacity -> search.settings(capacity, accepted),
-                accepted));
+                accepted,
+                refitInterval,
+                frontierInterval));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -89,6 +89,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
+      names = "--refit-interval",
+      description =
+          "The most often a target's latency model is refitted and published"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "250ms")
+  Duration refitInterval;
+
+  @Option(
+      names = "--frontier-interval",
+      description =
+          "The most often a target publishes its frontier updates, each carrying every change"
+              + " since the last; 0ms: after each record (default: ${DEFAULT-VALUE}).",
+      defaultValue = "250ms")
+  Duration frontierInterval;
+
+  @Option(
       names = "--objectives",
       split = ",",
       paramLabel = "PHASE@TOKENS",
@@ -152,12 +168,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 httpSettings,
                 parallelism,
                 checkpointInterval,
-                Duration.ofSeconds(1),
+                refitInterval,
                 objectives,
                 Devices.read(devices),
                 !noJob,
                 accepted,
-                replication));
+                replication,
+                frontierInterval));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -11,6 +11,7 @@ import dev.hilnas.producers.agent.MeasuringAgent;
 import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.search.SearchProducer;
 import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.streams.JobSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,33 @@ public final class Demo implements AutoCloseable {
       List<String> objectives,
       int qualityTokens,
       java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search,
-      Limits limits) {}
+      Limits limits,
+      Duration refitInterval,
+      Duration frontierInterval) {
+
+    /** The job's default refit and frontier intervals. */
+    public Options(
+        Path dataDir,
+        int kafkaPort,
+        int httpPort,
+        HttpSettings http,
+        List<String> objectives,
+        int qualityTokens,
+        java.util.function.Function<Map<String, Integer>, SearchProducer.Settings> search,
+        Limits limits) {
+      this(
+          dataDir,
+          kafkaPort,
+          httpPort,
+          http,
+          objectives,
+          qualityTokens,
+          search,
+          limits,
+          JobSettings.DEFAULT_REFIT_INTERVAL,
+          JobSettings.DEFAULT_FRONTIER_INTERVAL);
+    }
+  }
 
   private final Stack stack;
   private final HardwareTarget target;
@@ -78,11 +105,13 @@ public final class Demo implements AutoCloseable {
                 o.http(),
                 1,
                 Duration.ofSeconds(2),
-                Duration.ofSeconds(1),
+                o.refitInterval(),
                 o.objectives(),
                 null,
                 true,
-                o.limits()));
+                o.limits(),
+                0,
+                o.frontierInterval()));
     KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
     HardwareTarget target =
         new HardwareTarget(

@@ -58,6 +58,8 @@ public final class Stack implements AutoCloseable {
    * @param runJob whether to run the Flink job here (false when a Flink cluster runs the job jar)
    * @param limits what the job, device ingest and the prediction API accept
    * @param replication replicas of the topics it creates; 0: one per broker of the cluster, up to 3
+   * @param frontierInterval the most often a target publishes its frontier updates (0: after each
+   *     record)
    */
   public record Options(
       Path dataDir,
@@ -73,7 +75,42 @@ public final class Stack implements AutoCloseable {
       Devices devices,
       boolean runJob,
       Limits limits,
-      int replication) {
+      int replication,
+      Duration frontierInterval) {
+
+    /** Frontier updates at the {@link JobSettings#DEFAULT_FRONTIER_INTERVAL}. */
+    public Options(
+        Path dataDir,
+        KafkaConnection kafka,
+        boolean secure,
+        int kafkaPort,
+        int httpPort,
+        HttpSettings http,
+        int parallelism,
+        Duration checkpointInterval,
+        Duration publishInterval,
+        List<String> objectives,
+        Devices devices,
+        boolean runJob,
+        Limits limits,
+        int replication) {
+      this(
+          dataDir,
+          kafka,
+          secure,
+          kafkaPort,
+          httpPort,
+          http,
+          parallelism,
+          checkpointInterval,
+          publishInterval,
+          objectives,
+          devices,
+          runJob,
+          limits,
+          replication,
+          JobSettings.DEFAULT_FRONTIER_INTERVAL);
+    }
 
     /** Topics replicated once per broker, up to 3. */
     public Options(
@@ -201,6 +238,7 @@ public final class Stack implements AutoCloseable {
             ConsumerGroups.JOB,
             o.checkpointInterval(),
             o.publishInterval(),
+            o.frontierInterval(),
             o.objectives(),
             o.limits());
     Path checkpoints = o.dataDir().resolve("flink-checkpoints");

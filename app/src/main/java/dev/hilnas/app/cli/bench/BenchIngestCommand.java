@@ -3,7 +3,9 @@ package dev.hilnas.app.cli.bench;
 import dev.hilnas.app.bench.IngestBenchmark;
 import dev.hilnas.schemas.json.Json;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,6 +46,31 @@ final class BenchIngestCommand implements Callable<Integer> {
       description = "Job commit interval (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
+  @Option(
+      names = "--frontier-interval",
+      defaultValue = "250ms",
+      description =
+          "The job's frontier publish interval; 0ms publishes after each record"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration frontierInterval;
+
+  @Option(
+      names = "--freshness-rates",
+      split = ",",
+      defaultValue = "1000,10000,50000,max",
+      description =
+          "Offered rates (records/s) at which to measure freshness after the throughput rounds;"
+              + " max: the pipeline's median throughput just measured; none: skip"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<String> freshnessRates;
+
+  @Option(
+      names = "--freshness-for",
+      defaultValue = "5s",
+      description =
+          "How long each rate is offered, at most --records records (default: ${DEFAULT-VALUE}).")
+  Duration freshnessFor;
+
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
   boolean json;
 
@@ -53,6 +80,18 @@ final class BenchIngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (records < 1 || repeat < 1 || targets < 1) {
       throw new IllegalArgumentException("--records, --targets and --repeat must be >= 1");
+    }
+    List<Double> rates = new ArrayList<>();
+    for (String rate : freshnessRates) {
+      if (rate.equals("none")) {
+        continue;
+      }
+      double r = rate.equals("max") ? 0 : Double.parseDouble(rate);
+      if (r < 0 || (r == 0 && !rate.equals("max"))) {
+        throw new IllegalArgumentException(
+            "--freshness-rates: a rate is records/s > 0, max or none; got " + rate);
+      }
+      rates.add(r);
     }
     var err = spec.commandLine().getErr();
     err.printf(
@@ -64,6 +103,9 @@ final class BenchIngestCommand implements Callable<Integer> {
             targets,
             repeat,
             checkpointInterval,
+            frontierInterval,
+            rates,
+            freshnessFor,
             i -> err.printf("  repetition %d/%d done%n", i, repeat));
     var out = spec.commandLine().getOut();
     out.printf(
@@ -76,6 +118,18 @@ final class BenchIngestCommand implements Callable<Integer> {
     out.printf(
         "(medians; [min..max] over %d repetitions; checkpoint interval %d ms bounds commit latency)%n",
         repeat, checkpointInterval.toMillis());
+    for (var f : r.freshness()) {
+      out.printf(
+          "freshness at %,7.0f records/s offered (%,7.0f sent, %,d records): ack → visible in"
+              + " GET /api/v1/targets p50 %,6.0f ms  p99 %,6.0f ms  max %,6.0f ms%n",
+          f.offeredPerSecond(), f.sentPerSecond(), f.records(), f.p50Ms(), f.p99Ms(), f.maxMs());
+    }
+    if (!r.freshness().isEmpty()) {
+      out.printf(
+          "(output is exactly-once: visible once the checkpoint after it commits, every %d ms;"
+              + " goal p99 <= %d ms at 10,000/s)%n",
+          checkpointInterval.toMillis(), 2 * checkpointInterval.toMillis());
+    }
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("records", records);
@@ -86,6 +140,20 @@ final class BenchIngestCommand implements Callable<Integer> {
       j.put("ratio", r.pipelineMedian() / r.rawMedian());
       j.put("raw_runs", r.rawPerSecond());
       j.put("pipeline_runs", r.pipelinePerSecond());
+      j.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+      j.put("frontier_interval_ms", frontierInterval.toMillis());
+      List<Map<String, Object>> fresh = new ArrayList<>();
+      for (var f : r.freshness()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("offered_records_per_s", f.offeredPerSecond());
+        row.put("sent_records_per_s", f.sentPerSecond());
+        row.put("records", f.records());
+        row.put("p50_ms", f.p50Ms());
+        row.put("p99_ms", f.p99Ms());
+        row.put("max_ms", f.maxMs());
+        fresh.add(row);
+      }
+      j.put("freshness", fresh);
       out.println(Json.MAPPER.writeValueAsString(j));
     }
     out.flush();

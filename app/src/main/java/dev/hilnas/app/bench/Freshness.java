@@ -1,0 +1,210 @@
+package dev.hilnas.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Statistics;
+import dev.hilnas.producers.kafka.ProducerSettings;
+import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Freshness of the pipeline at a fixed offered rate: for each measurement, the time from Kafka's
+ * acknowledgement of it to the query API counting it ({@code GET /api/v1/targets}, the summary
+ * {@code GET /api/v1/models/{target}} also gives: the target's {@code measurements} reaching the
+ * measurement's place among its target's records). The job's output is exactly-once, so it becomes
+ * visible when the checkpoint after it commits; the API is polled every {@value #POLL_MS} ms, which
+ * adds up to that much.
+ */
+public final class Freshness {
+
+  static final long POLL_MS = 10;
+
+  /** One offered rate's figures; {@code offeredPerSecond} 0 is "as fast as it goes". */
+  public record Result(
+      double offeredPerSecond,
+      double sentPerSecond,
+      int records,
+      double p50Ms,
+      double p99Ms,
+      double maxMs) {}
+
+  private Freshness() {}
+
+  /**
+   * Sends {@code records} at {@code perSecond} (0: unpaced) and waits until the API counts them
+   * all.
+   */
+  static Result measure(
+      KafkaConnection kafka,
+      String httpUrl,
+      long countedBefore,
+      List<Measurement> records,
+      double perSecond)
+      throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/targets");
+    Map<String, Long> base = counts(client, models);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    // everything sent before must be counted, or a record's place would be taken for an earlier one
+    while (base.values().stream().mapToLong(Long::longValue).sum() < countedBefore) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the API did not count the " + countedBefore + " earlier records within 5 minutes");
+      }
+      Thread.sleep(POLL_MS);
+      base = counts(client, models);
+    }
+    // each record's place among its target's: visible once the target's count reaches it
+    long[] place = new long[records.size()];
+    Map<String, Long> next = new HashMap<>(base);
+    List<byte[][]> serialized = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      Measurement m = records.get(i);
+      place[i] = next.merge(m.target().id(), 1L, Long::sum);
+      serialized.add(
+          new byte[][] {
+            m.target().id().getBytes(StandardCharsets.UTF_8),
+            Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))
+          });
+    }
+    // per target: (count, first seen) in the order the poller saw them
+    Map<String, List<long[]>> seen = new ConcurrentHashMap<>();
+    AtomicBoolean polling = new AtomicBoolean(true);
+    Thread poller =
+        new Thread(
+            () -> {
+              while (polling.get()) {
+                try {
+                  long at = System.nanoTime();
+                  counts(client, models)
+                      .forEach(
+                          (target, count) -> {
+                            List<long[]> s =
+                                seen.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>());
+                            if (s.isEmpty() || s.get(s.size() - 1)[0] < count) {
+                              s.add(new long[] {count, at});
+                            }
+                          });
+                  Thread.sleep(POLL_MS);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  // a poll that failed (the API loading) is followed by the next
+                }
+              }
+            },
+            "bench-freshness-poller");
+    poller.setDaemon(true);
+    poller.start();
+    long[] ackedAt = new long[records.size()];
+    long start;
+    long sentEnd;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(ProducerSettings.reliable(kafka, "bench-freshness"))) {
+      start = System.nanoTime();
+      for (int i = 0; i < serialized.size(); i++) {
+        if (perSecond > 0) {
+          long due = start + (long) (i * 1e9 / perSecond);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        int n = i;
+        producer.send(
+            new ProducerRecord<>(
+                Topics.MEASUREMENTS.name(), serialized.get(i)[0], serialized.get(i)[1]),
+            (metadata, e) -> {
+              if (e == null) {
+                ackedAt[n] = System.nanoTime();
+              }
+            });
+      }
+      producer.flush();
+      sentEnd = System.nanoTime();
+    }
+    try {
+      deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (!reached(seen, next)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the API did not count all records within 5 minutes: " + next + " sent, " + seen);
+        }
+        Thread.sleep(POLL_MS);
+      }
+    } finally {
+      polling.set(false);
+      poller.join(1000);
+    }
+    double[] ms = new double[records.size()];
+    for (int i = 0; i < records.size(); i++) {
+      if (ackedAt[i] == 0) {
+        throw new IllegalStateException("record " + i + " was not acknowledged");
+      }
+      long visible = firstAtLeast(seen.get(records.get(i).target().id()), place[i]);
+      ms[i] = (visible - ackedAt[i]) / 1e6;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : ms) {
+      max = Math.max(max, v);
+    }
+    return new Result(
+        perSecond,
+        records.size() / ((sentEnd - start) / 1e9),
+        records.size(),
+        Statistics.quantile(ms, 0.5),
+        Statistics.quantile(ms, 0.99),
+        max);
+  }
+
+  private static boolean reached(Map<String, List<long[]>> seen, Map<String, Long> expected) {
+    for (var e : expected.entrySet()) {
+      List<long[]> s = seen.get(e.getKey());
+      if (s == null || s.isEmpty() || s.get(s.size() - 1)[0] < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long firstAtLeast(List<long[]> seen, long count) {
+    for (long[] s : seen) {
+      if (s[0] >= count) {
+        return s[1];
+      }
+    }
+    throw new IllegalStateException("never counted " + count);
+  }
+
+  /** Each target's accepted measurements, as the API says now. */
+  private static Map<String, Long> counts(HttpClient client, URI models) throws Exception {
+    HttpResponse<String> r =
+        client.send(HttpRequest.newBuilder(models).build(), HttpResponse.BodyHandlers.ofString());
+    Map<String, Long> out = new HashMap<>();
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + models + ": " + r.statusCode());
+    }
+    for (JsonNode model : Json.MAPPER.readTree(r.body())) {
+      out.put(model.get("target").asText(), model.get("measurements").asLong());
+    }
+    return out;
+  }
+}
