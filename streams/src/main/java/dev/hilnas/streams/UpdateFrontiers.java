@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,16 +89,20 @@ final class UpdateFrontiers
 
   private final List<String> objectiveNames;
   private final long publishIntervalMs;
+  private final StateBounds bounds;
   private transient List<Objective> objectives;
   private transient ValueState<Boolean> seen;
   private transient MapState<String, List<Double>> measured; // "archId|objective" -> newest repeats
+  private transient ValueState<Integer> measuredCells; // measured's size; null before it is counted
   private transient ValueState<byte[]> model;
   private transient MapState<String, Long> versions;
   private transient MapState<String, double[]> references;
   private transient MapState<String, QualityEvaluation> refused; // archId -> evaluation refused
   private transient MapState<String, Boolean> pending; // objectives changed since their last update
   private transient ValueState<Long> publishAt; // the pending updates' timer, when one is set
-  private transient Map<String, TargetFrontiers> cache;
+  private transient Map<String, TargetFrontiers> cache; // least recently used first
+  private transient Integer
+      evaluationsHeld; // the broadcast state's size; null before it is counted
 
   /** Publishes after each record that changes a frontier. */
   UpdateFrontiers(List<Objective> objectives) {
@@ -109,12 +114,17 @@ final class UpdateFrontiers
    *     record
    */
   UpdateFrontiers(List<Objective> objectives, Duration publishInterval) {
+    this(objectives, publishInterval, StateBounds.DEFAULTS);
+  }
+
+  UpdateFrontiers(List<Objective> objectives, Duration publishInterval, StateBounds bounds) {
     if (publishInterval.isNegative()) {
       throw new IllegalArgumentException(
           "the frontier publish interval must be >= 0, got " + publishInterval);
     }
     this.objectiveNames = objectives.stream().map(Objective::toString).toList();
     this.publishIntervalMs = publishInterval.toMillis();
+    this.bounds = bounds;
   }
 
   @Override
@@ -125,6 +135,8 @@ final class UpdateFrontiers
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>("measured", Types.STRING, Types.LIST(Types.DOUBLE)));
+    measuredCells =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("measured-cells", Types.INT));
     model =
         getRuntimeContext()
             .getState(
@@ -149,7 +161,13 @@ final class UpdateFrontiers
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.BOOLEAN));
     publishAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Types.LONG));
-    cache = new HashMap<>();
+    cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, TargetFrontiers> eldest) {
+            return size() > bounds.cachedTargets();
+          }
+        };
   }
 
   @Override
@@ -190,7 +208,17 @@ final class UpdateFrontiers
       String arch = m.getCandidate().getArchId();
       String cell = arch + "|" + objective;
       List<Double> repeats = measured.get(cell);
-      repeats = repeats == null ? new ArrayList<>() : new ArrayList<>(repeats);
+      boolean newCell = repeats == null;
+      int cells = newCell ? measuredCells() : 0;
+      if (newCell && cells >= bounds.measuredCells()) {
+        throw new StateLimitExceeded(
+            "target "
+                + key
+                + " holds "
+                + cells
+                + " measured (architecture, objective) pairs, the most the job keeps per target");
+      }
+      repeats = newCell ? new ArrayList<>() : new ArrayList<>(repeats);
       repeats.add(m.getLatencyMs());
       if (repeats.size() > TargetFrontiers.KEPT_REPEATS) {
         repeats.remove(0);
@@ -203,6 +231,9 @@ final class UpdateFrontiers
               now,
               publishIntervalMs == 0);
       measured.put(cell, repeats);
+      if (newCell) {
+        measuredCells.update(cells + 1);
+      }
       commit(staged, timers, out);
     } else {
       var latest = ModelSnapshots.model(event.right());
@@ -255,6 +286,23 @@ final class UpdateFrontiers
     BroadcastState<String, QualityEvaluation> qualities = ctx.getBroadcastState(QUALITIES);
     for (QualityEvaluation evaluation : batch) {
       String arch = evaluation.getCandidate().getArchId();
+      boolean newArch = !qualities.contains(arch);
+      if (newArch && evaluationsHeld(qualities) >= bounds.evaluations()) {
+        ctx.output(
+            DeadLetters.TAG,
+            DeadLetters.thrown(
+                Topics.QUALITY,
+                arch,
+                evaluation,
+                COMPONENT,
+                "evaluations",
+                new StateLimitExceeded(
+                    "the job holds "
+                        + evaluationsHeld
+                        + " architectures' evaluations, the most it keeps"),
+                now));
+        continue;
+      }
       ctx.applyToKeyedState(
           SEEN,
           (key, state) ->
@@ -289,6 +337,9 @@ final class UpdateFrontiers
       // only now: frontiers rebuilt above (after a restore) must not hold it yet, or adding it
       // would change nothing and publish nothing
       qualities.put(arch, evaluation);
+      if (newArch) {
+        evaluationsHeld++;
+      }
     }
     // a target with a timer set publishes the batch with its other changes; the others now
     ctx.applyToKeyedState(
@@ -298,6 +349,33 @@ final class UpdateFrontiers
             flush(key, qualities, now, out);
           }
         });
+  }
+
+  /** How many (architecture, objective) pairs the current target holds; counted once if unknown. */
+  private int measuredCells() throws Exception {
+    Integer cells = measuredCells.value();
+    if (cells == null) { // state of a version that did not count them
+      int n = 0;
+      for (String ignored : measured.keys()) {
+        n++;
+      }
+      cells = n;
+      measuredCells.update(n);
+    }
+    return cells;
+  }
+
+  /** How many architectures' evaluations the broadcast state holds; counted once per instance. */
+  private int evaluationsHeld(BroadcastState<String, QualityEvaluation> qualities)
+      throws Exception {
+    if (evaluationsHeld == null) {
+      int n = 0;
+      for (var ignored : qualities.immutableEntries()) {
+        n++;
+      }
+      evaluationsHeld = n;
+    }
+    return evaluationsHeld;
   }
 
   private static DeadLetter letter(
