@@ -8,6 +8,7 @@ import dev.hilnas.sinks.http.ModelApi;
 import dev.hilnas.sinks.http.WebPage;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.ModelCatalog;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -26,19 +27,25 @@ public final class QueryService {
   /**
    * @param limits what prediction requests may ask about
    * @param streamClients frontier-stream subscribers served at once; one more gets 503
+   * @param streamWriters threads that write to all of those subscribers
    */
   public QueryService(
       ModelCatalog models,
       FrontierCatalog frontiers,
       Limits limits,
       MeterRegistry registry,
-      int streamClients) {
+      int streamClients,
+      int streamWriters) {
     this.models = models;
     this.frontiers = frontiers;
     this.limits = limits;
-    this.frontierStream = new FrontierStream(streamClients);
+    this.frontierStream = new FrontierStream(streamClients, streamWriters);
     registry.gauge(
         "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
+    FunctionCounter.builder(
+            "hilnas_frontier_stream_dropped_total", frontierStream, FrontierStream::fellBehind)
+        .description("event-stream subscribers dropped for falling behind")
+        .register(registry);
   }
 
   public void register(HttpServer server) {

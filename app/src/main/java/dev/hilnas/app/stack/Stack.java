@@ -295,7 +295,9 @@ public final class Stack implements AutoCloseable {
               state.frontiers(),
               o.limits(),
               http.registry(),
-              o.http().streamClients());
+              o.http().streamClients(),
+              o.http().streamWriters());
+      http.onClose(query.frontierStream());
       http.route(query::register);
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
