@@ -100,8 +100,10 @@ public final class QueryBenchmark {
   /**
    * Per repetition: the JVM's live threads, those of the HTTP front (server pool, dispatcher,
    * event-stream writers, write timer), heap used (the most sampled every 100 ms), the share of the
-   * process's CPU time the bench's own clients and subscriber reader took, and frontier events per
-   * second received by a subscriber to every update.
+   * process's CPU time the bench's own clients and subscriber reader took, frontier events per
+   * second received by a subscriber to every update and by all subscribers together, and the
+   * megabytes per second the event streams carried; at the end, what the subscribers saw and how
+   * many the server dropped for falling behind ({@code /metrics}).
    */
   public record Result(
       Settings settings,
@@ -111,7 +113,10 @@ public final class QueryBenchmark {
       List<Double> heapUsedMb,
       List<Double> clientCpuShare,
       List<Double> eventsPerSubscriberPerSecond,
-      Subscribers.Tally subscribers) {
+      List<Double> eventsPerSecond,
+      List<Double> streamMbPerSecond,
+      Subscribers.Tally subscribers,
+      long droppedByServer) {
 
     public static double median(List<Double> runs) {
       return Statistics.median(runs);
@@ -181,7 +186,19 @@ public final class QueryBenchmark {
                     s.rate() / s.clients())) {
           progress.accept(String.format("warming up for %s", s.warmUp()));
           Thread.sleep(s.warmUp().toMillis());
-          return measure(s, load, subscribers, progress);
+          Result r = measure(s, load, subscribers, progress);
+          return new Result(
+              r.settings(),
+              r.kinds(),
+              r.liveThreads(),
+              r.httpThreads(),
+              r.heapUsedMb(),
+              r.clientCpuShare(),
+              r.eventsPerSubscriberPerSecond(),
+              r.eventsPerSecond(),
+              r.streamMbPerSecond(),
+              r.subscribers(),
+              droppedStreams(stack.httpUrl()));
         }
       }
     } finally {
@@ -189,14 +206,18 @@ public final class QueryBenchmark {
     }
   }
 
-  /** Half subscribe to every update; half as the live page does, to one target's objective. */
+  /**
+   * One in ten subscribes to every update (a dashboard); the others as the live page does, to one
+   * target's objective, spread over all of them.
+   */
   private static List<String> streamPaths(Settings s, List<HardwareTarget> targets) {
     List<String> paths = new ArrayList<>();
+    List<String> objectives = JobSettings.DEFAULT_OBJECTIVES;
     for (int i = 0; i < s.subscribers(); i++) {
       String path = "/api/v1/stream/frontiers";
-      if (i % 2 == 1) {
-        String target = targets.get(i / 2 % targets.size()).id();
-        String objective = JobSettings.DEFAULT_OBJECTIVES.get(i / 2 % 6);
+      if (i % 10 != 0) {
+        String target = targets.get(i % targets.size()).id();
+        String objective = objectives.get(i / targets.size() % objectives.size());
         path +=
             "?target="
                 + URLEncoder.encode(target, StandardCharsets.UTF_8)
@@ -266,6 +287,8 @@ public final class QueryBenchmark {
     List<Double> heap = new ArrayList<>();
     List<Double> clientShare = new ArrayList<>();
     List<Double> eventRate = new ArrayList<>();
+    List<Double> allEvents = new ArrayList<>();
+    List<Double> streamMb = new ArrayList<>();
     for (int rep = 0; rep < s.repeat(); rep++) {
       RequestLoad.Window w = new RequestLoad.Window(s.clients(), KINDS.size());
       long clientCpu0 = cpu(threads, benchThreads);
@@ -305,6 +328,8 @@ public final class QueryBenchmark {
               : (after.eventsOfAllSubscribers() - before.eventsOfAllSubscribers())
                   / (double) after.allSubscribers()
                   / seconds);
+      allEvents.add((after.events() - before.events()) / seconds);
+      streamMb.add((after.bytes() - before.bytes()) / 1e6 / seconds);
       progress.accept(String.format("repetition %d/%d done", rep + 1, s.repeat()));
     }
     List<Kind> kinds = new ArrayList<>();
@@ -319,7 +344,18 @@ public final class QueryBenchmark {
               column(reps, 3),
               errors[k]));
     }
-    return new Result(s, kinds, live, front, heap, clientShare, eventRate, subscribers.tally());
+    return new Result(
+        s,
+        kinds,
+        live,
+        front,
+        heap,
+        clientShare,
+        eventRate,
+        allEvents,
+        streamMb,
+        subscribers.tally(),
+        -1);
   }
 
   private static List<Double> column(List<double[]> rows, int i) {
@@ -354,6 +390,22 @@ public final class QueryBenchmark {
                     || n.startsWith("HTTP-Dispatcher")
                     || n.startsWith("frontier-stream-"))
         .count();
+  }
+
+  /** {@code hilnas_frontier_stream_dropped_total} from {@code /metrics}. */
+  private static long droppedStreams(String url) throws Exception {
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return metrics
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("hilnas_frontier_stream_dropped_total"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(-1);
   }
 
   /** Until every target has a model and a frontier per objective on the HTTP API. */

@@ -79,7 +79,7 @@ final class BenchQueryCommand implements Callable<Integer> {
 
   @Option(
       names = "--update-interval",
-      defaultValue = "20ms",
+      defaultValue = "100ms",
       description =
           "A new measurement this often, so models and frontiers keep changing and events flow"
               + " (default: ${DEFAULT-VALUE}).")
@@ -154,12 +154,18 @@ final class BenchQueryCommand implements Callable<Integer> {
     }
     var t = r.subscribers();
     out.printf(
-        "subscribers           : %,d connected of %,d, %d refused, %d ended by the server;"
-            + " %.1f events/s [%.1f..%.1f] to each subscriber to every update%n",
-        t.connected(),
-        t.subscribers(),
-        t.refused(),
-        t.ended(),
+        "subscribers           : %,d connected of %,d, %d refused, %d ended by the server (%d"
+            + " dropped for falling behind)%n",
+        t.connected(), t.subscribers(), t.refused(), t.ended(), r.droppedByServer());
+    out.printf(
+        "events                : %,.0f/s [%,.0f..%,.0f] to all, %.1f MB/s [%.1f..%.1f]; %.1f/s"
+            + " [%.1f..%.1f] to each subscriber to every update%n",
+        median(r.eventsPerSecond()),
+        min(r.eventsPerSecond()),
+        max(r.eventsPerSecond()),
+        median(r.streamMbPerSecond()),
+        min(r.streamMbPerSecond()),
+        max(r.streamMbPerSecond()),
         median(r.eventsPerSubscriberPerSecond()),
         min(r.eventsPerSubscriberPerSecond()),
         max(r.eventsPerSubscriberPerSecond()));
@@ -227,6 +233,9 @@ final class BenchQueryCommand implements Callable<Integer> {
     subs.put("refused", t.refused());
     subs.put("endedByServer", t.ended());
     subs.put("events", t.events());
+    subs.put("droppedForFallingBehind", r.droppedByServer());
+    subs.put("eventsPerSecond", r.eventsPerSecond());
+    subs.put("megabytesPerSecond", r.streamMbPerSecond());
     subs.put("eventsPerSubscriberPerSecond", r.eventsPerSubscriberPerSecond());
     j.put("subscribers", subs);
     j.put("liveThreads", r.liveThreads());
