@@ -2,6 +2,7 @@ package dev.hilnas.sinks;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Limits;
+import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.ModelApi;
@@ -53,6 +54,15 @@ public final class QueryService {
     new FrontierApi(frontiers).register(server);
     frontierStream.register(server);
     new WebPage().register(server);
+  }
+
+  /**
+   * A new frontier from the feed: remembered for {@code GET} (no store read, no decoding) and
+   * pushed to the event-stream subscribers.
+   */
+  public void frontierUpdated(FrontierUpdate update) {
+    frontiers.remember(update);
+    frontierStream.publish(update);
   }
 
   /** Where frontier updates are pushed to server-sent-event subscribers. */

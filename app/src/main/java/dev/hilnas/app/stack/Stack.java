@@ -303,7 +303,7 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(clients.query(), query.frontierStream()::publish, http.registry());
+      feed = new FrontierFeed(clients.query(), query::frontierUpdated, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(

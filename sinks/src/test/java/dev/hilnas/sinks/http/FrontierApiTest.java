@@ -148,6 +148,40 @@ class FrontierApiTest {
   }
 
   @Test
+  void shouldAnswerTheFrontierTheFeedHandedOverAndEachNewerOne() throws Exception {
+    String path = "/api/v1/frontiers/feed-cpu/rt?objective=PREFILL@256";
+    publish("feed-cpu/rt", 1, 1, Instant.EPOCH);
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    for (int v = 2; v <= 3; v++) {
+      Candidate c =
+          Candidate.builder()
+              .layers(v)
+              .dModel(128)
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(8000)
+              .build();
+      frontiers.add(new Quality("f" + v, c, Quality.PERPLEXITY, 30 - v, null, null));
+      frontiers.addMeasured(c.archId(), PREFILL_256, 10 + v);
+      service
+          .query()
+          .frontierUpdated(
+              FrontierUpdates.of(
+                  "feed-cpu/rt",
+                  frontiers,
+                  PREFILL_256,
+                  v,
+                  new ReferencePoint(50, 40),
+                  Instant.EPOCH.plusSeconds(v)));
+
+      JsonNode f = json(get(path));
+      assertEquals(v, f.get("version").asLong(), "the feed's, though the store has version 1");
+      assertEquals(v - 1, f.get("points").size());
+    }
+  }
+
+  @Test
   void shouldListEveryObjectiveOfATargetWithoutAnObjective() throws Exception {
     JsonNode all = json(get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack"));
     assertEquals(1, all.size());
