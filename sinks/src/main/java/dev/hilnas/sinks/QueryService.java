@@ -2,12 +2,14 @@ package dev.hilnas.sinks;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.core.Limits;
+import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.sinks.http.FrontierApi;
 import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.http.ModelApi;
 import dev.hilnas.sinks.http.WebPage;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.ModelCatalog;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -26,19 +28,25 @@ public final class QueryService {
   /**
    * @param limits what prediction requests may ask about
    * @param streamClients frontier-stream subscribers served at once; one more gets 503
+   * @param streamWriters threads that write to all of those subscribers
    */
   public QueryService(
       ModelCatalog models,
       FrontierCatalog frontiers,
       Limits limits,
       MeterRegistry registry,
-      int streamClients) {
+      int streamClients,
+      int streamWriters) {
     this.models = models;
     this.frontiers = frontiers;
     this.limits = limits;
-    this.frontierStream = new FrontierStream(streamClients);
+    this.frontierStream = new FrontierStream(streamClients, streamWriters);
     registry.gauge(
         "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
+    FunctionCounter.builder(
+            "hilnas_frontier_stream_dropped_total", frontierStream, FrontierStream::fellBehind)
+        .description("event-stream subscribers dropped for falling behind")
+        .register(registry);
   }
 
   public void register(HttpServer server) {
@@ -46,6 +54,15 @@ public final class QueryService {
     new FrontierApi(frontiers).register(server);
     frontierStream.register(server);
     new WebPage().register(server);
+  }
+
+  /**
+   * A new frontier from the feed: remembered for {@code GET} (no store read, no decoding) and
+   * pushed to the event-stream subscribers.
+   */
+  public void frontierUpdated(FrontierUpdate update) {
+    frontiers.remember(update);
+    frontierStream.publish(update);
   }
 
   /** Where frontier updates are pushed to server-sent-event subscribers. */

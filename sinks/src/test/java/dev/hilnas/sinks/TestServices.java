@@ -32,6 +32,7 @@ public final class TestServices {
     public void close() {
       http.stop(0);
       threads.shutdown();
+      query.frontierStream().close();
     }
   }
 
@@ -40,11 +41,20 @@ public final class TestServices {
   }
 
   /**
-   * @param threads the server's, a fixed pool as the app's (event streams have threads of their
+   * @param threads the server's, a fixed pool as the app's (event streams have writers of their
    *     own)
    * @param streamClients event-stream subscribers at once
    */
   public static Server over(TopologyTestDriver driver, int threads, int streamClients)
+      throws IOException {
+    return over(driver, threads, streamClients, FrontierStream.DEFAULT_WRITERS);
+  }
+
+  /**
+   * @param streamWriters the event stream's writer threads, for all subscribers together
+   */
+  public static Server over(
+      TopologyTestDriver driver, int threads, int streamClients, int streamWriters)
       throws IOException {
     QueryService query =
         new QueryService(
@@ -52,7 +62,10 @@ public final class TestServices {
             new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
             Limits.DEFAULTS,
             new SimpleMeterRegistry(),
-            streamClients);
+            streamClients,
+            streamWriters);
+    // as the app's front: no Nagle delay between a response's segments (read once per JVM)
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer http = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     http.setExecutor(pool);

@@ -16,10 +16,10 @@ final class HttpOptions {
 
   @Option(
       names = "--http-max-connections",
-      defaultValue = "256",
       description =
-          "Open HTTP connections at most; one more is closed at once (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
+          "Open HTTP connections at most, event streams' included; one more is closed at once"
+              + " (default: 256 + --http-stream-clients).")
+  Integer maxConnections;
 
   @Option(
       names = "--http-read-timeout",
@@ -47,11 +47,19 @@ final class HttpOptions {
 
   @Option(
       names = "--http-stream-clients",
-      defaultValue = "64",
+      defaultValue = "2000",
       description =
           "Frontier event-stream subscribers at once; one more gets 503 (default:"
               + " ${DEFAULT-VALUE}).")
   int streamClients;
+
+  @Option(
+      names = "--http-stream-writers",
+      defaultValue = "4",
+      description =
+          "Threads that write to all event-stream subscribers together; a subscriber holds no"
+              + " thread of its own (default: ${DEFAULT-VALUE}).")
+  int streamWriters;
 
   @Option(
       names = "--tls-keystore",
@@ -75,11 +83,12 @@ final class HttpOptions {
     }
     return new HttpSettings(
         threads,
-        maxConnections,
+        maxConnections != null ? maxConnections : HttpSettings.REQUEST_CONNECTIONS + streamClients,
         readTimeout,
         idleTimeout,
         writeTimeout,
         streamClients,
+        streamWriters,
         tlsKeystore == null ? null : HttpSettings.tls(tlsKeystore, tlsPassword));
   }
 }

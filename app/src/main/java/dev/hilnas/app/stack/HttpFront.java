@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +61,7 @@ public final class HttpFront implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final List<AutoCloseable> closeWithServer = new CopyOnWriteArrayList<>();
 
   /**
    * @param port 0 picks a free port
@@ -77,7 +80,7 @@ public final class HttpFront implements AutoCloseable {
     server =
         settings.tls() != null ? https(address, settings.tls()) : HttpServer.create(address, 0);
     AtomicInteger n = new AtomicInteger();
-    // fixed: event streams have threads of their own (FrontierStream), requests wait their turn
+    // fixed: event streams have writers of their own (FrontierStream), requests wait their turn
     threads =
         Executors.newFixedThreadPool(
             settings.threads(),
@@ -132,6 +135,9 @@ public final class HttpFront implements AutoCloseable {
       // idle connections are looked for every 10 s by default: a 1 s idle timeout would be 11
       System.setProperty("sun.net.httpserver.clockTick", "1000");
       System.setProperty("sun.net.httpserver.drainAmount", Long.toString(DRAIN_BYTES));
+      // without it a response written in two segments (headers, then body; an event stream's
+      // chunks) waits for the client's delayed ACK of the first: 40 ms on Linux (Nagle)
+      System.setProperty("sun.net.httpserver.nodelay", "true");
       jdkLimits = wanted;
     } else if (!jdkLimits.equals(wanted)) {
       log.warn(
@@ -181,9 +187,22 @@ public final class HttpFront implements AutoCloseable {
     return (server instanceof HttpsServer ? "https" : "http") + "://localhost:" + port() + "/";
   }
 
+  /** Something of a route's to stop once the server has stopped: an event stream's writers. */
+  public HttpFront onClose(AutoCloseable part) {
+    closeWithServer.add(part);
+    return this;
+  }
+
   @Override
   public void close() {
     server.stop(0);
+    for (AutoCloseable part : closeWithServer) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("{} did not close cleanly: {}", part, e.toString());
+      }
+    }
     threads.shutdown();
     writeTimeout.close();
     gcMetrics.close();

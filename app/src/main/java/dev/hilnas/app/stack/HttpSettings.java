@@ -16,7 +16,8 @@ import javax.net.ssl.SSLContext;
  * event-stream slot for longer than these allow.
  *
  * @param threads requests handled at once: a fixed pool; more requests wait for a thread
- * @param maxConnections open connections; one more is closed as soon as it is accepted
+ * @param maxConnections open connections, event streams' included; one more is closed as soon as it
+ *     is accepted
  * @param readTimeout how long a client has to send a whole request, headers and body, before its
  *     connection is closed (whole seconds, rounded up)
  * @param idleTimeout how long a kept-alive connection may wait for its next request (whole seconds,
@@ -24,6 +25,8 @@ import javax.net.ssl.SSLContext;
  * @param writeTimeout how long a write of a response may make no progress (the client is not
  *     reading) before the connection is closed
  * @param streamClients frontier event-stream subscribers at once; one more gets 503
+ * @param streamWriters threads that write to all event-stream subscribers together (a subscriber
+ *     holds no thread of its own)
  * @param tls the server's key and certificate, for HTTPS ({@link #tls(Path, String)}); null for
  *     plain HTTP
  */
@@ -34,23 +37,32 @@ public record HttpSettings(
     Duration idleTimeout,
     Duration writeTimeout,
     int streamClients,
+    int streamWriters,
     SSLContext tls) {
+
+  /** Request connections, on top of the event streams', unless told otherwise. */
+  public static final int REQUEST_CONNECTIONS = 256;
+
+  /** Event-stream subscribers unless told otherwise. */
+  public static final int STREAM_CLIENTS = 2000;
 
   /** As {@code serve} and {@code demo} default to. */
   public static final HttpSettings DEFAULTS =
       new HttpSettings(
           32,
-          256,
+          REQUEST_CONNECTIONS + STREAM_CLIENTS,
           Duration.ofSeconds(10),
           Duration.ofSeconds(30),
           Duration.ofSeconds(30),
-          64,
+          STREAM_CLIENTS,
+          4,
           null);
 
   public HttpSettings {
     atLeastOne(threads, "HTTP threads");
     atLeastOne(maxConnections, "HTTP connections");
     atLeastOne(streamClients, "event-stream clients");
+    atLeastOne(streamWriters, "event-stream writers");
     positive(readTimeout, "the HTTP read timeout");
     positive(idleTimeout, "the HTTP idle timeout");
     positive(writeTimeout, "the HTTP write timeout");

@@ -295,13 +295,15 @@ public final class Stack implements AutoCloseable {
               state.frontiers(),
               o.limits(),
               http.registry(),
-              o.http().streamClients());
+              o.http().streamClients(),
+              o.http().streamWriters());
+      http.onClose(query.frontierStream());
       http.route(query::register);
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(clients.query(), query.frontierStream()::publish, http.registry());
+      feed = new FrontierFeed(clients.query(), query::frontierUpdated, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(

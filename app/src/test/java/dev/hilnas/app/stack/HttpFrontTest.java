@@ -59,6 +59,7 @@ class HttpFrontTest {
         Duration.ofSeconds(1),
         Duration.ofSeconds(1),
         4,
+        2,
         tls);
   }
 

@@ -35,6 +35,7 @@ public final class ModelApi {
 
   private final ModelCatalog catalog;
   private final Limits limits;
+  private final EncodedJson encoded = new EncodedJson();
 
   public ModelApi(ModelCatalog catalog, Limits limits) {
     this.catalog = catalog;
@@ -58,6 +59,14 @@ public final class ModelApi {
   private void model(HttpExchange ex) throws IOException {
     String targetId = HttpJson.pathAfter(ex, MODELS_PREFIX);
     LatencyModelSnapshot s = snapshot(targetId);
+    byte[] json =
+        encoded.get(
+            s.getTargetId().toString(), s.getVersion(), s.getUpdatedAt().toString(), () -> json(s));
+    HttpJson.send(ex, 200, "application/json", json);
+  }
+
+  /** A target's model as {@code GET /api/v1/models/{target}} answers it. */
+  private Map<String, Object> json(LatencyModelSnapshot s) {
     Map<String, Object> out = summary(s);
     Map<String, Object> phases = new LinkedHashMap<>();
     catalog
@@ -71,7 +80,7 @@ public final class ModelApi {
               }
             });
     out.put("phases", phases);
-    HttpJson.send(ex, 200, out);
+    return out;
   }
 
   private static Map<String, Object> phase(AdditiveLatencyModel model, Phase phase) {

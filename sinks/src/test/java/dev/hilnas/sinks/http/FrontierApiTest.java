@@ -101,6 +101,86 @@ class FrontierApiTest {
     assertEquals(780, f.get("hypervolume").asDouble(), 1e-9);
   }
 
+  /** A frontier of {@code points} candidates, published as {@code version} at {@code at}. */
+  private static void publish(String target, long version, int points, Instant at) {
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    for (int i = 0; i < points; i++) {
+      Candidate c =
+          Candidate.builder()
+              .layers(2 + i)
+              .dModel(128)
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(8000)
+              .build();
+      frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, 30 - i, null, null));
+      frontiers.addMeasured(c.archId(), PREFILL_256, 10 + i);
+    }
+    driver
+        .createInputTopic(
+            Topics.FRONTIERS.name(),
+            Topics.FRONTIERS.keySerde().serializer(),
+            Topics.FRONTIERS.valueSerde().serializer())
+        .pipeInput(
+            FrontierUpdates.key(target, PREFILL_256),
+            FrontierUpdates.of(
+                target, frontiers, PREFILL_256, version, new ReferencePoint(50, 40), at));
+  }
+
+  @Test
+  void shouldAnswerTheNewFrontierOnceItChangesThoughItsJsonIsEncodedOncePerVersion()
+      throws Exception {
+    String path = "/api/v1/frontiers/cache-cpu/rt?objective=PREFILL@256";
+    publish("cache-cpu/rt", 1, 1, Instant.EPOCH);
+    assertEquals(1, json(get(path)).get("points").size());
+    assertEquals(1, json(get(path)).get("points").size(), "the same version, the same answer");
+
+    publish("cache-cpu/rt", 2, 2, Instant.EPOCH.plusSeconds(1));
+    JsonNode second = json(get(path));
+    assertEquals(2, second.get("version").asLong());
+    assertEquals(2, second.get("points").size());
+    assertEquals(2, json(get("/api/v1/frontiers/cache-cpu/rt")).get(0).get("points").size());
+
+    // a job restarted from a checkpoint may number a different frontier as an earlier one
+    publish("cache-cpu/rt", 2, 3, Instant.EPOCH.plusSeconds(2));
+    assertEquals(3, json(get(path)).get("points").size());
+  }
+
+  @Test
+  void shouldAnswerTheFrontierTheFeedHandedOverAndEachNewerOne() throws Exception {
+    String path = "/api/v1/frontiers/feed-cpu/rt?objective=PREFILL@256";
+    publish("feed-cpu/rt", 1, 1, Instant.EPOCH);
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    for (int v = 2; v <= 3; v++) {
+      Candidate c =
+          Candidate.builder()
+              .layers(v)
+              .dModel(128)
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(8000)
+              .build();
+      frontiers.add(new Quality("f" + v, c, Quality.PERPLEXITY, 30 - v, null, null));
+      frontiers.addMeasured(c.archId(), PREFILL_256, 10 + v);
+      service
+          .query()
+          .frontierUpdated(
+              FrontierUpdates.of(
+                  "feed-cpu/rt",
+                  frontiers,
+                  PREFILL_256,
+                  v,
+                  new ReferencePoint(50, 40),
+                  Instant.EPOCH.plusSeconds(v)));
+
+      JsonNode f = json(get(path));
+      assertEquals(v, f.get("version").asLong(), "the feed's, though the store has version 1");
+      assertEquals(v - 1, f.get("points").size());
+    }
+  }
+
   @Test
   void shouldListEveryObjectiveOfATargetWithoutAnObjective() throws Exception {
     JsonNode all = json(get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack"));

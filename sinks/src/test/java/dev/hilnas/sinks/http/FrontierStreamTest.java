@@ -2,6 +2,7 @@ package dev.hilnas.sinks.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
@@ -14,10 +15,15 @@ import dev.hilnas.schemas.json.Json;
 import dev.hilnas.sinks.TestServices;
 import dev.hilnas.sinks.state.Materializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -48,7 +54,61 @@ class FrontierStreamTest {
         target, frontiers, PREFILL_256, version, new ReferencePoint(20, 40), Instant.EPOCH);
   }
 
+  /** An update whose frontier has {@code points} candidates: about 400 bytes of JSON each. */
+  private static FrontierUpdate bigUpdate(String target, long version, int points) {
+    TargetFrontiers frontiers = new TargetFrontiers(List.of(PREFILL_256));
+    for (int i = 0; i < points; i++) {
+      Candidate c =
+          Candidate.builder()
+              .layers(2)
+              .dModel(128)
+              .heads(2, 1)
+              .headDim(64)
+              .ffnDim(256 + 64 * i)
+              .vocabSize(8000)
+              .build();
+      frontiers.add(new Quality("c" + i, c, Quality.PERPLEXITY, 30 - 0.01 * i, null, null));
+      frontiers.addMeasured(c.archId(), PREFILL_256, 10 + i);
+    }
+    return FrontierUpdates.of(
+        target, frontiers, PREFILL_256, version, new ReferencePoint(1000, 40), Instant.EPOCH);
+  }
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** A subscriber on a plain socket, so the test itself starts no thread per subscriber. */
+  private static Socket rawSubscriber(TestServices.Server service, int receiveBuffer)
+      throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer); // before connecting: it bounds the TCP window
+    }
+    socket.connect(new InetSocketAddress("localhost", service.port()));
+    socket.setSoTimeout(30_000);
+    socket
+        .getOutputStream()
+        .write(
+            "GET /api/v1/stream/frontiers HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    return socket;
+  }
+
+  /** Reads a socket until what it has read contains {@code text}. */
+  private static void readUntil(Socket socket, String text) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    byte[] buffer = new byte[8192];
+    while (seen.indexOf(text) < 0) {
+      int n = socket.getInputStream().read(buffer);
+      assertTrue(n > 0, "the stream ended before " + text);
+      seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(prefix))
+        .count();
+  }
 
   private static HttpRequest subscription(TestServices.Server service, String query) {
     return HttpRequest.newBuilder(
@@ -98,6 +158,82 @@ class FrontierStreamTest {
       assertNotNull(again, "the place the first subscriber left is free again");
       again.body().close();
       second.body().close();
+    }
+  }
+
+  @Test
+  void shouldServeManySubscribersWithItsFixedSetOfWriterThreads() throws Exception {
+    int subscribers = 200;
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
+        TestServices.Server service = TestServices.over(driver, 2, subscribers, 2)) {
+      int threadsBefore = Thread.activeCount();
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < subscribers; i++) {
+          Socket s = rawSubscriber(service, 0);
+          sockets.add(s);
+          readUntil(s, ": connected");
+        }
+        service.frontierStream().publish(update("a/x", 1));
+        for (Socket s : sockets) {
+          readUntil(s, "event: frontier");
+        }
+
+        assertEquals(subscribers, service.frontierStream().subscribers());
+        assertEquals(2, threadsNamed("frontier-stream-"), "two writers for all subscribers");
+        int grown = Thread.activeCount() - threadsBefore;
+        assertTrue(grown < 10, subscribers + " subscribers, yet " + grown + " more threads");
+      } finally {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldDropASubscriberThatStopsReadingWhileTheOthersReceiveEveryUpdate() throws Exception {
+    try (TopologyTestDriver driver =
+            new TopologyTestDriver(Materializer.buildTopology(new SimpleMeterRegistry()));
+        TestServices.Server service = TestServices.over(driver, 1, 4, 2);
+        Socket stalled = rawSubscriber(service, 4096)) {
+      readUntil(stalled, ": connected"); // then it reads nothing more
+      HttpResponse<Stream<String>> reader =
+          HTTP.send(subscription(service, ""), HttpResponse.BodyHandlers.ofLines());
+      Iterator<String> lines = reader.body().iterator();
+      assertEquals(": connected", lines.next());
+      assertEquals("", lines.next());
+
+      // each update about 40 KB: the stalled socket's buffers fill, then its backlog
+      int published = 0;
+      while (service.frontierStream().fellBehind() == 0 && published < 5000) {
+        published++;
+        service.frontierStream().publish(bigUpdate("a/x", published, 100));
+        assertEquals("event: frontier", lines.next());
+        var json = Json.MAPPER.readTree(lines.next().substring("data: ".length()));
+        assertEquals(published, json.get("version").asLong(), "every update, in order");
+        assertEquals("", lines.next());
+      }
+
+      assertEquals(1, service.frontierStream().fellBehind(), "after " + published + " updates");
+      assertTrue(published > FrontierStream.BACKLOG, "dropped only once its backlog was full");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (service.frontierStream().subscribers() > 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, service.frontierStream().subscribers(), "its place is free again");
+      byte[] buffer = new byte[1 << 16];
+      try {
+        while (stalled.getInputStream().read(buffer) >= 0) {
+          // what reached its buffers before the drop, then the end of the connection
+        }
+      } catch (SocketException reset) {
+        // closed with data it never read: a reset is the end too
+      }
+      service.frontierStream().publish(update("a/x", published + 1));
+      assertEquals("event: frontier", lines.next(), "the others are still served");
+      reader.body().close();
     }
   }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       BenchFleetCommand.class,
       BenchSearchCommand.class,
       BenchFuzzCommand.class,
-      BenchMemoryCommand.class
+      BenchMemoryCommand.class,
+      BenchQueryCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
