@@ -32,6 +32,13 @@ public record ClusterSpec(
     int queryPort,
     Path java) {
 
+  /** What {@code cluster up} starts unless told otherwise; {@code docker/compose.yml} too. */
+  public static final int DEFAULT_BROKERS = 3;
+
+  public static final int DEFAULT_TASK_MANAGERS = 2;
+  public static final int DEFAULT_SLOTS = 2;
+  public static final int DEFAULT_PARALLELISM = 2;
+
   public ClusterSpec {
     hilnas = List.copyOf(hilnas);
     if (brokers < 1 || taskManagers < 1 || slots < 1 || parallelism < 1) {

@@ -65,25 +65,25 @@ final class ClusterCommand implements Runnable {
   static final class Up implements Callable<Integer> {
     @Option(
         names = "--brokers",
-        defaultValue = "3",
+        defaultValue = "" + ClusterSpec.DEFAULT_BROKERS,
         description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
     int brokers;
 
     @Option(
         names = "--taskmanagers",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_TASK_MANAGERS,
         description = "Flink TaskManagers (default: ${DEFAULT-VALUE}).")
     int taskManagers;
 
     @Option(
         names = "--slots",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_SLOTS,
         description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(
         names = "--parallelism",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_PARALLELISM,
         description = "The job's parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
