@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       BenchRuntimeCommand.class,
       BenchFleetCommand.class,
       BenchSearchCommand.class,
-      BenchFuzzCommand.class
+      BenchFuzzCommand.class,
+      BenchChaosCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
