@@ -203,7 +203,8 @@ public final class ChaosBenchmark {
       // again is read from what the probe saw, once everything has drained
       for (Fault fault : Fault.values()) {
         int k = fault.ordinal();
-        sleepUntil(started + k * phaseNanos);
+        // a phase lasts at least its share, even when the fault before it took longer to restart
+        sleepUntil(Math.max(started + k * phaseNanos, k == 0 ? 0 : kills[k - 1] + phaseNanos));
         kills[k] = System.nanoTime();
         String process =
             fault == Fault.NONE ? "" : inject(fault, dir, cluster, admin, agents, probe);
@@ -223,7 +224,7 @@ public final class ChaosBenchmark {
                   "%5.0f s  %-16s restarted", (System.nanoTime() - started) / 1e9, fault.label));
         }
       }
-      sleepUntil(started + phases * phaseNanos);
+      sleepUntil(Math.max(started + phases * phaseNanos, kills[phases - 1] + phaseNanos));
       stream.stop();
       double seconds = (System.nanoTime() - started) / 1e9;
       agents.stop();
