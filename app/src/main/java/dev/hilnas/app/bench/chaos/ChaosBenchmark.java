@@ -203,8 +203,12 @@ public final class ChaosBenchmark {
       // again is read from what the probe saw, once everything has drained
       for (Fault fault : Fault.values()) {
         int k = fault.ordinal();
-        // a phase lasts at least its share, even when the fault before it took longer to restart
+        // a phase lasts at least its share, and until its fresh results were served (at most 3
+        // minutes): a fault must not fall into the recovery from the one before
         sleepUntil(Math.max(started + k * phaseNanos, k == 0 ? 0 : kills[k - 1] + phaseNanos));
+        if (k > 0) {
+          awaitFresh(probe, k - 1, kills[k - 1]);
+        }
         kills[k] = System.nanoTime();
         String process =
             fault == Fault.NONE ? "" : inject(fault, dir, cluster, admin, agents, probe);
@@ -225,6 +229,7 @@ public final class ChaosBenchmark {
         }
       }
       sleepUntil(Math.max(started + phases * phaseNanos, kills[phases - 1] + phaseNanos));
+      awaitFresh(probe, phases - 1, kills[phases - 1]);
       stream.stop();
       double seconds = (System.nanoTime() - started) / 1e9;
       agents.stop();
@@ -270,6 +275,15 @@ public final class ChaosBenchmark {
       probe.stop();
       progress.accept("stopping the cluster");
       LocalCluster.down(dir, Duration.ofSeconds(20), line -> {});
+    }
+  }
+
+  /** Until phase {@code k}'s fresh results were seen, at most 3 minutes after its kill. */
+  private static void awaitFresh(Probe probe, int k, long kill) throws InterruptedException {
+    Fault fault = Fault.values()[k];
+    long cap = kill + TimeUnit.MINUTES.toNanos(3);
+    while (probe.fresh(fault, k, kill) == null && System.nanoTime() < cap) {
+      Thread.sleep(200);
     }
   }
 
