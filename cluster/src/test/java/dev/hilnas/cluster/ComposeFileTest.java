@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,10 +62,27 @@ class ComposeFileTest {
 
   @TempDir Path dir;
   ClusterSpec spec;
-  JsonNode services;
+
+  /** What Compose made of the file: run once for all the tests. */
+  static JsonNode services;
+
+  @BeforeAll
+  static void config() throws Exception {
+    Assumptions.assumeTrue(
+        onPath("docker-compose") || System.getenv("CI") != null,
+        "no docker-compose here (apt-get install docker-compose); .ci/run installs it");
+    Process process =
+        new ProcessBuilder("docker-compose", "-f", COMPOSE_FILE.toString(), "config")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(2, TimeUnit.MINUTES), "docker-compose config ended");
+    assertEquals(0, process.exitValue(), "docker-compose config finds the file valid:\n" + output);
+    services = YAML.readTree(output).get("services");
+  }
 
   @BeforeEach
-  void config() throws Exception {
+  void spec() {
     spec =
         new ClusterSpec(
             dir,
@@ -78,17 +96,6 @@ class ComposeFileTest {
             List.of("hilnas"),
             0,
             dir);
-    Assumptions.assumeTrue(
-        onPath("docker-compose") || System.getenv("CI") != null,
-        "no docker-compose here (apt-get install docker-compose); .ci/run installs it");
-    Process process =
-        new ProcessBuilder("docker-compose", "-f", COMPOSE_FILE.toString(), "config")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(2, TimeUnit.MINUTES), "docker-compose config ended");
-    assertEquals(0, process.exitValue(), "docker-compose config finds the file valid:\n" + output);
-    services = YAML.readTree(output).get("services");
   }
 
   @Test
