@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.bench.SyntheticMeasurements;
+import dev.hilnas.app.bench.chaos.ChaosCheck;
 import dev.hilnas.app.cli.HilnasCommand;
 import dev.hilnas.cluster.ClusterProcess;
-import dev.hilnas.cluster.ClusterState;
+import dev.hilnas.cluster.Faults;
+import dev.hilnas.cluster.FlinkJobs;
 import dev.hilnas.cluster.LocalCluster;
 import dev.hilnas.cluster.Role;
 import dev.hilnas.core.Measurement;
@@ -16,7 +18,6 @@ import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.KafkaConnection;
-import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
@@ -46,12 +47,10 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,16 +107,20 @@ class ClusterIT {
       try (MeasurementStream stream = new MeasurementStream(bootstrap, synthetic)) {
         Thread.sleep(8_000);
         // ... the leader of the busiest hil.measurements partition is killed and restarted
-        int leader = busiestLeader(admin);
+        int leader = Faults.leaderOfBusiestPartition(admin, Topics.MEASUREMENTS.name());
         kill(Role.BROKER, leader);
         Thread.sleep(5_000);
         LocalCluster.restart(dir, Role.BROKER, leader);
         Thread.sleep(5_000);
         // ... then a TaskManager running the job
-        int taskManager = taskManagerRunningTheJob(jobManager);
+        int taskManager =
+            FlinkJobs.taskManagerRunning(
+                jobManager, FlinkJobs.runningJob(jobManager).orElseThrow(), "per-target");
         long killed = System.nanoTime();
         kill(Role.TASKMANAGER, taskManager);
-        awaitJobRestarted(jobManager);
+        assertTrue(
+            FlinkJobs.awaitRestarted(jobManager, Duration.ofMinutes(3)),
+            "the job ran again within 3 minutes");
         System.out.printf(
             "ClusterIT: the job ran again %.1f s after TaskManager %d was killed%n",
             (System.nanoTime() - killed) / 1e9, taskManager);
@@ -131,13 +134,16 @@ class ClusterIT {
         // Then every target's model counts exactly what was acknowledged ...
         long drained = System.nanoTime();
         Map<String, Long> counted =
-            await(() -> latestCounts(bootstrap), acknowledged, Duration.ofMinutes(3));
+            await(() -> ChaosCheck.latestCounts(bootstrap), acknowledged, Duration.ofMinutes(3));
         System.out.printf(
             "ClusterIT: the job's output accounted for all of them %.1f s after the stream stopped%n",
             (System.nanoTime() - drained) / 1e9);
         assertEquals(acknowledged, counted);
-        // ... each snapshot was published once (a replayed one would repeat its version) ...
-        assertEachVersionOnce(bootstrap);
+        // ... each snapshot was published once (a replayed one would repeat its version, which
+        // latestModels refuses) ...
+        assertEquals(
+            acknowledged.keySet(),
+            ChaosCheck.latestModels(KafkaConnection.to(bootstrap)).keySet()); // throws if not
         // ... the query service serves the same counts ...
         assertEquals(
             acknowledged, await(() -> servedCounts(query), acknowledged, Duration.ofMinutes(1)));
@@ -175,11 +181,7 @@ class ClusterIT {
   }
 
   private void kill(Role role, int id) throws Exception {
-    ClusterState state = LocalCluster.read(dir).orElseThrow();
-    ClusterProcess process = state.process(role, id).orElseThrow();
-    ProcessHandle handle = process.handle().orElseThrow();
-    handle.destroyForcibly();
-    handle.onExit().get(30, TimeUnit.SECONDS);
+    ClusterProcess process = Faults.kill(dir, role, id);
     System.out.printf("ClusterIT: killed %s (pid %d)%n", process.name(), process.pid());
   }
 
@@ -215,93 +217,6 @@ class ClusterIT {
       records.add(Map.entry(m.candidate().archId(), Convert.toAvro(q)));
     }
     TopicRecords.write(KafkaConnection.to(bootstrap), Topics.QUALITY, records);
-  }
-
-  private static int busiestLeader(Admin admin) throws Exception {
-    String topic = Topics.MEASUREMENTS.name();
-    TopicDescription d =
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    d.partitions()
-        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-    var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-    int busiest =
-        ends.entrySet().stream()
-            .max(Map.Entry.comparingByValue((a, b) -> Long.compare(a.offset(), b.offset())))
-            .orElseThrow()
-            .getKey()
-            .partition();
-    return d.partitions().get(busiest).leader().id();
-  }
-
-  private static int taskManagerRunningTheJob(String jobManager) throws Exception {
-    String job = runningJob(jobManager);
-    JsonNode vertices = get(jobManager + "/jobs/" + job).get("vertices");
-    for (JsonNode v : vertices) {
-      if (v.get("name").asText().contains("per-target")) {
-        String id =
-            get(jobManager + "/jobs/" + job + "/vertices/" + v.get("id").asText() + "/taskmanagers")
-                .get("taskmanagers")
-                .get(0)
-                .get("taskmanager-id")
-                .asText();
-        return Integer.parseInt(id.substring("tm-".length()));
-      }
-    }
-    throw new AssertionError("no per-target operator in " + vertices);
-  }
-
-  private static String runningJob(String jobManager) throws Exception {
-    for (JsonNode j : get(jobManager + "/jobs/overview").get("jobs")) {
-      if (j.get("state").asText().equals("RUNNING")) {
-        return j.get("jid").asText();
-      }
-    }
-    throw new AssertionError("no job running at " + jobManager);
-  }
-
-  /** Until the job has failed over and every task runs again. */
-  private static void awaitJobRestarted(String jobManager) throws Exception {
-    String job = runningJob(jobManager);
-    boolean failedOver = false;
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      JsonNode j = get(jobManager + "/jobs/" + job);
-      boolean running = j.get("state").asText().equals("RUNNING");
-      for (JsonNode v : j.get("vertices")) {
-        running &= v.get("status").asText().equals("RUNNING");
-      }
-      failedOver |= !running;
-      if (failedOver && running) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the job did not run again within 3 minutes");
-  }
-
-  private static Map<String, Long> latestCounts(String bootstrap) {
-    Map<String, Long> counts = new HashMap<>();
-    for (var r :
-        TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.LATENCY_MODELS.name())) {
-      LatencyModelSnapshot s =
-          Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
-      counts.merge(s.getTargetId(), s.getMeasurements(), Math::max);
-    }
-    return counts;
-  }
-
-  private static void assertEachVersionOnce(String bootstrap) {
-    Map<String, Long> last = new HashMap<>();
-    for (var r :
-        TopicRecords.readAll(KafkaConnection.to(bootstrap), Topics.LATENCY_MODELS.name())) {
-      LatencyModelSnapshot s =
-          Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
-      Long before = last.put(s.getTargetId(), s.getVersion());
-      assertTrue(
-          before == null || s.getVersion() > before,
-          s.getTargetId() + ": version " + s.getVersion() + " after " + before);
-    }
   }
 
   private static Map<String, Long> servedCounts(String query) {

@@ -18,6 +18,7 @@ import java.util.List;
  *     the query service is this plus {@code serve --no-job ...}
  * @param queryPort the query service's HTTP port; 0 picks a free one
  * @param java the java that runs Kafka and Flink
+ * @param queryOptions more options of the query service's {@code serve}, e.g. {@code --devices F}
  */
 public record ClusterSpec(
     Path dir,
@@ -30,10 +31,46 @@ public record ClusterSpec(
     Path jobJar,
     List<String> hilnas,
     int queryPort,
-    Path java) {
+    Path java,
+    List<String> queryOptions) {
+
+  /** What {@code cluster up} starts unless told otherwise; {@code docker/compose.yml} too. */
+  public static final int DEFAULT_BROKERS = 3;
+
+  public static final int DEFAULT_TASK_MANAGERS = 2;
+  public static final int DEFAULT_SLOTS = 2;
+  public static final int DEFAULT_PARALLELISM = 2;
+
+  public ClusterSpec(
+      Path dir,
+      int brokers,
+      int taskManagers,
+      int slots,
+      int parallelism,
+      Path kafkaLib,
+      Path flinkLib,
+      Path jobJar,
+      List<String> hilnas,
+      int queryPort,
+      Path java) {
+    this(
+        dir,
+        brokers,
+        taskManagers,
+        slots,
+        parallelism,
+        kafkaLib,
+        flinkLib,
+        jobJar,
+        hilnas,
+        queryPort,
+        java,
+        List.of());
+  }
 
   public ClusterSpec {
     hilnas = List.copyOf(hilnas);
+    queryOptions = List.copyOf(queryOptions);
     if (brokers < 1 || taskManagers < 1 || slots < 1 || parallelism < 1) {
       throw new IllegalArgumentException(
           "brokers, taskmanagers, slots and parallelism must be >= 1");

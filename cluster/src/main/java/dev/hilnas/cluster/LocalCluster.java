@@ -203,6 +203,7 @@ public final class LocalCluster {
             String.valueOf(queryPort),
             "--data-dir",
             spec.dir().resolve("query").toString()));
+    query.addAll(spec.queryOptions());
     processes.add(new Planned(Role.QUERY, 1, query, log(logs, "query", 1)));
     return new Plan(
         bootstrap,
@@ -276,29 +277,50 @@ public final class LocalCluster {
 
   private static void submit(ClusterSpec spec, Plan plan, Path logs, List<ClusterProcess> running)
       throws Exception {
-    String output =
-        Processes.run(
-                FlinkCluster.submit(spec, plan.flink(), plan.bootstrap()),
-                logs.resolve("submit.log"),
-                FlinkCluster.submitEnv(spec))
-            .awaitSuccess(STARTUP);
+    List<String> command = FlinkCluster.submit(spec, plan.flink(), plan.bootstrap());
+    // kept, so that a JobManager that was lost can be given the job again (resubmit)
+    JSON.writeValue(submitFile(spec.dir()).toFile(), command);
+    submit(command, FlinkCluster.submitEnv(spec), plan.jobManager(), logs, running);
+  }
+
+  /**
+   * Submits the job again as {@code up} did — resuming from its newest retained checkpoint — to a
+   * JobManager that lost it (a JobManager without high availability forgets its jobs when it dies).
+   * Returns when the job is RUNNING.
+   */
+  public static void resubmit(Path dir) throws Exception {
+    ClusterState state =
+        read(dir).orElseThrow(() -> new IllegalArgumentException("no cluster in " + dir));
+    List<String> command = List.of(JSON.readValue(submitFile(dir).toFile(), String[].class));
+    submit(
+        command,
+        Map.of("FLINK_CONF_DIR", dir.resolve("flink").resolve("conf").toString()),
+        state.jobManager(),
+        logs(dir),
+        state.processes().stream().filter(ClusterProcess::alive).toList());
+  }
+
+  private static Path submitFile(Path dir) {
+    return dir.resolve("flink").resolve("submit.json");
+  }
+
+  private static void submit(
+      List<String> command,
+      Map<String, String> env,
+      String jobManager,
+      Path logs,
+      List<ClusterProcess> running)
+      throws Exception {
+    String output = Processes.run(command, logs.resolve("submit.log"), env).awaitSuccess(STARTUP);
     Matcher job = JOB_ID.matcher(output);
     if (!job.find()) {
       throw new IllegalStateException(
           "flink run printed no job id, see " + logs.resolve("submit.log"));
     }
-    String url = plan.jobManager() + "/jobs/" + job.group(1);
     await(
-        "job " + job.group(1) + " RUNNING at " + plan.jobManager(),
+        "job " + job.group(1) + " RUNNING at " + jobManager,
         running,
-        () -> {
-          JsonNode j = get(url);
-          boolean allRunning = true;
-          for (JsonNode v : j.path("vertices")) {
-            allRunning &= v.path("status").asText().equals("RUNNING");
-          }
-          return j.path("state").asText().equals("RUNNING") && allRunning;
-        });
+        () -> FlinkJobs.allRunning(jobManager, job.group(1)));
   }
 
   interface Check {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "A cluster of real processes on this machine: Kafka brokers, a Flink JobManager and",
       "TaskManagers running the job jar, and the query service, each logging to a file in --dir."
     })
-final class ClusterCommand implements Runnable {
+public final class ClusterCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -62,28 +62,28 @@ final class ClusterCommand implements Runnable {
         "A directory whose cluster was stopped starts again as it was, the job resuming from its",
         "newest checkpoint."
       })
-  static final class Up implements Callable<Integer> {
+  public static final class Up implements Callable<Integer> {
     @Option(
         names = "--brokers",
-        defaultValue = "3",
+        defaultValue = "" + ClusterSpec.DEFAULT_BROKERS,
         description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
     int brokers;
 
     @Option(
         names = "--taskmanagers",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_TASK_MANAGERS,
         description = "Flink TaskManagers (default: ${DEFAULT-VALUE}).")
     int taskManagers;
 
     @Option(
         names = "--slots",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_SLOTS,
         description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(
         names = "--parallelism",
-        defaultValue = "2",
+        defaultValue = "" + ClusterSpec.DEFAULT_PARALLELISM,
         description = "The job's parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -120,18 +120,16 @@ final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ClusterSpec cluster =
-          new ClusterSpec(
+          spec(
               dir.absolute(),
               brokers,
               taskManagers,
               slots,
               parallelism,
-              existing(kafkaLib, "--kafka-lib"),
-              existing(flinkLib, "--flink-lib"),
-              jobJar != null ? existing(jobJar, "--job-jar") : newestJobJar(),
-              hilnas(),
-              httpPort,
-              Path.of(System.getProperty("java.home"), "bin", "java"));
+              kafkaLib,
+              flinkLib,
+              jobJar,
+              httpPort);
       ClusterState state = LocalCluster.up(cluster, System.err::println);
       PrintWriter out = spec.commandLine().getOut();
       Map<String, String> addresses = new LinkedHashMap<>();
@@ -146,6 +144,35 @@ final class ClusterCommand implements Runnable {
       }
       out.flush();
       return 0;
+    }
+
+    /**
+     * A cluster of this build: its Kafka and Flink lib/ folders, its job jar (the newest in
+     * streams/target unless given), this JVM running the query service.
+     */
+    public static ClusterSpec spec(
+        Path dir,
+        int brokers,
+        int taskManagers,
+        int slots,
+        int parallelism,
+        Path kafkaLib,
+        Path flinkLib,
+        Path jobJar,
+        int httpPort)
+        throws IOException {
+      return new ClusterSpec(
+          dir,
+          brokers,
+          taskManagers,
+          slots,
+          parallelism,
+          existing(kafkaLib, "--kafka-lib"),
+          existing(flinkLib, "--flink-lib"),
+          jobJar != null ? existing(jobJar, "--job-jar") : newestJobJar(),
+          hilnas(),
+          httpPort,
+          Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     private static Path existing(Path path, String option) {
@@ -182,7 +209,7 @@ final class ClusterCommand implements Runnable {
     }
 
     /** This JVM's java and classpath running hilnas: the query service is one more of it. */
-    private static List<String> hilnas() {
+    public static List<String> hilnas() {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx512m");

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
       BenchSearchCommand.class,
       BenchFuzzCommand.class,
       BenchMemoryCommand.class,
-      BenchQueryCommand.class
+      BenchQueryCommand.class,
+      BenchChaosCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
