@@ -85,6 +85,16 @@ class PrincipalTest {
   }
 
   @Test
+  void theQueryServiceMayReadRequestsAndFailuresAndOnlyDescribeTheAgentsGroups() {
+    assertEquals(
+        List.of(
+            "TOPIC hil.candidates LITERAL READ",
+            "TOPIC hil.dlq LITERAL READ",
+            "GROUP hilnas-agent- PREFIXED DESCRIBE"),
+        grants(Principal.QUERY).subList(3, 6));
+  }
+
+  @Test
   void everyGrantAllowsTheUserNamedAfterThePrincipalFromAnyHost() {
     assertEquals(
         List.of("device", "gateway", "import", "evaluator", "search", "job", "query"),
