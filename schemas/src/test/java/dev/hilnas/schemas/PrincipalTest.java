@@ -48,12 +48,12 @@ class PrincipalTest {
   void eachTopicIsReadOnlyByThoseItsContractSays() {
     assertEquals(
         Map.of(
-            "hil.candidates", Set.of("device", "evaluator", "search"),
+            "hil.candidates", Set.of("device", "evaluator", "query", "search"),
             "hil.measurements", Set.of("job"),
             "hil.quality", Set.of("job"),
             "hil.latency-models", Set.of("query", "search"),
             "hil.frontiers", Set.of("query", "search"),
-            "hil.dlq", Set.of("search")),
+            "hil.dlq", Set.of("query", "search")),
         users(AclOperation.READ));
   }
 
