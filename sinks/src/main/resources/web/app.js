@@ -150,7 +150,10 @@
       const x = scale(t, t, { from: m.left, to: w - m.right });
       const y = scale(hv, hv, { from: h - m.bottom, to: m.top });
       x.ticks = () => [];
-      axes(svg, x, y, w, h, m, 'time', 'hypervolume');
+      axes(svg, x, y, w, h, m, 'time (UTC)', 'hypervolume');
+      const clock = ms => new Date(ms).toISOString().slice(11, 19);
+      el('text', { class: 'label', x: m.left, y: h - m.bottom + 16, 'text-anchor': 'start' }, svg, clock(t[0]));
+      el('text', { class: 'label', x: w - m.right, y: h - m.bottom + 16, 'text-anchor': 'end' }, svg, clock(t[t.length - 1]));
       el('path', { class: 'hv-line', d: samples.map((p, i) => `${i ? 'L' : 'M'}${x(t[i]).toFixed(1)},${y(hv[i]).toFixed(1)}`).join('') }, svg);
       for (let i = 0; i < samples.length; i++) {
         el('title', {}, el('circle', { class: 'hv-point', cx: x(t[i]), cy: y(hv[i]), r: 2.5 }, svg),

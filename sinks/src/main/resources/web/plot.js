@@ -58,6 +58,7 @@ window.HilPlot = (function () {
           if (u >= d0 && u <= d1) out.push(u);
         }
       }
+      if (out.length > 8) return out.filter(u => Math.abs(u - Math.round(u)) < 1e-9); // decades only
       return out.length >= 2 ? out : [d0, d1];
     }
     const step = niceStep((d1 - d0) / 5);
