@@ -28,14 +28,17 @@ window.HilPlot = (function () {
   }
 
   // A scale from data values to pixels over [from, to]. With zoom, the domain is the extent of the
-  // frontier's values inside the fences; everything else is clipped to the edge (see clip).
+  // frontier's values inside the fences, if the outliers would squeeze those into less than half
+  // the axis; what lies outside the domain is drawn clipped to its edge (see clipped).
   function scale(frontierValues, allValues, opts) {
     const log = opts.log && allValues.every(v => v > 0);
     const t = log ? Math.log10 : v => v;
     let shown = opts.zoom ? frontierValues.map(t) : allValues.map(t);
     if (opts.zoom) {
       const [lo, hi] = fences(shown);
-      shown = shown.filter(v => v >= lo && v <= hi);
+      const inliers = shown.filter(v => v >= lo && v <= hi);
+      const span = vs => Math.max(...vs) - Math.min(...vs);
+      if (span(inliers) < 0.5 * span(shown)) shown = inliers;
     }
     let d0 = Math.min(...shown), d1 = Math.max(...shown);
     const pad = (d1 - d0) * 0.05 || Math.abs(d0) * 0.1 || 1;
@@ -46,6 +49,9 @@ window.HilPlot = (function () {
     f.inside = v => { const u = t(v); return u >= d0 - 1e-12 && u <= d1 + 1e-12; };
     f.clamped = v => Math.min(Math.max(f(v), Math.min(opts.from, opts.to)), Math.max(opts.from, opts.to));
     f.ticks = () => ticks(d0, d1, log).map(u => (log ? Math.pow(10, u) : u));
+    // as many decimals as the tick step needs, so that close ticks read apart (3.362, 3.364)
+    const decimals = log ? null : Math.min(6, Math.max(0, -Math.floor(Math.log10(niceStep((d1 - d0) / 5)))));
+    f.format = v => (log ? fmt(v) : v.toFixed(decimals));
     return f;
   }
 
@@ -82,11 +88,11 @@ window.HilPlot = (function () {
     el('line', { x1: m.left, y1: m.top, x2: m.left, y2: h - m.bottom }, g);
     for (const v of x.ticks()) {
       el('line', { class: 'grid', x1: x(v), y1: m.top, x2: x(v), y2: h - m.bottom }, g);
-      el('text', { x: x(v), y: h - m.bottom + 16, 'text-anchor': 'middle' }, g, fmt(v));
+      el('text', { x: x(v), y: h - m.bottom + 16, 'text-anchor': 'middle' }, g, x.format(v));
     }
     for (const v of y.ticks()) {
       el('line', { class: 'grid', x1: m.left, y1: y(v), x2: w - m.right, y2: y(v) }, g);
-      el('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, g, fmt(v));
+      el('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, g, y.format(v));
     }
     el('text', { class: 'label', x: (w + m.left) / 2, y: h - 6, 'text-anchor': 'middle' }, svg,
       xLabel + (x.log ? ' (log)' : ''));

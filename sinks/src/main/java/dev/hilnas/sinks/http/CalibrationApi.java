@@ -108,16 +108,13 @@ public final class CalibrationApi {
     out.put("coverage", n == 0 ? null : (double) inside / n);
     Map<String, Object> phases = new LinkedHashMap<>();
     byPhase.forEach(
-        (phase, counts) ->
-            phases.put(
-                phase,
-                Map.of(
-                    "n",
-                    counts[0],
-                    "inside",
-                    counts[1],
-                    "coverage",
-                    (double) counts[1] / counts[0])));
+        (phase, counts) -> {
+          Map<String, Object> figures = new LinkedHashMap<>();
+          figures.put("n", counts[0]);
+          figures.put("inside", counts[1]);
+          figures.put("coverage", (double) counts[1] / counts[0]);
+          phases.put(phase, figures);
+        });
     out.put("phases", phases);
     out.put("pairs", pairs);
     HttpJson.send(ex, 200, out);
