@@ -210,13 +210,16 @@
       return;
     }
     note.textContent = `Interval coverage: ${calibration.inside} of ${calibration.n} measured frontier points lie inside ` +
-      `the model's 90% interval (${pct(calibration.coverage)}). In-sample: these measurements were part of the fit, ` +
-      `so held-out coverage is likely lower; the snapshot does not record a held-out coverage.`;
+      `the model's ${level(calibration)} interval (${pct(calibration.coverage)}). In-sample: these measurements were part ` +
+      `of the fit, so held-out coverage is likely lower; the model snapshot does not record a held-out coverage ` +
+      `(hilnas model evaluate measures one offline).`;
     card.appendChild(note);
     card.appendChild(pvm(calibration));
   }
 
-  // Predicted against measured latency, log-log, with each prediction's 90% interval.
+  const level = c => Math.round(100 * c.interval) + '%';
+
+  // Predicted against measured latency, log-log, with each prediction's interval.
   function pvm(c) {
     const w = 460, h = 320, m = { left: 64, right: 12, top: 10, bottom: 40 };
     const fig = document.createElement('figure');
@@ -236,7 +239,7 @@
     }
     const cap = document.createElement('figcaption');
     cap.textContent = `predicted against measured latency of ${c.pairs.length} measured frontier points ` +
-      `(model version ${c.modelVersion}); bars: the 90% interval, red: outside it`;
+      `(model version ${c.modelVersion}); bars: the ${level(c)} interval, red: outside it`;
     svg.setAttribute('aria-label', cap.textContent);
     fig.appendChild(cap);
     return fig;

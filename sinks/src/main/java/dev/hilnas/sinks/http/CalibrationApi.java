@@ -23,10 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * {@code GET /api/v1/calibration/{target}}: the target's current latency model against the measured
- * points of its frontiers — predicted and measured latency, the 90% interval, and the share of
- * measurements inside it (docs/http-api.md). In-sample: the model was fitted on these measurements
- * among others, so this coverage is an upper bound of what held-out architectures get; the
- * cross-validated figures are in {@code GET /api/v1/models/{target}}.
+ * points of its frontiers — predicted and measured latency, the prediction interval ({@link
+ * LatencyPrediction#LEVEL}), and the share of measurements inside it (docs/http-api.md). In-sample:
+ * the model was fitted on these measurements among others, so this coverage is an upper bound of
+ * what held-out architectures get; the cross-validated figures are in {@code GET
+ * /api/v1/models/{target}}.
  */
 public final class CalibrationApi {
 
@@ -102,7 +103,7 @@ public final class CalibrationApi {
     out.put("target", target);
     out.put("modelVersion", snapshot.getVersion());
     out.put("scope", "in-sample");
-    out.put("interval", 0.9);
+    out.put("interval", LatencyPrediction.LEVEL);
     out.put("n", n);
     out.put("inside", inside);
     out.put("coverage", n == 0 ? null : (double) inside / n);

@@ -120,6 +120,7 @@ class LivePageApiTest {
 
     assertEquals(3, c.get("modelVersion").asLong());
     assertEquals("in-sample", c.get("scope").asText());
+    assertEquals(LatencyPrediction.LEVEL, c.get("interval").asDouble());
     assertEquals(POINTS.length, c.get("n").asInt());
     int inside = 0;
     for (JsonNode pair : c.get("pairs")) {
