@@ -13,8 +13,9 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * The Kafka users hilnas's parts connect as on a secured cluster, and all that each may do
  * (docs/security.md): a device cannot forge a frontier, a service cannot write another's topics.
- * READ and WRITE imply DESCRIBE; nothing else is allowed. The administrator that creates the topics
- * and grants these is the cluster's super user, not one of them.
+ * READ and WRITE imply DESCRIBE; besides, only the query service may DESCRIBE the agents' groups
+ * (to read their lag), and nothing else is allowed. The administrator that creates the topics and
+ * grants these is the cluster's super user, not one of them.
  */
 public enum Principal {
   /** Device agents: read the requests and write measurements, and the requests they failed on. */
@@ -51,8 +52,17 @@ public enum Principal {
       write(Topics.DLQ),
       group(ConsumerGroups.JOB),
       transactionsStartingWith(ConsumerGroups.JOB)),
-  /** The query service: its Kafka Streams stores and the frontier event feed. */
-  QUERY(read(Topics.LATENCY_MODELS), read(Topics.FRONTIERS), group(ConsumerGroups.QUERY));
+  /**
+   * The query service: its Kafka Streams stores, the frontier event feed, and the search's progress
+   * (requests, agents' failed attempts, and the agents' groups' offsets for their lag).
+   */
+  QUERY(
+      read(Topics.LATENCY_MODELS),
+      read(Topics.FRONTIERS),
+      group(ConsumerGroups.QUERY),
+      read(Topics.CANDIDATES),
+      read(Topics.DLQ),
+      describeGroupsStartingWith(ConsumerGroups.AGENT_PREFIX));
 
   private final List<Grant> grants;
 
@@ -95,6 +105,10 @@ public enum Principal {
 
   private static Grant groupsStartingWith(String prefix) {
     return new Grant(ResourceType.GROUP, prefix, PatternType.PREFIXED, AclOperation.READ);
+  }
+
+  private static Grant describeGroupsStartingWith(String prefix) {
+    return new Grant(ResourceType.GROUP, prefix, PatternType.PREFIXED, AclOperation.DESCRIBE);
   }
 
   private static Grant transactionsStartingWith(String prefix) {

@@ -48,12 +48,12 @@ class PrincipalTest {
   void eachTopicIsReadOnlyByThoseItsContractSays() {
     assertEquals(
         Map.of(
-            "hil.candidates", Set.of("device", "evaluator", "search"),
+            "hil.candidates", Set.of("device", "evaluator", "query", "search"),
             "hil.measurements", Set.of("job"),
             "hil.quality", Set.of("job"),
             "hil.latency-models", Set.of("query", "search"),
             "hil.frontiers", Set.of("query", "search"),
-            "hil.dlq", Set.of("search")),
+            "hil.dlq", Set.of("query", "search")),
         users(AclOperation.READ));
   }
 
@@ -82,6 +82,16 @@ class PrincipalTest {
     assertEquals(List.of("GROUP hilnas-query LITERAL READ"), grants(Principal.QUERY).subList(2, 3));
     assertEquals(
         "hilnas-agent-pixel8-cpu.executorch", ConsumerGroups.agents("pixel8-cpu/executorch"));
+  }
+
+  @Test
+  void theQueryServiceMayReadRequestsAndFailuresAndOnlyDescribeTheAgentsGroups() {
+    assertEquals(
+        List.of(
+            "TOPIC hil.candidates LITERAL READ",
+            "TOPIC hil.dlq LITERAL READ",
+            "GROUP hilnas-agent- PREFIXED DESCRIBE"),
+        grants(Principal.QUERY).subList(3, 6));
   }
 
   @Test

@@ -6,9 +6,11 @@ import dev.hilnas.sinks.http.FrontierStream;
 import dev.hilnas.sinks.state.FrontierCatalog;
 import dev.hilnas.sinks.state.Materializer;
 import dev.hilnas.sinks.state.ModelCatalog;
+import dev.hilnas.sinks.state.ProgressCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,10 +58,17 @@ public final class TestServices {
   public static Server over(
       TopologyTestDriver driver, int threads, int streamClients, int streamWriters)
       throws IOException {
+    FrontierCatalog frontiers =
+        new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE));
     QueryService query =
         new QueryService(
             new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)),
-            new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)),
+            frontiers,
+            new ProgressCatalog(
+                () -> driver.getKeyValueStore(Materializer.REQUESTS_STORE),
+                () -> driver.getKeyValueStore(Materializer.FAILURES_STORE),
+                frontiers),
+            target -> OptionalLong.empty(), // no broker: the agents' lag is unknown
             Limits.DEFAULTS,
             new SimpleMeterRegistry(),
             streamClients,

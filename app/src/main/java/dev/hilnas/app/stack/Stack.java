@@ -10,6 +10,7 @@ import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Principal;
 import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.sinks.QueryService;
+import dev.hilnas.sinks.state.AgentLag;
 import dev.hilnas.sinks.state.FrontierFeed;
 import dev.hilnas.sinks.state.MaterializedState;
 import dev.hilnas.streams.EmbeddedJob;
@@ -173,6 +174,8 @@ public final class Stack implements AutoCloseable {
   private final JobWatch jobWatch;
   private final MaterializedState state;
   private final FrontierFeed feed;
+  private final FrontierFeed history;
+  private final AgentLag lag;
   private final HttpFront http;
   private final IngestGateway gateway;
 
@@ -184,6 +187,8 @@ public final class Stack implements AutoCloseable {
       JobWatch jobWatch,
       MaterializedState state,
       FrontierFeed feed,
+      FrontierFeed history,
+      AgentLag lag,
       HttpFront http,
       IngestGateway gateway) {
     this.kafka = kafka;
@@ -193,6 +198,8 @@ public final class Stack implements AutoCloseable {
     this.jobWatch = jobWatch;
     this.state = state;
     this.feed = feed;
+    this.history = history;
+    this.lag = lag;
     this.http = http;
     this.gateway = gateway;
   }
@@ -254,6 +261,8 @@ public final class Stack implements AutoCloseable {
     HttpFront http = null;
     MaterializedState state = null;
     FrontierFeed feed = null;
+    FrontierFeed history = null;
+    AgentLag lag = null;
     IngestGateway gateway = null;
     if (o.httpPort() >= 0) {
       if (o.devices() != null) {
@@ -289,10 +298,13 @@ public final class Stack implements AutoCloseable {
               o.dataDir().resolve("streams"),
               http.registry());
       served.set(state);
+      lag = new AgentLag(clients.query());
       QueryService query =
           new QueryService(
               state.models(),
               state.frontiers(),
+              state.progress(),
+              lag::of,
               o.limits(),
               http.registry(),
               o.http().streamClients(),
@@ -304,6 +316,8 @@ public final class Stack implements AutoCloseable {
       }
       http.start();
       feed = new FrontierFeed(clients.query(), query::frontierUpdated, http.registry());
+      history =
+          FrontierFeed.fromStart(clients.query(), query.frontierHistory()::record, http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(
@@ -314,6 +328,8 @@ public final class Stack implements AutoCloseable {
         jobWatch,
         state,
         feed,
+        history,
+        lag,
         http,
         gateway);
   }
@@ -355,7 +371,9 @@ public final class Stack implements AutoCloseable {
     }
     if (http != null) {
       feed.close();
+      history.close();
       http.close();
+      lag.close();
       state.close();
     }
     if (gateway != null) {

@@ -20,6 +20,7 @@ public final class WebPage {
           "/", "index.html",
           "/index.html", "index.html",
           "/static/app.js", "app.js",
+          "/static/plot.js", "plot.js",
           "/static/style.css", "style.css");
   private static final Map<String, String> TYPES =
       Map.of(

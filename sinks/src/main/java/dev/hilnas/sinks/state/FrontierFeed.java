@@ -32,7 +32,25 @@ public final class FrontierFeed implements AutoCloseable {
    */
   public FrontierFeed(
       KafkaConnection kafka, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
-    SkippedRecords skipped = new SkippedRecords(registry, "feed", Topics.FRONTIERS.name());
+    this(kafka, listener, registry, "feed", false);
+  }
+
+  /**
+   * A feed that starts at the topic's beginning: every update compaction has kept, then the new
+   * ones (for {@link FrontierHistory}). Its skipped records count under the reader {@code history}.
+   */
+  public static FrontierFeed fromStart(
+      KafkaConnection kafka, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
+    return new FrontierFeed(kafka, listener, registry, "history", true);
+  }
+
+  private FrontierFeed(
+      KafkaConnection kafka,
+      Consumer<FrontierUpdate> listener,
+      MeterRegistry registry,
+      String reader,
+      boolean fromStart) {
+    SkippedRecords skipped = new SkippedRecords(registry, reader, Topics.FRONTIERS.name());
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -42,7 +60,11 @@ public final class FrontierFeed implements AutoCloseable {
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
     consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
+    if (fromStart) {
+      consumer.seekToBeginning(partitions);
+    } else {
+      consumer.seekToEnd(partitions);
+    }
     var values = Topics.FRONTIERS.valueSerde().deserializer();
     thread =
         new Thread(
@@ -73,7 +95,7 @@ public final class FrontierFeed implements AutoCloseable {
                 consumer.close();
               }
             },
-            "frontier-feed");
+            "frontier-" + reader);
     thread.setDaemon(true);
     thread.start();
   }

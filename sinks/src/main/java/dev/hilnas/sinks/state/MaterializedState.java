@@ -27,6 +27,7 @@ public final class MaterializedState implements AutoCloseable {
   private final KafkaStreams streams;
   private final ModelCatalog models;
   private final FrontierCatalog frontiers;
+  private final ProgressCatalog progress;
 
   private MaterializedState(KafkaStreams streams) {
     this.streams = streams;
@@ -42,6 +43,17 @@ public final class MaterializedState implements AutoCloseable {
                 streams.store(
                     StoreQueryParameters.fromNameAndType(
                         Materializer.MODELS_STORE, QueryableStoreTypes.keyValueStore())));
+    this.progress =
+        new ProgressCatalog(
+            () ->
+                streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                        Materializer.REQUESTS_STORE, QueryableStoreTypes.keyValueStore())),
+            () ->
+                streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                        Materializer.FAILURES_STORE, QueryableStoreTypes.keyValueStore())),
+            frontiers);
   }
 
   /**
@@ -76,6 +88,10 @@ public final class MaterializedState implements AutoCloseable {
 
   public FrontierCatalog frontiers() {
     return frontiers;
+  }
+
+  public ProgressCatalog progress() {
+    return progress;
   }
 
   public boolean isRunning() {

@@ -4,7 +4,9 @@ import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Properties;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,16 +18,19 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The Kafka Streams app behind the query service: materialises {@code hil.latency-models} and
- * {@code hil.frontiers} into queryable stores. Each is a global store — every query-service replica
- * holds every target (models are few and small), so any replica answers any query without routing.
- * The store is rebuilt from the compacted topic on start, so a restart loses nothing. The app reads
- * committed records only, so it never shows a result the Flink job's transaction later aborts.
+ * {@code hil.frontiers} into queryable stores, and counts the search's requests ({@code
+ * hil.candidates}) and agents' failed attempts ({@code hil.dlq}) per target and architecture. Each
+ * is a global store — every query-service replica holds every target (models are few and small), so
+ * any replica answers any query without routing. The store is rebuilt from the compacted topic on
+ * start, so a restart loses nothing. The app reads committed records only, so it never shows a
+ * result the Flink job's transaction later aborts.
  *
  * <p>A record that does not decode is skipped ({@link SkippedRecords}) and the key keeps its
  * previous value. The stores decode in their own processor rather than through Kafka Streams'
@@ -41,6 +46,15 @@ public final class Materializer {
   /** Latest frontier per {@code targetId|objective}. */
   public static final String FRONTIERS_STORE = "frontiers";
 
+  /**
+   * Requests per {@code targetId|archId} on hil.candidates ({@code *|archId}: for every target), a
+   * count: the search's progress ({@link ProgressCatalog}).
+   */
+  public static final String REQUESTS_STORE = "candidate-requests";
+
+  /** Agents' failed attempts per {@code targetId|archId}, from their dead letters on hil.dlq. */
+  public static final String FAILURES_STORE = "failed-attempts";
+
   private Materializer() {}
 
   /**
@@ -49,10 +63,29 @@ public final class Materializer {
   public static Topology buildTopology(MeterRegistry registry) {
     SkippedRecords skipped =
         new SkippedRecords(
-            registry, "state", Topics.LATENCY_MODELS.name(), Topics.FRONTIERS.name());
+            registry,
+            "state",
+            Topics.LATENCY_MODELS.name(),
+            Topics.FRONTIERS.name(),
+            Topics.CANDIDATES.name(),
+            Topics.DLQ.name());
     StreamsBuilder builder = new StreamsBuilder();
     materialize(builder, Topics.LATENCY_MODELS, MODELS_STORE, skipped);
     materialize(builder, Topics.FRONTIERS, FRONTIERS_STORE, skipped);
+    var requests = Topics.CANDIDATES.valueSerde().deserializer();
+    count(
+        builder,
+        Topics.CANDIDATES,
+        REQUESTS_STORE,
+        skipped,
+        (topic, bytes) -> Attempts.requested(requests.deserialize(topic, bytes)));
+    var letters = Topics.DLQ.valueSerde().deserializer();
+    count(
+        builder,
+        Topics.DLQ,
+        FAILURES_STORE,
+        skipped,
+        (topic, bytes) -> Attempts.failed(letters.deserialize(topic, bytes)));
     return builder.build();
   }
 
@@ -77,6 +110,66 @@ public final class Materializer {
         topic.name(),
         Consumed.with(topic.keySerde(), Serdes.ByteArray()),
         () -> new Newest<>(store, topic.valueSerde().deserializer(), skipped));
+  }
+
+  /**
+   * A global store counting, per key, the records of {@code topic} that {@code keys} maps to it (a
+   * record may count under several keys, or none). Counting in the store's own processor, as {@link
+   * Newest} does, also rebuilds the counts from the topic on restore.
+   */
+  private static void count(
+      StreamsBuilder builder,
+      Topic<String, ?> topic,
+      String store,
+      SkippedRecords skipped,
+      BiFunction<String, byte[], List<String>> keys) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.Long())
+            .withLoggingDisabled(),
+        topic.name(),
+        Consumed.with(topic.keySerde(), Serdes.ByteArray()),
+        () -> new Counting(store, keys, skipped));
+  }
+
+  private static final class Counting implements Processor<String, byte[], Void, Void> {
+    private final String storeName;
+    private final BiFunction<String, byte[], List<String>> keys;
+    private final SkippedRecords skipped;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, Long> store;
+
+    Counting(
+        String storeName, BiFunction<String, byte[], List<String>> keys, SkippedRecords skipped) {
+      this.storeName = storeName;
+      this.keys = keys;
+      this.skipped = skipped;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      this.context = context;
+      this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+      if (record.value() == null) {
+        return; // these topics are not compacted; a tombstone means nothing here
+      }
+      RecordMetadata where = context.recordMetadata().orElseThrow();
+      List<String> counted;
+      try {
+        counted = keys.apply(where.topic(), record.value());
+      } catch (RuntimeException e) {
+        skipped.skip(where.topic(), where.partition(), where.offset(), e);
+        return;
+      }
+      for (String key : counted) {
+        Long before = store.get(key);
+        store.put(key, before == null ? 1 : before + 1);
+      }
+    }
   }
 
   private static final class Newest<V> implements Processor<String, byte[], Void, Void> {

@@ -92,7 +92,15 @@ class HttpFuzzTest {
             .map(pairs -> pairs.isEmpty() ? "" : "?" + String.join("&", pairs));
     Arbitrary<String> prefix =
         Arbitraries.of(
-            "/api/v1/models/", "/api/v1/frontiers/", "/api/v1/targets", "/api/v1/", "/", "//");
+            "/api/v1/models/",
+            "/api/v1/frontiers/",
+            "/api/v1/targets",
+            "/api/v1/calibration/",
+            "/api/v1/history/",
+            "/api/v1/progress",
+            "/api/v1/",
+            "/",
+            "//");
     return Combinators.combine(prefix, segment.list().ofMaxSize(4), query)
         .as((p, segments, q) -> p + String.join("/", segments) + q)
         .map(path -> path.replace(" ", "%20").replace("\r", "").replace("\n", ""));

@@ -11,6 +11,8 @@ import dev.hilnas.core.Quality;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.CandidateRequest;
+import dev.hilnas.schemas.ConsumerGroups;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
@@ -22,14 +24,23 @@ import dev.hilnas.testing.WithBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -87,6 +98,74 @@ class MaterializedStateIT extends WithBroker {
       await(() -> skipped(Topics.FRONTIERS.name(), "state") == 2);
       assertEquals(2, skipped(Topics.LATENCY_MODELS.name(), "state"), "one restored, one live");
       assertEquals(1, skipped(Topics.FRONTIERS.name(), "feed"), "the feed starts at the end");
+    }
+  }
+
+  @Test
+  void shouldCountRequestsAndKeepHistoryFromTheTopicsStartAndLiveAndReadTheAgentsLag()
+      throws Exception {
+    // Given a request and a frontier before the service starts
+    request("p/rt");
+    send(connection, Topics.FRONTIERS.name(), "p/rt|PREFILL@256", frontier("p"), false);
+    FrontierHistory history = new FrontierHistory();
+    try (MaterializedState state =
+            MaterializedState.start(connection, "it-progress", dir.resolve("progress"), registry);
+        FrontierFeed feed = FrontierFeed.fromStart(connection, history::record, registry);
+        AgentLag lag = new AgentLag(connection)) {
+      await(state::isRunning);
+      // When another request arrives live, and the agents of p/rt have done all but one
+      request("p/rt");
+      await(() -> state.progress().all(Set.of()).get("p/rt").requests() == 2);
+      commitAllButOne(ConsumerGroups.agents("p/rt"));
+
+      // Then both requests count, the history has the update from before the start, and the lag
+      // is the one record left
+      assertEquals(
+          new SearchProgress("p/rt", 2, 1, 1, 0, 0, 0), state.progress().all(Set.of()).get("p/rt"));
+      await(() -> history.of("p/rt", "PREFILL@256").size() == 1);
+      assertEquals(OptionalLong.of(1), lag.of("p/rt"));
+      assertEquals(OptionalLong.empty(), lag.of("nobody/rt"), "no agent has committed");
+    }
+  }
+
+  /** Requests the candidate for the target as the search producer does: no transaction. */
+  private static void request(String targetId) throws Exception {
+    CandidateRequest request =
+        CandidateRequest.newBuilder()
+            .setRequestId("r")
+            .setCandidate(Convert.toAvro(C))
+            .setTargets(List.of(targetId))
+            .setReason("it")
+            .setGeneration(0)
+            .setRequestedAt(Instant.EPOCH)
+            .build();
+    try (var producer =
+        new KafkaProducer<>(
+            connection.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+      byte[] value = Topics.CANDIDATES.valueSerde().serializer().serialize("", request);
+      producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), "p", value)).get();
+    }
+  }
+
+  /** Commits, for the group, the end of every partition of hil.candidates but the last record. */
+  private void commitAllButOne(String group) {
+    Properties p = connection.clientProperties();
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (var consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.CANDIDATES.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+      ends.forEach((tp, end) -> commit.put(tp, new OffsetAndMetadata(end)));
+      TopicPartition withRecords =
+          ends.entrySet().stream().filter(e -> e.getValue() > 0).findFirst().orElseThrow().getKey();
+      commit.put(withRecords, new OffsetAndMetadata(ends.get(withRecords) - 1));
+      consumer.assign(partitions);
+      consumer.commitSync(commit);
     }
   }
 

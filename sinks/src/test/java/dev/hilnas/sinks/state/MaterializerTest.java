@@ -11,7 +11,9 @@ import dev.hilnas.core.Quality;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
+import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.KafkaConnection;
@@ -19,6 +21,7 @@ import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +32,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class MaterializerTest {
@@ -172,6 +176,75 @@ class MaterializerTest {
       assertEquals("SASL_SSL", client.get("security.protocol"));
       assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
       assertEquals("kafka:9093", client.get("bootstrap.servers"));
+    }
+  }
+
+  private static CandidateRequest request(Candidate c, List<String> targets) {
+    return CandidateRequest.newBuilder()
+        .setRequestId("r")
+        .setCandidate(Convert.toAvro(c))
+        .setTargets(targets)
+        .setReason("test")
+        .setGeneration(0)
+        .setRequestedAt(Instant.EPOCH)
+        .build();
+  }
+
+  private static DeadLetter letter(String sourceTopic, byte[] value, String targetId) {
+    return DeadLetter.newBuilder()
+        .setSourceTopic(sourceTopic)
+        .setValue(value == null ? null : ByteBuffer.wrap(value))
+        .setReason("failed")
+        .setComponent("agent:a")
+        .setFailedAt(Instant.EPOCH)
+        .setTargetId(targetId)
+        .build();
+  }
+
+  @Test
+  void shouldCountRequestsPerTargetAndArchitectureAndAgentsFailedAttemptsOnly() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(Materializer.buildTopology(registry))) {
+      TestInputTopic<String, byte[]> candidates = raw(driver, Topics.CANDIDATES.name());
+      TestInputTopic<String, byte[]> dlq = raw(driver, Topics.DLQ.name());
+      var requests = Topics.CANDIDATES.valueSerde().serializer();
+      var letters = Topics.DLQ.valueSerde().serializer();
+      byte[] forA = requests.serialize("", request(C, List.of("a/rt")));
+
+      candidates.pipeInput("k", forA);
+      candidates.pipeInput("k", forA); // a retry
+      candidates.pipeInput("k", requests.serialize("", request(C, List.of("a/rt", "b/rt"))));
+      candidates.pipeInput("k", requests.serialize("", request(C, List.of()))); // every target
+      candidates.pipeInput("k", GARBAGE);
+      dlq.pipeInput("k", letters.serialize("", letter(Topics.CANDIDATES.name(), forA, "a/rt")));
+      // not an agent's failed attempt: an import's invalid line, a letter naming no target
+      dlq.pipeInput(
+          "k", letters.serialize("", letter(Topics.MEASUREMENTS.name(), GARBAGE, "a/rt")));
+      dlq.pipeInput("k", letters.serialize("", letter(Topics.CANDIDATES.name(), forA, null)));
+      dlq.pipeInput("k", letters.serialize("", letter(Topics.CANDIDATES.name(), GARBAGE, "a/rt")));
+
+      KeyValueStore<String, Long> counted = driver.getKeyValueStore(Materializer.REQUESTS_STORE);
+      KeyValueStore<String, Long> failed = driver.getKeyValueStore(Materializer.FAILURES_STORE);
+      String arch = C.archId();
+      assertEquals(3L, counted.get("a/rt|" + arch));
+      assertEquals(1L, counted.get("b/rt|" + arch));
+      assertEquals(1L, counted.get("*|" + arch));
+      assertEquals(1L, failed.get("a/rt|" + arch));
+      assertEquals(1, skipped(Topics.CANDIDATES.name()));
+      assertEquals(1, skipped(Topics.DLQ.name()), "the letter whose request does not decode");
+      assertEquals(
+          Map.of(
+              "a/rt",
+              new SearchProgress("a/rt", 4, 1, 0, 0, 1, 1),
+              "b/rt",
+              new SearchProgress("b/rt", 2, 1, 0, 0, 1, 0),
+              "c/rt",
+              new SearchProgress("c/rt", 1, 1, 0, 0, 1, 0)),
+          new ProgressCatalog(
+                  () -> driver.getKeyValueStore(Materializer.REQUESTS_STORE),
+                  () -> driver.getKeyValueStore(Materializer.FAILURES_STORE),
+                  new FrontierCatalog(() -> driver.getKeyValueStore(Materializer.FRONTIERS_STORE)))
+              .all(java.util.Set.of("c/rt")),
+          "c/rt has a model only: the request for every target counts for it");
     }
   }
 }
