@@ -138,6 +138,8 @@ public final class Stack implements AutoCloseable {
   private final FrontierFeed feed;
   private final HttpFront http;
   private final IngestGateway gateway;
+  private final KafkaBacklog backlog;
+  private final StateGauges gauges;
 
   private Stack(
       EmbeddedKafka kafka,
@@ -148,7 +150,9 @@ public final class Stack implements AutoCloseable {
       MaterializedState state,
       FrontierFeed feed,
       HttpFront http,
-      IngestGateway gateway) {
+      IngestGateway gateway,
+      KafkaBacklog backlog,
+      StateGauges gauges) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.clientProperties = clientProperties;
@@ -158,6 +162,8 @@ public final class Stack implements AutoCloseable {
     this.feed = feed;
     this.http = http;
     this.gateway = gateway;
+    this.backlog = backlog;
+    this.gauges = gauges;
   }
 
   public static Stack start(Options o) throws Exception {
@@ -217,6 +223,8 @@ public final class Stack implements AutoCloseable {
     MaterializedState state = null;
     FrontierFeed feed = null;
     IngestGateway gateway = null;
+    KafkaBacklog backlog = null;
+    StateGauges gauges = null;
     if (o.httpPort() >= 0) {
       if (o.devices() != null) {
         gateway =
@@ -259,6 +267,10 @@ public final class Stack implements AutoCloseable {
               http.registry(),
               o.http().streamClients());
       http.route(query::register);
+      // what `hilnas status` and a dashboard read beside the API: backlog in Kafka, the search's
+      // progress per target
+      backlog = new KafkaBacklog(clients.admin(), http.registry());
+      gauges = new StateGauges(state.models(), state.frontiers(), http.registry());
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
@@ -275,7 +287,9 @@ public final class Stack implements AutoCloseable {
         state,
         feed,
         http,
-        gateway);
+        gateway,
+        backlog,
+        gauges);
   }
 
   public String bootstrapServers() {
@@ -314,6 +328,8 @@ public final class Stack implements AutoCloseable {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }
     if (http != null) {
+      gauges.close();
+      backlog.close();
       feed.close();
       http.close();
       state.close();
