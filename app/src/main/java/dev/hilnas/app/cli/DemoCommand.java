@@ -22,13 +22,14 @@ import picocli.CommandLine.Option;
     description = {
       "The whole loop on this machine: stack, search, a Java CPU agent, the evaluator.",
       "",
-      "The whole loop on this machine: the embedded stack (Kafka, the Flink job, Kafka Streams, the query service), the search producer over prunings of the shipped backbone, the java-cpu agent timing them for real and the quality evaluator scoring them. Open the printed URL to watch the frontier improve; a progress line follows on the console. Starts from scratch in a new data directory unless --data-dir is given. Ctrl-C stops."
+      "In one JVM: the embedded stack (Kafka, the Flink job, Kafka Streams, the query service), the search producer over prunings of the shipped backbone, the java-cpu agent timing them for real and the quality evaluator scoring them. Open the printed URL to watch the frontier improve; the console shows a status line, warnings and errors, and the logs go to hilnas.log in the data directory. Starts from scratch in a new data directory unless --data-dir is given. Ctrl-C stops."
     })
 final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "Broker logs and checkpoints (default: a new temporary directory).")
+      description =
+          "Broker logs, checkpoints, Streams state and hilnas.log (default: a new directory under ~/.hilnas/demo/).")
   Path dataDir;
 
   @Option(
@@ -71,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--progress-every",
       defaultValue = "5s",
-      description = "Progress line interval (default: ${DEFAULT-VALUE}).")
+      description =
+          "How often the status line is printed when the console is not a terminal; on a terminal it is redrawn every second (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
   @Override

@@ -54,6 +54,7 @@ public final class HilnasCommand implements Runnable {
     Converters.register(cli);
     // picocli skips the unmatched-argument check when --help is given; `hilnas nope --help` must
     // still fail rather than print the top-level help and exit 0.
+    readable(cli, StatusLine.columns());
     // picocli's own help command ends its description with a line break of its own
     cli.getSubcommands()
         .get("help")
@@ -84,6 +85,19 @@ public final class HilnasCommand implements Runnable {
           return e instanceof IllegalArgumentException ? 2 : 1;
         });
     return cli;
+  }
+
+  /**
+   * Help as wide as the terminal (80 to 120 columns), and the synopsis of a command with many
+   * options shortened to {@code [OPTIONS]}: the option list below it says them all.
+   */
+  private static void readable(CommandLine cli, int columns) {
+    cli.setUsageHelpWidth(Math.max(80, Math.min(120, columns)));
+    cli.setUsageHelpLongOptionsMaxWidth(32);
+    if (cli.getCommandSpec().options().size() > 12) {
+      cli.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+    }
+    cli.getSubcommands().values().forEach(sub -> readable(sub, columns));
   }
 
   /**

@@ -34,7 +34,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "Broker logs and Flink checkpoints (default: ${DEFAULT-VALUE}).",
+      description =
+          "Broker logs, Flink checkpoints, Streams state and hilnas.log (default: ${DEFAULT-VALUE}).",
       defaultValue = "${sys:user.home}/.hilnas/data")
   Path dataDir;
 
@@ -126,8 +127,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       names = "--status-every",
       defaultValue = "5s",
       description =
-          "How often the status line is printed when the console is not a terminal (on a terminal"
-              + " it is redrawn every second) (default: ${DEFAULT-VALUE}).")
+          "How often the status line is printed when the console is not a terminal; on a terminal"
+              + " it is redrawn every second (default: ${DEFAULT-VALUE}).")
   Duration statusEvery;
 
   @Override

@@ -60,7 +60,8 @@ final class StatusLine implements AutoCloseable {
     return tty != null ? Boolean.parseBoolean(tty) : System.console() != null;
   }
 
-  private static int columns() {
+  /** The terminal's width: the launcher's {@code -Dhilnas.columns}, else $COLUMNS, else 120. */
+  static int columns() {
     String c = System.getProperty("hilnas.columns", System.getenv("COLUMNS"));
     try {
       return c == null || c.isBlank() ? 120 : Math.max(20, Integer.parseInt(c.trim()));

@@ -139,7 +139,8 @@ public record StackStatus(
 
   /**
    * One line: per target its measurements and frontier sizes, then what waits: {@code 11
-   * measurements, frontiers DECODE@256 5, PREFILL@256 2 · 2 waiting for an agent · 0 dead letters}.
+   * measurements, frontier points DECODE@256 5, PREFILL@256 2 · 2 waiting for an agent · 0 dead
+   * letters}.
    */
   public String oneLine() {
     if (loading) {
@@ -156,7 +157,7 @@ public record StackStatus(
                             + (t.measurements() == 1 ? " measurement" : " measurements")
                             + (t.frontiers().isEmpty()
                                 ? ""
-                                : ", frontiers "
+                                : ", frontier points "
                                     + t.frontiers().stream()
                                         .map(f -> f.objective() + " " + f.points())
                                         .collect(Collectors.joining(", "))))
