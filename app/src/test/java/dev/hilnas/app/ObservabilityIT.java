@@ -68,7 +68,8 @@ class ObservabilityIT {
 
   @BeforeAll
   static void startStackWithDataInIt() throws Exception {
-    dir = Files.createTempDirectory("observability-it");
+    // not under the OS temp directory, which Kafka Streams warns about
+    dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "observability-it");
     stack =
         Stack.start(
             new Stack.Options(

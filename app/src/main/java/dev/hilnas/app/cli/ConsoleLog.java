@@ -3,6 +3,7 @@ package dev.hilnas.app.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -37,6 +38,47 @@ final class ConsoleLog {
    * @return the status line, to {@link StatusLine#close close} when the command ends
    */
   static StatusLine toFile(Path file, Supplier<String> status, Duration every) {
+    boolean terminal = quiet(file);
+    System.err.println(where(file));
+    return StatusLine.start(System.err, status, every, terminal);
+  }
+
+  /**
+   * As {@link #toFile(Path, Supplier, Duration)}, with the newest INFO line of hilnas's own loggers
+   * as the status: for the commands that have no summary of their own (agent, search, the
+   * evaluator). The status line starts with that first line, so a command refused before it logs
+   * anything prints only its refusal.
+   *
+   * @return closes the status line, if it started
+   */
+  static AutoCloseable toFileShowingLatest(Path file, Duration every) {
+    boolean terminal = quiet(file);
+    AtomicReference<String> latest = new AtomicReference<>();
+    AtomicReference<StatusLine> line = new AtomicReference<>();
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration config = context.getConfiguration();
+    Latest appender =
+        new Latest(
+            message -> {
+              if (latest.getAndSet(message) == null) {
+                System.err.println(where(file));
+                line.set(StatusLine.start(System.err, latest::get, every, terminal));
+              }
+            });
+    appender.start();
+    config.addAppender(appender);
+    config.getLoggerConfig("dev.hilnas").addAppender(appender, Level.INFO, null);
+    context.updateLoggers();
+    return () -> {
+      StatusLine started = line.get();
+      if (started != null) {
+        started.close();
+      }
+    };
+  }
+
+  /** Reconfigures logging as the class comment says; whether stderr is a terminal. */
+  private static boolean quiet(Path file) {
     Path absolute = file.toAbsolutePath();
     absolute.getParent().toFile().mkdirs();
     boolean terminal = StatusLine.terminal();
@@ -44,34 +86,19 @@ final class ConsoleLog {
     System.setProperty("hilnas.log.console", verbose ? "ALL" : "WARN");
     // on a terminal a log line first erases the status line drawn in place, not to run into it
     System.setProperty("hilnas.log.linestart", terminal ? "\r\u001b[K" : "");
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    context.reconfigure();
-    System.err.println("logs in " + absolute + (verbose ? "" : " (--verbose shows them here)"));
-    return StatusLine.start(System.err, status, every, terminal);
+    ((LoggerContext) LogManager.getContext(false)).reconfigure();
+    return terminal;
   }
 
-  /**
-   * As {@link #toFile(Path, Supplier, Duration)}, with the newest INFO line of hilnas's own loggers
-   * as the status: for the commands that have no summary of their own (agent, search).
-   */
-  static StatusLine toFileShowingLatest(Path file, Duration every) {
-    AtomicReference<String> latest = new AtomicReference<>("starting");
-    StatusLine line = toFile(file, latest::get, every);
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    Configuration config = context.getConfiguration();
-    Latest appender = new Latest(latest);
-    appender.start();
-    config.addAppender(appender);
-    config.getLoggerConfig("dev.hilnas").addAppender(appender, Level.INFO, null);
-    context.updateLoggers();
-    return line;
+  private static String where(Path file) {
+    return "logs in " + file.toAbsolutePath() + (verbose ? "" : " (--verbose shows them here)");
   }
 
   /** Keeps the message of the newest INFO event of hilnas's own loggers. */
   private static final class Latest extends AbstractAppender {
-    private final AtomicReference<String> latest;
+    private final Consumer<String> latest;
 
-    Latest(AtomicReference<String> latest) {
+    Latest(Consumer<String> latest) {
       super("latest", null, null, true, Property.EMPTY_ARRAY);
       this.latest = latest;
     }
@@ -79,7 +106,7 @@ final class ConsoleLog {
     @Override
     public void append(LogEvent event) {
       if (event.getLevel() == Level.INFO) {
-        latest.set(event.getMessage().getFormattedMessage());
+        latest.accept(event.getMessage().getFormattedMessage());
       }
     }
   }

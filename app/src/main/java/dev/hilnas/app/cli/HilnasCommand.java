@@ -116,11 +116,21 @@ public final class HilnasCommand implements Runnable {
         };
     if (longRunning && !command.isUsageHelpRequested() && !command.isVersionHelpRequested()) {
       String file = name.substring(name.indexOf(' ') + 1) + ".log";
-      StatusLine line =
+      AutoCloseable line =
           ConsoleLog.toFileShowingLatest(
               java.nio.file.Path.of(System.getProperty("user.home"), ".hilnas", "logs", file),
               java.time.Duration.ofSeconds(5));
-      Runtime.getRuntime().addShutdownHook(new Thread(line::close, "status-line-end"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      line.close();
+                    } catch (Exception e) {
+                      // the JVM is stopping; the status line is all that is lost
+                    }
+                  },
+                  "status-line-end"));
     }
   }
 }

@@ -52,12 +52,24 @@ final class StatusLine implements AutoCloseable {
   }
 
   /**
-   * Whether stderr is a terminal: the launcher knows ({@code -Dhilnas.tty}); without it, whether
-   * the JVM has a console.
+   * Whether stderr is a terminal: the launcher knows ({@code -Dhilnas.tty}); without it (a process
+   * of {@code cluster up}, a test), whether the JVM's console is a terminal — JDK 22 and later have
+   * a console even when redirected, and say so with {@code Console.isTerminal()}.
    */
   static boolean terminal() {
     String tty = System.getProperty("hilnas.tty");
-    return tty != null ? Boolean.parseBoolean(tty) : System.console() != null;
+    if (tty != null) {
+      return Boolean.parseBoolean(tty);
+    }
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 17-21: a console is a terminal
+    }
   }
 
   /** The terminal's width: the launcher's {@code -Dhilnas.columns}, else $COLUMNS, else 120. */

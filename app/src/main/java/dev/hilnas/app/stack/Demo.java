@@ -147,7 +147,7 @@ public final class Demo implements AutoCloseable {
   /**
    * The progress line: what the search requested and got evaluated, then what the stack's own API
    * says (measurements and frontier sizes per target, candidates waiting for the agent, dead
-   * letters): {@code 13 requested, 11 evaluated · 22 measurements, frontiers DECODE@256 5,
+   * letters): {@code 13 requested, 11 evaluated · 22 measurements, frontier points DECODE@256 5,
    * PREFILL@256 2 · 2 waiting for an agent · 0 dead letters}.
    */
   public String status() {
