@@ -147,14 +147,14 @@ public final class Demo implements AutoCloseable {
   /**
    * The progress line: what the search requested and got evaluated, then what the stack's own API
    * says (measurements and frontier sizes per target, candidates waiting for the agent, dead
-   * letters): {@code 13 requested, 11 evaluated · 22 measurements, frontier points DECODE@256 5,
+   * letters): {@code requested 13, evaluated 11 · 22 measurements, frontier points DECODE@256 5,
    * PREFILL@256 2 · 2 waiting for an agent · 0 dead letters}.
    */
   public String status() {
     var p = search.progress();
     StringBuilder line =
         new StringBuilder(
-            String.format("%d requested, %d evaluated", p.requested(), p.evaluated()));
+            String.format("requested %d, evaluated %d", p.requested(), p.evaluated()));
     if (p.lost() > 0 || p.givenUp() > 0) {
       line.append(String.format(" (%d lost to the timeout, %d given up)", p.lost(), p.givenUp()));
     }
