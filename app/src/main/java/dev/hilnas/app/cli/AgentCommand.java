@@ -29,13 +29,9 @@ import picocli.CommandLine.Option;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Device agent: measures the real prefill and decode latency of candidates on this machine",
-      "with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode).",
-      "Without --once it consumes hil.candidates (one consumer group per target, so identical",
-      "devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C.",
-      "--once --candidate FILE.json measures one candidate without Kafka and prints Measurement",
-      "JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark",
-      "command instead (protocol: tools/runners/example-runner.sh and the README)."
+      "Measure candidates' latency: from Kafka, or one candidate locally (--once).",
+      "",
+      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README)."
     })
 final class AgentCommand implements Callable<Integer> {
 

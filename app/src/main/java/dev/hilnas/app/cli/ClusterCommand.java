@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class},
     description = {
-      "A cluster of real processes on this machine: Kafka brokers, a Flink JobManager and",
-      "TaskManagers running the job jar, and the query service, each logging to a file in --dir."
+      "Kafka, Flink and the query service as separate processes on this machine.",
+      "",
+      "A cluster of real processes on this machine: Kafka brokers, a Flink JobManager and TaskManagers running the job jar, and the query service, each logging to a file in --dir."
     })
 public final class ClusterCommand implements Runnable {
 
@@ -57,10 +58,9 @@ public final class ClusterCommand implements Runnable {
       name = "up",
       mixinStandardHelpOptions = true,
       description = {
-        "Starts the brokers (KRaft), the JobManager and TaskManagers, the query service, and",
-        "submits the job jar; returns when the job is RUNNING and the query service answers.",
-        "A directory whose cluster was stopped starts again as it was, the job resuming from its",
-        "newest checkpoint."
+        "Start the cluster and submit the job; returns once it runs.",
+        "",
+        "Starts the brokers (KRaft), the JobManager and TaskManagers, the query service, and submits the job jar; returns when the job is RUNNING and the query service answers. A directory whose cluster was stopped starts again as it was, the job resuming from its newest checkpoint."
       })
   public static final class Up implements Callable<Integer> {
     @Option(
@@ -278,8 +278,9 @@ public final class ClusterCommand implements Runnable {
       name = "down",
       mixinStandardHelpOptions = true,
       description = {
-        "Stops every process of the cluster (SIGTERM, then SIGKILL after --grace). Data and",
-        "checkpoints stay in --dir for the next `cluster up`."
+        "Stop every process of the cluster; data and checkpoints stay.",
+        "",
+        "Stops every process of the cluster (SIGTERM, then SIGKILL after --grace). Data and checkpoints stay in --dir for the next `cluster up`."
       })
   static final class Down implements Callable<Integer> {
     @Option(

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,17 +20,16 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "The whole loop on this machine: the embedded stack (Kafka, the Flink job, Kafka Streams,",
-      "the query service), the search producer over prunings of the shipped backbone, the",
-      "java-cpu agent timing them for real and the quality evaluator scoring them. Open the",
-      "printed URL to watch the frontier improve; a progress line follows on the console.",
-      "Starts from scratch in a new data directory unless --data-dir is given. Ctrl-C stops."
+      "The whole loop on this machine: stack, search, a Java CPU agent, the evaluator.",
+      "",
+      "In one JVM: the embedded stack (Kafka, the Flink job, Kafka Streams, the query service), the search producer over prunings of the shipped backbone, the java-cpu agent timing them for real and the quality evaluator scoring them. Open the printed URL to watch the frontier improve; the console shows a status line, warnings and errors, and the logs go to hilnas.log in the data directory. Starts from scratch in a new data directory unless --data-dir is given. Ctrl-C stops."
     })
 final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "Broker logs and checkpoints (default: a new temporary directory).")
+      description =
+          "Broker logs, checkpoints, Streams state and hilnas.log (default: a new directory under ~/.hilnas/demo/).")
   Path dataDir;
 
   @Option(
@@ -88,7 +88,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--progress-every",
       defaultValue = "5s",
-      description = "Progress line interval (default: ${DEFAULT-VALUE}).")
+      description =
+          "How often the status line is printed when the console is not a terminal; on a terminal it is redrawn every second (default: ${DEFAULT-VALUE}).")
   Duration progressEvery;
 
   @Override
@@ -97,25 +98,40 @@ final class DemoCommand implements Callable<Integer> {
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
     HttpSettings httpSettings = http.settings();
-    Path data = dataDir != null ? dataDir : Files.createTempDirectory("hilnas-demo-");
-    Demo demo =
-        Demo.start(
-            new Demo.Options(
-                data,
-                port,
-                httpPort,
-                httpSettings,
-                objectives,
-                qualityTokens,
-                capacity -> search.settings(capacity, accepted),
-                accepted,
-                refitInterval,
-                frontierInterval));
+    // not under the OS temp directory, which Kafka Streams warns the OS may clear under its state
+    Path data = dataDir != null ? dataDir : newDataDir();
+    AtomicReference<Demo> running = new AtomicReference<>();
+    StatusLine line =
+        ConsoleLog.toFile(
+            data.resolve("hilnas.log"),
+            () -> running.get() == null ? "starting the stack" : running.get().status(),
+            progressEvery);
+    Demo demo;
+    try {
+      demo =
+          Demo.start(
+              new Demo.Options(
+                  data,
+                  port,
+                  httpPort,
+                  httpSettings,
+                  objectives,
+                  qualityTokens,
+                  capacity -> search.settings(capacity, accepted),
+                  accepted,
+                  refitInterval,
+                  frontierInterval));
+    } catch (Exception e) {
+      line.close();
+      throw e;
+    }
+    running.set(demo);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              System.err.println("\nhilnas demo: stopping (data in " + data + ")");
+              line.close();
+              System.err.println("hilnas demo: stopping (data in " + data + ")");
               try {
                 demo.close();
               } catch (Exception e) {
@@ -125,21 +141,30 @@ final class DemoCommand implements Callable<Integer> {
             },
             "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.printf(
-        "hilnas demo: live frontier at %s — target %s; Ctrl-C stops%n",
-        demo.httpUrl(), demo.target().id());
-    long start = System.nanoTime();
-    long deadline = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
-    while (!stopped.await(
-        Math.max(1, Math.min(progressEvery.toMillis(), (deadline - System.nanoTime()) / 1_000_000)),
-        TimeUnit.MILLISECONDS)) {
-      long s = (System.nanoTime() - start) / 1_000_000_000;
-      System.err.printf("[%d:%02d] %s%n", s / 60, s % 60, demo.status());
-      if (System.nanoTime() >= deadline) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        hook.run();
-      }
+    line.say(
+        String.format(
+            "hilnas demo: live frontier at %s — target %s; Ctrl-C stops",
+            demo.httpUrl(), demo.target().id()));
+    if (runFor == null) {
+      stopped.await();
+    } else if (!stopped.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      hook.run();
     }
     return 0;
+  }
+
+  /** {@code ~/.hilnas/demo/20261130-152443}: a new one per demo. */
+  private static Path newDataDir() throws java.io.IOException {
+    Path root = Path.of(System.getProperty("user.home"), ".hilnas", "demo");
+    Files.createDirectories(root);
+    String stamp =
+        java.time.LocalDateTime.now()
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path dir = root.resolve(stamp);
+    for (int i = 2; Files.exists(dir); i++) {
+      dir = root.resolve(stamp + "-" + i);
+    }
+    return Files.createDirectories(dir);
   }
 }

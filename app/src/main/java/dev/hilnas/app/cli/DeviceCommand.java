@@ -37,8 +37,11 @@ final class DeviceCommand implements Runnable {
   @Command(
       name = "add",
       mixinStandardHelpOptions = true,
-      description =
-          "Registers a device for its targets and prints its token — the only time it is shown; the file keeps its SHA-256.")
+      description = {
+        "Register a device for its targets and print its token.",
+        "",
+        "The token is shown only this once: the devices file keeps its SHA-256."
+      })
   static final class Add implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "The device's name, e.g. pixel8-lab-1.")
     String id;

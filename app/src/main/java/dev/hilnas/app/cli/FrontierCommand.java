@@ -32,10 +32,9 @@ import picocli.CommandLine.Option;
     name = "frontier",
     mixinStandardHelpOptions = true,
     description = {
-      "The offline latency × quality Pareto frontier of one target and objective: quality from the",
-      "quality files, latency measured where the measurement files have the candidate at the",
-      "objective's phase and context (median of repeats), else predicted by a latency model fitted",
-      "on the measurement files. Prints the frontier and its hypervolume."
+      "The latency × quality Pareto frontier from files (offline).",
+      "",
+      "The offline latency × quality Pareto frontier of one target and objective: quality from the quality files, latency measured where the measurement files have the candidate at the objective's phase and context (median of repeats), else predicted by a latency model fitted on the measurement files. Prints the frontier and its hypervolume."
     })
 final class FrontierCommand implements Callable<Integer> {
 
@@ -59,7 +58,7 @@ final class FrontierCommand implements Callable<Integer> {
       names = "--objective",
       required = true,
       paramLabel = "PHASE@TOKENS",
-      description = "e.g. PREFILL@2048 or DECODE@512.")
+      description = "The frontier's phase and context length, e.g. PREFILL@2048 or DECODE@512.")
   String objective;
 
   @Option(

@@ -33,12 +33,9 @@ import picocli.CommandLine.Spec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same",
-      "column names; a line with a 'metric' is a quality evaluation) and publish the valid lines",
-      "to hil.measurements and hil.quality. Invalid lines are reported with their line number and",
-      "reason, and sent to hil.dlq, never silently dropped.",
-      "Exit code 0 when every file was read (even with invalid lines), 1 when one could not be",
-      "read, 3 when Kafka refused records."
+      "Validate measurement and quality files and publish them to Kafka.",
+      "",
+      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same column names; a line with a 'metric' is a quality evaluation) and publish the valid lines to hil.measurements and hil.quality. Invalid lines are reported with their line number and reason, and sent to hil.dlq, never silently dropped. Exit code 0 when every file was read (even with invalid lines), 1 when one could not be read, 3 when Kafka refused records."
     })
 final class ImportCommand implements Callable<Integer> {
 

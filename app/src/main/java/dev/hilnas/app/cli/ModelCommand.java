@@ -34,10 +34,9 @@ final class ModelCommand implements Runnable {
       name = "evaluate",
       mixinStandardHelpOptions = true,
       description = {
-        "Fit one latency model per target (hardware + runtime) on the training measurements and",
-        "score it on the test measurements, per target and phase: n, share within ±10%%, MAPE",
-        "and Spearman rank correlation, and the share within the model's 80%% interval. Invalid",
-        "lines are reported on stderr and skipped."
+        "Fit latency models on one file and score them on another (offline).",
+        "",
+        "Fit one latency model per target (hardware + runtime) on the training measurements and score it on the test measurements, per target and phase: n, share within ±10%%, MAPE, Spearman rank correlation and the share within the model's 80%% interval. Invalid lines are reported on stderr and skipped."
       })
   static final class Evaluate implements Callable<Integer> {
 

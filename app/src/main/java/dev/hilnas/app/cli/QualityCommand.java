@@ -23,10 +23,9 @@ import picocli.CommandLine.Option;
     name = "quality",
     mixinStandardHelpOptions = true,
     description = {
-      "Perplexity per byte of a candidate as a pruning of the shipped backbone (inherited weights,",
-      "the same Java runtime the agents time) on the held-out King James text, deterministic.",
-      "--candidate FILE.json scores one candidate, --backbone the full backbone; --serve runs the",
-      "evaluator: consumes hil.candidates and publishes to hil.quality until Ctrl-C."
+      "Perplexity of a pruning of the shipped backbone; --serve: the evaluator.",
+      "",
+      "Perplexity per byte of a candidate as a pruning of the shipped backbone (inherited weights, the same Java runtime the agents time) on the held-out King James text, deterministic. --candidate FILE.json scores one candidate, --backbone the full backbone; --serve runs the evaluator: consumes hil.candidates and publishes to hil.quality until Ctrl-C."
     })
 final class QualityCommand implements Callable<Integer> {
 

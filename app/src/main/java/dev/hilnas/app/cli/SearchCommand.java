@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "The search producer: follows hil.latency-models and hil.frontiers and publishes prunings",
-      "of the shipped backbone worth measuring to hil.candidates, as agents have capacity.",
-      "What it requested is read back from hil.candidates on start. Ctrl-C stops."
+      "The search producer: publish candidates worth measuring.",
+      "",
+      "The search producer: follows hil.latency-models and hil.frontiers and publishes prunings of the shipped backbone worth measuring to hil.candidates, as agents have capacity. What it requested is read back from hil.candidates on start. Ctrl-C stops."
     })
 final class SearchCommand implements Callable<Integer> {
 

@@ -2,18 +2,22 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
+import dev.hilnas.app.stack.StackStatus;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Principal;
 import dev.hilnas.streams.JobSettings;
+import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,15 +26,16 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the embedded stack: a Kafka broker (KRaft, in-process), the hil.* topics, the Flink",
-      "measurement job on a MiniCluster with exactly-once checkpoints, and the query service.",
-      "Data and checkpoints survive restarts. Stop with Ctrl-C."
+      "The stack without agents: Kafka, the Flink job, the query service, ingest.",
+      "",
+      "Run the embedded stack: a Kafka broker (KRaft, in-process), the hil.* topics, the Flink measurement job on a MiniCluster with exactly-once checkpoints, and the query service. Data and checkpoints survive restarts. Stop with Ctrl-C."
     })
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "Broker logs and Flink checkpoints (default: ${DEFAULT-VALUE}).",
+      description =
+          "Broker logs, Flink checkpoints, Streams state and hilnas.log (default: ${DEFAULT-VALUE}).",
       defaultValue = "${sys:user.home}/.hilnas/data")
   Path dataDir;
 
@@ -134,6 +139,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin LimitsOptions limits;
 
+  @Option(
+      names = "--status-every",
+      defaultValue = "5s",
+      description =
+          "How often the status line is printed when the console is not a terminal; on a terminal"
+              + " it is redrawn every second (default: ${DEFAULT-VALUE}).")
+  Duration statusEvery;
+
   @Override
   public Integer call() throws Exception {
     Limits accepted = limits.limits();
@@ -157,28 +170,43 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " the Kafka");
     }
     HttpSettings httpSettings = http.settings();
-    Stack stack =
-        Stack.start(
-            new Stack.Options(
-                dataDir,
-                external,
-                secure,
-                port,
-                httpPort,
-                httpSettings,
-                parallelism,
-                checkpointInterval,
-                refitInterval,
-                objectives,
-                Devices.read(devices),
-                !noJob,
-                accepted,
-                replication,
-                frontierInterval));
+    AtomicReference<Stack> running = new AtomicReference<>();
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    StatusLine line =
+        ConsoleLog.toFile(
+            dataDir.resolve("hilnas.log"),
+            () -> running.get() == null ? "starting" : status(client, running.get()),
+            statusEvery);
+    Stack stack;
+    try {
+      stack =
+          Stack.start(
+              new Stack.Options(
+                  dataDir,
+                  external,
+                  secure,
+                  port,
+                  httpPort,
+                  httpSettings,
+                  parallelism,
+                  checkpointInterval,
+                  refitInterval,
+                  objectives,
+                  Devices.read(devices),
+                  !noJob,
+                  accepted,
+                  replication,
+                  frontierInterval));
+    } catch (Exception e) {
+      line.close();
+      throw e;
+    }
+    running.set(stack);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
+              line.close();
               System.err.println("hilnas: stopping (checkpoints kept in " + dataDir + ")");
               closeQuietly(stack);
               stopped.countDown();
@@ -187,15 +215,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Map<String, Path> users = stack.clientProperties();
     if (!users.isEmpty()) {
-      System.err.printf(
-          "Kafka takes SASL/SCRAM users only. Their client settings, secrets to hand to whoever"
-              + " runs as each (e.g. agent --kafka-config %s):%n",
-          users.get(Principal.DEVICE.user()));
-      users.forEach((user, file) -> System.err.printf("  %-9s %s%n", user, file));
+      line.say(
+          String.format(
+              "Kafka takes SASL/SCRAM users only. Their client settings, secrets to hand to whoever"
+                  + " runs as each (e.g. agent --kafka-config %s):",
+              users.get(Principal.DEVICE.user())));
+      users.forEach((user, file) -> line.say(String.format("  %-9s %s", user, file)));
     }
-    System.err.printf(
-        "hilnas is serving: Kafka at %s, query service at %s — Ctrl-C stops%n",
-        stack.bootstrapServers(), stack.httpUrl());
+    line.say(
+        String.format(
+            "hilnas is serving: Kafka at %s, query service at %s — Ctrl-C stops",
+            stack.bootstrapServers(), stack.httpUrl()));
     if (runFor != null) {
       if (!stopped.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -205,6 +235,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /** What the stack's own API says, or why it cannot say it (TLS with a self-made certificate). */
+  private static String status(HttpClient client, Stack stack) {
+    try {
+      return StackStatus.fetch(client, stack.httpUrl()).oneLine();
+    } catch (IOException e) {
+      return "status unavailable: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "stopping";
+    }
   }
 
   private static void closeQuietly(Stack stack) {

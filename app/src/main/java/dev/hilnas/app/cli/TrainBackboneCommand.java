@@ -22,10 +22,9 @@ import picocli.CommandLine.Option;
     name = "train-backbone",
     mixinStandardHelpOptions = true,
     description = {
-      "Retrains the shipped backbone from scratch (deterministic for a given --threads):",
-      "6 layers, dModel 256, 8 heads over 2 KV heads, SwiGLU 512, byte vocabulary, on the",
-      "King James Bible from tools/fetch-kjv-corpus.sh. Writes the weights and the held-out text",
-      "into --out-dir and the training curve as CSV. About 50 minutes on 2 cores; CI never runs it."
+      "Retrain the shipped backbone (about 50 minutes on 2 cores).",
+      "",
+      "Retrains the shipped backbone from scratch (deterministic for a given --threads): 6 layers, dModel 256, 8 heads over 2 KV heads, SwiGLU 512, byte vocabulary, on the King James Bible from tools/fetch-kjv-corpus.sh. Writes the weights and the held-out text into --out-dir and the training curve as CSV. About 50 minutes on 2 cores; CI never runs it."
     })
 final class TrainBackboneCommand implements Callable<Integer> {
 

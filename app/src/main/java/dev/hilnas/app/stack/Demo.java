@@ -12,6 +12,8 @@ import dev.hilnas.producers.evaluator.QualityEvaluator;
 import dev.hilnas.producers.search.SearchProducer;
 import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.streams.JobSettings;
+import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +78,8 @@ public final class Demo implements AutoCloseable {
   private final QualityEvaluator evaluator;
   private final SearchProducer search;
   private final List<Thread> threads = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Demo(
       Stack stack,
@@ -169,9 +173,28 @@ public final class Demo implements AutoCloseable {
     return stack.httpUrl();
   }
 
-  /** The search's one-line summary: requested, evaluated, frontier sizes and hypervolumes. */
+  /**
+   * The progress line: what the search requested and got evaluated, then what the stack's own API
+   * says (measurements and frontier sizes per target, candidates waiting for the agent, dead
+   * letters): {@code requested 13, evaluated 11 · 22 measurements, frontier points DECODE@256 5,
+   * PREFILL@256 2 · 2 waiting for an agent · 0 dead letters}.
+   */
   public String status() {
-    return search.status();
+    var p = search.progress();
+    StringBuilder line =
+        new StringBuilder(
+            String.format("requested %d, evaluated %d", p.requested(), p.evaluated()));
+    if (p.lost() > 0 || p.givenUp() > 0) {
+      line.append(String.format(" (%d lost to the timeout, %d given up)", p.lost(), p.givenUp()));
+    }
+    try {
+      line.append(" · ").append(StackStatus.fetch(http, stack.httpUrl()).oneLine());
+    } catch (IOException e) {
+      line.append(" · stack: ").append(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return line.toString();
   }
 
   @Override

@@ -178,6 +178,8 @@ public final class Stack implements AutoCloseable {
   private final AgentLag lag;
   private final HttpFront http;
   private final IngestGateway gateway;
+  private final KafkaBacklog backlog;
+  private final StateGauges gauges;
 
   private Stack(
       EmbeddedKafka kafka,
@@ -190,7 +192,9 @@ public final class Stack implements AutoCloseable {
       FrontierFeed history,
       AgentLag lag,
       HttpFront http,
-      IngestGateway gateway) {
+      IngestGateway gateway,
+      KafkaBacklog backlog,
+      StateGauges gauges) {
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
     this.clientProperties = clientProperties;
@@ -202,6 +206,8 @@ public final class Stack implements AutoCloseable {
     this.lag = lag;
     this.http = http;
     this.gateway = gateway;
+    this.backlog = backlog;
+    this.gauges = gauges;
   }
 
   public static Stack start(Options o) throws Exception {
@@ -264,6 +270,8 @@ public final class Stack implements AutoCloseable {
     FrontierFeed history = null;
     AgentLag lag = null;
     IngestGateway gateway = null;
+    KafkaBacklog backlog = null;
+    StateGauges gauges = null;
     if (o.httpPort() >= 0) {
       if (o.devices() != null) {
         gateway =
@@ -311,6 +319,10 @@ public final class Stack implements AutoCloseable {
               o.http().streamWriters());
       http.onClose(query.frontierStream());
       http.route(query::register);
+      // what `hilnas status` and a dashboard read beside the API: backlog in Kafka, the search's
+      // progress per target
+      backlog = new KafkaBacklog(clients.admin(), http.registry());
+      gauges = new StateGauges(state.models(), state.frontiers(), http.registry());
       if (gateway != null) {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
@@ -331,7 +343,9 @@ public final class Stack implements AutoCloseable {
         history,
         lag,
         http,
-        gateway);
+        gateway,
+        backlog,
+        gauges);
   }
 
   public String bootstrapServers() {
@@ -370,6 +384,8 @@ public final class Stack implements AutoCloseable {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }
     if (http != null) {
+      gauges.close();
+      backlog.close();
       feed.close();
       history.close();
       http.close();

@@ -56,6 +56,14 @@ public final class SearchLoop {
   private final SplittableRandom random;
   private final SearchBook book = new SearchBook();
   private String status = "no step yet";
+  private Progress progress = new Progress(0, 0, 0, 0);
+
+  /**
+   * The loop's counts as of its last step, for progress lines: candidates requested, evaluated
+   * (measured and scored), lost to the pending timeout and given up after failing (a candidate
+   * given up on two targets counts twice).
+   */
+  public record Progress(int requested, int evaluated, int lost, int givenUp) {}
 
   public SearchLoop(SearchStrategy strategy, Settings settings, long seed) {
     this.strategy = strategy;
@@ -148,6 +156,7 @@ public final class SearchLoop {
                           f.frontier().points().size(),
                           f.frontier().hypervolume(f.reference()))));
     }
+    progress = new Progress(book.requestedCount(), book.evaluated().size(), lost, failed);
     status =
         String.format(
             "requested %d candidates, %d evaluated, %d lost to the timeout, %d given up after %d"
@@ -178,5 +187,10 @@ public final class SearchLoop {
    */
   public String status() {
     return status;
+  }
+
+  /** The counts of {@link #status()}. */
+  public Progress progress() {
+    return progress;
   }
 }

@@ -113,6 +113,7 @@ class SearchLoopTest {
                 "requested 12 candidates, 0 evaluated, 6 lost to the timeout, 0 given up after 3"
                     + " failures;"),
         loop.status());
+    assertEquals(new SearchLoop.Progress(12, 0, 6, 0), loop.progress());
   }
 
   @Test
@@ -144,6 +145,7 @@ class SearchLoopTest {
         "requested 8 candidates, 2 evaluated, 0 lost to the timeout, 0 given up after 3 failures;"
             + " t PREFILL@256: 2 on frontier, hypervolume 208.0;",
         loop.status());
+    assertEquals(new SearchLoop.Progress(8, 2, 0, 0), loop.progress());
   }
 
   @Test
@@ -180,6 +182,7 @@ class SearchLoopTest {
     assertEquals(
         "requested 7 candidates, 0 evaluated, 0 lost to the timeout, 1 given up after 3 failures;",
         loop.status());
+    assertEquals(new SearchLoop.Progress(7, 0, 0, 1), loop.progress());
   }
 
   @Test

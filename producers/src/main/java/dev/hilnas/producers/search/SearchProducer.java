@@ -62,6 +62,7 @@ public final class SearchProducer implements AutoCloseable {
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile String status = "starting";
+  private volatile SearchLoop.Progress progress = new SearchLoop.Progress(0, 0, 0, 0);
   private int generation;
 
   public SearchProducer(KafkaConnection kafka, Settings settings, Clock clock) {
@@ -78,6 +79,11 @@ public final class SearchProducer implements AutoCloseable {
   /** A one-line summary for progress output: the loop's, as of its last step. */
   public String status() {
     return status;
+  }
+
+  /** The loop's counts as of its last step. */
+  public SearchLoop.Progress progress() {
+    return progress;
   }
 
   /** Restores what was requested, then follows models and frontiers and proposes until closed. */
@@ -101,6 +107,7 @@ public final class SearchProducer implements AutoCloseable {
         if (now >= next) {
           publish(producer, loop.step(now), now);
           status = loop.status();
+          progress = loop.progress();
           next = now + settings.interval().toMillis();
         }
       }

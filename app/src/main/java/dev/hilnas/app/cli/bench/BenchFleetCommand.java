@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
     name = "fleet",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulated devices reporting measurement batches for --duration: over HTTP through the",
-      "ingest gateway, then as Kafka clients, then a raw Kafka producer baseline, on one embedded",
-      "broker in the same run: accepted records/s, p50/p99 batch latency, refusals."
+      "Simulated devices reporting over HTTP and Kafka, next to a raw producer.",
+      "",
+      "Simulated devices reporting measurement batches for --duration: over HTTP through the ingest gateway, then as Kafka clients, then a raw Kafka producer baseline, on one embedded broker in the same run: accepted records/s, p50/p99 batch latency, refusals."
     })
 final class BenchFleetCommand implements Callable<Integer> {
   @Option(

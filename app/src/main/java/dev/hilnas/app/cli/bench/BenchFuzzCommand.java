@@ -21,11 +21,9 @@ import picocli.CommandLine.Spec;
     name = "fuzz",
     mixinStandardHelpOptions = true,
     description = {
-      "Hostile input on every path into a running stack (hilnas serve), valid records among it:",
-      "per path, what it accepted, what it refused and why, 5xx, job restarts and Streams errors,",
-      "and whether the valid records were counted exactly once. It writes to targets named",
-      "fuzz-<run>/..., but quality evaluations belong to every target: use a stack whose data",
-      "can be thrown away. Exit code 4 when it found a problem."
+      "Hostile input on every path into a running stack, and what it made of it.",
+      "",
+      "Hostile input on every path into a running stack (hilnas serve), valid records among it: per path, what it accepted, what it refused and why, 5xx, job restarts and Streams errors, and whether the valid records were counted exactly once. It writes to targets named fuzz-<run>/..., but quality evaluations belong to every target: use a stack whose data can be thrown away. Exit code 4 when it found a problem."
     })
 final class BenchFuzzCommand implements Callable<Integer> {
   /** The exit code when the fuzz found something: a 5xx, a restart, a lost or doubled record. */
@@ -55,8 +53,7 @@ final class BenchFuzzCommand implements Callable<Integer> {
   @Option(
       names = "--token",
       description = {
-        "A device's token, for POST /api/v1/measurements (hilnas device add, then restart serve);",
-        "the fuzz posts for the device's target. Without it that path is skipped."
+        "A device's token, for POST /api/v1/measurements (hilnas device add, then restart serve); the fuzz posts for the device's target. Without it that path is skipped."
       })
   String token;
 

@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "N synthetic measurements through import → Kafka → Flink (validation + per-target state,",
-      "exactly-once) until the job's committed output accounts for all of them, next to a raw",
-      "Kafka produce+consume of the same serialized records on the same embedded broker."
+      "Ingest throughput: import → Kafka → Flink, next to raw Kafka.",
+      "",
+      "N synthetic measurements through import → Kafka → Flink (validation + per-target state, exactly-once) until the job's committed output accounts for all of them, next to a raw Kafka produce+consume of the same serialized records on the same embedded broker."
     })
 final class BenchIngestCommand implements Callable<Integer> {
   @Option(

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
     name = "runtime",
     mixinStandardHelpOptions = true,
     description = {
-      "GFLOP/s of the Java decoder on a candidate (prefill and decode, the work it really does)",
-      "next to the runtime's own 1024² matmul and OpenBLAS sgemm (via python3 + numpy, if present),",
-      "on the same threads, in the same run."
+      "GFLOP/s of the Java decoder, next to matmul and OpenBLAS baselines.",
+      "",
+      "GFLOP/s of the Java decoder on a candidate (prefill and decode, the work it really does) next to the runtime's own 1024² matmul and OpenBLAS sgemm (via python3 + numpy, if present), on the same threads, in the same run."
     })
 final class BenchRuntimeCommand implements Callable<Integer> {
   @Option(

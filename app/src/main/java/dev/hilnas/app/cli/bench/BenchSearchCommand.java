@@ -22,13 +22,9 @@ import picocli.CommandLine.Spec;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Hypervolume against real measurements for the hilnas search, random search and NSGA-II",
-      "(MOEA Framework, steady-state, no surrogate) over prunings of the shipped backbone,",
-      "averaged over seeds. Each drives the production search loop, 4 requests in flight.",
-      "A measurement asks a latency oracle (a model fitted once on --oracle-data, real",
-      "measurements of this machine, then fixed) and the evaluator's perplexity (--quality-tokens",
-      "held-out bytes). The reference front is the best front any search found in the run; the",
-      "reference box reaches 10%% beyond the backbone's latency and up to the unigram perplexity."
+      "Search quality: the hilnas search, random and NSGA-II, by hypervolume.",
+      "",
+      "Hypervolume against real measurements for the hilnas search, random search and NSGA-II (MOEA Framework, steady-state, no surrogate) over prunings of the shipped backbone, averaged over seeds. Each drives the production search loop, 4 requests in flight. A measurement asks a latency oracle (a model fitted once on --oracle-data, real measurements of this machine, then fixed) and the evaluator's perplexity (--quality-tokens held-out bytes). The reference front is the best front any search found in the run; the reference box reaches 10%% beyond the backbone's latency and up to the unigram perplexity."
     })
 final class BenchSearchCommand implements Callable<Integer> {
   @Option(
