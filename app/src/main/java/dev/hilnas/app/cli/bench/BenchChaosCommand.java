@@ -18,14 +18,9 @@ import picocli.CommandLine.Spec;
     name = "chaos",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a local cluster (cluster up: 3 brokers, a JobManager, 2 TaskManagers, the query",
-      "service) and streams measurements into it — over Kafka, over HTTP ingest, from agents",
-      "measuring for real, a share of them bad — while it SIGKILLs and restarts in turn the leader",
-      "broker of a hil.measurements partition, a TaskManager, the JobManager (then resubmits the",
-      "job from its newest checkpoint), the query service and an agent. When the stream has",
-      "drained: per fault, the seconds until fresh results flowed again and what was lost or",
-      "doubled; whether the DLQ holds exactly the bad records and every frontier equals a batch",
-      "recomputation. Exit code 4 when anything was lost or doubled, or a check failed."
+      "Kills each part of a local cluster in turn under load; counts what was lost.",
+      "",
+      "Starts a local cluster (cluster up: 3 brokers, a JobManager, 2 TaskManagers, the query service) and streams measurements into it — over Kafka, over HTTP ingest, from agents measuring for real, a share of them bad — while it SIGKILLs and restarts in turn the leader broker of a hil.measurements partition, a TaskManager, the JobManager (then resubmits the job from its newest checkpoint), the query service and an agent. When the stream has drained: per fault, the seconds until fresh results flowed again and what was lost or doubled; whether the DLQ holds exactly the bad records and every frontier equals a batch recomputation. Exit code 4 when anything was lost or doubled, or a check failed."
     })
 final class BenchChaosCommand implements Callable<Integer> {
 

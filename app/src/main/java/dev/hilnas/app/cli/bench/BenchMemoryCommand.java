@@ -17,11 +17,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "memory",
     mixinStandardHelpOptions = true,
-    description =
-        "State and heap the pipeline holds per target and per measurement: for each target count a"
-            + " fresh embedded stack takes that many targets' measurements, then the newest"
-            + " checkpoint's bytes and the heap's growth are divided by targets and measurements,"
-            + " next to the measurements' own bytes on the wire.")
+    description = {
+      "State and heap the pipeline holds per target and per measurement.",
+      "",
+      "For each target count a"
+          + " fresh embedded stack takes that many targets' measurements, then the newest"
+          + " checkpoint's bytes and the heap's growth are divided by targets and measurements,"
+          + " next to the measurements' own bytes on the wire."
+    })
 final class BenchMemoryCommand implements Callable<Integer> {
   @Option(
       names = "--targets",

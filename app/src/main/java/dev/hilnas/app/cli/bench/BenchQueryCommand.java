@@ -17,11 +17,9 @@ import picocli.CommandLine.Spec;
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "GET frontier, GET model and POST predict from --clients concurrent clients against the",
-      "embedded stack, while --subscribers event-stream subscribers are connected and new",
-      "measurements keep models and frontiers changing: per kind of request throughput and",
-      "p50/p99/max latency, errors, the JVM's threads and heap used; GET /healthz in the same mix",
-      "is the floor (the server and the clients by themselves)."
+      "The query side under concurrent clients with event-stream subscribers connected.",
+      "",
+      "GET frontier, GET model and POST predict from --clients concurrent clients against the embedded stack, while --subscribers event-stream subscribers are connected and new measurements keep models and frontiers changing: per kind of request throughput and p50/p99/max latency, errors, the JVM's threads and heap used; GET /healthz in the same mix is the floor (the server and the clients by themselves)."
     })
 final class BenchQueryCommand implements Callable<Integer> {
 
