@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -88,7 +87,8 @@ final class RefitLatencyModel
     target =
         getRuntimeContext()
             .getState(
-                new ValueStateDescriptor<>("target", new AvroTypeInfo<>(HardwareTarget.class)));
+                new ValueStateDescriptor<>(
+                    "target", new HeldRecordSerializer<>(HardwareTarget.class)));
     refitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Long.class));
     lastModel =
         getRuntimeContext()
@@ -105,7 +105,7 @@ final class RefitLatencyModel
           getRuntimeContext()
               .getListState(
                   new ListStateDescriptor<>(
-                      "points-" + phase, new AvroTypeInfo<>(LatencyMeasurement.class))));
+                      "points-" + phase, new HeldRecordSerializer<>(LatencyMeasurement.class))));
     }
   }
 
@@ -155,6 +155,9 @@ final class RefitLatencyModel
       // dropped
       List<LatencyMeasurement> readable = new ArrayList<>(held.size());
       for (LatencyMeasurement m : held) {
+        if (m == null) { // written under a schema this version cannot read (logged): dropped
+          continue;
+        }
         if (Quarantine.run(
             () -> trainer.add(Convert.fromAvro(m)),
             Quarantine.NOTHING,
@@ -166,8 +169,11 @@ final class RefitLatencyModel
       if (readable.size() < stored) {
         phasePoints.update(readable);
       }
+      if (target.value() == null && !readable.isEmpty()) { // one this version could not read
+        target.update(readable.get(readable.size() - 1).getTarget());
+      }
     }
-    if (trainer.size() == 0) {
+    if (trainer.size() == 0 || target.value() == null) {
       return;
     }
     AdditiveLatencyModel previous = previousModel(key);

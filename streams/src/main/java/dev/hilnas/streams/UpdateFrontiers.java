@@ -33,7 +33,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
@@ -80,7 +80,9 @@ final class UpdateFrontiers
 
   static final MapStateDescriptor<String, QualityEvaluation> QUALITIES =
       new MapStateDescriptor<>(
-          "qualities", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class));
+          "qualities",
+          StringSerializer.INSTANCE,
+          new HeldRecordSerializer<>(QualityEvaluation.class));
 
   private static final ValueStateDescriptor<Boolean> SEEN =
       new ValueStateDescriptor<>("seen", Types.BOOLEAN);
@@ -156,7 +158,9 @@ final class UpdateFrontiers
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>(
-                    "refused", Types.STRING, new AvroTypeInfo<>(QualityEvaluation.class)));
+                    "refused",
+                    StringSerializer.INSTANCE,
+                    new HeldRecordSerializer<>(QualityEvaluation.class)));
     pending =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.BOOLEAN));
@@ -403,7 +407,9 @@ final class UpdateFrontiers
     }
     TargetFrontiers rebuilt = new TargetFrontiers(objectives);
     for (var q : qualities.immutableEntries()) {
-      if (!q.getValue().equals(refused.get(q.getKey()))) {
+      // null: written under a schema this version cannot read (logged); the architecture goes
+      // without an evaluation until a newer one arrives
+      if (q.getValue() != null && !q.getValue().equals(refused.get(q.getKey()))) {
         rebuilt.add(Convert.fromAvro(q.getValue()));
       }
     }
