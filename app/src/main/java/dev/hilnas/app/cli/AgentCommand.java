@@ -7,6 +7,8 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
+import dev.hilnas.llm.runtime.LlamaCppRunner;
+import dev.hilnas.llm.runtime.gguf.GgmlType;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
@@ -35,15 +37,24 @@ import picocli.CommandLine.Option;
       "devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C.",
       "--once --candidate FILE.json measures one candidate without Kafka and prints Measurement",
       "JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark",
-      "command instead (protocol: tools/runners/example-runner.sh and the README)."
+      "command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp",
+      "times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate)."
     })
 final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--runner",
       defaultValue = "java-cpu",
-      description = "What executes the candidate: java-cpu or cmd (default: ${DEFAULT-VALUE}).")
+      description =
+          "What executes the candidate: java-cpu, llama.cpp or cmd (default: ${DEFAULT-VALUE}).")
   String runner;
+
+  @Option(
+      names = "--weight-type",
+      defaultValue = "q8_0",
+      description =
+          "For --runner llama.cpp: q8_0 or q4_0, the weights' type and the target's precision (default: ${DEFAULT-VALUE}).")
+  String weightType;
 
   @Option(
       names = "--command",
@@ -121,8 +132,12 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!runner.equals("java-cpu") && !runner.equals("cmd")) {
-      throw new IllegalArgumentException("--runner must be java-cpu or cmd, got " + runner);
+    if (!List.of("java-cpu", "llama.cpp", "cmd").contains(runner)) {
+      throw new IllegalArgumentException(
+          "--runner must be java-cpu, llama.cpp or cmd, got " + runner);
+    }
+    if (!weightType.equals("q8_0") && !weightType.equals("q4_0")) {
+      throw new IllegalArgumentException("--weight-type must be q8_0 or q4_0, got " + weightType);
     }
     if (runner.equals("cmd") == (command == null)) {
       throw new IllegalArgumentException(
@@ -135,16 +150,29 @@ final class AgentCommand implements Callable<Integer> {
     Limits accepted = limits.limits();
     List<Objective> goals =
         objectives.stream().map(o -> accepted.check(Objective.parse(o))).toList();
-    HardwareTarget target =
-        new HardwareTarget(
-            hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
-            runtime != null ? runtime : runner.equals("java-cpu") ? JavaCpuRunner.name() : runner,
-            runner.equals("java-cpu") ? "fp32" : null);
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    try (Closeable chosen = runner(n)) {
+      HardwareTarget target =
+          new HardwareTarget(
+              hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
+              runtime != null ? runtime : chosen.runner().runtime(),
+              chosen.precision());
+      return run(target, environment, goals, accepted, n, chosen);
+    }
+  }
+
+  private int run(
+      HardwareTarget target,
+      Map<String, String> environment,
+      List<Objective> goals,
+      Limits accepted,
+      int n,
+      Closeable chosen)
+      throws Exception {
     String id =
         agentId != null
             ? agentId
@@ -155,7 +183,7 @@ final class AgentCommand implements Callable<Integer> {
     Measurer.Settings settings =
         new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
-      return serve(settings, accepted, n);
+      return serve(settings, accepted, n, chosen);
     }
     if (candidateFile == null) {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
@@ -164,50 +192,53 @@ final class AgentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
-    try (Closeable runner = runner(n)) {
-      for (Measurement m :
-          new Measurer(settings, accepted, runner.runner(), Clock.systemUTC())
-              .measure(candidate, label, goals)) {
-        if (!json) {
-          err.printf(
-              "%s %s: %.3f ms median of %s%n",
-              candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
-        }
-        out.println(MeasurementJson.toJson(m));
-        out.flush();
+    for (Measurement m :
+        new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
+            .measure(candidate, label, goals)) {
+      if (!json) {
+        err.printf(
+            "%s %s: %.3f ms median of %s%n",
+            candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
       }
+      out.println(MeasurementJson.toJson(m));
+      out.flush();
     }
     return 0;
   }
 
   /** The Kafka agent loop, until Ctrl-C. */
-  private int serve(Measurer.Settings settings, Limits accepted, int n)
+  private int serve(Measurer.Settings settings, Limits accepted, int n, Closeable chosen)
       throws InterruptedException {
     KafkaConnection connection = kafka.connection();
-    try (Closeable runner = runner(n)) {
-      MeasuringAgent agent =
-          new MeasuringAgent(
-              connection, new Measurer(settings, accepted, runner.runner(), Clock.systemUTC()));
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
-              settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
-      Foreground.run("agent", agent::run, agent::close);
-    }
+    MeasuringAgent agent =
+        new MeasuringAgent(
+            connection, new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC()));
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
+            settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
+    Foreground.run("agent", agent::run, agent::close);
     return 0;
   }
 
-  /** The chosen runner, closed with the command. */
+  /** The chosen runner and the precision of its target, closed with the command. */
   private Closeable runner(int threads) {
     if (runner.equals("cmd")) {
-      return new Closeable(new CommandRunner(command, commandTimeout), () -> {});
+      return new Closeable(new CommandRunner(command, commandTimeout), null, () -> {});
+    }
+    if (runner.equals("llama.cpp")) {
+      LlamaCppRunner llama =
+          new LlamaCppRunner(
+              threads, GgmlType.valueOf(weightType.toUpperCase(java.util.Locale.ROOT)), 1);
+      return new Closeable(llama, llama.precision(), llama::close);
     }
     JavaCpuRunner java = new JavaCpuRunner(threads);
-    return new Closeable(java, java::close);
+    return new Closeable(java, "fp32", java::close);
   }
 
-  private record Closeable(Runner runner, Runnable closer) implements AutoCloseable {
+  private record Closeable(Runner runner, String precision, Runnable closer)
+      implements AutoCloseable {
     @Override
     public void close() {
       closer.run();
