@@ -6,6 +6,7 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.llm.runtime.LlamaCppRunner;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
@@ -97,15 +98,44 @@ final class AgentCommand implements Callable<Integer> {
   List<String> objectives;
 
   @Option(
+      names = "--protocol",
+      defaultValue = "adaptive",
+      description =
+          "adaptive: warm up until the last runs agree, then sample until the median's 95% interval is within --ci-width,"
+              + " at most --max-runs; fixed: --warmup and --runs, once more when they spread > 20% (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
+      names = "--max-runs",
+      defaultValue = "30",
+      description =
+          "For --protocol adaptive: at most this many timed runs (default: ${DEFAULT-VALUE}).")
+  int maxRuns;
+
+  @Option(
+      names = "--ci-width",
+      defaultValue = "0.05",
+      description =
+          "For --protocol adaptive: sample until the median's 95% interval is this narrow, relative (default: ${DEFAULT-VALUE}).")
+  double ciWidth;
+
+  @Option(
+      names = "--no-reference",
+      description =
+          "Without --once: do not time the reference candidate before each candidate (protocol.speedFactor).")
+  boolean noReference;
+
+  @Option(
       names = "--runs",
       defaultValue = "5",
-      description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+      description =
+          "For --protocol fixed: timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
 
   @Option(
       names = "--warmup",
       defaultValue = "2",
-      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+      description = "For --protocol fixed: untimed runs first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
@@ -146,6 +176,18 @@ final class AgentCommand implements Callable<Integer> {
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
+    MeasurementProtocol sampling =
+        switch (protocol) {
+          case "fixed" -> MeasurementProtocol.fixed(warmup, runs);
+          case "adaptive" ->
+              MeasurementProtocol.adaptive(
+                  MeasurementProtocol.Settings.DEFAULT
+                      .withMaxSamples(maxRuns)
+                      .withCiWidth(ciWidth));
+          default ->
+              throw new IllegalArgumentException(
+                  "--protocol must be adaptive or fixed, got " + protocol);
+        };
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Limits accepted = limits.limits();
     List<Objective> goals =
@@ -161,7 +203,7 @@ final class AgentCommand implements Callable<Integer> {
               hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
               runtime != null ? runtime : chosen.runner().runtime(),
               chosen.precision());
-      return run(target, environment, goals, accepted, n, chosen);
+      return run(target, environment, goals, accepted, n, chosen, sampling);
     }
   }
 
@@ -171,7 +213,8 @@ final class AgentCommand implements Callable<Integer> {
       List<Objective> goals,
       Limits accepted,
       int n,
-      Closeable chosen)
+      Closeable chosen,
+      MeasurementProtocol sampling)
       throws Exception {
     String id =
         agentId != null
@@ -183,7 +226,7 @@ final class AgentCommand implements Callable<Integer> {
     Measurer.Settings settings =
         new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
-      return serve(settings, accepted, n, chosen);
+      return serve(settings, accepted, n, chosen, sampling);
     }
     if (candidateFile == null) {
       throw new IllegalArgumentException("--once needs --candidate FILE.json");
@@ -194,6 +237,7 @@ final class AgentCommand implements Callable<Integer> {
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
     for (Measurement m :
         new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
+            .withProtocol(sampling)
             .measure(candidate, label, goals)) {
       if (!json) {
         err.printf(
@@ -207,12 +251,20 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /** The Kafka agent loop, until Ctrl-C. */
-  private int serve(Measurer.Settings settings, Limits accepted, int n, Closeable chosen)
+  private int serve(
+      Measurer.Settings settings,
+      Limits accepted,
+      int n,
+      Closeable chosen,
+      MeasurementProtocol sampling)
       throws InterruptedException {
     KafkaConnection connection = kafka.connection();
     MeasuringAgent agent =
         new MeasuringAgent(
-            connection, new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC()));
+            connection,
+            new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
+                .withProtocol(sampling)
+                .withReference(noReference ? null : Measurer.Reference.standard()));
     spec.commandLine()
         .getErr()
         .printf(

@@ -38,7 +38,26 @@ public final class Measurer {
       Map<String, String> environment) {}
 
   /** A fixed candidate timed between the others, to follow the device's speed. */
-  public record Reference(Candidate candidate, Objective objective) {}
+  public record Reference(Candidate candidate, Objective objective) {
+
+    /**
+     * The agents' reference: 4 layers of width 256 at DECODE@128, a few ms on a phone CPU, so the
+     * drift it tracks costs little beside a candidate.
+     */
+    public static Reference standard() {
+      return new Reference(
+          Candidate.builder()
+              .layers(4)
+              .dModel(256)
+              .heads(4)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(4096)
+              .attention("GGGG")
+              .build(),
+          new Objective(dev.hilnas.core.Phase.DECODE, 128));
+    }
+  }
 
   private final Settings settings;
   private final Limits limits;
