@@ -129,6 +129,10 @@ public final class Measurer {
       speed.put(
           "protocol.referenceMs",
           String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
+      // the name the latency model's --normalise-drift reads (a calibration candidate's latency)
+      speed.put(
+          dev.hilnas.core.latency.LatencyModelTrainer.CALIBRATION_MS,
+          String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
       speed.put("protocol.reference", reference.candidate().archId() + " " + reference.objective());
     }
     // the fixed protocol's first runs come from timeAll: runners that pay a set-up per candidate

@@ -82,6 +82,7 @@ class MeasurerTest {
     assertEquals("1.0000", first.environment().get("protocol.speedFactor"));
     assertEquals("1.2500", second.environment().get("protocol.speedFactor"));
     assertEquals("1.250", second.environment().get("protocol.referenceMs"));
+    assertEquals("1.250", second.environment().get("calibrationMs"));
     assertEquals(2.5, second.latencyMs()); // recorded, not corrected
     assertEquals("adaptive", second.environment().get("protocol"));
     assertEquals("x", second.environment().get("os"));

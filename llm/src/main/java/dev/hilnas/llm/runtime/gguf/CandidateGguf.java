@@ -77,9 +77,14 @@ public final class CandidateGguf {
       }
     }
     if (!partial.isEmpty()) {
+      String rows = partial.toString();
       approximations.put(
           "llama.cpp.f16-rows",
-          "rows of " + partial + " weights are not whole " + weights.label() + " blocks: f16");
+          "rows of "
+              + (rows.length() > 120 ? rows.substring(0, 117) + "..." : rows)
+              + " weights are not whole "
+              + weights.label()
+              + " blocks: f16");
     }
   }
 
