@@ -182,6 +182,9 @@ final class BenchRepeatCommand implements Callable<Integer> {
         List<Double> a = latencies(first, o);
         List<Double> b = latencies(second, o);
         RepeatAgreement agreement = RepeatAgreement.of(a, b);
+        // each latency over the reference's timed just before it: the device's drift divided out
+        RepeatAgreement relative =
+            RepeatAgreement.of(relativeToReference(first, o), relativeToReference(second, o));
         String factor = lastSpeedFactor(second);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("protocol", p.getKey());
@@ -190,12 +193,15 @@ final class BenchRepeatCommand implements Callable<Integer> {
         row.put("within5", agreement.within5());
         row.put("within10", agreement.within10());
         row.put("medianChange", agreement.medianChange());
+        row.put("within5Drift", relative.within5());
+        row.put("within10Drift", relative.within10());
+        row.put("medianChangeDrift", relative.medianChange());
         row.put("secondsPerCandidate", perCandidate);
         row.put("lastSpeedFactor", factor);
         rows.add(row);
         if (!this.json) {
           out.printf(
-              "%-9s %-14s %4d/%-4d %4d/%-4d %12.1f%% %11.2f %13s%n",
+              "%-9s %-14s %4d/%-4d %4d/%-4d %10.1f%% %9d/%-4d%3d/%-4d %11.2f %13s%n",
               p.getKey(),
               o,
               agreement.within5(),
@@ -203,6 +209,10 @@ final class BenchRepeatCommand implements Callable<Integer> {
               agreement.within10(),
               agreement.pairs(),
               100 * agreement.medianChange(),
+              relative.within5(),
+              relative.pairs(),
+              relative.within10(),
+              relative.pairs(),
               perCandidate,
               factor);
         }
@@ -217,6 +227,13 @@ final class BenchRepeatCommand implements Callable<Integer> {
 
   private static List<Double> latencies(List<Measurement> pass, Objective o) {
     return pass.stream().filter(m -> m.objective().equals(o)).map(Measurement::latencyMs).toList();
+  }
+
+  private static List<Double> relativeToReference(List<Measurement> pass, Objective o) {
+    return pass.stream()
+        .filter(m -> m.objective().equals(o))
+        .map(m -> m.latencyMs() / Double.parseDouble(m.environment().get("protocol.referenceMs")))
+        .toList();
   }
 
   private static String lastSpeedFactor(List<Measurement> pass) {
