@@ -197,13 +197,20 @@ final class AgentCommand implements Callable<Integer> {
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    Candidate candidate = null;
+    if (once) { // checked before a runner starts (llama.cpp's loads a model to start)
+      if (candidateFile == null) {
+        throw new IllegalArgumentException("--once needs --candidate FILE.json");
+      }
+      candidate = CandidateJson.read(candidateFile, accepted);
+    }
     try (Closeable chosen = runner(n)) {
       HardwareTarget target =
           new HardwareTarget(
               hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
               runtime != null ? runtime : chosen.runner().runtime(),
               chosen.precision());
-      return run(target, environment, goals, accepted, n, chosen, sampling);
+      return run(target, environment, goals, accepted, n, chosen, sampling, candidate);
     }
   }
 
@@ -214,7 +221,8 @@ final class AgentCommand implements Callable<Integer> {
       Limits accepted,
       int n,
       Closeable chosen,
-      MeasurementProtocol sampling)
+      MeasurementProtocol sampling,
+      Candidate candidate)
       throws Exception {
     String id =
         agentId != null
@@ -228,10 +236,6 @@ final class AgentCommand implements Callable<Integer> {
     if (!once) {
       return serve(settings, accepted, n, chosen, sampling);
     }
-    if (candidateFile == null) {
-      throw new IllegalArgumentException("--once needs --candidate FILE.json");
-    }
-    Candidate candidate = CandidateJson.read(candidateFile, accepted);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
