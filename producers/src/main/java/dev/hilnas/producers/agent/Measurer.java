@@ -120,6 +120,11 @@ public final class Measurer {
       Candidate candidate, String candidateId, List<Objective> objectives) {
     Map<String, String> speed = new LinkedHashMap<>();
     if (reference != null) {
+      if (!drift.hasBaseline()) {
+        // the run's first timing of anything warms the process (JIT, caches, the runtime's
+        // set-up); a cold baseline would make every later factor a fraction of it
+        protocol.measure((w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));
+      }
       MeasurementProtocol.Result r =
           protocol.measure(
               (w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));

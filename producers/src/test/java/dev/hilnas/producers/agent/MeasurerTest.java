@@ -78,7 +78,9 @@ class MeasurerTest {
     runner.slowness = 1.25;
     Measurement second = m.measure(CANDIDATE, "c2", List.of(DECODE)).get(0);
 
+    // the first reference run warms the process and is not the baseline
     assertEquals("reference", runner.timed.get(0));
+    assertEquals(2, runner.timed.stream().distinct().count());
     assertEquals("1.0000", first.environment().get("protocol.speedFactor"));
     assertEquals("1.2500", second.environment().get("protocol.speedFactor"));
     assertEquals("1.250", second.environment().get("protocol.referenceMs"));
