@@ -120,7 +120,7 @@ public final class LlamaCppRunner implements Runner, AutoCloseable {
   public List<Double> time(Candidate candidate, Objective objective, int warmups, int repetitions) {
     int context = objective.contextLength() + DECODE_TOKENS + 8;
     if (!candidate.equals(loaded) || context > loadedContext) {
-      load(candidate, Math.max(context, loadedContext));
+      load(candidate, context); // another candidate, or a longer context than it was loaded for
     }
     for (int r = 0; r < warmups; r++) {
       sample(objective);
