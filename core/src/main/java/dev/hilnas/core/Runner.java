@@ -27,4 +27,12 @@ public interface Runner {
 
   /** The runtime name that goes into the hardware target, e.g. {@code java-cpu}. */
   String runtime();
+
+  /**
+   * Facts about how the last candidate ran, for its measurements' environment (e.g. what a runtime
+   * ran in place of a layer it cannot run exactly); empty by default.
+   */
+  default Map<String, String> environment() {
+    return Map.of();
+  }
 }

@@ -6,7 +6,10 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
+import dev.hilnas.llm.runtime.LlamaCppRunner;
+import dev.hilnas.llm.runtime.gguf.GgmlType;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
@@ -31,15 +34,23 @@ import picocli.CommandLine.Option;
     description = {
       "Measure candidates' latency: from Kafka, or one candidate locally (--once).",
       "",
-      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README)."
+      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate)."
     })
 final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--runner",
       defaultValue = "java-cpu",
-      description = "What executes the candidate: java-cpu or cmd (default: ${DEFAULT-VALUE}).")
+      description =
+          "What executes the candidate: java-cpu, llama.cpp or cmd (default: ${DEFAULT-VALUE}).")
   String runner;
+
+  @Option(
+      names = "--weight-type",
+      defaultValue = "q8_0",
+      description =
+          "For --runner llama.cpp: q8_0 or q4_0, the weights' type and the target's precision (default: ${DEFAULT-VALUE}).")
+  String weightType;
 
   @Option(
       names = "--command",
@@ -89,15 +100,44 @@ final class AgentCommand implements Callable<Integer> {
   List<String> objectives;
 
   @Option(
+      names = "--protocol",
+      defaultValue = "adaptive",
+      description =
+          "adaptive: warm up until the last runs agree, then sample until the median's 95% interval is within --ci-width,"
+              + " at most --max-runs; fixed: --warmup and --runs, once more when they spread > 20% (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
+      names = "--max-runs",
+      defaultValue = "30",
+      description =
+          "For --protocol adaptive: at most this many timed runs (default: ${DEFAULT-VALUE}).")
+  int maxRuns;
+
+  @Option(
+      names = "--ci-width",
+      defaultValue = "0.05",
+      description =
+          "For --protocol adaptive: sample until the median's 95% interval is this narrow, relative (default: ${DEFAULT-VALUE}).")
+  double ciWidth;
+
+  @Option(
+      names = "--no-reference",
+      description =
+          "Without --once: do not time the reference candidate before each candidate (protocol.speedFactor).")
+  boolean noReference;
+
+  @Option(
       names = "--runs",
       defaultValue = "5",
-      description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+      description =
+          "For --protocol fixed: timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs;
 
   @Option(
       names = "--warmup",
       defaultValue = "2",
-      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+      description = "For --protocol fixed: untimed runs first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
@@ -124,8 +164,12 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!runner.equals("java-cpu") && !runner.equals("cmd")) {
-      throw new IllegalArgumentException("--runner must be java-cpu or cmd, got " + runner);
+    if (!List.of("java-cpu", "llama.cpp", "cmd").contains(runner)) {
+      throw new IllegalArgumentException(
+          "--runner must be java-cpu, llama.cpp or cmd, got " + runner);
+    }
+    if (!weightType.equals("q8_0") && !weightType.equals("q4_0")) {
+      throw new IllegalArgumentException("--weight-type must be q8_0 or q4_0, got " + weightType);
     }
     if (runner.equals("cmd") == (command == null)) {
       throw new IllegalArgumentException(
@@ -134,20 +178,55 @@ final class AgentCommand implements Callable<Integer> {
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
+    MeasurementProtocol sampling =
+        switch (protocol) {
+          case "fixed" -> MeasurementProtocol.fixed(warmup, runs);
+          case "adaptive" ->
+              MeasurementProtocol.adaptive(
+                  MeasurementProtocol.Settings.DEFAULT
+                      .withMaxSamples(maxRuns)
+                      .withCiWidth(ciWidth));
+          default ->
+              throw new IllegalArgumentException(
+                  "--protocol must be adaptive or fixed, got " + protocol);
+        };
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Limits accepted = limits.limits();
     List<Objective> goals =
         objectives.stream().map(o -> accepted.check(Objective.parse(o))).toList();
-    HardwareTarget target =
-        new HardwareTarget(
-            hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
-            runtime != null ? runtime : runner.equals("java-cpu") ? JavaCpuRunner.name() : runner,
-            precision(runner, precision));
+    String targetPrecision = precision(runner, precision, weightType);
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    Candidate candidate = null;
+    if (once) { // checked before a runner starts (llama.cpp's loads a model to start)
+      if (candidateFile == null) {
+        throw new IllegalArgumentException("--once needs --candidate FILE.json");
+      }
+      candidate = CandidateJson.read(candidateFile, accepted);
+    }
+    try (Closeable chosen = runner(n)) {
+      HardwareTarget target =
+          new HardwareTarget(
+              hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
+              runtime != null ? runtime : chosen.runner().runtime(),
+              targetPrecision);
+      return run(target, environment, goals, accepted, n, chosen, sampling, candidate);
+    }
+  }
+
+  private int run(
+      HardwareTarget target,
+      Map<String, String> environment,
+      List<Objective> goals,
+      Limits accepted,
+      int n,
+      Closeable chosen,
+      MeasurementProtocol sampling,
+      Candidate candidate)
+      throws Exception {
     String id =
         agentId != null
             ? agentId
@@ -158,58 +237,69 @@ final class AgentCommand implements Callable<Integer> {
     Measurer.Settings settings =
         new Measurer.Settings(target, goals, warmup, runs, id, n, environment);
     if (!once) {
-      return serve(settings, accepted, n);
+      return serve(settings, accepted, n, chosen, sampling);
     }
-    if (candidateFile == null) {
-      throw new IllegalArgumentException("--once needs --candidate FILE.json");
-    }
-    Candidate candidate = CandidateJson.read(candidateFile, accepted);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
-    try (Closeable runner = runner(n)) {
-      for (Measurement m :
-          new Measurer(settings, accepted, runner.runner(), Clock.systemUTC())
-              .measure(candidate, label, goals)) {
-        if (!json) {
-          err.printf(
-              "%s %s: %.3f ms median of %s%n",
-              candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
-        }
-        out.println(MeasurementJson.toJson(m));
-        out.flush();
+    for (Measurement m :
+        new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
+            .withProtocol(sampling)
+            .measure(candidate, label, goals)) {
+      if (!json) {
+        err.printf(
+            "%s %s: %.3f ms median of %s%n",
+            candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
       }
+      out.println(MeasurementJson.toJson(m));
+      out.flush();
     }
     return 0;
   }
 
-  /** The target's precision: the one given, else fp32 for java-cpu (its only one), else none. */
-  static String precision(String runner, String given) {
-    if (runner.equals("java-cpu")) {
-      if (given != null && !given.equals("fp32")) {
-        throw new IllegalArgumentException(
-            "--runner java-cpu runs fp32 only, got --precision " + given);
-      }
-      return "fp32";
+  /**
+   * The target's precision: what the runner runs (fp32 for java-cpu, the weight type for
+   * llama.cpp), which --precision may only repeat; for cmd the one given, else none.
+   */
+  static String precision(String runner, String given, String weightType) {
+    String runs =
+        switch (runner) {
+          case "java-cpu" -> "fp32";
+          case "llama.cpp" -> weightType.toLowerCase(java.util.Locale.ROOT);
+          default -> null;
+        };
+    if (runs != null && given != null && !given.equals(runs)) {
+      throw new IllegalArgumentException(
+          "--runner "
+              + runner
+              + (runner.equals("java-cpu") ? " runs fp32 only" : " runs its --weight-type " + runs)
+              + ", got --precision "
+              + given);
     }
-    return given;
+    return runs != null ? runs : given;
   }
 
   /** The Kafka agent loop, until Ctrl-C. */
-  private int serve(Measurer.Settings settings, Limits accepted, int n)
+  private int serve(
+      Measurer.Settings settings,
+      Limits accepted,
+      int n,
+      Closeable chosen,
+      MeasurementProtocol sampling)
       throws InterruptedException {
     KafkaConnection connection = kafka.connection();
-    try (Closeable runner = runner(n)) {
-      MeasuringAgent agent =
-          new MeasuringAgent(
-              connection, new Measurer(settings, accepted, runner.runner(), Clock.systemUTC()));
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
-              settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
-      Foreground.run("agent", agent::run, agent::close);
-    }
+    MeasuringAgent agent =
+        new MeasuringAgent(
+            connection,
+            new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
+                .withProtocol(sampling)
+                .withReference(noReference ? null : Measurer.Reference.standard()));
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
+            settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
+    Foreground.run("agent", agent::run, agent::close);
     return 0;
   }
 
@@ -217,6 +307,12 @@ final class AgentCommand implements Callable<Integer> {
   private Closeable runner(int threads) {
     if (runner.equals("cmd")) {
       return new Closeable(new CommandRunner(command, commandTimeout), () -> {});
+    }
+    if (runner.equals("llama.cpp")) {
+      LlamaCppRunner llama =
+          new LlamaCppRunner(
+              threads, GgmlType.valueOf(weightType.toUpperCase(java.util.Locale.ROOT)), 1);
+      return new Closeable(llama, llama::close);
     }
     JavaCpuRunner java = new JavaCpuRunner(threads);
     return new Closeable(java, java::close);

@@ -3,6 +3,7 @@ package dev.hilnas.app.stack;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Objective;
+import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.llm.quality.Backbone;
 import dev.hilnas.llm.quality.PerplexityEvaluator;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
@@ -126,17 +127,19 @@ public final class Demo implements AutoCloseable {
         new MeasuringAgent(
             kafka,
             new Measurer(
-                new Measurer.Settings(
-                    target,
-                    goals,
-                    1,
-                    3,
-                    "demo-agent-" + host,
-                    1,
-                    Map.of("jvm", System.getProperty("java.version"))),
-                o.limits(),
-                runner,
-                Clock.systemUTC()));
+                    new Measurer.Settings(
+                        target,
+                        goals,
+                        1,
+                        3,
+                        "demo-agent-" + host,
+                        1,
+                        Map.of("jvm", System.getProperty("java.version"))),
+                    o.limits(),
+                    runner,
+                    Clock.systemUTC())
+                // adaptive: warm-up until stable, so a cold JIT is never published as a point
+                .withProtocol(MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT)));
     QualityEvaluator evaluator =
         new QualityEvaluator(
             kafka,

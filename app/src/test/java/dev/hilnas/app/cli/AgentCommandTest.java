@@ -50,6 +50,8 @@ class AgentCommandTest {
             "1",
             "--objectives",
             "PREFILL@16,DECODE@32",
+            "--protocol",
+            "fixed",
             "--runs",
             "3",
             "--warmup",
@@ -99,6 +101,8 @@ class AgentCommandTest {
             candidate.toString(),
             "--objectives",
             "PREFILL@100",
+            "--protocol",
+            "fixed",
             "--runs",
             "3",
             "--json");
@@ -110,6 +114,46 @@ class AgentCommandTest {
         3.03,
         m.latencyMs(),
         1e-9); // the example: 3 layers × 100 tokens × 0.01 ms, +1% on the 2nd run
+  }
+
+  @Test
+  void shouldMeasureInLlamaCppWithTheAdaptiveProtocolRecordingItsStatistics() throws Exception {
+    Path candidate =
+        Files.writeString(
+            dir.resolve("small.json"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":300,\"attention\":\"GS\"}");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "llama.cpp",
+            "--weight-type",
+            "q4_0",
+            "--candidate",
+            candidate.toString(),
+            "--threads",
+            "1",
+            "--objectives",
+            "PREFILL@32,DECODE@32",
+            "--max-runs",
+            "8",
+            "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    List<Measurement> lines =
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS)).toList();
+    assertEquals(2, lines.size());
+    for (Measurement m : lines) {
+      assertTrue(m.target().runtime().startsWith("llama.cpp-b"), m.target().runtime());
+      assertEquals("q4_0", m.target().precision());
+      assertEquals("adaptive", m.environment().get("protocol"));
+      assertEquals(Integer.toString(m.samplesMs().size()), m.environment().get("protocol.samples"));
+      assertTrue(m.samplesMs().size() >= 6 && m.samplesMs().size() <= 8, m.samplesMs().toString());
+      assertTrue(m.samplesMs().contains(m.latencyMs()), "the median is one of the samples");
+    }
   }
 
   @Test
@@ -159,7 +203,7 @@ class AgentCommandTest {
         "error: --command goes with --runner cmd, and --runner cmd needs --command",
         r.err().strip());
     assertEquals(
-        "error: --runner must be java-cpu or cmd, got tflite",
+        "error: --runner must be java-cpu, llama.cpp or cmd, got tflite",
         run("agent", "--runner", "tflite").err().strip());
   }
 

@@ -6,21 +6,26 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import dev.hilnas.core.measure.MeasurementProtocol;
+import dev.hilnas.core.measure.Sampler;
+import dev.hilnas.core.measure.SpeedDrift;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns timings into measurements: warm-ups, repetitions, the median, and one more run when the
- * spread of the first is too large. Shared by the Kafka agent and {@code agent --once}, which
- * publish nothing that readers would reject: a measurement beyond the limits is an error.
+ * Turns timings into measurements through a {@link MeasurementProtocol} — by default the fixed one
+ * (the settings' warm-ups and repetitions, once more when the spread is too large); agents use
+ * {@link MeasurementProtocol#adaptive}. With a reference candidate, it is measured before every
+ * candidate, and each measurement records the device's speed factor since the first. Every
+ * measurement records its protocol's statistics in its environment ({@code protocol.*}). Shared by
+ * the Kafka agent and {@code agent --once}, which publish nothing that readers would reject: a
+ * measurement beyond the limits is an error. Not thread-safe (the drift is state).
  */
 public final class Measurer {
-
-  /** A run whose (max - min) / median exceeds this is measured again, once. */
-  static final double MAX_SPREAD = 0.2;
 
   /** What is timed and how, and what goes into every measurement. */
   public record Settings(
@@ -32,16 +37,69 @@ public final class Measurer {
       int threads,
       Map<String, String> environment) {}
 
+  /** A fixed candidate timed between the others, to follow the device's speed. */
+  public record Reference(Candidate candidate, Objective objective) {
+
+    /**
+     * The agents' reference: 4 layers of width 256 at DECODE@128, a few ms on a phone CPU, so the
+     * drift it tracks costs little beside a candidate.
+     */
+    public static Reference standard() {
+      return new Reference(
+          Candidate.builder()
+              .layers(4)
+              .dModel(256)
+              .heads(4)
+              .headDim(64)
+              .ffnDim(512)
+              .vocabSize(4096)
+              .attention("GGGG")
+              .build(),
+          new Objective(dev.hilnas.core.Phase.DECODE, 128));
+    }
+  }
+
   private final Settings settings;
   private final Limits limits;
   private final Runner runner;
   private final Clock clock;
+  private final MeasurementProtocol protocol;
+  private final Reference reference;
+  private final SpeedDrift drift = new SpeedDrift();
 
   public Measurer(Settings settings, Limits limits, Runner runner, Clock clock) {
+    this(
+        settings,
+        limits,
+        runner,
+        clock,
+        MeasurementProtocol.fixed(settings.warmups(), settings.repetitions()),
+        null);
+  }
+
+  private Measurer(
+      Settings settings,
+      Limits limits,
+      Runner runner,
+      Clock clock,
+      MeasurementProtocol protocol,
+      Reference reference) {
     this.settings = settings;
     this.limits = limits;
     this.runner = runner;
     this.clock = clock;
+    this.protocol = protocol;
+    this.reference = reference;
+  }
+
+  /** The same measurer sampling with {@code protocol}. */
+  public Measurer withProtocol(MeasurementProtocol protocol) {
+    return new Measurer(settings, limits, runner, clock, protocol, reference);
+  }
+
+  /** The same measurer timing {@code reference} before every candidate; null for none. */
+  public Measurer withReference(Reference reference) {
+    return new Measurer(settings, limits, runner, clock, protocol, reference);
   }
 
   public Settings settings() {
@@ -60,11 +118,42 @@ public final class Measurer {
    */
   public List<Measurement> measure(
       Candidate candidate, String candidateId, List<Objective> objectives) {
+    Map<String, String> speed = new LinkedHashMap<>();
+    if (reference != null) {
+      if (!drift.hasBaseline()) {
+        // the run's first timing of anything warms the process (JIT, caches, the runtime's
+        // set-up); a cold baseline would make every later factor a fraction of it
+        protocol.measure((w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));
+      }
+      MeasurementProtocol.Result r =
+          protocol.measure(
+              (w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));
+      drift.record(r.samples());
+      speed.put(
+          "protocol.speedFactor", String.format(java.util.Locale.ROOT, "%.4f", drift.factor()));
+      speed.put(
+          "protocol.referenceMs",
+          String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
+      // the name the latency model's --normalise-drift reads (a calibration candidate's latency)
+      speed.put(
+          dev.hilnas.core.latency.LatencyModelTrainer.CALIBRATION_MS,
+          String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
+      speed.put("protocol.reference", reference.candidate().archId() + " " + reference.objective());
+    }
+    // the fixed protocol's first runs come from timeAll: runners that pay a set-up per candidate
+    // (a process, a model load) pay it once
+    Map<Objective, List<Double>> first =
+        protocol.name().equals("fixed")
+            ? runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions())
+            : Map.of();
     List<Measurement> out = new ArrayList<>();
-    Map<Objective, List<Double>> timed =
-        runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions());
     for (Objective objective : objectives) {
-      List<Double> samples = steady(candidate, objective, timed.get(objective));
+      MeasurementProtocol.Result result =
+          protocol.measure(sampler(candidate, objective, first.get(objective)));
+      Map<String, String> environment = new LinkedHashMap<>(settings.environment());
+      environment.putAll(runner.environment());
+      environment.putAll(result.environment(protocol.name()));
+      environment.putAll(speed);
       out.add(
           limits.check(
               new Measurement(
@@ -74,27 +163,34 @@ public final class Measurer {
                   settings.target(),
                   objective.phase(),
                   objective.contextLength(),
-                  median(samples),
-                  samples,
+                  median(result.samples()),
+                  result.samples(),
                   settings.agentId(),
                   clock.instant(),
                   settings.threads(),
-                  settings.environment())));
+                  environment)));
     }
     return out;
   }
 
-  /** The first samples, or a second run's when the first spread too much and the second less. */
-  private List<Double> steady(Candidate candidate, Objective objective, List<Double> first) {
-    if (first == null || first.isEmpty()) {
-      throw new IllegalStateException(runner.runtime() + " returned no samples for " + objective);
-    }
-    if (spread(first) <= MAX_SPREAD) {
-      return first;
-    }
-    List<Double> second =
-        runner.time(candidate, objective, settings.warmups(), settings.repetitions());
-    return spread(second) < spread(first) ? second : first;
+  /** Times through the runner; the first call answers with {@code first} when there is one. */
+  private Sampler sampler(Candidate candidate, Objective objective, List<Double> first) {
+    boolean[] used = {first == null};
+    return (warmups, repetitions) -> {
+      if (!used[0]) {
+        used[0] = true;
+        if (first.isEmpty()) {
+          throw new IllegalStateException(
+              runner.runtime() + " returned no samples for " + objective);
+        }
+        return first;
+      }
+      List<Double> samples = runner.time(candidate, objective, warmups, repetitions);
+      if (samples == null || samples.isEmpty()) {
+        throw new IllegalStateException(runner.runtime() + " returned no samples for " + objective);
+      }
+      return samples;
+    };
   }
 
   /**
@@ -105,9 +201,5 @@ public final class Measurer {
     List<Double> sorted = new ArrayList<>(samples);
     Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
-  }
-
-  static double spread(List<Double> samples) {
-    return (Collections.max(samples) - Collections.min(samples)) / median(samples);
   }
 }

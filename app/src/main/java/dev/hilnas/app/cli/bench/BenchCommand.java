@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
       BenchIngestCommand.class,
       BenchModelCommand.class,
       BenchRuntimeCommand.class,
+      BenchRepeatCommand.class,
       BenchFleetCommand.class,
       BenchSearchCommand.class,
       BenchFuzzCommand.class,

@@ -1,0 +1,104 @@
+package dev.hilnas.producers.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
+import dev.hilnas.core.Limits;
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Runner;
+import dev.hilnas.core.measure.MeasurementProtocol;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MeasurerTest {
+
+  private static final Candidate CANDIDATE =
+      Candidate.builder()
+          .layers(2)
+          .dModel(64)
+          .heads(2)
+          .headDim(32)
+          .ffnDim(128)
+          .vocabSize(300)
+          .attention("GG")
+          .build();
+  private static final Objective DECODE = Objective.parse("DECODE@64");
+
+  /**
+   * Every run of the candidate takes 2 ms and of the reference 1 ms times the device's current
+   * slowness, which the test raises between candidates.
+   */
+  private static final class SlowingRunner implements Runner {
+    double slowness = 1;
+    final List<String> timed = new ArrayList<>();
+
+    @Override
+    public List<Double> time(Candidate c, Objective o, int warmups, int repetitions) {
+      boolean reference = c.equals(Measurer.Reference.standard().candidate());
+      timed.add(reference ? "reference" : "candidate");
+      double ms = (reference ? 1 : 2) * slowness;
+      return java.util.Collections.nCopies(repetitions, ms);
+    }
+
+    @Override
+    public String runtime() {
+      return "slowing";
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.of("runner.fact", "yes");
+    }
+  }
+
+  private static Measurer measurer(Runner runner) {
+    return new Measurer(
+        new Measurer.Settings(
+            new HardwareTarget("box", "slowing"), List.of(DECODE), 1, 3, "a", 1, Map.of("os", "x")),
+        Limits.DEFAULTS,
+        runner,
+        Clock.systemUTC());
+  }
+
+  @Test
+  void shouldTimeTheReferenceBeforeEachCandidateAndRecordTheSpeedFactor() {
+    SlowingRunner runner = new SlowingRunner();
+    Measurer m =
+        measurer(runner)
+            .withProtocol(MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT))
+            .withReference(Measurer.Reference.standard());
+
+    Measurement first = m.measure(CANDIDATE, "c1", List.of(DECODE)).get(0);
+    runner.slowness = 1.25;
+    Measurement second = m.measure(CANDIDATE, "c2", List.of(DECODE)).get(0);
+
+    // the first reference run warms the process and is not the baseline
+    assertEquals("reference", runner.timed.get(0));
+    assertEquals(2, runner.timed.stream().distinct().count());
+    assertEquals("1.0000", first.environment().get("protocol.speedFactor"));
+    assertEquals("1.2500", second.environment().get("protocol.speedFactor"));
+    assertEquals("1.250", second.environment().get("protocol.referenceMs"));
+    assertEquals("1.250", second.environment().get("calibrationMs"));
+    assertEquals(2.5, second.latencyMs()); // recorded, not corrected
+    assertEquals("adaptive", second.environment().get("protocol"));
+    assertEquals("x", second.environment().get("os"));
+    assertEquals("yes", second.environment().get("runner.fact"));
+  }
+
+  @Test
+  void shouldRecordTheFixedProtocolsStatisticsWithItsSamples() {
+    Measurement m = measurer(new SlowingRunner()).measure(CANDIDATE, "c", List.of(DECODE)).get(0);
+
+    assertEquals(List.of(2.0, 2.0, 2.0), m.samplesMs());
+    assertEquals("fixed", m.environment().get("protocol"));
+    assertEquals("3", m.environment().get("protocol.samples"));
+    assertEquals("0.000", m.environment().get("protocol.spread"));
+    assertTrue(m.environment().containsKey("protocol.ci95Low"));
+  }
+}
