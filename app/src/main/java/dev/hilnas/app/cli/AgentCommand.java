@@ -103,8 +103,8 @@ final class AgentCommand implements Callable<Integer> {
       names = "--protocol",
       defaultValue = "adaptive",
       description =
-          "adaptive: warm up until the last runs agree, then sample until the median's 95% interval is within --ci-width,"
-              + " at most --max-runs; fixed: --warmup and --runs, once more when they spread > 20% (default: ${DEFAULT-VALUE}).")
+          "How each objective is sampled. Adaptive: warm up until the last runs agree, then sample until the median's 95%% interval is within --ci-width,"
+              + " at most --max-runs; fixed: --warmup and --runs, once more when they spread > 20%% (default: ${DEFAULT-VALUE}).")
   String protocol;
 
   @Option(
@@ -118,7 +118,7 @@ final class AgentCommand implements Callable<Integer> {
       names = "--ci-width",
       defaultValue = "0.05",
       description =
-          "For --protocol adaptive: sample until the median's 95% interval is this narrow, relative (default: ${DEFAULT-VALUE}).")
+          "For --protocol adaptive: sample until the median's 95%% interval is this narrow, relative (default: ${DEFAULT-VALUE}).")
   double ciWidth;
 
   @Option(
@@ -195,6 +195,8 @@ final class AgentCommand implements Callable<Integer> {
     List<Objective> goals =
         objectives.stream().map(o -> accepted.check(Objective.parse(o))).toList();
     String targetPrecision = precision(runner, precision, weightType);
+    // a bad name fails now, before a runner starts (llama.cpp's loads a model to start)
+    new HardwareTarget(hardware != null ? hardware : "hardware", "runtime", targetPrecision);
     Map<String, String> environment =
         Map.of(
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),

@@ -32,17 +32,16 @@ import picocli.CommandLine.Spec;
     name = "repeat",
     mixinStandardHelpOptions = true,
     description = {
-      "Repeat agreement of the measurement protocols: the same small random candidates measured",
-      "twice, --gap apart, with the fixed protocol (--warmup 2 --runs 5, the old agent default) and",
-      "the adaptive one interleaved candidate by candidate, so both see the same machine; how many",
-      "second latencies lie within ±5% and ±10% of the first, per protocol and objective."
+      "Repeat agreement of the measurement protocols on the same candidates.",
+      "",
+      "Repeat agreement of the measurement protocols: the same small random candidates measured twice, --gap apart, with the fixed protocol (--warmup 2 --runs 5, the old agent default) and the adaptive one interleaved candidate by candidate, so both see the same machine; how many second latencies lie within ±5%% and ±10%% of the first, per protocol and objective."
     })
 final class BenchRepeatCommand implements Callable<Integer> {
 
   @Option(
       names = "--runner",
       defaultValue = "java-cpu",
-      description = "java-cpu or llama.cpp (default: ${DEFAULT-VALUE}).")
+      description = "The runtime measured: java-cpu or llama.cpp (default: ${DEFAULT-VALUE}).")
   String runner;
 
   @Option(
