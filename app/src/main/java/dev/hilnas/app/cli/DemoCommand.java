@@ -59,21 +59,7 @@ final class DemoCommand implements Callable<Integer> {
           "Held-out bytes per perplexity (default: ${DEFAULT-VALUE}: half of `quality`'s, so the evaluator keeps up with the agent).")
   int qualityTokens;
 
-  @Option(
-      names = "--refit-interval",
-      description =
-          "The most often a target's latency model is refitted and published"
-              + " (default: ${DEFAULT-VALUE}).",
-      defaultValue = "250ms")
-  Duration refitInterval;
-
-  @Option(
-      names = "--frontier-interval",
-      description =
-          "The most often a target publishes its frontier updates, each carrying every change"
-              + " since the last; 0ms: after each record (default: ${DEFAULT-VALUE}).",
-      defaultValue = "250ms")
-  Duration frontierInterval;
+  @Mixin PacingOptions pacing;
 
   @Mixin SearchOptions search;
 
@@ -119,8 +105,8 @@ final class DemoCommand implements Callable<Integer> {
                   qualityTokens,
                   capacity -> search.settings(capacity, accepted),
                   accepted,
-                  refitInterval,
-                  frontierInterval));
+                  pacing.refitInterval,
+                  pacing.frontierInterval));
     } catch (Exception e) {
       line.close();
       throw e;

@@ -93,21 +93,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       defaultValue = "2s")
   Duration checkpointInterval;
 
-  @Option(
-      names = "--refit-interval",
-      description =
-          "The most often a target's latency model is refitted and published"
-              + " (default: ${DEFAULT-VALUE}).",
-      defaultValue = "250ms")
-  Duration refitInterval;
-
-  @Option(
-      names = "--frontier-interval",
-      description =
-          "The most often a target publishes its frontier updates, each carrying every change"
-              + " since the last; 0ms: after each record (default: ${DEFAULT-VALUE}).",
-      defaultValue = "250ms")
-  Duration frontierInterval;
+  @Mixin PacingOptions pacing;
 
   @Option(
       names = "--objectives",
@@ -190,13 +176,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                   httpSettings,
                   parallelism,
                   checkpointInterval,
-                  refitInterval,
+                  pacing.refitInterval,
                   objectives,
                   Devices.read(devices),
                   !noJob,
                   accepted,
                   replication,
-                  frontierInterval));
+                  pacing.frontierInterval));
     } catch (Exception e) {
       line.close();
       throw e;
