@@ -103,27 +103,10 @@ public final class IngestBenchmark {
                 0,
                 frontierInterval))) {
       KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
-      try (Admin admin = Admin.create(kafka.clientProperties())) {
-        admin
-            .createTopics(
-                List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), (short) 1)))
-            .all()
-            .get(60, TimeUnit.SECONDS);
-      }
-      // Warm-up: one small round of each, so JIT and the job's first checkpoint are out of the way.
-      // Every round sends new measurements: the job drops a measurement id it has seen before.
-      int warm = Math.min(records, 5000);
-      List<Measurement> warmUp = SyntheticMeasurements.generate(warm, targets, 41);
-      rawRound(kafka, serialize(warmUp));
-      pipelineRound(kafka, warmUp, warm);
-      long expected = warm;
-      for (int i = 0; i < repeat; i++) {
-        List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42 + i);
-        raw.add(rawRound(kafka, serialize(measurements)));
-        expected += records;
-        pipeline.add(pipelineRound(kafka, measurements, expected));
-        onRepetition.accept(i + 1);
-      }
+      Rounds rounds = rounds(kafka, (short) 1, records, targets, repeat, onRepetition);
+      raw.addAll(rounds.raw());
+      pipeline.addAll(rounds.pipeline());
+      long expected = rounds.counted();
       long seed = 1000;
       for (double rate : freshnessRates) {
         double offered = rate > 0 ? rate : Statistics.median(pipeline);
@@ -136,6 +119,51 @@ public final class IngestBenchmark {
       deleteQuietly(dir);
     }
     return new Result(records, targets, raw, pipeline, freshness);
+  }
+
+  /**
+   * What {@link #rounds} measured: records per second of each repetition, and how many measurements
+   * the job has counted since it started.
+   */
+  public record Rounds(List<Double> raw, List<Double> pipeline, long counted) {}
+
+  /**
+   * Against a job that has counted nothing yet: a warm-up round, then {@code repeat} rounds of
+   * {@code records} new measurements each, the raw baseline (on a scratch topic of the same
+   * partitions) and the pipeline taking turns.
+   */
+  public static Rounds rounds(
+      KafkaConnection kafka,
+      short replication,
+      int records,
+      int targets,
+      int repeat,
+      LongConsumer onRepetition)
+      throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin
+          .createTopics(
+              List.of(new NewTopic(RAW_TOPIC, Topics.MEASUREMENTS.partitions(), replication)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    // Warm-up: one small round of each, so JIT and the job's first checkpoint are out of the way.
+    // Every round sends new measurements: the job drops a measurement id it has seen before.
+    int warm = Math.min(records, 5000);
+    List<Measurement> warmUp = SyntheticMeasurements.generate(warm, targets, 41);
+    rawRound(kafka, serialize(warmUp));
+    pipelineRound(kafka, warmUp, warm);
+    long expected = warm;
+    List<Double> raw = new ArrayList<>();
+    List<Double> pipeline = new ArrayList<>();
+    for (int i = 0; i < repeat; i++) {
+      List<Measurement> measurements = SyntheticMeasurements.generate(records, targets, 42 + i);
+      raw.add(rawRound(kafka, serialize(measurements)));
+      expected += records;
+      pipeline.add(pipelineRound(kafka, measurements, expected));
+      onRepetition.accept(i + 1);
+    }
+    return new Rounds(raw, pipeline, expected);
   }
 
   private static List<byte[][]> serialize(List<Measurement> measurements) {

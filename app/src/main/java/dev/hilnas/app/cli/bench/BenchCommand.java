@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
       BenchFuzzCommand.class,
       BenchMemoryCommand.class,
       BenchQueryCommand.class,
-      BenchChaosCommand.class
+      BenchChaosCommand.class,
+      BenchScaleCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
