@@ -73,6 +73,8 @@ class LlamaBenchRunnerTest {
       Path.of("..", "examples", "candidate.json").toString(),
       "--objectives",
       objectives,
+      "--protocol",
+      "fixed", // the recording holds 3 repetitions: the adaptive protocol would ask for more
       "--runs",
       "3",
       "--warmup",
