@@ -140,6 +140,13 @@ class ReadmeWalkthroughIT {
                       ? null
                       : "UP, then metrics"),
           new Expect(
+              "^\\./hilnas status$",
+              false,
+              r ->
+                  r.exit() == 0 && r.out().contains(TARGET)
+                      ? null
+                      : "the stack UP, with " + TARGET),
+          new Expect(
               "^TOKEN=\\$\\(\\./hilnas device add --id lab-numpy-1 --target " + TARGET + "\\)$",
               false,
               r -> r.out().strip().matches("hil_[0-9a-f]{48}") ? null : "a token on stdout"),
@@ -198,6 +205,7 @@ class ReadmeWalkthroughIT {
     Map<String, String> env = new HashMap<>();
     env.put("HILNAS_BOOTSTRAP", "localhost:" + kafkaPort);
     env.put("HILNAS_DEVICES", devices.toString());
+    env.put("HILNAS_URL", "http://localhost:" + httpPort + "/"); // hilnas status's stack
     env.put("HILNAS_CONFIG", config.toString());
     env.put("HILNAS_JAVA_OPTS", "-Xmx1g");
 

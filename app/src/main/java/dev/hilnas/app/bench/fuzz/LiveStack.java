@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -23,6 +25,9 @@ import javax.net.ssl.SSLSocketFactory;
  * model API tell about it. Thread-safe: every request has a connection of its own.
  */
 final class LiveStack {
+
+  private static final Pattern TOPIC = Pattern.compile("topic=\"([^\"]*)\"");
+
   /** The most of an answer read; answers to the fuzz are small, a bigger one is cut here. */
   private static final int MAX_ANSWER_BYTES = 1 << 20;
 
@@ -115,6 +120,10 @@ final class LiveStack {
   }
 
   /** The sum over all labels of each metric {@code /metrics} shows. */
+  /**
+   * Every metric on {@code /metrics}, summed over its labels, and, for a metric with a {@code
+   * topic} label, also per topic as {@code name|topic}.
+   */
   Map<String, Double> metrics() throws IOException {
     Answer a = get("/metrics");
     if (a.status() != 200) {
@@ -129,7 +138,12 @@ final class LiveStack {
       int space = line.lastIndexOf(' ');
       String name = line.substring(0, labels >= 0 ? labels : line.indexOf(' '));
       try {
-        sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+        double value = Double.parseDouble(line.substring(space + 1));
+        sums.merge(name, value, Double::sum);
+        Matcher topic = TOPIC.matcher(line);
+        if (labels >= 0 && topic.find(labels)) {
+          sums.merge(name + "|" + topic.group(1), value, Double::sum);
+        }
       } catch (NumberFormatException e) {
         // a value Prometheus writes that no counter of ours has (NaN is parsed)
       }

@@ -15,8 +15,10 @@ import java.util.Map;
  *     threw on them
  * @param jobRestarts times the Flink job left RUNNING while this path ran and settled; null when
  *     the stack exports no such count (its job runs elsewhere)
- * @param streamsErrors records the query service skipped plus failures of its Streams app, over the
- *     same time; null when the stack exports neither
+ * @param streamsErrors failures of the query service's Streams app, plus records it skipped on the
+ *     job's own topics (models, frontiers), over the same time; null when the stack exports
+ *     neither. Records it skips on hil.candidates and hil.dlq, which clients write, are rejections,
+ *     not errors
  * @param valid the valid records interleaved with the fuzz, and whether the stack counted them
  * @param skipped why the path did not run, or null when it did
  */
