@@ -5,13 +5,13 @@ import dev.hilnas.cluster.ClusterState;
 import dev.hilnas.cluster.LocalCluster;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.schemas.KafkaConnection;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Ingest throughput on a local cluster of real processes ({@code cluster up}), for each layout of
@@ -50,21 +50,24 @@ public final class ScaleBenchmark {
     }
   }
 
-  /**
-   * @param cluster the cluster of a layout, in the directory given
-   */
+  /** The cluster of a layout, in the directory given. */
+  @FunctionalInterface
+  public interface Clusters {
+    ClusterSpec of(Layout layout, Path dir) throws IOException;
+  }
+
   public static List<Row> run(
       List<Layout> layouts,
       int records,
       int targets,
       int repeat,
-      Function<Layout, Function<Path, ClusterSpec>> cluster,
+      Clusters clusters,
       Consumer<String> progress)
       throws Exception {
     List<Row> rows = new ArrayList<>();
     for (Layout layout : layouts) {
       Path dir = Files.createTempDirectory("hilnas-bench-scale");
-      ClusterSpec spec = cluster.apply(layout).apply(dir);
+      ClusterSpec spec = clusters.of(layout, dir);
       progress.accept("layout " + layout + ": starting a cluster in " + dir);
       try {
         ClusterState state = LocalCluster.up(spec, line -> {});

@@ -6,20 +6,16 @@ import dev.hilnas.cluster.ClusterState;
 import dev.hilnas.cluster.LocalCluster;
 import dev.hilnas.schemas.json.Json;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,43 +89,17 @@ public final class ClusterCommand implements Runnable {
         description = "The query service's port (default: any free one).")
     int httpPort;
 
-    @Option(
-        names = "--kafka-lib",
-        defaultValue = "cluster/target/kafka-lib",
-        description =
-            "Kafka's server jars (default: ${DEFAULT-VALUE}, built by the cluster module).")
-    Path kafkaLib;
-
-    @Option(
-        names = "--flink-lib",
-        defaultValue = "cluster/target/flink-lib",
-        description = "Flink's own jars (default: ${DEFAULT-VALUE}, built by the cluster module).")
-    Path flinkLib;
-
-    @Option(
-        names = "--job-jar",
-        description = "The job jar (default: the newest streams/target/hilnas-streams-*-job.jar).")
-    Path jobJar;
-
     @Option(names = "--json", description = "End with one JSON object with the addresses.")
     boolean json;
 
     @CommandLine.Mixin Dir dir;
+    @CommandLine.Mixin ClusterParts parts;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       ClusterSpec cluster =
-          spec(
-              dir.absolute(),
-              brokers,
-              taskManagers,
-              slots,
-              parallelism,
-              kafkaLib,
-              flinkLib,
-              jobJar,
-              httpPort);
+          parts.spec(dir.absolute(), brokers, taskManagers, slots, parallelism, httpPort);
       ClusterState state = LocalCluster.up(cluster, System.err::println);
       PrintWriter out = spec.commandLine().getOut();
       Map<String, String> addresses = new LinkedHashMap<>();
@@ -144,68 +114,6 @@ public final class ClusterCommand implements Runnable {
       }
       out.flush();
       return 0;
-    }
-
-    /**
-     * A cluster of this build: its Kafka and Flink lib/ folders, its job jar (the newest in
-     * streams/target unless given), this JVM running the query service.
-     */
-    public static ClusterSpec spec(
-        Path dir,
-        int brokers,
-        int taskManagers,
-        int slots,
-        int parallelism,
-        Path kafkaLib,
-        Path flinkLib,
-        Path jobJar,
-        int httpPort)
-        throws IOException {
-      return new ClusterSpec(
-          dir,
-          brokers,
-          taskManagers,
-          slots,
-          parallelism,
-          existing(kafkaLib, "--kafka-lib"),
-          existing(flinkLib, "--flink-lib"),
-          jobJar != null ? existing(jobJar, "--job-jar") : newestJobJar(),
-          hilnas(),
-          httpPort,
-          Path.of(System.getProperty("java.home"), "bin", "java"));
-    }
-
-    private static Path existing(Path path, String option) {
-      if (!Files.exists(path)) {
-        throw new IllegalArgumentException(
-            option
-                + " "
-                + path
-                + " does not exist: build it with ./mvnw -q -DskipTests package, or run from the"
-                + " repository root");
-      }
-      return path.toAbsolutePath().normalize();
-    }
-
-    private static Path newestJobJar() throws IOException {
-      Path target = Path.of("streams", "target");
-      if (Files.isDirectory(target)) {
-        try (Stream<Path> files = Files.list(target)) {
-          return files
-              .filter(p -> p.getFileName().toString().matches("hilnas-streams-.*-job\\.jar"))
-              .max(Comparator.comparing(p -> p.toFile().lastModified()))
-              .map(p -> p.toAbsolutePath().normalize())
-              .orElseThrow(() -> noJobJar(target));
-        }
-      }
-      throw noJobJar(target);
-    }
-
-    private static IllegalArgumentException noJobJar(Path target) {
-      return new IllegalArgumentException(
-          "no hilnas-streams-*-job.jar in "
-              + target.toAbsolutePath()
-              + ": build it with ./mvnw -q -DskipTests package, or give --job-jar");
     }
 
     /** This JVM's java and classpath running hilnas: the query service is one more of it. */

@@ -2,6 +2,7 @@ package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.chaos.ChaosBenchmark;
 import dev.hilnas.app.cli.ClusterCommand;
+import dev.hilnas.app.cli.ClusterParts;
 import dev.hilnas.cluster.ClusterSpec;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,22 +69,7 @@ final class BenchChaosCommand implements Callable<Integer> {
       description = "The cluster's directory (default: a new one under the temporary directory).")
   Path dir;
 
-  @Option(
-      names = "--kafka-lib",
-      defaultValue = "cluster/target/kafka-lib",
-      description = "Kafka's server jars (default: ${DEFAULT-VALUE}).")
-  Path kafkaLib;
-
-  @Option(
-      names = "--flink-lib",
-      defaultValue = "cluster/target/flink-lib",
-      description = "Flink's own jars (default: ${DEFAULT-VALUE}).")
-  Path flinkLib;
-
-  @Option(
-      names = "--job-jar",
-      description = "The job jar (default: the newest streams/target/hilnas-streams-*-job.jar).")
-  Path jobJar;
+  @Mixin ClusterParts parts;
 
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
   boolean json;
@@ -105,15 +92,12 @@ final class BenchChaosCommand implements Callable<Integer> {
             .toAbsolutePath()
             .normalize();
     ClusterSpec cluster =
-        ClusterCommand.Up.spec(
+        parts.spec(
             where,
             ClusterSpec.DEFAULT_BROKERS,
             ClusterSpec.DEFAULT_TASK_MANAGERS,
             ClusterSpec.DEFAULT_SLOTS,
             ClusterSpec.DEFAULT_PARALLELISM,
-            kafkaLib,
-            flinkLib,
-            jobJar,
             0);
     var err = spec.commandLine().getErr();
     ChaosBenchmark.Result r =

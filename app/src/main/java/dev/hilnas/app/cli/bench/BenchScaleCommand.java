@@ -1,16 +1,16 @@
 package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.ScaleBenchmark;
-import dev.hilnas.app.cli.ClusterCommand;
+import dev.hilnas.app.cli.ClusterParts;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,22 +61,7 @@ final class BenchScaleCommand implements Callable<Integer> {
       description = "Kafka brokers of each cluster (default: ${DEFAULT-VALUE}).")
   int brokers;
 
-  @Option(
-      names = "--kafka-lib",
-      defaultValue = "cluster/target/kafka-lib",
-      description = "Kafka's server jars (default: ${DEFAULT-VALUE}).")
-  Path kafkaLib;
-
-  @Option(
-      names = "--flink-lib",
-      defaultValue = "cluster/target/flink-lib",
-      description = "Flink's own jars (default: ${DEFAULT-VALUE}).")
-  Path flinkLib;
-
-  @Option(
-      names = "--job-jar",
-      description = "The job jar (default: the newest streams/target/hilnas-streams-*-job.jar).")
-  Path jobJar;
+  @Mixin ClusterParts parts;
 
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
   boolean json;
@@ -99,23 +84,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             records,
             targets,
             repeat,
-            layout ->
-                dir -> {
-                  try {
-                    return ClusterCommand.Up.spec(
-                        dir,
-                        brokers,
-                        layout.taskManagers(),
-                        2,
-                        layout.parallelism(),
-                        kafkaLib,
-                        flinkLib,
-                        jobJar,
-                        0);
-                  } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                },
+            (layout, dir) ->
+                parts.spec(dir, brokers, layout.taskManagers(), 2, layout.parallelism(), 0),
             line -> {
               err.println("bench scale: " + line);
               err.flush();
