@@ -205,30 +205,47 @@ public final class IngestBenchmark {
    */
   private static double pipelineRound(
       KafkaConnection kafka, List<Measurement> records, long expectedTotal) throws Exception {
-    try (KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(kafka));
+    try (KafkaConsumer<byte[], byte[]> snapshots = models(kafka);
         KafkaMeasurementSink sink =
             new KafkaMeasurementSink(kafka, "bench-import", Clock.systemUTC())) {
-      List<TopicPartition> partitions = partitions(snapshots, Topics.LATENCY_MODELS.name());
-      snapshots.assign(partitions);
-      snapshots.seekToBeginning(partitions);
       long start = System.nanoTime();
       for (Measurement m : records) {
         sink.accept(m);
       }
       sink.flush();
-      Map<String, Long> perTarget = new HashMap<>();
-      while (perTarget.values().stream().mapToLong(Long::longValue).sum() < expectedTotal) {
-        for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(50))) {
-          LatencyModelSnapshot s =
-              Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
-          perTarget.merge(s.getTargetId(), s.getMeasurements(), Math::max);
-        }
-        if (seconds(start) > 600) {
-          throw new IllegalStateException(
-              "the job did not account for all records within 10 minutes");
-        }
-      }
+      awaitCounted(snapshots, expectedTotal, Duration.ofMinutes(10));
       return records.size() / seconds(start);
+    }
+  }
+
+  /** A reader of every committed latency model snapshot, from the topic's beginning. */
+  static KafkaConsumer<byte[], byte[]> models(KafkaConnection kafka) {
+    KafkaConsumer<byte[], byte[]> snapshots = new KafkaConsumer<>(consumerProps(kafka));
+    List<TopicPartition> partitions = partitions(snapshots, Topics.LATENCY_MODELS.name());
+    snapshots.assign(partitions);
+    snapshots.seekToBeginning(partitions);
+    return snapshots;
+  }
+
+  /**
+   * Reads {@code models} until the targets' newest snapshots count {@code total} measurements
+   * together.
+   *
+   * @throws IllegalStateException when they do not within {@code within}
+   */
+  static void awaitCounted(KafkaConsumer<byte[], byte[]> models, long total, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    Map<String, Long> perTarget = new HashMap<>();
+    while (perTarget.values().stream().mapToLong(Long::longValue).sum() < total) {
+      for (ConsumerRecord<byte[], byte[]> r : models.poll(Duration.ofMillis(50))) {
+        LatencyModelSnapshot s =
+            Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
+        perTarget.merge(s.getTargetId(), s.getMeasurements(), Math::max);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the job did not count all " + total + " measurements within " + within);
+      }
     }
   }
 

@@ -4,11 +4,9 @@ import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
-import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.KafkaConnection;
-import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.streams.JobSettings;
 import java.io.IOException;
@@ -18,15 +16,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the pipeline holds per target and per measurement: a fresh embedded stack takes N
@@ -137,27 +131,8 @@ public final class MemoryBenchmark {
 
   /** Waits until the job's committed models count {@code total} measurements over all targets. */
   private static void awaitCounted(KafkaConnection kafka, long total) {
-    try (KafkaConsumer<byte[], byte[]> models =
-        new KafkaConsumer<>(ConsumerSettings.committedBytes(kafka))) {
-      List<TopicPartition> partitions =
-          models.partitionsFor(Topics.LATENCY_MODELS.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      models.assign(partitions);
-      models.seekToBeginning(partitions);
-      Map<String, Long> perTarget = new HashMap<>();
-      long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-      while (perTarget.values().stream().mapToLong(Long::longValue).sum() < total) {
-        for (ConsumerRecord<byte[], byte[]> r : models.poll(Duration.ofMillis(100))) {
-          LatencyModelSnapshot s =
-              Topics.LATENCY_MODELS.valueSerde().deserializer().deserialize(null, r.value());
-          perTarget.merge(s.getTargetId(), s.getMeasurements(), Math::max);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the job did not count all " + total + " measurements within 15 minutes");
-        }
-      }
+    try (KafkaConsumer<byte[], byte[]> models = IngestBenchmark.models(kafka)) {
+      IngestBenchmark.awaitCounted(models, total, Duration.ofMinutes(15));
     }
   }
 
