@@ -18,7 +18,6 @@ import java.util.function.Function;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -156,7 +155,7 @@ public final class ClusterJob {
         EmbeddedJob.latestCheckpoint(Path.of(uri))
             .ifPresentOrElse(
                 c -> {
-                  conf.set(StateRecoveryOptions.SAVEPOINT_PATH, c.toUri().toString());
+                  EmbeddedJob.resumeFrom(conf, c);
                   System.err.println("hilnas: resuming from " + c);
                 },
                 () -> System.err.println("hilnas: no checkpoint under " + uri + " yet, starting"));

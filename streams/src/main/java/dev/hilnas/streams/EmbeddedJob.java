@@ -35,13 +35,22 @@ public final class EmbeddedJob {
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-    latestCheckpoint(checkpointDir)
-        .ifPresent(c -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, c.toUri().toString()));
+    latestCheckpoint(checkpointDir).ifPresent(c -> resumeFrom(conf, c));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     MeasurementJob.buildForKafka(env, settings);
     return env.executeAsync("hilnas-measurements");
+  }
+
+  /**
+   * Resumes from {@code checkpoint}. State of an operator this graph no longer has is let go: the
+   * per-id deduplication operator of earlier versions is gone (repeats are now dropped per target),
+   * and its 7 days of ids with it — the only id memory an upgrade loses.
+   */
+  static void resumeFrom(Configuration conf, Path checkpoint) {
+    conf.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());
+    conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
   }
 
   /** The newest complete checkpoint ({@code chk-N} holding {@code _metadata}) under {@code dir}. */

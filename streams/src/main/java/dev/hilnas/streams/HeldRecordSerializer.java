@@ -44,9 +44,14 @@ final class HeldRecordSerializer<T extends SpecificRecord> extends TypeSerialize
     return codec;
   }
 
+  /**
+   * True: no operator changes a record once it holds it, so the heap backend's copy-on-write may
+   * share records between a running snapshot and the live state, copying only the lists and maps
+   * around them (deep copies of every held point were 4% of the job's CPU in {@code bench ingest}).
+   */
   @Override
   public boolean isImmutableType() {
-    return false;
+    return true;
   }
 
   @Override

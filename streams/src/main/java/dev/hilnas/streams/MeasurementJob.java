@@ -2,6 +2,7 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
+import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
@@ -85,22 +86,20 @@ public final class MeasurementJob {
             .name("validate-quality")
             .uid("validate-quality");
 
-    SingleOutputStreamOperator<LatencyMeasurement> unique =
-        valid
-            .keyBy(MeasurementJob::measurementId)
-            .process(
-                new DropDuplicateMeasurements(DEDUP_MEMORY),
-                new AvroTypeInfo<>(LatencyMeasurement.class))
-            .name("drop-duplicates")
-            .uid("drop-duplicate-measurements");
-
+    // Repeats are dropped per target, in the operator that refits it: one shuffle, where dropping
+    // them keyed by measurement id took a shuffle of its own and checkpointed an entry per id.
     SingleOutputStreamOperator<LatencyModelSnapshot> models =
-        unique
+        valid
             .keyBy(MeasurementJob::targetId)
-            .process(
-                new RefitLatencyModel(settings.publishInterval()),
-                new AvroTypeInfo<>(LatencyModelSnapshot.class))
-            .name("per-target")
+            .transform(
+                "per-target",
+                new AvroTypeInfo<>(LatencyModelSnapshot.class),
+                new RefitOperator(
+                    new RefitLatencyModel(
+                        settings.publishInterval(),
+                        LatencyModelTrainer.MAX_PER_PHASE,
+                        DEDUP_MEMORY,
+                        StateBounds.DEFAULTS)))
             .uid(PER_TARGET_UID);
     models.sinkTo(snapshots).name("hil.latency-models").uid("models-sink");
 
@@ -109,7 +108,8 @@ public final class MeasurementJob {
             new AvroTypeInfo<>(LatencyMeasurement.class),
             new AvroTypeInfo<>(LatencyModelSnapshot.class));
     DataStream<Either<LatencyMeasurement, LatencyModelSnapshot>> targetEvents =
-        unique
+        models
+            .getSideOutput(RefitLatencyModel.UNIQUE)
             .map(m -> Either.<LatencyMeasurement, LatencyModelSnapshot>Left(m), either)
             .name("as-target-event")
             .uid("measurements-as-events")
@@ -145,7 +145,6 @@ public final class MeasurementJob {
         .getSideOutput(DeadLetters.TAG)
         .union(
             evaluations.getSideOutput(DeadLetters.TAG),
-            unique.getSideOutput(DeadLetters.TAG),
             models.getSideOutput(DeadLetters.TAG),
             updates.getSideOutput(DeadLetters.TAG))
         .sinkTo(deadLetters)
@@ -172,10 +171,6 @@ public final class MeasurementJob {
             settings,
             "frontiers"),
         settings);
-  }
-
-  static String measurementId(LatencyMeasurement m) {
-    return m.getMeasurementId().toString();
   }
 
   static String targetId(LatencyMeasurement m) {

@@ -1,5 +1,6 @@
 package dev.hilnas.streams;
 
+import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
@@ -14,24 +15,29 @@ import dev.hilnas.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keyed by target id: keeps the target's newest measurements per phase (bounded by {@link
- * LatencyModelTrainer#MAX_PER_PHASE}) and refits its latency model at most once per {@code
- * refitInterval}, never later than that after a new measurement, publishing each fit as a {@link
- * LatencyModelSnapshot}. The fit itself is {@link LatencyModelTrainer} from {@code core}; this
- * class only holds state and timers.
+ * Keyed by target id: drops repeats of a measurement id the target has seen ({@link SeenIds}),
+ * passes each new measurement on (side output {@link #UNIQUE}, for the frontiers), keeps the
+ * target's newest measurements per phase (bounded by {@link LatencyModelTrainer#MAX_PER_PHASE}) and
+ * refits its latency model at most once per {@code refitInterval}, never later than that after a
+ * new measurement, publishing each fit as a {@link LatencyModelSnapshot}. The fit itself is {@link
+ * LatencyModelTrainer} from {@code core}; this class only holds state and timers.
  *
  * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and trees on the
  * current points, cross-validated settings kept); a full cross-validated fit runs first and again
@@ -39,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * last one — at most every {@value #FULL_FIT_EVERY_MS} ms once a target holds {@value #SMALL}
  * points, where a full fit starts to cost. That keeps a busy target at about a tenth of the CPU of
  * refitting in full.
+ *
+ * <p>Between refits the points wait converted, in a per-instance cache of trainers ({@link
+ * TrainerCache}), so a refit pays for the fit alone; a target the cache lost is rebuilt from state
+ * at its next refit.
  *
  * <p>The points are kept as measurements, not features, so a new version of the feature code refits
  * correctly from restored state; a model stored by an older codec is refitted in full.
@@ -52,6 +62,10 @@ final class RefitLatencyModel
 
   static final String COMPONENT = "flink-refit";
 
+  /** Each measurement whose id the target had not seen, and the fit can read. */
+  static final OutputTag<LatencyMeasurement> UNIQUE =
+      new OutputTag<>("unique-measurements", new AvroTypeInfo<>(LatencyMeasurement.class));
+
   static final int MIN_NEW_FOR_FULL_FIT = 32;
   static final double FULL_FIT_SHARE = 0.25;
   static final long FULL_FIT_EVERY_MS = 30_000;
@@ -61,6 +75,11 @@ final class RefitLatencyModel
 
   private final long refitIntervalMs;
   private final int maxPerPhase;
+  private final Duration idMemory;
+  private final int idCapacity;
+  private transient ValueState<SeenIds> seen;
+  private transient TrainerCache trainers;
+  private transient Set<String> waiting; // keys with a refit due
   private transient ValueState<Long> measurements;
   private transient ValueState<Long> version;
   private transient ValueState<HardwareTarget> target;
@@ -75,9 +94,24 @@ final class RefitLatencyModel
   }
 
   RefitLatencyModel(Duration refitInterval, int maxPerPhase) {
+    this(refitInterval, maxPerPhase, MeasurementJob.DEDUP_MEMORY, StateBounds.DEFAULTS);
+  }
+
+  /**
+   * @param idMemory how long a measurement id is remembered, at least, to drop its repeats
+   * @param bounds {@link StateBounds#rememberedIds()} caps the ids remembered per target, {@link
+   *     StateBounds#cachedPoints()} the converted points kept between refits
+   */
+  RefitLatencyModel(
+      Duration refitInterval, int maxPerPhase, Duration idMemory, StateBounds bounds) {
     this.refitIntervalMs = refitInterval.toMillis();
     this.maxPerPhase = maxPerPhase;
+    this.idMemory = idMemory;
+    this.idCapacity = bounds.rememberedIds();
+    this.cachedPoints = bounds.cachedPoints();
   }
+
+  private final int cachedPoints;
 
   @Override
   public void open(OpenContext context) {
@@ -99,6 +133,11 @@ final class RefitLatencyModel
         getRuntimeContext().getState(new ValueStateDescriptor<>("new-since-full-fit", Long.class));
     lastFullFitAt =
         getRuntimeContext().getState(new ValueStateDescriptor<>("last-full-fit-at", Long.class));
+    seen =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("seen-ids", SeenIdsSerializer.INSTANCE));
+    trainers = new TrainerCache(cachedPoints);
+    waiting = new LinkedHashSet<>();
     points = new ArrayList<>();
     for (Phase phase : Phase.values()) {
       points.add(
@@ -113,15 +152,39 @@ final class RefitLatencyModel
   public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
     String key = ctx.getCurrentKey();
+    long now = ctx.timerService().currentProcessingTime();
     Quarantine.run(
         () -> {
-          // a point the fit cannot read is refused now, before it is held and counted
-          new LatencyModelTrainer(1, false).add(Convert.fromAvro(m));
+          if (!firstSeen(m, now)) {
+            return; // a retried post, an import run twice, an agent re-sending: counted once
+          }
+          // a point the fit cannot read is refused now, before it is held and counted (its id
+          // stays remembered: a repeat of it is dropped, not dead-lettered again)
+          Measurement point = Convert.fromAvro(m);
+          LatencyModelTrainer trainer = trainers.get(key);
+          if (trainer == null) {
+            new LatencyModelTrainer(1, false).add(point);
+          } else {
+            trainers.add(key, trainer, point);
+          }
           hold(m, ctx);
+          ctx.output(UNIQUE, m);
         },
         Quarantine.NOTHING,
-        failure -> letter(key, m, failure, ctx.timerService().currentProcessingTime()),
+        failure -> letter(key, m, failure, now),
         ctx::output);
+  }
+
+  private boolean firstSeen(LatencyMeasurement m, long now) throws Exception {
+    SeenIds ids = seen.value();
+    if (ids == null) {
+      ids = new SeenIds();
+    }
+    boolean first = ids.add(m.getMeasurementId().toString(), now, idMemory, idCapacity);
+    if (first) {
+      seen.update(ids);
+    }
+    return first;
   }
 
   private void hold(LatencyMeasurement m, Context ctx) throws Exception {
@@ -135,43 +198,50 @@ final class RefitLatencyModel
       long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
       ctx.timerService().registerProcessingTimeTimer(at);
       refitAt.update(at);
+      waiting.add(ctx.getCurrentKey());
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
+    Long due = refitAt.value();
+    if (due == null || due != timestamp) {
+      return; // refitted before a checkpoint since this timer was set
+    }
+    refit(ctx.getCurrentKey(), timestamp, out, ctx::output);
+  }
+
+  /** Targets with points that no refit has seen yet (since this instance started). */
+  List<String> waiting() {
+    return List.copyOf(waiting);
+  }
+
+  /**
+   * Refits the current key, {@code key}, now if points wait for it; what {@link RefitOperator}
+   * calls before a checkpoint barrier.
+   */
+  void refitWaiting(
+      String key, long now, Collector<LatencyModelSnapshot> out, Quarantine.SideOutput dlq)
+      throws Exception {
+    if (refitAt.value() != null) {
+      refit(key, now, out, dlq);
+    } else {
+      waiting.remove(key);
+    }
+  }
+
+  private void refit(
+      String key, long timestamp, Collector<LatencyModelSnapshot> out, Quarantine.SideOutput dlq)
+      throws Exception {
     refitAt.clear();
-    String key = ctx.getCurrentKey();
-    LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
-    for (ListState<LatencyMeasurement> phasePoints : points) {
-      List<LatencyMeasurement> held = new ArrayList<>();
-      phasePoints.get().forEach(held::add);
-      int stored = held.size();
-      if (held.size() > maxPerPhase) {
-        held = held.subList(held.size() - maxPerPhase, held.size());
-      }
-      // points held by an older version that this one cannot read go to the DLQ once, and are
-      // dropped
-      List<LatencyMeasurement> readable = new ArrayList<>(held.size());
-      for (LatencyMeasurement m : held) {
-        if (m == null) { // written under a schema this version cannot read (logged): dropped
-          continue;
-        }
-        if (Quarantine.run(
-            () -> trainer.add(Convert.fromAvro(m)),
-            Quarantine.NOTHING,
-            failure -> letter(key, m, failure, timestamp),
-            ctx::output)) {
-          readable.add(m);
-        }
-      }
-      if (readable.size() < stored) {
-        phasePoints.update(readable);
-      }
-      if (target.value() == null && !readable.isEmpty()) { // one this version could not read
-        target.update(readable.get(readable.size() - 1).getTarget());
-      }
+    waiting.remove(key);
+    LatencyModelTrainer trainer = trainers.get(key);
+    if (trainer == null) {
+      trainer = rebuild(key, timestamp, dlq);
+      trainers.put(key, trainer);
+    } else {
+      trimHeld();
     }
     if (trainer.size() == 0 || target.value() == null) {
       return;
@@ -208,6 +278,58 @@ final class RefitLatencyModel
             measurements.value(),
             model,
             Instant.ofEpochMilli(timestamp)));
+  }
+
+  /**
+   * A trainer of the points held in state, trimmed to the newest {@code maxPerPhase} per phase;
+   * points an older version held that this one cannot read go to the DLQ once, and are dropped.
+   */
+  private LatencyModelTrainer rebuild(String key, long timestamp, Quarantine.SideOutput dlq)
+      throws Exception {
+    LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
+    for (ListState<LatencyMeasurement> phasePoints : points) {
+      List<LatencyMeasurement> held = new ArrayList<>();
+      phasePoints.get().forEach(held::add);
+      int stored = held.size();
+      if (held.size() > maxPerPhase) {
+        held = held.subList(held.size() - maxPerPhase, held.size());
+      }
+      List<LatencyMeasurement> readable = new ArrayList<>(held.size());
+      for (LatencyMeasurement m : held) {
+        if (m == null) { // written under a schema this version cannot read (logged): dropped
+          continue;
+        }
+        if (Quarantine.run(
+            () -> trainer.add(Convert.fromAvro(m)),
+            Quarantine.NOTHING,
+            failure -> letter(key, m, failure, timestamp),
+            dlq)) {
+          readable.add(m);
+        }
+      }
+      if (readable.size() < stored) {
+        phasePoints.update(readable);
+      }
+      if (target.value() == null && !readable.isEmpty()) { // one this version could not read
+        target.update(readable.get(readable.size() - 1).getTarget());
+      }
+    }
+    return trainer;
+  }
+
+  /** Keeps the state's points to the newest {@code maxPerPhase} per phase, as the trainer does. */
+  private void trimHeld() throws Exception {
+    for (ListState<LatencyMeasurement> phasePoints : points) {
+      Iterable<LatencyMeasurement> held = phasePoints.get();
+      if (held instanceof List<LatencyMeasurement> list && list.size() <= maxPerPhase) {
+        continue; // the heap backend's list: no copy needed to know
+      }
+      List<LatencyMeasurement> all = new ArrayList<>();
+      held.forEach(all::add);
+      if (all.size() > maxPerPhase) {
+        phasePoints.update(new ArrayList<>(all.subList(all.size() - maxPerPhase, all.size())));
+      }
+    }
   }
 
   /**

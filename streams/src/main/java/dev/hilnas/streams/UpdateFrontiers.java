@@ -244,10 +244,15 @@ final class UpdateFrontiers
       if (latest.isEmpty()) {
         return;
       }
-      Staged staged =
-          stage(key, frontiers, frontiers.setModel(latest.get()), now, publishIntervalMs == 0);
+      // A model publishes at once, with everything pending: models come once per refit, and the
+      // refit before a checkpoint barrier then brings the frontiers of every point the checkpoint
+      // holds into it, instead of a timer putting them in the next one.
+      Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
       model.update(LatencyModelCodec.encode(latest.get()));
       commit(staged, timers, out);
+      if (!pending.isEmpty()) {
+        flush(key, qualities, now, out);
+      }
     }
   }
 

@@ -40,7 +40,7 @@ class ClusterJobTest {
             });
     List<String> operators =
         env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
-    for (String name : List.of("validate", "drop-duplicates", "per-target", "frontiers")) {
+    for (String name : List.of("validate", "per-target", "frontiers")) {
       assertTrue(operators.stream().anyMatch(o -> o.contains(name)), name + " in " + operators);
     }
     assertEquals(5000, env.getCheckpointConfig().getCheckpointInterval());

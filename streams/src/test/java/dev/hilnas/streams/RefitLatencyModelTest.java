@@ -2,6 +2,7 @@ package dev.hilnas.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
@@ -37,10 +38,152 @@ class RefitLatencyModelTest {
   private static KeyedOneInputStreamOperatorTestHarness<
           String, LatencyMeasurement, LatencyModelSnapshot>
       harness(int maxPerPhase) throws Exception {
+    return harness(new RefitLatencyModel(Duration.ofMillis(1000), maxPerPhase));
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<
+          String, LatencyMeasurement, LatencyModelSnapshot>
+      harness(RefitLatencyModel refit) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new RefitLatencyModel(Duration.ofMillis(1000), maxPerPhase)),
-        MeasurementJob::targetId,
-        Types.STRING);
+        new KeyedProcessOperator<>(refit), MeasurementJob::targetId, Types.STRING);
+  }
+
+  /** Measurement ids passed on for the frontiers. */
+  private static List<String> passedOn(
+      KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot> h) {
+    var unique = h.getSideOutput(RefitLatencyModel.UNIQUE);
+    return unique == null
+        ? List.of()
+        : unique.stream().map(r -> r.getValue().getMeasurementId().toString()).toList();
+  }
+
+  @Test
+  void shouldCountEachMeasurementIdOnceEvenAcrossASnapshotAndRestore() throws Exception {
+    List<Measurement> all = measurements(3);
+    OperatorSubtaskState snapshot;
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Convert.toAvro(all.get(0)), 0); // a retried post: same content, same id
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      assertEquals(List.of(all.get(0).id(), all.get(1).id()), passedOn(h));
+      snapshot = h.snapshot(1, 0);
+    }
+    try (var restored = harness(100)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(Convert.toAvro(all.get(1)), 0);
+      restored.processElement(Convert.toAvro(all.get(2)), 0);
+      restored.setProcessingTime(1000);
+
+      assertEquals(List.of(all.get(2).id()), passedOn(restored), "only the new one goes on");
+      LatencyModelSnapshot published = restored.extractOutputValues().get(0);
+      assertEquals(3, published.getMeasurements());
+      assertArrayEquals(fittedOn(all), state(published), "each point fitted once");
+    }
+  }
+
+  /** The case: whole-millisecond latencies of two labelled records are not a repeat. */
+  @Test
+  void shouldCountRecordsThatDifferOnlyInTheirCandidateId() throws Exception {
+    Candidate c = measurements(1).get(0).candidate();
+    try (var h = harness(100)) {
+      h.open();
+      for (String label : List.of("s0001", "s0002", "s0002")) {
+        h.processElement(
+            Convert.toAvro(Measurement.of(label, c, TARGET, Phase.DECODE, 512, 45.0, List.of())),
+            0);
+      }
+      assertEquals(2, passedOn(h).size());
+    }
+  }
+
+  @Test
+  void shouldRefitEveryTargetWithPointsWaitingBeforeACheckpointBarrier() throws Exception {
+    List<Measurement> all = measurements(3);
+    try (var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
+            MeasurementJob::targetId,
+            Types.STRING)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.setProcessingTime(10);
+
+      h.prepareSnapshotPreBarrier(1);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(1, out.size(), "refitted before the barrier, not 990 ms later");
+      assertEquals(2, out.get(0).getMeasurements());
+      assertArrayEquals(fittedOn(all.subList(0, 2)), state(out.get(0)));
+
+      h.setProcessingTime(1000);
+      assertEquals(1, h.extractOutputValues().size(), "its timer, now stale, refits nothing");
+      h.prepareSnapshotPreBarrier(2);
+      assertEquals(1, h.extractOutputValues().size(), "no news, no refit");
+
+      h.processElement(Convert.toAvro(all.get(2)), 1000);
+      h.setProcessingTime(2000);
+      assertEquals(2, h.extractOutputValues().size(), "the timer refits as before");
+      assertEquals(3, h.extractOutputValues().get(1).getMeasurements());
+    }
+  }
+
+  /** The trainers kept between refits are a cache: losing them changes no model. */
+  @Test
+  void shouldPublishTheSameModelsWhenItsCacheOfPointsKeepsNoTarget() throws Exception {
+    HardwareTarget other = new HardwareTarget("pixel9-cpu", "executorch-xnnpack");
+    List<Measurement> all = new ArrayList<>(measurements(40));
+    for (Measurement m : measurements(30)) {
+      all.add(
+          Measurement.of(
+              "o-" + m.candidateId(),
+              m.candidate(),
+              other,
+              m.phase(),
+              m.contextLength(),
+              2 * m.latencyMs(),
+              List.of()));
+    }
+    java.util.Collections.shuffle(all, new java.util.Random(3));
+    StateBounds tiny = new StateBounds(100, 100, 100, 100, 1); // at most one point cached
+    List<byte[]> cached = publishedModels(harness(100), all);
+    List<byte[]> uncached =
+        publishedModels(
+            harness(new RefitLatencyModel(Duration.ofMillis(1000), 100, Duration.ofDays(1), tiny)),
+            all);
+    assertEquals(cached.size(), uncached.size());
+    for (int i = 0; i < cached.size(); i++) {
+      assertArrayEquals(cached.get(i), uncached.get(i), "model " + i);
+    }
+  }
+
+  /** Feeds {@code all} ten at a time, a refit interval apart; the models published in turn. */
+  private static List<byte[]> publishedModels(
+      KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot> h,
+      List<Measurement> all)
+      throws Exception {
+    try (h) {
+      h.open();
+      long now = 0;
+      for (int i = 0; i < all.size(); i++) {
+        h.processElement(Convert.toAvro(all.get(i)), now);
+        if (i % 10 == 9) {
+          now += 1000;
+          h.setProcessingTime(now);
+        }
+      }
+      h.setProcessingTime(now + 1000);
+      List<byte[]> models = new ArrayList<>();
+      for (LatencyModelSnapshot s : h.extractOutputValues()) {
+        models.add(state(s));
+      }
+      assertTrue(models.size() >= 8, "both targets refitted several times: " + models.size());
+      return models;
+    }
   }
 
   /** Decode measurements of growing candidates: latency grows with depth, as on a device. */

@@ -38,7 +38,7 @@ class UpdateFrontiersBoundsTest {
   @Test
   void shouldDeadLetterANewArchitectureBeyondTheTargetsBoundAndKeepMeasuringTheOthers()
       throws Exception {
-    try (var h = harness(new StateBounds(2, 100, 100))) {
+    try (var h = harness(new StateBounds(2, 100, 100, 100, 100))) {
       h.open();
       evaluate(h, CANDIDATES.subList(0, 3));
       measure(h, SimulatedDevice.TARGET, CANDIDATES.get(0), 10);
@@ -64,7 +64,7 @@ class UpdateFrontiersBoundsTest {
   @Test
   void shouldDeadLetterANewArchitecturesEvaluationBeyondTheBoundAndTakeNewerOnesOfHeldOnes()
       throws Exception {
-    try (var h = harness(new StateBounds(100, 2, 100))) {
+    try (var h = harness(new StateBounds(100, 2, 100, 100, 100))) {
       h.open();
       measure(h, SimulatedDevice.TARGET, CANDIDATES.get(0), 10);
       evaluate(h, CANDIDATES.subList(0, 3));
@@ -90,7 +90,7 @@ class UpdateFrontiersBoundsTest {
   @Test
   void shouldPublishTheSameWithOneTargetCachedAsWithAllOfThem() throws Exception {
     List<FrontierUpdate> all = run(StateBounds.DEFAULTS);
-    List<FrontierUpdate> one = run(new StateBounds(100, 100, 1));
+    List<FrontierUpdate> one = run(new StateBounds(100, 100, 1, 100, 100));
 
     assertTrue(all.size() > 10);
     assertEquals(all, one, "frontiers rebuilt from state equal the cached ones");

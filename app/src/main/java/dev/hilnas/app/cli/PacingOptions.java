@@ -9,8 +9,9 @@ final class PacingOptions {
   @Option(
       names = "--refit-interval",
       description =
-          "The most often a target's latency model is refitted and published"
-              + " (default: ${DEFAULT-VALUE}).",
+          "The most often a target's latency model is refitted and published by its timer;"
+              + " a target with new points also refits just before each checkpoint, whose"
+              + " commit makes output visible (default: ${DEFAULT-VALUE}).",
       defaultValue = "250ms")
   Duration refitInterval;
 
@@ -18,7 +19,8 @@ final class PacingOptions {
       names = "--frontier-interval",
       description =
           "The most often a target publishes its frontier updates, each carrying every change"
-              + " since the last; 0ms: after each record (default: ${DEFAULT-VALUE}).",
+              + " since the last; a new model publishes them at once; 0ms: after each record"
+              + " (default: ${DEFAULT-VALUE}).",
       defaultValue = "250ms")
   Duration frontierInterval;
 }

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class DeadLetterWatch implements AutoCloseable {
   /** The job's operators past validation: a letter from one is a record that made it throw. */
-  static final Set<String> QUARANTINE = Set.of("flink-dedup", "flink-refit", "flink-frontiers");
+  static final Set<String> QUARANTINE = Set.of("flink-refit", "flink-frontiers");
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<DeadLetter> letters = new ArrayList<>();

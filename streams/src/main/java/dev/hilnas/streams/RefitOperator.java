@@ -1,0 +1,46 @@
+package dev.hilnas.streams;
+
+import dev.hilnas.schemas.LatencyMeasurement;
+import dev.hilnas.schemas.LatencyModelSnapshot;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Runs {@link RefitLatencyModel}, and refits every target with points waiting just before each
+ * checkpoint barrier. Output is visible only once a checkpoint commits it (exactly-once), so
+ * refitting then puts the model of every point a checkpoint holds into that checkpoint: a point no
+ * longer waits a whole checkpoint interval more when its refit timer would have fired just after
+ * the barrier. The work before a barrier is bounded by {@link #BUDGET_MS}; targets beyond it refit
+ * at their timers as before.
+ */
+final class RefitOperator
+    extends KeyedProcessOperator<String, LatencyMeasurement, LatencyModelSnapshot> {
+
+  /** The most time refits may hold a barrier back, ms. */
+  static final long BUDGET_MS = 200;
+
+  RefitOperator(RefitLatencyModel refit) {
+    super(refit);
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    RefitLatencyModel refit = (RefitLatencyModel) userFunction;
+    TimestampedCollector<LatencyModelSnapshot> out = new TimestampedCollector<>(output);
+    out.eraseTimestamp();
+    long deadline = System.nanoTime() + BUDGET_MS * 1_000_000;
+    for (String key : refit.waiting()) {
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+      setCurrentKey(key);
+      refit.refitWaiting(
+          key,
+          getProcessingTimeService().getCurrentProcessingTime(),
+          out,
+          (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
+    }
+  }
+}
