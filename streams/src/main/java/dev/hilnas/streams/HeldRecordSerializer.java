@@ -67,9 +67,7 @@ final class HeldRecordSerializer<T extends SpecificRecord> extends TypeSerialize
 
   @Override
   public T copy(T from) {
-    return from == null
-        ? null
-        : SpecificData.get().deepCopy(SpecificData.get().getSchema(type), from);
+    return from; // immutable, see above
   }
 
   @Override
