@@ -29,22 +29,43 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Freshness of the pipeline at a fixed offered rate: for each measurement, the time from Kafka's
  * acknowledgement of it to the query API counting it ({@code GET /api/v1/targets}, the summary
  * {@code GET /api/v1/models/{target}} also gives: the target's {@code measurements} reaching the
- * measurement's place among its target's records). The job's output is exactly-once, so it becomes
- * visible when the checkpoint after it commits; the API is polled every {@value #POLL_MS} ms, which
- * adds up to that much.
+ * measurement's place among its target's records), and for a few probes among them, to their
+ * target's frontier showing them measured ({@link FrontierProbes}). The job's output is
+ * exactly-once, so it becomes visible when the checkpoint after it commits; the API is polled every
+ * {@value #POLL_MS} ms, which adds up to that much.
  */
 public final class Freshness {
 
   static final long POLL_MS = 10;
 
-  /** One offered rate's figures; {@code offeredPerSecond} 0 is "as fast as it goes". */
+  /** Probes per rate, for the frontiers' freshness. */
+  static final int PROBES = 20;
+
+  /**
+   * One offered rate's figures; {@code offeredPerSecond} 0 is "as fast as it goes". {@code p50Ms} …
+   * {@code maxMs}: every record, to its model's count; {@code frontier}: the probes, to their
+   * frontier.
+   */
   public record Result(
       double offeredPerSecond,
       double sentPerSecond,
       int records,
       double p50Ms,
       double p99Ms,
-      double maxMs) {}
+      double maxMs,
+      Delays frontier) {}
+
+  /** Quantiles of delays, ms, over {@code n} records. */
+  public record Delays(int n, double p50Ms, double p99Ms, double maxMs) {
+    static Delays of(double[] ms) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double v : ms) {
+        max = Math.max(max, v);
+      }
+      return new Delays(
+          ms.length, Statistics.quantile(ms, 0.5), Statistics.quantile(ms, 0.99), max);
+    }
+  }
 
   private Freshness() {}
 
@@ -56,10 +77,11 @@ public final class Freshness {
       KafkaConnection kafka,
       String httpUrl,
       long countedBefore,
-      List<Measurement> records,
+      List<Measurement> generated,
       double perSecond)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
+    List<Measurement> records = new ArrayList<>(generated);
     URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/targets");
     Map<String, Long> base = counts(client, models);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -72,6 +94,9 @@ public final class Freshness {
       Thread.sleep(POLL_MS);
       base = counts(client, models);
     }
+    FrontierProbes probes =
+        FrontierProbes.place(
+            records, Math.min(PROBES, records.size()), countedBefore, kafka, client, httpUrl);
     // each record's place among its target's: visible once the target's count reaches it
     long[] place = new long[records.size()];
     Map<String, Long> next = new HashMap<>(base);
@@ -114,6 +139,23 @@ public final class Freshness {
             "bench-freshness-poller");
     poller.setDaemon(true);
     poller.start();
+    Thread probePoller =
+        new Thread(
+            () -> {
+              while (polling.get() && !probes.allMeasured()) {
+                try {
+                  probes.poll(client);
+                  Thread.sleep(POLL_MS);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  // as above
+                }
+              }
+            },
+            "bench-freshness-probes");
+    probePoller.setDaemon(true);
+    probePoller.start();
     long[] ackedAt = new long[records.size()];
     long start;
     long sentEnd;
@@ -143,16 +185,20 @@ public final class Freshness {
     }
     try {
       deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (!reached(seen, next)) {
+      while (!reached(seen, next) || !probes.allMeasured()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "the API did not count all records within 5 minutes: " + next + " sent, " + seen);
+              "the API did not count all records (or show all probes) within 5 minutes: "
+                  + next
+                  + " sent, "
+                  + seen);
         }
         Thread.sleep(POLL_MS);
       }
     } finally {
       polling.set(false);
       poller.join(1000);
+      probePoller.join(1000);
     }
     double[] ms = new double[records.size()];
     for (int i = 0; i < records.size(); i++) {
@@ -162,17 +208,15 @@ public final class Freshness {
       long visible = firstAtLeast(seen.get(records.get(i).target().id()), place[i]);
       ms[i] = (visible - ackedAt[i]) / 1e6;
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : ms) {
-      max = Math.max(max, v);
-    }
+    Delays all = Delays.of(ms);
     return new Result(
         perSecond,
         records.size() / ((sentEnd - start) / 1e9),
         records.size(),
-        Statistics.quantile(ms, 0.5),
-        Statistics.quantile(ms, 0.99),
-        max);
+        all.p50Ms(),
+        all.p99Ms(),
+        all.maxMs(),
+        Delays.of(probes.delaysMs(ackedAt)));
   }
 
   private static boolean reached(Map<String, List<long[]>> seen, Map<String, Long> expected) {

@@ -123,6 +123,9 @@ final class BenchIngestCommand implements Callable<Integer> {
           "freshness at %,7.0f records/s offered (%,7.0f sent, %,d records): ack → visible in"
               + " GET /api/v1/targets p50 %,6.0f ms  p99 %,6.0f ms  max %,6.0f ms%n",
           f.offeredPerSecond(), f.sentPerSecond(), f.records(), f.p50Ms(), f.p99Ms(), f.maxMs());
+      out.printf(
+          "%48s(%d probes)  GET /api/v1/frontiers/… p50 %,6.0f ms  p99 %,6.0f ms  max %,6.0f ms%n",
+          "", f.frontier().n(), f.frontier().p50Ms(), f.frontier().p99Ms(), f.frontier().maxMs());
     }
     if (!r.freshness().isEmpty()) {
       out.printf(
@@ -151,6 +154,10 @@ final class BenchIngestCommand implements Callable<Integer> {
         row.put("p50_ms", f.p50Ms());
         row.put("p99_ms", f.p99Ms());
         row.put("max_ms", f.maxMs());
+        row.put("frontier_probes", f.frontier().n());
+        row.put("frontier_p50_ms", f.frontier().p50Ms());
+        row.put("frontier_p99_ms", f.frontier().p99Ms());
+        row.put("frontier_max_ms", f.frontier().maxMs());
         fresh.add(row);
       }
       j.put("freshness", fresh);
