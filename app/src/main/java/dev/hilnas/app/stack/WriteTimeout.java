@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A write only notes on its thread's {@link Watch} when it started; one timer looks over the
  * watches {@value #CHECKS_PER_TIMEOUT} times per timeout, so a write is cut off after between one
  * and 1 + 1/{@value #CHECKS_PER_TIMEOUT} timeouts. A timer task per write, scheduled and cancelled
- * on a queue every request thread shares, was a seventh of the request threads' time (bench query).
+ * on a queue every request thread shares, took 2.4% of the request threads' time (bench query).
  */
 final class WriteTimeout extends Filter implements AutoCloseable {
 

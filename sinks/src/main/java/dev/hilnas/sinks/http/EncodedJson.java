@@ -16,7 +16,7 @@ final class EncodedJson {
   /**
    * @param stamp what, besides the version, tells two values apart (their update time): a job that
    *     restarts from a checkpoint may number a new value as an old one was; compared as it is, not
-   *     formatted, which was a twentieth of the HTTP threads' time (bench query)
+   *     formatted per request
    */
   private record Entry(long version, Object stamp, byte[] json) {}
 
