@@ -1,5 +1,6 @@
 package dev.hilnas.app.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Limits;
@@ -8,9 +9,14 @@ import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.json.Json;
 import dev.hilnas.streams.JobSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,10 +31,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 /**
  * What the pipeline holds per target and per measurement: a fresh embedded stack takes N
  * measurements spread over T targets, and once the job's committed models account for all of them
- * and two more checkpoints have completed, the newest checkpoint's bytes on disk (the job's whole
- * state: dedup ids, held points, models, frontier inputs) and the JVM's heap growth over the
- * stack's idle heap are divided by T and by N. The baseline is what the same measurements take on
- * the wire: their Avro records on hil.measurements.
+ * and two more checkpoints have completed, and the query service serves all of those models, the
+ * newest checkpoint's bytes on disk (the job's whole state: dedup ids, held points, models,
+ * frontier inputs) and the JVM's heap growth over the stack's idle heap (broker, job and query
+ * service) are divided by T and by N. The baseline is what the same measurements take on the wire:
+ * their Avro records on hil.measurements.
  */
 public final class MemoryBenchmark {
   private MemoryBenchmark() {}
@@ -89,7 +96,7 @@ public final class MemoryBenchmark {
                 null,
                 false,
                 0,
-                -1,
+                0,
                 HttpSettings.DEFAULTS,
                 1,
                 checkpointInterval,
@@ -117,6 +124,7 @@ public final class MemoryBenchmark {
         sink.flush();
       }
       awaitCounted(kafka, count);
+      awaitServed(stack.httpUrl(), count);
       int counted = newestCheckpoint(checkpoints).orElse(0);
       awaitCheckpoints(checkpoints, counted + 2);
       long checkpointBytes =
@@ -133,6 +141,28 @@ public final class MemoryBenchmark {
   private static void awaitCounted(KafkaConnection kafka, long total) {
     try (KafkaConsumer<byte[], byte[]> models = IngestBenchmark.models(kafka)) {
       IngestBenchmark.awaitCounted(models, total, Duration.ofMinutes(15));
+    }
+  }
+
+  /** Waits until the query service's models ({@code GET /api/v1/targets}) count {@code total}. */
+  private static void awaitServed(String url, long total) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest targets = HttpRequest.newBuilder(URI.create(url + "api/v1/targets")).build();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long served = 0;
+    while (served < total) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the query service's models count " + served + " of " + total + " within 5 minutes");
+      }
+      Thread.sleep(500);
+      HttpResponse<byte[]> r = client.send(targets, HttpResponse.BodyHandlers.ofByteArray());
+      served = 0;
+      if (r.statusCode() == 200) {
+        for (JsonNode model : Json.MAPPER.readTree(r.body())) {
+          served += model.path("measurements").asLong();
+        }
+      }
     }
   }
 

@@ -15,14 +15,15 @@ final class EncodedJson {
 
   /**
    * @param stamp what, besides the version, tells two values apart (their update time): a job that
-   *     restarts from a checkpoint may number a new value as an old one was
+   *     restarts from a checkpoint may number a new value as an old one was; compared as it is, not
+   *     formatted per request
    */
-  private record Entry(long version, String stamp, byte[] json) {}
+  private record Entry(long version, Object stamp, byte[] json) {}
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
   /** The value's JSON: encoded now when this version of it was not yet, else as it was. */
-  byte[] get(String key, long version, String stamp, Supplier<?> value) {
+  byte[] get(String key, long version, Object stamp, Supplier<?> value) {
     Entry e = entries.get(key);
     if (e == null || e.version() != version || !e.stamp().equals(stamp)) {
       try {

@@ -71,10 +71,7 @@ public final class FrontierApi {
   /** A frontier's JSON, encoded once per version of it. */
   private byte[] encoded(FrontierUpdate u) {
     return encoded.get(
-        u.getTargetId() + "|" + u.getObjective(),
-        u.getVersion(),
-        u.getUpdatedAt().toString(),
-        () -> json(u));
+        u.getTargetId() + "|" + u.getObjective(), u.getVersion(), u.getUpdatedAt(), () -> json(u));
   }
 
   private void best(HttpExchange ex, String target, Map<String, String> query) throws IOException {

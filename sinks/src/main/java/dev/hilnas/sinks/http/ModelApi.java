@@ -60,8 +60,7 @@ public final class ModelApi {
     String targetId = HttpJson.pathAfter(ex, MODELS_PREFIX);
     LatencyModelSnapshot s = snapshot(targetId);
     byte[] json =
-        encoded.get(
-            s.getTargetId().toString(), s.getVersion(), s.getUpdatedAt().toString(), () -> json(s));
+        encoded.get(s.getTargetId().toString(), s.getVersion(), s.getUpdatedAt(), () -> json(s));
     HttpJson.send(ex, 200, "application/json", json);
   }
 

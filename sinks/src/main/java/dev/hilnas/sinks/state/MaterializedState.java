@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -29,20 +30,15 @@ public final class MaterializedState implements AutoCloseable {
   private final FrontierCatalog frontiers;
   private final ProgressCatalog progress;
 
-  private MaterializedState(KafkaStreams streams) {
+  private MaterializedState(KafkaStreams streams, ModelCatalog models) {
     this.streams = streams;
+    this.models = models;
     this.frontiers =
         new FrontierCatalog(
             () ->
                 streams.store(
                     StoreQueryParameters.fromNameAndType(
                         Materializer.FRONTIERS_STORE, QueryableStoreTypes.keyValueStore())));
-    this.models =
-        new ModelCatalog(
-            () ->
-                streams.store(
-                    StoreQueryParameters.fromNameAndType(
-                        Materializer.MODELS_STORE, QueryableStoreTypes.keyValueStore())));
     this.progress =
         new ProgressCatalog(
             () ->
@@ -64,10 +60,20 @@ public final class MaterializedState implements AutoCloseable {
    */
   public static MaterializedState start(
       KafkaConnection kafka, String applicationId, Path stateDir, MeterRegistry registry) {
+    // the catalog reads the app's store, and the app's topology tells it each new model
+    AtomicReference<KafkaStreams> app = new AtomicReference<>();
+    ModelCatalog models =
+        new ModelCatalog(
+            () ->
+                app.get()
+                    .store(
+                        StoreQueryParameters.fromNameAndType(
+                            Materializer.MODELS_STORE, QueryableStoreTypes.keyValueStore())));
     KafkaStreams streams =
         new KafkaStreams(
-            Materializer.buildTopology(registry),
+            Materializer.buildTopology(registry, models::written),
             Materializer.settings(kafka, applicationId, stateDir.toString()));
+    app.set(streams);
     Counter failures =
         Counter.builder(FAILURES)
             .description("times the query service's Kafka Streams app went into ERROR")
@@ -79,7 +85,7 @@ public final class MaterializedState implements AutoCloseable {
           }
         });
     streams.start();
-    return new MaterializedState(streams);
+    return new MaterializedState(streams, models);
   }
 
   public ModelCatalog models() {

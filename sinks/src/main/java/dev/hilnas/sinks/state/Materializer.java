@@ -1,11 +1,13 @@
 package dev.hilnas.sinks.state;
 
 import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.Topic;
 import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -61,6 +63,16 @@ public final class Materializer {
    * @param registry where the records skipped are counted
    */
   public static Topology buildTopology(MeterRegistry registry) {
+    return buildTopology(registry, (target, snapshot) -> {});
+  }
+
+  /**
+   * @param registry where the records skipped are counted
+   * @param models told each new value of the models store right after it is written (null: the
+   *     target was deleted), on restore and live alike
+   */
+  public static Topology buildTopology(
+      MeterRegistry registry, BiConsumer<String, LatencyModelSnapshot> models) {
     SkippedRecords skipped =
         new SkippedRecords(
             registry,
@@ -70,8 +82,8 @@ public final class Materializer {
             Topics.CANDIDATES.name(),
             Topics.DLQ.name());
     StreamsBuilder builder = new StreamsBuilder();
-    materialize(builder, Topics.LATENCY_MODELS, MODELS_STORE, skipped);
-    materialize(builder, Topics.FRONTIERS, FRONTIERS_STORE, skipped);
+    materialize(builder, Topics.LATENCY_MODELS, MODELS_STORE, skipped, models);
+    materialize(builder, Topics.FRONTIERS, FRONTIERS_STORE, skipped, (key, value) -> {});
     var requests = Topics.CANDIDATES.valueSerde().deserializer();
     count(
         builder,
@@ -98,9 +110,17 @@ public final class Materializer {
     return props;
   }
 
-  /** A global store of the newest value per key of {@code topic}, kept as global tables keep it. */
+  /**
+   * A global store of the newest value per key of {@code topic}, kept as global tables keep it.
+   *
+   * @param written told each value written, null for a key deleted
+   */
   private static <V> void materialize(
-      StreamsBuilder builder, Topic<String, V> topic, String store, SkippedRecords skipped) {
+      StreamsBuilder builder,
+      Topic<String, V> topic,
+      String store,
+      SkippedRecords skipped,
+      BiConsumer<String, V> written) {
     builder.addGlobalStore(
         Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(store),
@@ -109,7 +129,7 @@ public final class Materializer {
             .withLoggingDisabled(),
         topic.name(),
         Consumed.with(topic.keySerde(), Serdes.ByteArray()),
-        () -> new Newest<>(store, topic.valueSerde().deserializer(), skipped));
+        () -> new Newest<>(store, topic.valueSerde().deserializer(), skipped, written));
   }
 
   /**
@@ -176,13 +196,19 @@ public final class Materializer {
     private final String storeName;
     private final Deserializer<V> values;
     private final SkippedRecords skipped;
+    private final BiConsumer<String, V> written;
     private ProcessorContext<Void, Void> context;
     private TimestampedKeyValueStore<String, V> store;
 
-    Newest(String storeName, Deserializer<V> values, SkippedRecords skipped) {
+    Newest(
+        String storeName,
+        Deserializer<V> values,
+        SkippedRecords skipped,
+        BiConsumer<String, V> written) {
       this.storeName = storeName;
       this.values = values;
       this.skipped = skipped;
+      this.written = written;
     }
 
     @Override
@@ -195,6 +221,7 @@ public final class Materializer {
     public void process(Record<String, byte[]> record) {
       if (record.value() == null) {
         store.delete(record.key()); // a tombstone
+        written.accept(record.key(), null);
         return;
       }
       RecordMetadata where = context.recordMetadata().orElseThrow();
@@ -206,6 +233,7 @@ public final class Materializer {
         return;
       }
       store.put(record.key(), ValueAndTimestamp.make(value, record.timestamp()));
+      written.accept(record.key(), value);
     }
   }
 }

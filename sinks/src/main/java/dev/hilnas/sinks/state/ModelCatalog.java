@@ -4,6 +4,7 @@ import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.http.HttpJson;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,12 +19,32 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Read access to the materialised latency models, with each snapshot's model decoded once per
  * version. Thread-safe.
+ *
+ * <p>The store's processor tells the catalog each target's version as it writes it ({@link
+ * #written}), so a snapshot read once is answered from memory until the target changes: reading one
+ * from the store decodes the whole record on every request (bench query). Only the version of every
+ * target is kept, a few dozen bytes each, and snapshots of the targets asked about. A target the
+ * processor has not written since the start (a store restored from disk) is read from the store
+ * each time. Answers come only while the store is queryable, so a service still loading answers 503
+ * rather than a model that may be behind.
  */
 public final class ModelCatalog {
 
   private record Decoded(long version, Optional<AdditiveLatencyModel> model) {}
 
+  /**
+   * What tells two values of a target apart: the version, and the update time (a job that restarts
+   * from a checkpoint may number a new value as an old one was).
+   */
+  private record Stamp(long version, Instant updatedAt) {
+    static Stamp of(LatencyModelSnapshot s) {
+      return new Stamp(s.getVersion(), s.getUpdatedAt());
+    }
+  }
+
   private final Supplier<ReadOnlyKeyValueStore<String, LatencyModelSnapshot>> store;
+  private final ConcurrentHashMap<String, Stamp> newest = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LatencyModelSnapshot> read = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Decoded> decoded = new ConcurrentHashMap<>();
 
   /**
@@ -47,7 +68,34 @@ public final class ModelCatalog {
   }
 
   public Optional<LatencyModelSnapshot> snapshot(String targetId) {
-    return query(s -> Optional.ofNullable(s.get(targetId)));
+    return query(
+        s -> {
+          Stamp stamp = newest.get(targetId);
+          LatencyModelSnapshot known = read.get(targetId);
+          if (stamp != null && known != null && stamp.equals(Stamp.of(known))) {
+            return Optional.of(known);
+          }
+          // the processor writes the store before it tells: what is read is the stamp's or newer
+          LatencyModelSnapshot current = s.get(targetId);
+          if (stamp != null && current != null) {
+            read.put(targetId, current);
+          }
+          return Optional.ofNullable(current);
+        });
+  }
+
+  /**
+   * What the store's processor wrote for a target, right after it wrote it; null when it deleted
+   * the target (a tombstone).
+   */
+  public void written(String targetId, LatencyModelSnapshot snapshot) {
+    if (snapshot == null) {
+      newest.remove(targetId);
+      read.remove(targetId);
+      decoded.remove(targetId);
+    } else {
+      newest.put(targetId, Stamp.of(snapshot));
+    }
   }
 
   /** The decoded model of a snapshot; empty when the snapshot carries none. */

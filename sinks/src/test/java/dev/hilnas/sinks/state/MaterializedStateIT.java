@@ -98,6 +98,11 @@ class MaterializedStateIT extends WithBroker {
       await(() -> skipped(Topics.FRONTIERS.name(), "state") == 2);
       assertEquals(2, skipped(Topics.LATENCY_MODELS.name(), "state"), "one restored, one live");
       assertEquals(1, skipped(Topics.FRONTIERS.name(), "feed"), "the feed starts at the end");
+
+      // And a target read once is answered anew when a newer model of it arrives
+      assertEquals(1, state.models().snapshot("b/rt").orElseThrow().getVersion());
+      send(connection, Topics.LATENCY_MODELS.name(), "b/rt", model("b", 2), false);
+      await(() -> state.models().snapshot("b/rt").orElseThrow().getVersion() == 2);
     }
   }
 
@@ -178,13 +183,17 @@ class MaterializedStateIT extends WithBroker {
   }
 
   private static byte[] model(String hardware) {
+    return model(hardware, 1);
+  }
+
+  private static byte[] model(String hardware, long version) {
     HardwareTarget target = new HardwareTarget(hardware, "rt");
     Measurement m = Measurement.of("c", C, target, Phase.DECODE, 64, 2.5, List.of());
     LatencyModelSnapshot snapshot =
         ModelSnapshots.of(
             target.id(),
             Convert.toAvro(target),
-            1,
+            version,
             1,
             LatencyModelTrainer.fit(List.of(m)).orElseThrow(),
             Instant.EPOCH);

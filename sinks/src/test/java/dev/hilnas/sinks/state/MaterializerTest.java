@@ -1,6 +1,8 @@
 package dev.hilnas.sinks.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
@@ -20,18 +22,22 @@ import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.http.HttpJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +149,50 @@ class MaterializerTest {
           new ModelCatalog(() -> driver.getKeyValueStore(Materializer.MODELS_STORE)).all());
       assertEquals(0, skipped(Topics.LATENCY_MODELS.name()));
     }
+  }
+
+  @Test
+  void shouldAnswerEachTargetsNewestModelAsTheStoreHoldsItFromWhatTheStoreWasTold() {
+    AtomicReference<TopologyTestDriver> app = new AtomicReference<>();
+    ModelCatalog catalog =
+        new ModelCatalog(() -> app.get().getKeyValueStore(Materializer.MODELS_STORE));
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(Materializer.buildTopology(registry, catalog::written))) {
+      app.set(driver);
+      TestInputTopic<String, byte[]> models = raw(driver, Topics.LATENCY_MODELS.name());
+      var encode = Topics.LATENCY_MODELS.valueSerde().serializer();
+      LatencyModelSnapshot a2 = snapshot("a", 2);
+      LatencyModelSnapshot b1 = snapshot("b", 1);
+
+      models.pipeInput("a/rt", encode.serialize("", snapshot("a", 1)));
+      models.pipeInput("a/rt", encode.serialize("", a2));
+      models.pipeInput("a/rt", GARBAGE); // skipped: a/rt keeps version 2
+      models.pipeInput("b/rt", encode.serialize("", b1));
+      models.pipeInput("c/rt", encode.serialize("", snapshot("c", 1)));
+      models.pipeInput("c/rt", (byte[]) null);
+
+      assertEquals(Optional.of(a2), catalog.snapshot("a/rt"));
+      assertEquals(Optional.of(b1), catalog.snapshot("b/rt"));
+      assertEquals(Optional.empty(), catalog.snapshot("c/rt"), "deleted");
+      assertEquals(List.of(a2, b1), catalog.all());
+      assertTrue(catalog.model(a2).isPresent());
+
+      LatencyModelSnapshot a3 = snapshot("a", 3);
+      models.pipeInput("a/rt", encode.serialize("", a3));
+      assertEquals(Optional.of(a3), catalog.snapshot("a/rt"), "the one read before is stale");
+    }
+  }
+
+  @Test
+  void shouldAnswerNoModelWhileTheStoreIsLoadingEvenOneItWasTold() {
+    ModelCatalog catalog =
+        new ModelCatalog(
+            () -> {
+              throw new InvalidStateStoreException("restoring");
+            });
+    catalog.written("a/rt", snapshot("a", 1));
+
+    assertThrows(HttpJson.NotReady.class, () -> catalog.snapshot("a/rt"));
   }
 
   @Test

@@ -184,6 +184,14 @@ final class BenchQueryCommand implements Callable<Integer> {
         100 * median(r.clientCpuShare()),
         100 * min(r.clientCpuShare()),
         100 * max(r.clientCpuShare()));
+    if (rate == 0) {
+      // Little's law: in a closed loop the clients' mean latency is clients / throughput
+      double served = r.kinds().stream().mapToDouble(k -> median(k.perSecond())).sum();
+      out.printf(
+          "closed loop           : %,.0f requests/s in all, so %.1f ms mean latency over %d"
+              + " clients (Little's law); a p99 under 5 ms needs over %,d requests/s%n",
+          served, 1000.0 * clients / served, clients, clients * 200);
+    }
     out.printf(
         "(medians; [min..max] over %d repetitions of %s s; goal: p99 < 5 ms for the GETs)%n",
         repeat, seconds(duration));
