@@ -5,6 +5,7 @@ import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.HardwareTarget;
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * TrainerCache}), so a refit pays for the fit alone; a target the cache lost is rebuilt from state
  * at its next refit.
  *
+ * <p>The points are held as their Avro encoding (single-object, so each names its schema): a
+ * checkpoint copies their bytes, and they take about a fifth of the heap the records themselves
+ * took. (Versions before held the records; those are read once, at the target's next refit, and
+ * moved over.)
+ *
  * <p>The points are kept as measurements, not features, so a new version of the feature code refits
  * correctly from restored state; a model stored by an older codec is refitted in full.
  *
@@ -72,6 +78,7 @@ final class RefitLatencyModel
   static final int SMALL = 256;
 
   private static final Logger log = LoggerFactory.getLogger(RefitLatencyModel.class);
+  private static final AvroCodec<LatencyMeasurement> CODEC = AvroCodec.of(LatencyMeasurement.class);
 
   private final long refitIntervalMs;
   private final int maxPerPhase;
@@ -87,7 +94,8 @@ final class RefitLatencyModel
   private transient ValueState<byte[]> lastModel;
   private transient ValueState<Long> newSinceFullFit;
   private transient ValueState<Long> lastFullFitAt;
-  private transient List<ListState<LatencyMeasurement>> points; // by Phase.ordinal()
+  private transient List<ListState<byte[]>> held; // encoded points, by Phase.ordinal()
+  private transient List<ListState<LatencyMeasurement>> legacy; // as earlier versions held them
 
   RefitLatencyModel(Duration refitInterval) {
     this(refitInterval, LatencyModelTrainer.MAX_PER_PHASE);
@@ -138,9 +146,15 @@ final class RefitLatencyModel
             .getState(new ValueStateDescriptor<>("seen-ids", SeenIdsSerializer.INSTANCE));
     trainers = new TrainerCache(cachedPoints);
     waiting = new LinkedHashSet<>();
-    points = new ArrayList<>();
+    held = new ArrayList<>();
+    legacy = new ArrayList<>();
     for (Phase phase : Phase.values()) {
-      points.add(
+      held.add(
+          getRuntimeContext()
+              .getListState(
+                  new ListStateDescriptor<>(
+                      "held-" + phase, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+      legacy.add(
           getRuntimeContext()
               .getListState(
                   new ListStateDescriptor<>(
@@ -193,7 +207,7 @@ final class RefitLatencyModel
     if (target.value() == null) {
       target.update(m.getTarget());
     }
-    points.get(m.getPhase().ordinal()).add(m);
+    held.get(m.getPhase().ordinal()).add(CODEC.encode(m));
     if (refitAt.value() == null) {
       long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
       ctx.timerService().registerProcessingTimeTimer(at);
@@ -287,15 +301,18 @@ final class RefitLatencyModel
   private LatencyModelTrainer rebuild(String key, long timestamp, Quarantine.SideOutput dlq)
       throws Exception {
     LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
-    for (ListState<LatencyMeasurement> phasePoints : points) {
-      List<LatencyMeasurement> held = new ArrayList<>();
-      phasePoints.get().forEach(held::add);
-      int stored = held.size();
-      if (held.size() > maxPerPhase) {
-        held = held.subList(held.size() - maxPerPhase, held.size());
-      }
-      List<LatencyMeasurement> readable = new ArrayList<>(held.size());
-      for (LatencyMeasurement m : held) {
+    for (Phase phase : Phase.values()) {
+      List<LatencyMeasurement> points = new ArrayList<>();
+      legacy.get(phase.ordinal()).get().forEach(points::add); // older than any held as bytes
+      boolean migrate = !points.isEmpty();
+      held.get(phase.ordinal()).get().forEach(bytes -> points.add(decode(key, bytes)));
+      int stored = points.size();
+      List<LatencyMeasurement> newest =
+          points.size() > maxPerPhase
+              ? points.subList(points.size() - maxPerPhase, points.size())
+              : points;
+      List<byte[]> readable = new ArrayList<>(newest.size());
+      for (LatencyMeasurement m : newest) {
         if (m == null) { // written under a schema this version cannot read (logged): dropped
           continue;
         }
@@ -304,28 +321,39 @@ final class RefitLatencyModel
             Quarantine.NOTHING,
             failure -> letter(key, m, failure, timestamp),
             dlq)) {
-          readable.add(m);
+          readable.add(CODEC.encode(m));
+          if (target.value() == null) { // one this version could not read
+            target.update(m.getTarget());
+          }
         }
       }
-      if (readable.size() < stored) {
-        phasePoints.update(readable);
-      }
-      if (target.value() == null && !readable.isEmpty()) { // one this version could not read
-        target.update(readable.get(readable.size() - 1).getTarget());
+      if (migrate || readable.size() < stored) {
+        legacy.get(phase.ordinal()).clear();
+        held.get(phase.ordinal()).update(readable);
       }
     }
     return trainer;
   }
 
+  /** A held point; null, logged, when it was written under a schema this version cannot read. */
+  private static LatencyMeasurement decode(String key, byte[] bytes) {
+    try {
+      return CODEC.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      log.warn("target {}: a held point cannot be read, dropped: {}", key, e.getMessage());
+      return null;
+    }
+  }
+
   /** Keeps the state's points to the newest {@code maxPerPhase} per phase, as the trainer does. */
   private void trimHeld() throws Exception {
-    for (ListState<LatencyMeasurement> phasePoints : points) {
-      Iterable<LatencyMeasurement> held = phasePoints.get();
-      if (held instanceof List<LatencyMeasurement> list && list.size() <= maxPerPhase) {
+    for (ListState<byte[]> phasePoints : held) {
+      Iterable<byte[]> points = phasePoints.get();
+      if (points instanceof List<byte[]> list && list.size() <= maxPerPhase) {
         continue; // the heap backend's list: no copy needed to know
       }
-      List<LatencyMeasurement> all = new ArrayList<>();
-      held.forEach(all::add);
+      List<byte[]> all = new ArrayList<>();
+      points.forEach(all::add);
       if (all.size() > maxPerPhase) {
         phasePoints.update(new ArrayList<>(all.subList(all.size() - maxPerPhase, all.size())));
       }

@@ -2,6 +2,7 @@ package dev.hilnas.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
@@ -439,6 +440,23 @@ class RefitLatencyModelTest {
       assertEquals(List.of(2L, 3L), out.stream().map(LatencyModelSnapshot::getVersion).toList());
       assertArrayEquals(refittedOn(all.subList(0, 2), all.subList(0, 1)), state(out.get(0)));
       assertEquals(3, out.get(1).getMeasurements());
+      assertNull(
+          Harnesses.state(
+                  restored,
+                  TARGET_ID,
+                  new ListStateDescriptor<>(
+                      "points-DECODE", new HeldRecordSerializer<>(LatencyMeasurement.class)))
+              .get(),
+          "the records that version held moved to their encoded form");
+      List<byte[]> held = new ArrayList<>();
+      Harnesses.state(
+              restored,
+              TARGET_ID,
+              new ListStateDescriptor<>(
+                  "held-DECODE", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))
+          .get()
+          .forEach(held::add);
+      assertEquals(3, held.size());
     }
   }
 

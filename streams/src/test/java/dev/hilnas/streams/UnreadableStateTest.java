@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupsStateHandle;
@@ -73,9 +74,9 @@ class UnreadableStateTest {
               restored,
               TARGET.id(),
               new ListStateDescriptor<>(
-                  "points-" + Phase.PREFILL, new HeldRecordSerializer<>(LatencyMeasurement.class)))
+                  "held-" + Phase.PREFILL, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))
           .get()
-          .forEach(held::add);
+          .forEach(bytes -> held.add(AvroCodec.of(LatencyMeasurement.class).decode(bytes)));
       assertEquals(List.of(Convert.toAvro(after)), held, "the unreadable points are gone");
       assertEquals(List.of(), Harnesses.deadLetters(restored));
     }
