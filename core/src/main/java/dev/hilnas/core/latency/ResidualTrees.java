@@ -125,12 +125,16 @@ final class ResidualTrees {
     }
     Bins bins = Bins.of(rows);
     double[] residual = target.clone();
+    double[] weighted = new double[n]; // weight x residual, summed by every split searched
     int[] node = new int[n];
     for (int t = 0; t < rounds; t++) {
+      for (int i = 0; i < n; i++) {
+        weighted[i] = weight[i] * residual[i];
+      }
       Arrays.fill(node, 0);
       for (int level = 0; level < DEPTH; level++) {
         int at = t * DEPTH + level;
-        int[] split = bins.bestSplit(residual, weight, node, 1 << level);
+        int[] split = bins.bestSplit(weighted, weight, node, 1 << level);
         if (split != null) {
           feature[at] = split[0];
           threshold[at] = bins.edges[split[0]][split[1]];
@@ -142,7 +146,7 @@ final class ResidualTrees {
       double[] sum = new double[LEAVES];
       double[] count = new double[LEAVES];
       for (int i = 0; i < n; i++) {
-        sum[node[i]] += weight[i] * residual[i];
+        sum[node[i]] += weighted[i];
         count[node[i]] += weight[i];
       }
       for (int k = 0; k < LEAVES; k++) {
@@ -192,11 +196,11 @@ final class ResidualTrees {
      * the fit. Sweeping the bins left to right, moving a bin left changes only the terms of the
      * nodes that have points in it.
      */
-    int[] bestSplit(double[] residual, double[] weight, int[] node, int width) {
+    int[] bestSplit(double[] weighted, double[] weight, int[] node, int width) {
       double[] total = new double[width];
       double[] totalCount = new double[width];
       for (int i = 0; i < node.length; i++) {
-        total[node[i]] += weight[i] * residual[i];
+        total[node[i]] += weighted[i];
         totalCount[node[i]] += weight[i];
       }
       double unsplit = 0;
@@ -217,7 +221,7 @@ final class ResidualTrees {
         int[] binOf = bin[f];
         for (int i = 0; i < node.length; i++) {
           int cell = node[i] * BINS + binOf[i];
-          sum[cell] += weight[i] * residual[i];
+          sum[cell] += weighted[i];
           count[cell] += weight[i];
         }
         double[] leftSum = new double[width];
