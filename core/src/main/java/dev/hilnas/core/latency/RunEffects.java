@@ -10,9 +10,12 @@ import org.apache.commons.math3.distribution.FDistribution;
  * The speed of each run (or device) as a random effect: {@code log(latency) = model(x) + u_run},
  * {@code u_run ~ N(0, τ²)}. τ² comes from the log residuals by the one-way analysis of variance's
  * method of moments, and only when the runs differ by more than chance (F-test at {@link
- * #SIGNIFICANCE}) — so data without drift fits exactly as without run information. Each run's
- * {@code u} is its mean residual shrunk toward 0 by {@code τ² / (τ² + σ²/n)} (its best linear
- * unbiased predictor): a run of few points, or of noisy ones, moves little. Unlike dividing by a
+ * #SIGNIFICANCE}) — so data without drift fits exactly as without run information. The units of
+ * that analysis are a run's architectures (the mean residual of its points of one architecture),
+ * not its points: the model's error on an architecture is shared by all its points, so counting
+ * them as independent would see drift in what is misfit. Each run's {@code u} is its mean residual
+ * shrunk toward 0 by {@code τ² / (τ² + σ²/n)} (its best linear unbiased predictor, n its
+ * architectures): a run of few architectures, or of noisy ones, moves little. Unlike dividing by a
  * calibration candidate's latency this adds no noise of its own, and a new run is predicted at
  * {@code u = 0}. Immutable.
  *
@@ -24,7 +27,7 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   static final RunEffects NONE = new RunEffects(0, Map.of());
 
   /** The runs must differ at this level of the F-test before they are told apart. */
-  static final double SIGNIFICANCE = 0.05;
+  static final double SIGNIFICANCE = 0.01;
 
   /** Whether {@code observations} come from two runs or more, so that drift can be estimated. */
   static boolean apply(List<Observation> observations) {
@@ -97,24 +100,39 @@ record RunEffects(double spread, Map<String, Double> byRun) {
     return observations.stream().map(o -> o.withLatency(o.latencyMs() / Math.exp(of(o)))).toList();
   }
 
-  /** The residuals summed by run; points without a run are left out. */
+  /**
+   * The units (mean residual of a run's points of one architecture) summed by run; points without a
+   * run are left out.
+   */
   private record Groups(
       Map<String, Double> sum, Map<String, Integer> count, int n, double total, double squares) {
 
     static Groups of(List<Observation> observations, double[] logResidual) {
+      Map<String, Map<String, double[]>> cells = new LinkedHashMap<>();
+      for (int i = 0; i < logResidual.length; i++) {
+        Observation o = observations.get(i);
+        if (o.run() != null) {
+          double[] cell =
+              cells
+                  .computeIfAbsent(o.run(), r -> new LinkedHashMap<>())
+                  .computeIfAbsent(o.group(), g -> new double[2]);
+          cell[0] += logResidual[i];
+          cell[1]++;
+        }
+      }
       Map<String, Double> sum = new LinkedHashMap<>();
       Map<String, Integer> count = new HashMap<>();
       int n = 0;
       double total = 0;
       double squares = 0;
-      for (int i = 0; i < logResidual.length; i++) {
-        String run = observations.get(i).run();
-        if (run != null) {
-          sum.merge(run, logResidual[i], Double::sum);
-          count.merge(run, 1, Integer::sum);
+      for (var run : cells.entrySet()) {
+        for (double[] cell : run.getValue().values()) {
+          double mean = cell[0] / cell[1];
+          sum.merge(run.getKey(), mean, Double::sum);
+          count.merge(run.getKey(), 1, Integer::sum);
           n++;
-          total += logResidual[i];
-          squares += logResidual[i] * logResidual[i];
+          total += mean;
+          squares += mean * mean;
         }
       }
       return new Groups(sum, count, n, total, squares);
