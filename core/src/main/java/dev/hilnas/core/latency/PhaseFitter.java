@@ -57,7 +57,7 @@ final class PhaseFitter {
   private PhaseFitter() {}
 
   /**
-   * @param observations at least one
+   * @param measuredPoints at least one
    */
   static PhaseModel fit(List<Observation> measuredPoints) {
     int n = measuredPoints.size();
@@ -145,7 +145,7 @@ final class PhaseFitter {
    */
   private static RunEffects runEffects(List<Observation> measured, int[] all, double[] weight) {
     RunEffects runs = RunEffects.NONE;
-    if (!RunEffects.apply(measured)) {
+    if (!RunEffects.estimable(measured)) {
       return runs;
     }
     for (int round = 0; round < RUN_ROUNDS; round++) {
@@ -167,7 +167,8 @@ final class PhaseFitter {
    * The fast path for frequent refits: the price list and trees refitted on {@code observations}
    * with the pull and tree count that {@code previous} chose by cross-validation, keeping its
    * interval and CV figures (as of that cross-validation). Equal to what {@link #fit} would give if
-   * its cross-validation chose the same settings.
+   * its cross-validation chose the same settings, but for the runs' speeds, which it estimates
+   * against {@code previous} with the spread that fit found.
    */
   static PhaseModel refit(List<Observation> measured, PhaseModel previous) {
     int n = measured.size();

@@ -30,7 +30,7 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   static final double SIGNIFICANCE = 0.01;
 
   /** Whether {@code observations} come from two runs or more, so that drift can be estimated. */
-  static boolean apply(List<Observation> observations) {
+  static boolean estimable(List<Observation> observations) {
     String first = null;
     for (Observation o : observations) {
       if (o.run() != null) {
@@ -78,7 +78,7 @@ record RunEffects(double spread, Map<String, Double> byRun) {
 
   /** Each run's {@code u} for the spread {@code tau} found before (the fast refit's path). */
   static RunEffects given(double tau, List<Observation> observations, double[] logResidual) {
-    if (tau == 0 || !apply(observations)) {
+    if (tau == 0 || !estimable(observations)) {
       return NONE;
     }
     Groups g = Groups.of(observations, logResidual);
