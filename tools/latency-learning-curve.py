@@ -4,7 +4,8 @@
 usage: tools/latency-learning-curve.py data/x86-1thread-numpy.jsonl   (from the project root)
 Every third candidate (in file order) is held out as the test set; the model is fitted on the
 first N of the others for growing N, with and without drift normalisation, and scored with
-`./hilnas model evaluate`. The noise floor is the agreement of the file's repeated measurements.
+`./hilnas model evaluate`; then again with the training set dealt to five runs of different speeds,
+named and not. The noise floor is the agreement of the file's repeated measurements.
 """
 import json, os, subprocess, sys
 src=sys.argv[1]
@@ -45,6 +46,33 @@ for calib in (False, True):
         rows=' '.join('%s %.1f%%/%.1f%%/%.4f' % (t['phase'][:3], 100*t['within10'],100*t['mape'],t['spearman']) for t in j['targets'])
         o=j['overall']
         print('calib=%-5s n=%3d  within10 %.1f%% MAPE %.1f%% spearman %.4f | %s' % (calib,n,100*o['within10'],100*o['mape'],o['spearman'],rows))
+
+
+# --- drift between runs, on the same real data: the training candidates are dealt to five runs
+# whose speeds differ (0.86x to 1.16x, every latency of a run scaled alike); the test set is as
+# measured (a typical run). With the run named (environment.runId) the model learns each run's
+# speed as a random effect; without, the drift is only noise to it.
+RUN_SPEEDS = (-0.15, -0.05, 0, 0.05, 0.15)
+def in_runs(lines, named):
+    out = []
+    for j in lines:
+        run = train_ids.index(j['candidateId']) % len(RUN_SPEEDS)
+        f = 2.718281828459045 ** RUN_SPEEDS[run]
+        j = dict(j, latencyMs=j['latencyMs'] * f, samplesMs=[v * f for v in j.get('samplesMs', [])])
+        j['environment'] = {'runId': 'run%d' % run} if named else {}
+        out.append(j)
+    return out
+for named in (True, False):
+    for n in (10, 20, 50, len(train_ids)):
+        keep = set(train_ids[:n])
+        with open('/tmp/hilnas-curve-one-tr.jsonl', 'w') as f:
+            for j in in_runs([j for j in L if j['candidateId'] in keep], named):
+                f.write(json.dumps(j) + '\n')
+        out = subprocess.run(['./hilnas', 'model', 'evaluate', '--train', '/tmp/hilnas-curve-one-tr.jsonl', '--test', '/tmp/hilnas-curve-one-test.jsonl', '--json'], capture_output=True, text=True, cwd=os.getcwd()).stdout.strip().splitlines()[-1]
+        j = json.loads(out)
+        o = j['overall']
+        spread = ' '.join('%s %.3f' % (t['phase'][:3], t.get('runSpread', 0)) for t in j['targets'])
+        print('5 runs, runId=%-5s n=%3d  within10 %.1f%% MAPE %.1f%% spearman %.4f in interval %.1f%% | run spread %s' % (named, n, 100 * o['within10'], 100 * o['mape'], o['spearman'], 100 * o['coverage'], spread))
 
 
 # --- baseline measured in the same run: a Gaussian process on architecture knobs (the

@@ -36,7 +36,9 @@ final class ModelCommand implements Runnable {
       description = {
         "Fit latency models on one file and score them on another (offline).",
         "",
-        "Fit one latency model per target (hardware + runtime) on the training measurements and score it on the test measurements, per target and phase: n, share within ±10%%, MAPE, Spearman rank correlation and the share within the model's 80%% interval. Invalid lines are reported on stderr and skipped."
+        "Fit one latency model per target (hardware + runtime) on the training measurements and score it on the test measurements, per target and phase: n, share within ±10%%, MAPE, Spearman rank correlation and the share within the model's 80%% interval. Invalid lines are reported on stderr and skipped.",
+        "",
+        "Points weigh by the precision of their samples; when the training points come from runs of different speeds (environment.runId, else agentId), the model learns each run's speed and predicts a typical run, and says how far the runs' speeds spread."
       })
   static final class Evaluate implements Callable<Integer> {
 
@@ -92,6 +94,14 @@ final class ModelCommand implements Runnable {
         print(out, row.target().id(), row.phase().name(), row.accuracy(), row.coverage());
       }
       print(out, "overall", "", evaluation.overall(), evaluation.coverage());
+      for (Evaluation.Row row : evaluation.rows()) {
+        if (row.runSpread() > 0) {
+          out.printf(
+              "run speeds differ: %s %s, ±%.1f%% (one standard deviation); predictions are for a"
+                  + " typical run%n",
+              row.target().id(), row.phase(), 100 * Math.expm1(row.runSpread()));
+        }
+      }
       NoiseFloor floor = evaluation.noiseFloor();
       if (floor.pairs() > 0) {
         out.printf(
@@ -111,6 +121,7 @@ final class ModelCommand implements Runnable {
           }
           t.put("phase", row.phase().name());
           t.putAll(figures(row.accuracy(), row.coverage()));
+          t.put("runSpread", row.runSpread());
           targets.add(t);
         }
         Map<String, Object> result = new LinkedHashMap<>();

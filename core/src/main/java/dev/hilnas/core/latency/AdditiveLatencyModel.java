@@ -77,6 +77,14 @@ public final class AdditiveLatencyModel implements LatencyModel {
         : new Accuracy(n, within / n, ape / n, Double.NaN);
   }
 
+  /**
+   * The standard deviation of the log speed of the runs the phase's fit saw, when covered; 0 when
+   * their speeds did not differ beyond chance. Predictions are for a run of typical speed.
+   */
+  public Optional<Double> runSpread(Phase phase) {
+    return Optional.ofNullable(phases[phase.ordinal()]).map(PhaseModel::runSpread);
+  }
+
   /** {@code PHASE.feature} for every price of every covered phase, in {@link #prices()} order. */
   public List<String> priceNames() {
     List<String> names = new ArrayList<>();

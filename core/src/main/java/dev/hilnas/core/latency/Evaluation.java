@@ -34,8 +34,11 @@ public record Evaluation(
    *
    * @param coverage the share of its test points whose measurement fell within the predicted
    *     interval
+   * @param runSpread the standard deviation of the log speed of the training runs, as the model
+   *     learned it (0: no drift between runs, or no runs told apart)
    */
-  public record Row(HardwareTarget target, Phase phase, Accuracy accuracy, double coverage) {}
+  public record Row(
+      HardwareTarget target, Phase phase, Accuracy accuracy, double coverage, double runSpread) {}
 
   public static Evaluation of(List<Measurement> train, List<Measurement> test) {
     return of(train, test, false);
@@ -89,7 +92,8 @@ public record Evaluation(
                   first.target(),
                   first.phase(),
                   Accuracy.of(predicted, measured),
-                  (double) inside / points.size()));
+                  (double) inside / points.size(),
+                  model.get().runSpread(first.phase()).orElseThrow()));
         });
     rows.sort(Comparator.comparing((Row r) -> r.target().id()).thenComparing(Row::phase));
     Accuracy overall =

@@ -11,11 +11,15 @@ import java.io.UncheckedIOException;
 /**
  * The binary form of an {@link AdditiveLatencyModel}, carried in the {@code state} of a latency
  * model snapshot so that every reader predicts exactly what the writer predicts. Big-endian, a
- * format version first; a reader refuses versions and feature counts it does not know.
+ * format version first; a reader refuses versions and feature counts it does not know. Format 4
+ * added each phase's run spread; format 3 still reads, as a model that saw no drift.
  */
 public final class LatencyModelCodec {
 
-  private static final int FORMAT = 3;
+  private static final int FORMAT = 4;
+
+  /** The oldest format this version reads. */
+  private static final int OLDEST_FORMAT = 3;
 
   private LatencyModelCodec() {}
 
@@ -44,12 +48,21 @@ public final class LatencyModelCodec {
    */
   public static AdditiveLatencyModel decode(byte[] state) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-      expect("format", FORMAT, in.readInt());
+      int format = in.readInt();
+      if (format < OLDEST_FORMAT || format > FORMAT) {
+        throw new IllegalArgumentException(
+            "latency model state has format "
+                + format
+                + ", this version reads "
+                + OLDEST_FORMAT
+                + " to "
+                + FORMAT);
+      }
       expect("feature count", Features.COUNT, in.readInt());
       expect("shape input count", Features.SHAPE_COUNT, in.readInt());
       expect("tree depth", ResidualTrees.DEPTH, in.readInt());
-      PhaseModel prefill = in.readBoolean() ? read(in) : null;
-      PhaseModel decode = in.readBoolean() ? read(in) : null;
+      PhaseModel prefill = in.readBoolean() ? read(in, format) : null;
+      PhaseModel decode = in.readBoolean() ? read(in, format) : null;
       return new AdditiveLatencyModel(prefill, decode);
     } catch (IOException e) {
       throw new IllegalArgumentException(
@@ -82,9 +95,10 @@ public final class LatencyModelCodec {
     out.writeDouble(q.cv().within10());
     out.writeDouble(q.cv().mape());
     out.writeDouble(q.cv().spearman());
+    out.writeDouble(p.runSpread());
   }
 
-  private static PhaseModel read(DataInputStream in) throws IOException {
+  private static PhaseModel read(DataInputStream in, int format) throws IOException {
     double[] prices = new double[Features.COUNT];
     for (int j = 0; j < prices.length; j++) {
       prices[j] = in.readDouble();
@@ -111,13 +125,15 @@ public final class LatencyModelCodec {
     int observations = in.readInt();
     int architectures = in.readInt();
     Accuracy cv = new Accuracy(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble());
+    double runSpread = format >= 4 ? in.readDouble() : 0;
     return new PhaseModel(
         prices,
         pull,
         count == 0 ? ResidualTrees.NONE : new ResidualTrees(count, feature, threshold, leaf),
         low,
         high,
-        new FitQuality(observations, architectures, cv, count));
+        new FitQuality(observations, architectures, cv, count),
+        runSpread);
   }
 
   private static void expect(String what, int expected, int actual) {

@@ -23,6 +23,13 @@ public final class LatencyModelTrainer {
   /** The {@link Measurement#environment()} key of the calibration candidate's latency, ms. */
   public static final String CALIBRATION_MS = "calibrationMs";
 
+  /**
+   * The {@link Measurement#environment()} key naming the run (an agent process, a session) that
+   * measured; a point without one belongs to its {@link Measurement#agentId()}'s run. The speed of
+   * each run is learned as a random effect ({@link RunEffects}).
+   */
+  public static final String RUN_ID = "runId";
+
   /** Points kept per phase. */
   public static final int MAX_PER_PHASE = 2048;
 
@@ -59,10 +66,6 @@ public final class LatencyModelTrainer {
   }
 
   /**
-   * Adds a measurement, with the {@value #CALIBRATION_MS} its {@code environment} reports (the
-   * latency of the agent's fixed calibration candidate timed alongside in the same phase), if any.
-   */
-  /**
    * One model per target of {@code measurements}, in order of first appearance.
    *
    * @param normaliseDrift see {@link #LatencyModelTrainer(int, boolean)}
@@ -80,24 +83,55 @@ public final class LatencyModelTrainer {
     return models;
   }
 
+  /**
+   * Adds a measurement with what it says about its own precision (its samples), the run that
+   * measured it ({@value #RUN_ID}, else the agent) and the {@value #CALIBRATION_MS} its {@code
+   * environment} reports (the latency of the agent's fixed calibration candidate timed alongside in
+   * the same phase), if any.
+   */
   public void add(Measurement m) {
-    add(m.candidate(), m.phase(), m.contextLength(), m.latencyMs(), calibrationMs(m));
+    String run = m.environment().getOrDefault(RUN_ID, m.agentId());
+    add(
+        m.candidate(),
+        m.phase(),
+        m.contextLength(),
+        m.latencyMs(),
+        calibrationMs(m),
+        m.samplesMs().size(),
+        relativeVariance(m.samplesMs(), m.latencyMs()),
+        run);
   }
 
   /**
    * @param latencyMs measured latency, ms, finite and > 0 (a validated measurement)
    */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
-    add(candidate, phase, contextLength, latencyMs, Double.NaN);
+    add(candidate, phase, contextLength, latencyMs, Double.NaN, 0, Double.NaN, null);
   }
 
   private void add(
-      Candidate candidate, Phase phase, int contextLength, double latencyMs, double calibrationMs) {
+      Candidate candidate,
+      Phase phase,
+      int contextLength,
+      double latencyMs,
+      double calibrationMs,
+      int samples,
+      double sampleVariance,
+      String run) {
     double[] work = Features.of(candidate, phase, contextLength);
     double[] shape = new double[Features.SHAPE_COUNT];
     Features.shapeInto(candidate, contextLength, work[7], shape);
     ArrayDeque<Observation> queue = points[phase.ordinal()];
-    queue.addLast(new Observation(candidate.archId(), work, shape, latencyMs, calibrationMs));
+    queue.addLast(
+        new Observation(
+            candidate.archId(),
+            work,
+            shape,
+            latencyMs,
+            calibrationMs,
+            samples,
+            sampleVariance,
+            run));
     if (queue.size() > capacity) {
       queue.removeFirst();
     }
@@ -160,6 +194,24 @@ public final class LatencyModelTrainer {
             .filter(v -> !Double.isNaN(v))
             .toArray();
     return values.length == 0 ? Double.NaN : Statistics.quantile(values, 0.5);
+  }
+
+  /** The samples' variance over the squared latency they report; NaN for fewer than two. */
+  private static double relativeVariance(List<Double> samples, double latencyMs) {
+    int n = samples.size();
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mean = 0;
+    for (double v : samples) {
+      mean += v;
+    }
+    mean /= n;
+    double squares = 0;
+    for (double v : samples) {
+      squares += (v - mean) * (v - mean);
+    }
+    return squares / (n - 1) / (latencyMs * latencyMs);
   }
 
   private static double calibrationMs(Measurement m) {

@@ -19,8 +19,11 @@ import java.util.stream.IntStream;
  *   <li>boosted trees on the log residual (efficiency effects), only when CV says they help.
  * </ol>
  *
- * The interval comes from the out-of-fold residuals of the chosen pipeline (split-conformal style),
- * so its width is what the model actually achieved on unseen architectures. Deterministic.
+ * Every step weighs a point by its precision ({@link PrecisionWeights}), and when the points come
+ * from several runs whose speeds differ, on latencies brought to the typical run's speed ({@link
+ * RunEffects}). The interval comes from the out-of-fold residuals of the chosen pipeline against
+ * the latencies as measured (split-conformal style), so its width is what the model actually
+ * achieved on unseen architectures, and on a run of unknown speed. Deterministic.
  */
 final class PhaseFitter {
 
@@ -44,24 +47,37 @@ final class PhaseFitter {
   static final double PRIOR_HALF_WIDTH = Math.log(2);
 
   private static final int IRLS_ITERATIONS = 4;
+
+  /** Rounds of fitting prices and run speeds in turn; the second barely moves the first. */
+  private static final int RUN_ROUNDS = 2;
+
   private static final double HUBER_K = 1.345 * 1.4826;
   private static final double MIN_HUBER_DELTA = 0.02;
 
   private PhaseFitter() {}
 
   /**
-   * @param observations at least one
+   * @param measuredPoints at least one
    */
-  static PhaseModel fit(List<Observation> observations) {
-    int n = observations.size();
-    int[] fold = folds(observations);
+  static PhaseModel fit(List<Observation> measuredPoints) {
+    int n = measuredPoints.size();
+    int[] fold = folds(measuredPoints);
     int folds = Arrays.stream(fold).max().orElse(0) + 1;
     int[] all = range(n);
+    double[] weight = PrecisionWeights.of(measuredPoints);
+    RunEffects runs = runEffects(measuredPoints, all, weight);
+    List<Observation> observations = runs.adjust(measuredPoints);
     if (folds < 2) {
-      double[] prices = prices(observations, all, DEFAULT_PULL);
+      double[] prices = prices(observations, all, DEFAULT_PULL, weight);
       FitQuality quality = new FitQuality(n, folds, Accuracy.of(new double[0], new double[0]), 0);
       return new PhaseModel(
-          prices, DEFAULT_PULL, ResidualTrees.NONE, -PRIOR_HALF_WIDTH, PRIOR_HALF_WIDTH, quality);
+          prices,
+          DEFAULT_PULL,
+          ResidualTrees.NONE,
+          -PRIOR_HALF_WIDTH,
+          PRIOR_HALF_WIDTH,
+          quality,
+          runs.spread());
     }
     // step 2's pull, by CV of the linear model alone
     double[][] oofByPull = new double[PULLS.length][n];
@@ -69,13 +85,13 @@ final class PhaseFitter {
       int[] train = select(fold, k, false);
       int[] test = select(fold, k, true);
       for (int p = 0; p < PULLS.length; p++) {
-        double[] prices = prices(observations, train, PULLS[p]);
+        double[] prices = prices(observations, train, PULLS[p], weight);
         for (int i : test) {
           oofByPull[p][i] = linearMs(prices, observations.get(i));
         }
       }
     }
-    int bestPull = argmin(oofByPull, observations);
+    int bestPull = argmin(oofByPull, observations, weight);
     double pull = PULLS[bestPull];
     double[] oof = oofByPull[bestPull];
     // step 3's tree count, by CV of the whole pipeline
@@ -85,8 +101,8 @@ final class PhaseFitter {
       double[][] oofByTrees = new double[TREE_COUNTS.length][n];
       for (int k = 0; k < folds; k++) {
         int[] train = select(fold, k, false);
-        double[] prices = prices(observations, train, pull);
-        ResidualTrees trees = boostResidual(observations, train, prices, maxTrees);
+        double[] prices = prices(observations, train, pull, weight);
+        ResidualTrees trees = boostResidual(observations, train, prices, maxTrees, weight);
         for (int i : select(fold, k, true)) {
           Observation o = observations.get(i);
           double linear = linearMs(prices, o);
@@ -96,14 +112,17 @@ final class PhaseFitter {
           }
         }
       }
-      int best = argmin(oofByTrees, observations);
+      int best = argmin(oofByTrees, observations, weight);
       treeCount = TREE_COUNTS[best];
       oof = oofByTrees[best];
     }
-    double[] prices = prices(observations, all, pull);
+    double[] prices = prices(observations, all, pull, weight);
     ResidualTrees trees =
-        treeCount == 0 ? ResidualTrees.NONE : boostResidual(observations, all, prices, treeCount);
-    double[] measured = observations.stream().mapToDouble(Observation::latencyMs).toArray();
+        treeCount == 0
+            ? ResidualTrees.NONE
+            : boostResidual(observations, all, prices, treeCount, weight);
+    // as measured: a new run's speed is unknown, so its spread belongs in the interval
+    double[] measured = measuredPoints.stream().mapToDouble(Observation::latencyMs).toArray();
     double[] logResidual = new double[n];
     for (int i = 0; i < n; i++) {
       logResidual[i] = Math.log(measured[i] / oof[i]);
@@ -116,35 +135,87 @@ final class PhaseFitter {
     }
     FitQuality quality =
         new FitQuality(n, distinctGroups(observations), Accuracy.of(oof, measured), treeCount);
-    return new PhaseModel(prices, pull, trees, low, high, quality);
+    return new PhaseModel(prices, pull, trees, low, high, quality, runs.spread());
+  }
+
+  /**
+   * The runs' speeds, from the residuals of the linear model fitted on latencies brought to the
+   * typical speed by the previous round's estimate; {@link RunEffects#NONE} with fewer than two
+   * runs or no drift.
+   */
+  private static RunEffects runEffects(List<Observation> measured, int[] all, double[] weight) {
+    RunEffects runs = RunEffects.NONE;
+    if (!RunEffects.estimable(measured)) {
+      return runs;
+    }
+    for (int round = 0; round < RUN_ROUNDS; round++) {
+      double[] prices = prices(runs.adjust(measured), all, DEFAULT_PULL, weight);
+      double[] logResidual = new double[measured.size()];
+      for (int i = 0; i < logResidual.length; i++) {
+        Observation o = measured.get(i);
+        logResidual[i] = Math.log(o.latencyMs() / linearMs(prices, o));
+      }
+      runs = RunEffects.estimate(measured, logResidual);
+      if (runs.spread() == 0) {
+        break;
+      }
+    }
+    return runs;
   }
 
   /**
    * The fast path for frequent refits: the price list and trees refitted on {@code observations}
    * with the pull and tree count that {@code previous} chose by cross-validation, keeping its
    * interval and CV figures (as of that cross-validation). Equal to what {@link #fit} would give if
-   * its cross-validation chose the same settings.
+   * its cross-validation chose the same settings, but for the runs' speeds, which it estimates
+   * against {@code previous} with the spread that fit found.
    */
-  static PhaseModel refit(List<Observation> observations, PhaseModel previous) {
-    int n = observations.size();
+  static PhaseModel refit(List<Observation> measured, PhaseModel previous) {
+    int n = measured.size();
     int[] all = range(n);
-    double[] prices = prices(observations, all, previous.pull());
+    double[] weight = PrecisionWeights.of(measured);
+    List<Observation> observations = measured;
+    if (previous.runSpread() > 0) {
+      // the runs' speeds against the previous model, with the spread its full fit found
+      double[] logResidual = new double[n];
+      for (int i = 0; i < n; i++) {
+        Observation o = measured.get(i);
+        logResidual[i] = Math.log(o.latencyMs() / previous.predictMs(o.work(), o.shape()));
+      }
+      observations = RunEffects.given(previous.runSpread(), measured, logResidual).adjust(measured);
+    }
+    double[] prices = prices(observations, all, previous.pull(), weight);
     int treeCount = previous.residual().trees();
     ResidualTrees trees =
-        treeCount == 0 ? ResidualTrees.NONE : boostResidual(observations, all, prices, treeCount);
+        treeCount == 0
+            ? ResidualTrees.NONE
+            : boostResidual(observations, all, prices, treeCount, weight);
     FitQuality old = previous.quality();
     FitQuality quality = new FitQuality(n, distinctGroups(observations), old.cv(), treeCount);
     return new PhaseModel(
-        prices, previous.pull(), trees, previous.lowLog(), previous.highLog(), quality);
+        prices,
+        previous.pull(),
+        trees,
+        previous.lowLog(),
+        previous.highLog(),
+        quality,
+        previous.runSpread());
   }
 
-  /** Steps 1 and 2 on the given rows: the coarse prior, then the pulled, robust price list. */
-  static double[] prices(List<Observation> observations, int[] rows, double pull) {
+  /**
+   * Steps 1 and 2 on the given rows: the coarse prior, then the pulled, robust price list.
+   *
+   * @param pointWeight precision of every observation (not only of the rows)
+   */
+  static double[] prices(
+      List<Observation> observations, int[] rows, double pull, double[] pointWeight) {
     int p = Features.COUNT;
     double[][] relative = new double[rows.length][];
     double[][] coarse = new double[rows.length][3];
+    double[] precision = new double[rows.length];
     for (int r = 0; r < rows.length; r++) {
       Observation o = observations.get(rows[r]);
+      precision[r] = pointWeight[rows[r]];
       double[] a = new double[p];
       for (int j = 0; j < p; j++) {
         a[j] = o.work()[j] / o.latencyMs();
@@ -154,21 +225,23 @@ final class PhaseFitter {
       }
       relative[r] = a;
     }
-    double[] resourcePrice = robustNnls(coarse, new double[3], 1e-6);
+    double[] resourcePrice = robustNnls(coarse, new double[3], 1e-6, precision);
     double[] prior = new double[p];
     for (int j = 0; j < p; j++) {
       Features.Resource resource = Features.RESOURCE[j];
       double weight = resource == Features.Resource.OVERHEAD ? Features.KERNELS[j] : 1;
       prior[j] = weight * resourcePrice[resource.ordinal()];
     }
-    return robustNnls(relative, prior, pull);
+    return robustNnls(relative, prior, pull, precision);
   }
 
   /**
    * Minimises the Huber loss of {@code a·c − 1} (relative error when rows are features / latency)
-   * plus {@code pull · Σw · |c − prior|²} in column-normalised units, subject to {@code c >= 0}.
+   * plus {@code pull · Σw · |c − prior|²} in column-normalised units, subject to {@code c >= 0};
+   * row i's loss counts {@code precision[i]} times.
    */
-  private static double[] robustNnls(double[][] a, double[] prior, double pull) {
+  private static double[] robustNnls(
+      double[][] a, double[] prior, double pull, double[] precision) {
     int n = a.length;
     int p = prior.length;
     double[] scale = new double[p];
@@ -180,8 +253,7 @@ final class PhaseFitter {
     for (int j = 0; j < p; j++) {
       scale[j] = Math.sqrt(scale[j] / Math.max(n, 1));
     }
-    double[] weight = new double[n];
-    Arrays.fill(weight, 1);
+    double[] weight = precision.clone();
     double[] c = new double[p];
     for (int iteration = 0; iteration < IRLS_ITERATIONS; iteration++) {
       double[][] gram = new double[p][p];
@@ -228,22 +300,24 @@ final class PhaseFitter {
       }
       double delta = Math.max(MIN_HUBER_DELTA, HUBER_K * Statistics.quantile(error, 0.5));
       for (int i = 0; i < n; i++) {
-        weight[i] = error[i] <= delta ? 1 : delta / error[i];
+        weight[i] = precision[i] * (error[i] <= delta ? 1 : delta / error[i]);
       }
     }
     return c;
   }
 
   private static ResidualTrees boostResidual(
-      List<Observation> observations, int[] rows, double[] prices, int trees) {
+      List<Observation> observations, int[] rows, double[] prices, int trees, double[] weight) {
     double[][] shape = new double[rows.length][];
     double[] target = new double[rows.length];
+    double[] precision = new double[rows.length];
     for (int r = 0; r < rows.length; r++) {
       Observation o = observations.get(rows[r]);
       shape[r] = o.shape();
       target[r] = Math.log(o.latencyMs() / linearMs(prices, o));
+      precision[r] = weight[rows[r]];
     }
-    return ResidualTrees.boost(shape, target, trees);
+    return ResidualTrees.boost(shape, target, precision, trees);
   }
 
   private static double linearMs(double[] prices, Observation o) {
@@ -254,14 +328,18 @@ final class PhaseFitter {
     return Math.max(sum, PhaseModel.MIN_MS);
   }
 
-  /** Index of the candidate prediction set with the smallest mean absolute log error. */
-  private static int argmin(double[][] predictions, List<Observation> observations) {
+  /**
+   * Index of the candidate prediction set with the smallest precision-weighted absolute log error.
+   */
+  private static int argmin(
+      double[][] predictions, List<Observation> observations, double[] weight) {
     int best = 0;
     double bestError = Double.POSITIVE_INFINITY;
     for (int c = 0; c < predictions.length; c++) {
       double error = 0;
       for (int i = 0; i < observations.size(); i++) {
-        error += Math.abs(Math.log(predictions[c][i] / observations.get(i).latencyMs()));
+        error +=
+            weight[i] * Math.abs(Math.log(predictions[c][i] / observations.get(i).latencyMs()));
       }
       if (error < bestError - 1e-12) {
         bestError = error;

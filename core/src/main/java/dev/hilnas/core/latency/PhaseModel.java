@@ -2,8 +2,8 @@ package dev.hilnas.core.latency;
 
 /**
  * The fitted latency model of one phase on one target: a non-negative price per unit of work
- * ({@link Features}), a multiplicative residual correction, and a calibrated 80% interval.
- * Immutable and thread-safe.
+ * ({@link Features}), a multiplicative residual correction, and a calibrated 80% interval, for a
+ * run of typical speed. Immutable and thread-safe.
  */
 final class PhaseModel {
 
@@ -16,6 +16,7 @@ final class PhaseModel {
   private final double lowLog;
   private final double highLog;
   private final FitQuality quality;
+  private final double runSpread;
 
   PhaseModel(
       double[] prices,
@@ -23,13 +24,15 @@ final class PhaseModel {
       ResidualTrees residual,
       double lowLog,
       double highLog,
-      FitQuality quality) {
+      FitQuality quality,
+      double runSpread) {
     this.prices = prices.clone();
     this.pull = pull;
     this.residual = residual;
     this.lowLog = lowLog;
     this.highLog = highLog;
     this.quality = quality;
+    this.runSpread = runSpread;
   }
 
   /** Price per unit of each feature: ms per kernel, ms per GFLOP, ms per MB. */
@@ -58,6 +61,14 @@ final class PhaseModel {
 
   FitQuality quality() {
     return quality;
+  }
+
+  /**
+   * Standard deviation of the log speed of the runs the fit saw ({@link RunEffects}); 0 when it saw
+   * no drift, or no runs. Predictions are for a run of typical speed.
+   */
+  double runSpread() {
+    return runSpread;
   }
 
   double linearMs(double[] work) {

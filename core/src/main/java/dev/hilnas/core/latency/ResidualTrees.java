@@ -102,6 +102,16 @@ final class ResidualTrees {
    * rows in the same order give the same trees.
    */
   static ResidualTrees boost(double[][] rows, double[] target, int rounds) {
+    double[] weight = new double[rows.length];
+    Arrays.fill(weight, 1);
+    return boost(rows, target, weight, rounds);
+  }
+
+  /**
+   * As {@link #boost(double[][], double[], int)}, each row counting {@code weight} times (weighted
+   * squared loss; a leaf's pull is in units of weight).
+   */
+  static ResidualTrees boost(double[][] rows, double[] target, double[] weight, int rounds) {
     int n = rows.length;
     if (rounds == 0) {
       return NONE;
@@ -115,12 +125,16 @@ final class ResidualTrees {
     }
     Bins bins = Bins.of(rows);
     double[] residual = target.clone();
+    double[] weighted = new double[n]; // weight x residual, summed by every split searched
     int[] node = new int[n];
     for (int t = 0; t < rounds; t++) {
+      for (int i = 0; i < n; i++) {
+        weighted[i] = weight[i] * residual[i];
+      }
       Arrays.fill(node, 0);
       for (int level = 0; level < DEPTH; level++) {
         int at = t * DEPTH + level;
-        int[] split = bins.bestSplit(residual, node, 1 << level);
+        int[] split = bins.bestSplit(weighted, weight, node, 1 << level);
         if (split != null) {
           feature[at] = split[0];
           threshold[at] = bins.edges[split[0]][split[1]];
@@ -130,10 +144,10 @@ final class ResidualTrees {
         }
       }
       double[] sum = new double[LEAVES];
-      int[] count = new int[LEAVES];
+      double[] count = new double[LEAVES];
       for (int i = 0; i < n; i++) {
-        sum[node[i]] += residual[i];
-        count[node[i]]++;
+        sum[node[i]] += weighted[i];
+        count[node[i]] += weight[i];
       }
       for (int k = 0; k < LEAVES; k++) {
         leaf[t * LEAVES + k] = LEARNING_RATE * sum[k] / (count[k] + LEAF_PULL);
@@ -182,12 +196,12 @@ final class ResidualTrees {
      * the fit. Sweeping the bins left to right, moving a bin left changes only the terms of the
      * nodes that have points in it.
      */
-    int[] bestSplit(double[] residual, int[] node, int width) {
+    int[] bestSplit(double[] weighted, double[] weight, int[] node, int width) {
       double[] total = new double[width];
-      int[] totalCount = new int[width];
+      double[] totalCount = new double[width];
       for (int i = 0; i < node.length; i++) {
-        total[node[i]] += residual[i];
-        totalCount[node[i]]++;
+        total[node[i]] += weighted[i];
+        totalCount[node[i]] += weight[i];
       }
       double unsplit = 0;
       for (int k = 0; k < width; k++) {
@@ -196,7 +210,7 @@ final class ResidualTrees {
       double best = unsplit + 1e-12;
       int[] split = null;
       double[] sum = new double[width * BINS];
-      int[] count = new int[width * BINS];
+      double[] count = new double[width * BINS];
       for (int f = 0; f < bin.length; f++) {
         int cuts = edges[f].length;
         if (cuts == 0) {
@@ -207,11 +221,11 @@ final class ResidualTrees {
         int[] binOf = bin[f];
         for (int i = 0; i < node.length; i++) {
           int cell = node[i] * BINS + binOf[i];
-          sum[cell] += residual[i];
-          count[cell]++;
+          sum[cell] += weighted[i];
+          count[cell] += weight[i];
         }
         double[] leftSum = new double[width];
-        int[] leftCount = new int[width];
+        double[] leftCount = new double[width];
         for (int b = 0; b < cuts; b++) {
           double score = 0;
           for (int k = 0; k < width; k++) {
@@ -232,7 +246,7 @@ final class ResidualTrees {
   }
 
   /** A leaf's contribution to the fit: the squared-error reduction of its shrunk mean. */
-  private static double term(double sum, int count) {
+  private static double term(double sum, double count) {
     return sum * sum / (count + LEAF_PULL);
   }
 }

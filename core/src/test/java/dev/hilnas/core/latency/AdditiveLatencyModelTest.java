@@ -166,7 +166,7 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
         assertThrows(
             IllegalArgumentException.class,
             () -> LatencyModelCodec.decode(new byte[] {0, 0, 0, 9, 0, 0, 0, 10}));
-    assertEquals("latency model state has format 9, this version reads 3", e.getMessage());
+    assertEquals("latency model state has format 9, this version reads 3 to 4", e.getMessage());
   }
 
   private static Accuracy score(AdditiveLatencyModel model, List<Measurement> test) {
