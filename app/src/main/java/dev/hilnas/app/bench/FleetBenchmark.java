@@ -19,9 +19,6 @@ import dev.hilnas.schemas.TopicSetup;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.MeasurementJson;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +39,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Many simulated devices reporting batches of measurements for their targets, for a fixed time:
- * over HTTP through the ingest gateway (authenticated, validated, acknowledged), and as Kafka
- * clients producing Avro records with acks=all; next to a raw Kafka baseline in the same run — one
- * producer pushing the same serialized records as fast as it can. Everything on one embedded
- * broker.
+ * over HTTP through the ingest gateway (authenticated, validated, acknowledged; one keep-alive
+ * connection per device thread, {@link HttpDevice}), and as Kafka clients producing Avro records
+ * with acks=all; next to a raw Kafka baseline in the same run — one producer pushing the same
+ * serialized records as fast as it can. Everything on one embedded broker.
  */
 public final class FleetBenchmark {
 
@@ -122,28 +119,37 @@ public final class FleetBenchmark {
       int batch,
       int concurrency)
       throws Exception {
-    HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-    return drive(
-        "HTTP gateway (" + tokens.size() + " devices)",
-        tokens.size(),
-        duration,
-        concurrency,
-        (device, random) -> {
-          StringBuilder body = new StringBuilder();
-          for (int i = 0; i < batch; i++) {
-            body.append(MeasurementJson.toJson(measurement(targets.get(device), random)))
-                .append('\n');
-          }
-          HttpResponse<String> response =
-              client.send(
-                  HttpRequest.newBuilder(uri)
-                      .header("Authorization", "Bearer " + tokens.get(device))
-                      .header("Content-Type", "application/x-ndjson")
-                      .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          return response.statusCode() == 200 ? batch : -1;
-        });
+    List<HttpDevice> connections = Collections.synchronizedList(new ArrayList<>());
+    ThreadLocal<HttpDevice> connection =
+        ThreadLocal.withInitial(
+            () -> {
+              HttpDevice c = new HttpDevice(uri);
+              connections.add(c);
+              return c;
+            });
+    try {
+      return drive(
+          "HTTP gateway (" + tokens.size() + " devices)",
+          tokens.size(),
+          duration,
+          concurrency,
+          (device, random) -> {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < batch; i++) {
+              body.append(MeasurementJson.toJson(measurement(targets.get(device), random)))
+                  .append('\n');
+            }
+            int status =
+                connection
+                    .get()
+                    .post(tokens.get(device), body.toString().getBytes(StandardCharsets.UTF_8));
+            return status == 200 ? batch : -1;
+          });
+    } finally {
+      for (HttpDevice c : connections) {
+        c.close();
+      }
+    }
   }
 
   private static Path kafkaDevices(

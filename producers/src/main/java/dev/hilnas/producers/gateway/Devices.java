@@ -28,8 +28,13 @@ public final class Devices {
 
   private final List<Device> devices;
 
+  /** The devices' token hashes as bytes, in the same order: decoded once, not per request. */
+  private final List<byte[]> tokenHashes;
+
   public Devices(List<Device> devices) {
     this.devices = List.copyOf(devices);
+    this.tokenHashes =
+        this.devices.stream().map(d -> HexFormat.of().parseHex(d.tokenSha256())).toList();
   }
 
   public static Devices read(Path path) throws IOException {
@@ -55,9 +60,9 @@ public final class Devices {
     }
     byte[] hash = HexFormat.of().parseHex(hash(token));
     Device match = null;
-    for (Device d : devices) {
-      if (MessageDigest.isEqual(hash, HexFormat.of().parseHex(d.tokenSha256()))) {
-        match = d;
+    for (int i = 0; i < devices.size(); i++) {
+      if (MessageDigest.isEqual(hash, tokenHashes.get(i))) {
+        match = devices.get(i);
       }
     }
     return Optional.ofNullable(match);

@@ -1,5 +1,6 @@
 package dev.hilnas.producers.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.core.Hashing;
 import dev.hilnas.core.Limits;
@@ -16,10 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -74,13 +73,7 @@ public final class IngestGateway implements AutoCloseable {
   private final Clock clock;
   private final KafkaProducer<byte[], byte[]> producer;
   private final AtomicLong inFlight = new AtomicLong();
-  private final Map<String, Boolean> recent =
-      new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > RECENT_IDS;
-        }
-      };
+  private final RecentIds recent = new RecentIds(RECENT_IDS, 16);
 
   /**
    * @param limits lines beyond them are invalid
@@ -111,12 +104,12 @@ public final class IngestGateway implements AutoCloseable {
 
   /** A batch from a device {@link #authenticate authenticated} before its body was read. */
   public Result ingest(Devices.Device device, String body) {
-    List<JsonNode> lines = lines(body);
+    List<Posted> lines = lines(body);
     List<Measurement> valid = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       try {
-        Measurement m = MeasurementJson.fromTree(lines.get(i), limits);
+        Measurement m = lines.get(i).read(limits);
         if (!device.targets().contains(m.target().id())) {
           throw new Refused(
               403,
@@ -147,18 +140,16 @@ public final class IngestGateway implements AutoCloseable {
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Set<String> fresh = new LinkedHashSet<>();
-    int duplicates = 0;
     for (Measurement m : valid) {
-      if (isRecent(m.id()) || !fresh.add(m.id())) {
-        duplicates++;
-        continue;
+      if (!recent.contains(m.id()) && fresh.add(m.id())) {
+        sent.add(
+            send(
+                Topics.MEASUREMENTS.name(),
+                m.target().id(),
+                Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
       }
-      sent.add(
-          send(
-              Topics.MEASUREMENTS.name(),
-              m.target().id(),
-              Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
     }
+    int duplicates = valid.size() - fresh.size();
     for (LineError e : errors) {
       sent.add(
           send(
@@ -167,51 +158,69 @@ public final class IngestGateway implements AutoCloseable {
               Topics.DLQ
                   .valueSerde()
                   .serializer()
-                  .serialize(null, deadLetter(device, e, lines.get(e.line() - 1).toString()))));
+                  .serialize(null, deadLetter(device, e, lines.get(e.line() - 1).raw()))));
     }
     awaitAcks(sent);
-    synchronized (recent) {
-      fresh.forEach(id -> recent.put(id, true));
-    }
+    fresh.forEach(recent::add);
     return new Result(fresh.size(), duplicates, errors.size(), errors);
   }
 
   /**
-   * A JSON array's elements, or the non-blank lines of JSONL (an unparseable line stays, as a text
-   * node).
+   * One measurement as posted: a line of JSONL, bound straight to the contract, or an element of a
+   * JSON array, already a tree.
    */
-  private static List<JsonNode> lines(String body) {
+  private record Posted(String text, JsonNode node) {
+
+    Measurement read(Limits limits) {
+      if (node == null) {
+        try {
+          return MeasurementJson.bind(text, limits);
+        } catch (JsonProcessingException e) {
+          // the tree says what is wrong, in the contract's words
+        }
+      }
+      return MeasurementJson.fromTree(tree(), limits);
+    }
+
+    /** The line as JSON, or as a text node when it is none: "expected a JSON object". */
+    JsonNode tree() {
+      if (node != null) {
+        return node;
+      }
+      try {
+        return Json.MAPPER.readTree(text);
+      } catch (IOException e) {
+        return Json.MAPPER.getNodeFactory().textNode(text);
+      }
+    }
+
+    /** As the dead-letter topic keeps it. */
+    String raw() {
+      return tree().toString();
+    }
+  }
+
+  /** A JSON array's elements, or the non-blank lines of JSONL. */
+  private static List<Posted> lines(String body) {
     String text = body == null ? "" : body.strip();
     if (text.isEmpty()) {
       throw new Refused(400, "empty body: send JSONL or a JSON array of measurements", 0);
     }
-    List<JsonNode> out = new ArrayList<>();
+    List<Posted> out = new ArrayList<>();
     if (text.startsWith("[")) {
       try {
-        Json.MAPPER.readTree(text).forEach(out::add);
+        Json.MAPPER.readTree(text).forEach(node -> out.add(new Posted(null, node)));
       } catch (IOException e) {
         throw new Refused(400, "not a JSON array: " + e.getMessage().split("\n")[0], 0);
       }
       return out;
     }
     for (String line : text.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        out.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        out.add(
-            Json.MAPPER.getNodeFactory().textNode(line)); // reported as "expected a JSON object"
+      if (!line.isBlank()) {
+        out.add(new Posted(line, null));
       }
     }
     return out;
-  }
-
-  private boolean isRecent(String id) {
-    synchronized (recent) {
-      return recent.containsKey(id);
-    }
   }
 
   private Future<RecordMetadata> send(String topic, String key, byte[] value) {

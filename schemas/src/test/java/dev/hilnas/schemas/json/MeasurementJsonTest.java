@@ -3,6 +3,7 @@ package dev.hilnas.schemas.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hilnas.core.AttentionKind;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
@@ -24,6 +25,30 @@ class MeasurementJsonTest {
     assertEquals(AttentionKind.SKIP, m.candidate().layers().get(3).attention());
     assertEquals(2048, m.contextLength());
     assertEquals(41.7, m.latencyMs());
+  }
+
+  @Test
+  void bindingWithoutATreeReadsWhatParsingReadsAndLeavesWhatIsNoObjectToTheTree() throws Exception {
+    assertEquals(
+        MeasurementJson.parse(DESIGN_EXAMPLE, Limits.DEFAULTS),
+        MeasurementJson.bind(DESIGN_EXAMPLE, Limits.DEFAULTS));
+    assertEquals(
+        "missing field 'contextLength'",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    MeasurementJson.bind(
+                        DESIGN_EXAMPLE.replace("\"contextLength\":2048,", ""), Limits.DEFAULTS))
+            .getMessage());
+    for (String notAnObject : new String[] {"[1,2]", "\"text\"", "{\"phase\":", "not json"}) {
+      assertThrows(
+          JsonProcessingException.class,
+          () -> MeasurementJson.bind(notAnObject, Limits.DEFAULTS),
+          notAnObject);
+    }
+    assertThrows(
+        JsonProcessingException.class,
+        () -> MeasurementJson.bind(DESIGN_EXAMPLE.replace("2048", "\"many\""), Limits.DEFAULTS));
   }
 
   @Test
