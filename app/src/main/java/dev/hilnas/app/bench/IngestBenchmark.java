@@ -64,6 +64,7 @@ public final class IngestBenchmark {
   }
 
   /**
+   * @param refitInterval the job's refit interval
    * @param frontierInterval the job's frontier publish interval (0: after each record)
    * @param freshnessRates offered rates (records/s) to measure freshness at, after the throughput
    *     rounds; 0 stands for the pipeline's median throughput just measured. Empty: none, and no
@@ -75,6 +76,7 @@ public final class IngestBenchmark {
       int targets,
       int repeat,
       Duration checkpointInterval,
+      Duration refitInterval,
       Duration frontierInterval,
       List<Double> freshnessRates,
       Duration freshnessFor,
@@ -95,7 +97,7 @@ public final class IngestBenchmark {
                 HttpSettings.DEFAULTS,
                 2,
                 checkpointInterval,
-                JobSettings.DEFAULT_REFIT_INTERVAL,
+                refitInterval,
                 JobSettings.DEFAULT_OBJECTIVES,
                 null,
                 true,

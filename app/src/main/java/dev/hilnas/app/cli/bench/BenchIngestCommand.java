@@ -47,6 +47,14 @@ final class BenchIngestCommand implements Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
+      names = "--refit-interval",
+      defaultValue = "250ms",
+      description =
+          "The job's refit interval; targets with new points also refit before each checkpoint"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration refitInterval;
+
+  @Option(
       names = "--frontier-interval",
       defaultValue = "250ms",
       description =
@@ -103,6 +111,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             targets,
             repeat,
             checkpointInterval,
+            refitInterval,
             frontierInterval,
             rates,
             freshnessFor,
@@ -144,6 +153,7 @@ final class BenchIngestCommand implements Callable<Integer> {
       j.put("raw_runs", r.rawPerSecond());
       j.put("pipeline_runs", r.pipelinePerSecond());
       j.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+      j.put("refit_interval_ms", refitInterval.toMillis());
       j.put("frontier_interval_ms", frontierInterval.toMillis());
       List<Map<String, Object>> fresh = new ArrayList<>();
       for (var f : r.freshness()) {
