@@ -107,6 +107,9 @@ public final class Materializer {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // a fetch waits at most this long for data: the job's output arrives in bursts, one per
+    // checkpoint, and the default 500 ms added up to that much to how fresh an answer is
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     return props;
   }
 
