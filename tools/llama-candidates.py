@@ -14,7 +14,7 @@ import json, random, sys
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 17
-BUDGET = 9e9  # estimated FLOPs of one timed prefill of 512 tokens: 704 wide fits 2 layers
+BUDGET = 9e9  # estimated FLOPs of one timed prefill of 512 tokens: 640-704 wide fit 2 layers
 BUDGET_2048 = 12e9  # PREFILL@2048 (its runs take long on a shared machine): a few small ones
 ALL = ["DECODE@2048", "PREFILL@2048", "DECODE@512", "PREFILL@512", "DECODE@128", "PREFILL@128"]
 
