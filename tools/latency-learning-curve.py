@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Learning curve of the latency model on one harness file (with the noise floor of repeated measurements).
 
-usage: tools/latency-learning-curve.py data/x86-1thread-numpy.jsonl   (from the project root)
+usage: tools/latency-learning-curve.py data/x86-1thread-numpy.jsonl [MORE.jsonl ...]   (from the project root)
+The files are read as one (e.g. a main pass and a repeat pass, whose ids end in -repeat).
 Every third candidate (in file order) is held out as the test set; the model is fitted on the
 first N of the others for growing N, with and without drift normalisation, and scored with
 `./hilnas model evaluate`; then again with the training set dealt to five runs of different speeds,
 named and not. The noise floor is the agreement of the file's repeated measurements.
 """
 import json, os, subprocess, sys
-src=sys.argv[1]
-L=[json.loads(l) for l in open(src)]
+L=[json.loads(l) for src in sys.argv[1:] for l in open(src) if l.strip()]
 cands=[]
 for j in L:
     c=j['candidateId']
@@ -24,7 +24,7 @@ def write(path, lines, calib):
             f.write(json.dumps(j)+'\n')
 # test set: held-out candidates and their repeats (repeats give the noise floor)
 write('/tmp/hilnas-curve-one-test.jsonl',[j for j in L if j['candidateId'].replace('-repeat','') in test_ids],True)
-def floor(lines, calib):
+def floor(lines, calib, within=0.1):
     by={}
     for j in lines:
         v=j['latencyMs']/(float(j['environment']['calibrationMs']) if calib else 1)
@@ -33,12 +33,14 @@ def floor(lines, calib):
     for vs in by.values():
         for i in range(len(vs)):
             for k in range(i+1,len(vs)):
-                pairs+=1; agree+= max(vs[i],vs[k])<=1.1*min(vs[i],vs[k])
+                pairs+=1; agree+= max(vs[i],vs[k])<=(1+within)*min(vs[i],vs[k])
     return pairs, round(agree/max(pairs,1),3)
 print('candidates', len(cands), 'train', len(train_ids), 'test', len(test_ids))
-print('noise floor, all repeats: raw', floor(L,False), 'calibrated', floor(L,True))
+for w in (0.05, 0.1):
+    print('noise floor within %d%%, all repeats (pairs, agreeing): raw' % round(100*w), floor(L,False,w), 'calibrated', floor(L,True,w))
+sizes=[n for n in (10,20,30,50,100,200) if n<len(train_ids)]+[len(train_ids)]
 for calib in (False, True):
-    for n in (10,20,30,50,100,len(train_ids)):
+    for n in sizes:
         keep=set(train_ids[:n])
         write('/tmp/hilnas-curve-one-tr.jsonl',[j for j in L if j['candidateId'] in keep],calib)
         out=subprocess.run(['./hilnas','model','evaluate','--train','/tmp/hilnas-curve-one-tr.jsonl','--test','/tmp/hilnas-curve-one-test.jsonl','--json']+(['--normalise-drift'] if calib else []),capture_output=True,text=True,cwd=os.getcwd()).stdout.strip().splitlines()[-1]
@@ -113,7 +115,7 @@ def gp_predict(train_lines, test_lines):
 
 test = [j for j in L if j['candidateId'].replace('-repeat', '') in test_ids]
 print('baseline GP (per phase, same split):')
-for n in (10, 20, 30, 50, 100, len(train_ids)):
+for n in sizes:
     keep = set(train_ids[:n])
     within = ape = total = 0
     for phase in ('PREFILL', 'DECODE'):

@@ -1,6 +1,5 @@
 package dev.hilnas.app.cli;
 
-import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
@@ -10,6 +9,7 @@ import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
 import dev.hilnas.llm.runtime.LlamaCppRunner;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
+import dev.hilnas.producers.agent.CandidateLines;
 import dev.hilnas.producers.agent.CommandRunner;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.producers.agent.MeasuringAgent;
@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure candidates' latency: from Kafka, or one candidate locally (--once).",
+      "Measure candidates' latency: from Kafka, or locally (--once).",
       "",
-      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md). --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate)."
+      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md); --once --candidates FILE.jsonl measures many, one per line, timing the reference candidate before each as the Kafka agent does. --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate)."
     })
 final class AgentCommand implements Callable<Integer> {
 
@@ -79,7 +79,9 @@ final class AgentCommand implements Callable<Integer> {
           "For --runner cmd: give up on one candidate after this long (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
-  @Option(names = "--once", description = "Measure one candidate locally and exit (no Kafka).")
+  @Option(
+      names = "--once",
+      description = "Measure --candidate or --candidates locally and exit (no Kafka).")
   boolean once;
 
   @Option(
@@ -87,6 +89,14 @@ final class AgentCommand implements Callable<Integer> {
       paramLabel = "FILE.json",
       description = "The candidate for --once, in the compact or per-layer form.")
   Path candidateFile;
+
+  @Option(
+      names = "--candidates",
+      paramLabel = "FILE.jsonl",
+      description =
+          "Instead of --candidate: one candidate per line, or {candidateId, candidate, objectives} with the id and"
+              + " objectives optional. Progress goes to stderr; a candidate that fails is reported and skipped.")
+  Path candidatesFile;
 
   @Option(names = "--threads", description = "Threads for the runtime (default: all cores).")
   Integer threads;
@@ -115,6 +125,14 @@ final class AgentCommand implements Callable<Integer> {
   int maxRuns;
 
   @Option(
+      names = "--max-warmups",
+      defaultValue = "30",
+      description =
+          "For --protocol adaptive: at most this many warm-up runs; warm-up that has not settled by then is"
+              + " recorded as protocol.warmedUp=false (default: ${DEFAULT-VALUE}).")
+  int maxWarmups;
+
+  @Option(
       names = "--ci-width",
       defaultValue = "0.05",
       description =
@@ -124,7 +142,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--no-reference",
       description =
-          "Without --once: do not time the reference candidate before each candidate (protocol.speedFactor).")
+          "Without --once or with --candidates: do not time the reference candidate before each candidate (protocol.speedFactor).")
   boolean noReference;
 
   @Option(
@@ -181,11 +199,7 @@ final class AgentCommand implements Callable<Integer> {
     MeasurementProtocol sampling =
         switch (protocol) {
           case "fixed" -> MeasurementProtocol.fixed(warmup, runs);
-          case "adaptive" ->
-              MeasurementProtocol.adaptive(
-                  MeasurementProtocol.Settings.DEFAULT
-                      .withMaxSamples(maxRuns)
-                      .withCiWidth(ciWidth));
+          case "adaptive" -> MeasurementProtocol.adaptive(adaptiveSettings());
           default ->
               throw new IllegalArgumentException(
                   "--protocol must be adaptive or fixed, got " + protocol);
@@ -202,12 +216,20 @@ final class AgentCommand implements Callable<Integer> {
             "jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    Candidate candidate = null;
-    if (once) { // checked before a runner starts (llama.cpp's loads a model to start)
-      if (candidateFile == null) {
-        throw new IllegalArgumentException("--once needs --candidate FILE.json");
+    List<CandidateLines.Entry> candidates = List.of();
+    if (once) { // read before a runner starts (llama.cpp's loads a model to start)
+      if ((candidateFile == null) == (candidatesFile == null)) {
+        throw new IllegalArgumentException(
+            "--once needs one of --candidate FILE.json and --candidates FILE.jsonl");
       }
-      candidate = CandidateJson.read(candidateFile, accepted);
+      candidates =
+          candidateFile != null
+              ? List.of(
+                  new CandidateLines.Entry(
+                      candidateFile.getFileName().toString().replaceFirst("\\.json$", ""),
+                      CandidateJson.read(candidateFile, accepted),
+                      goals))
+              : CandidateLines.read(candidatesFile, accepted, goals);
     }
     try (Closeable chosen = runner(n)) {
       HardwareTarget target =
@@ -215,7 +237,7 @@ final class AgentCommand implements Callable<Integer> {
               hardware != null ? hardware : System.getProperty("os.arch") + "-" + n + "thread",
               runtime != null ? runtime : chosen.runner().runtime(),
               targetPrecision);
-      return run(target, environment, goals, accepted, n, chosen, sampling, candidate);
+      return run(target, environment, goals, accepted, n, chosen, sampling, candidates);
     }
   }
 
@@ -227,7 +249,7 @@ final class AgentCommand implements Callable<Integer> {
       int n,
       Closeable chosen,
       MeasurementProtocol sampling,
-      Candidate candidate)
+      List<CandidateLines.Entry> candidates)
       throws Exception {
     String id =
         agentId != null
@@ -241,22 +263,63 @@ final class AgentCommand implements Callable<Integer> {
     if (!once) {
       return serve(settings, accepted, n, chosen, sampling);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    String label = candidateFile.getFileName().toString().replaceFirst("\\.json$", "");
-    for (Measurement m :
+    // many candidates follow the device's speed as the Kafka agent does; one alone has no drift
+    Measurer measurer =
         new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
             .withProtocol(sampling)
-            .measure(candidate, label, goals)) {
-      if (!json) {
-        err.printf(
-            "%s %s: %.3f ms median of %s%n",
-            candidate.archId(), m.objective(), m.latencyMs(), m.samplesMs());
+            .withReference(
+                candidatesFile == null || noReference ? null : Measurer.Reference.standard());
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int failed = 0;
+    for (int i = 0; i < candidates.size(); i++) {
+      CandidateLines.Entry entry = candidates.get(i);
+      String progress = candidates.size() > 1 ? "[" + (i + 1) + "/" + candidates.size() + "] " : "";
+      List<Measurement> measured;
+      try {
+        measured = measurer.measure(entry.candidate(), entry.candidateId(), entry.objectives());
+      } catch (RuntimeException e) {
+        if (candidatesFile == null) {
+          throw e;
+        }
+        failed++;
+        err.printf("%s%s failed: %s%n", progress, entry.candidateId(), e.getMessage());
+        err.flush();
+        continue;
       }
-      out.println(MeasurementJson.toJson(m));
+      for (Measurement m : measured) {
+        if (!json || candidatesFile != null) {
+          err.printf(
+              "%s%s %s: %.3f ms median of %s%n",
+              progress,
+              candidatesFile == null ? entry.candidate().archId() : entry.candidateId(),
+              m.objective(),
+              m.latencyMs(),
+              m.samplesMs());
+        }
+        out.println(MeasurementJson.toJson(m));
+      }
       out.flush();
+      err.flush();
+    }
+    if (failed > 0) {
+      err.printf("%d of %d candidates failed%n", failed, candidates.size());
+      return 1;
     }
     return 0;
+  }
+
+  private MeasurementProtocol.Settings adaptiveSettings() {
+    MeasurementProtocol.Settings d = MeasurementProtocol.Settings.DEFAULT;
+    return new MeasurementProtocol.Settings(
+            d.window(),
+            d.stableSpread(),
+            maxWarmups,
+            d.minSamples(),
+            d.batch(),
+            ciWidth,
+            d.maxSamples())
+        .withMaxSamples(maxRuns);
   }
 
   /**

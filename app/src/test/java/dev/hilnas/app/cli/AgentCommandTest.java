@@ -76,6 +76,89 @@ class AgentCommandTest {
   }
 
   @Test
+  void shouldMeasureManyCandidatesFollowingTheDevicesSpeedWithTheReference() throws Exception {
+    Path candidates =
+        Files.writeString(
+            dir.resolve("two.jsonl"),
+            "{\"candidateId\":\"first\",\"objectives\":[\"DECODE@16\"],\"candidate\":"
+                + "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,"
+                + "\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GS\"}}\n"
+                + "\n"
+                + "{\"layers\":3,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":2,\"headDim\":32,"
+                + "\"ffnDim\":192,\"vocabSize\":200,\"attention\":\"GGS\"}\n");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--candidates",
+            candidates.toString(),
+            "--threads",
+            "1",
+            "--objectives",
+            "PREFILL@16,DECODE@32",
+            "--protocol",
+            "fixed",
+            "--runs",
+            "3",
+            "--warmup",
+            "0",
+            "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    List<Measurement> lines =
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS)).toList();
+    assertEquals(
+        List.of("first DECODE@16", "two-3 PREFILL@16", "two-3 DECODE@32"),
+        lines.stream().map(m -> m.candidateId() + " " + m.objective()).toList(),
+        "a line's own objectives, else --objectives; a line without an id is named by its number");
+    for (Measurement m : lines) {
+      assertTrue(m.environment().containsKey("protocol.speedFactor"), m.environment().toString());
+      assertTrue(m.environment().containsKey("calibrationMs"), m.environment().toString());
+    }
+    assertTrue(r.err().contains("[2/2] two-3 DECODE@32"), "progress on stderr: " + r.err());
+  }
+
+  @Test
+  void shouldReportAndSkipACandidateThatFailsAndFailAtTheEnd() throws Exception {
+    Path candidates =
+        Files.writeString(
+            dir.resolve("two.jsonl"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,"
+                + "\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GG\"}\n"
+                + "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,"
+                + "\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GS\"}\n");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--no-reference",
+            "--runner",
+            "cmd",
+            "--command",
+            // two hours for the first candidate, beyond the limits; 5 ms for the second
+            "grep -q GG \"$HILNAS_CANDIDATE_FILE\" && echo '{\"latencyMs\":{\"PREFILL@100\":[7200000]}}'"
+                + " || echo '{\"latencyMs\":{\"PREFILL@100\":[5]}}'",
+            "--candidates",
+            candidates.toString(),
+            "--objectives",
+            "PREFILL@100",
+            "--protocol",
+            "fixed",
+            "--runs",
+            "1",
+            "--json");
+
+    assertEquals(1, r.exit(), r.err());
+    Measurement m = MeasurementJson.parse(r.out().strip(), Limits.DEFAULTS);
+    assertEquals("two-2", m.candidateId());
+    assertEquals(5, m.latencyMs(), 1e-9);
+    assertTrue(r.err().contains("[1/2] two-1 failed: latencyMs must be at most"), r.err());
+    assertTrue(r.err().contains("1 of 2 candidates failed"), r.err());
+  }
+
+  @Test
   void shouldTimeWithAnExternalCommandUnderTheRuntimeNameGiven() throws Exception {
     Path candidate =
         Files.writeString(
