@@ -6,6 +6,7 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.core.measure.Sampler;
 import dev.hilnas.core.measure.SpeedDrift;
@@ -66,6 +67,8 @@ public final class Measurer {
   private final MeasurementProtocol protocol;
   private final Reference reference;
   private final SpeedDrift drift = new SpeedDrift();
+  // this process's run: the latency model learns each run's speed as a random effect
+  private final String runId;
 
   public Measurer(Settings settings, Limits limits, Runner runner, Clock clock) {
     this(
@@ -74,7 +77,8 @@ public final class Measurer {
         runner,
         clock,
         MeasurementProtocol.fixed(settings.warmups(), settings.repetitions()),
-        null);
+        null,
+        settings.agentId() + "@" + clock.instant());
   }
 
   private Measurer(
@@ -83,7 +87,9 @@ public final class Measurer {
       Runner runner,
       Clock clock,
       MeasurementProtocol protocol,
-      Reference reference) {
+      Reference reference,
+      String runId) {
+    this.runId = runId;
     this.settings = settings;
     this.limits = limits;
     this.runner = runner;
@@ -94,12 +100,12 @@ public final class Measurer {
 
   /** The same measurer sampling with {@code protocol}. */
   public Measurer withProtocol(MeasurementProtocol protocol) {
-    return new Measurer(settings, limits, runner, clock, protocol, reference);
+    return new Measurer(settings, limits, runner, clock, protocol, reference, runId);
   }
 
   /** The same measurer timing {@code reference} before every candidate; null for none. */
   public Measurer withReference(Reference reference) {
-    return new Measurer(settings, limits, runner, clock, protocol, reference);
+    return new Measurer(settings, limits, runner, clock, protocol, reference, runId);
   }
 
   public Settings settings() {
@@ -150,7 +156,9 @@ public final class Measurer {
     for (Objective objective : objectives) {
       MeasurementProtocol.Result result =
           protocol.measure(sampler(candidate, objective, first.get(objective)));
-      Map<String, String> environment = new LinkedHashMap<>(settings.environment());
+      Map<String, String> environment = new LinkedHashMap<>();
+      environment.put(LatencyModelTrainer.RUN_ID, runId);
+      environment.putAll(settings.environment());
       environment.putAll(runner.environment());
       environment.putAll(result.environment(protocol.name()));
       environment.putAll(speed);

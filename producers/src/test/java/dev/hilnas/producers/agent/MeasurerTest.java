@@ -92,6 +92,25 @@ class MeasurerTest {
   }
 
   @Test
+  void shouldNameOneRunForEveryMeasurementOfAMeasurer() {
+    Measurer m = measurer(new SlowingRunner());
+
+    String run = m.measure(CANDIDATE, "c1", List.of(DECODE)).get(0).environment().get("runId");
+
+    assertTrue(run.startsWith("a@"), run);
+    assertEquals(
+        run, m.measure(CANDIDATE, "c2", List.of(DECODE)).get(0).environment().get("runId"));
+    assertEquals(
+        run,
+        m.withProtocol(MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT))
+            .measure(CANDIDATE, "c3", List.of(DECODE))
+            .get(0)
+            .environment()
+            .get("runId"),
+        "the same process's run, however it samples");
+  }
+
+  @Test
   void shouldRecordTheFixedProtocolsStatisticsWithItsSamples() {
     Measurement m = measurer(new SlowingRunner()).measure(CANDIDATE, "c", List.of(DECODE)).get(0);
 
