@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -114,48 +115,26 @@ public final class Freshness {
     Map<String, List<long[]>> seen = new ConcurrentHashMap<>();
     AtomicBoolean polling = new AtomicBoolean(true);
     Thread poller =
-        new Thread(
+        poller(
+            "bench-freshness-poller",
+            polling::get,
             () -> {
-              while (polling.get()) {
-                try {
-                  long at = System.nanoTime();
-                  counts(client, models)
-                      .forEach(
-                          (target, count) -> {
-                            List<long[]> s =
-                                seen.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>());
-                            if (s.isEmpty() || s.get(s.size() - 1)[0] < count) {
-                              s.add(new long[] {count, at});
-                            }
-                          });
-                  Thread.sleep(POLL_MS);
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // a poll that failed (the API loading) is followed by the next
-                }
-              }
-            },
-            "bench-freshness-poller");
-    poller.setDaemon(true);
-    poller.start();
+              long at = System.nanoTime();
+              counts(client, models)
+                  .forEach(
+                      (target, count) -> {
+                        List<long[]> s =
+                            seen.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>());
+                        if (s.isEmpty() || s.get(s.size() - 1)[0] < count) {
+                          s.add(new long[] {count, at});
+                        }
+                      });
+            });
     Thread probePoller =
-        new Thread(
-            () -> {
-              while (polling.get() && !probes.allMeasured()) {
-                try {
-                  probes.poll(client);
-                  Thread.sleep(POLL_MS);
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // as above
-                }
-              }
-            },
-            "bench-freshness-probes");
-    probePoller.setDaemon(true);
-    probePoller.start();
+        poller(
+            "bench-freshness-probes",
+            () -> polling.get() && !probes.allMeasured(),
+            () -> probes.poll(client));
     long[] ackedAt = new long[records.size()];
     long start;
     long sentEnd;
@@ -217,6 +196,33 @@ public final class Freshness {
         all.p99Ms(),
         all.maxMs(),
         Delays.of(probes.delaysMs(ackedAt)));
+  }
+
+  /** One poll of the API. */
+  private interface Poll {
+    void run() throws Exception;
+  }
+
+  /** A started daemon thread that polls every {@value #POLL_MS} ms while {@code go} says so. */
+  private static Thread poller(String name, BooleanSupplier go, Poll poll) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (go.getAsBoolean()) {
+                try {
+                  poll.run();
+                  Thread.sleep(POLL_MS);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  // a poll that failed (the API loading) is followed by the next
+                }
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static boolean reached(Map<String, List<long[]>> seen, Map<String, Long> expected) {
