@@ -84,6 +84,7 @@ final class RefitLatencyModel
   private final int maxPerPhase;
   private final Duration idMemory;
   private final int idCapacity;
+  private final int cachedPoints;
   private transient ValueState<SeenIds> seen;
   private transient TrainerCache trainers;
   private transient Set<String> waiting; // keys with a refit due
@@ -118,8 +119,6 @@ final class RefitLatencyModel
     this.idCapacity = bounds.rememberedIds();
     this.cachedPoints = bounds.cachedPoints();
   }
-
-  private final int cachedPoints;
 
   @Override
   public void open(OpenContext context) {
@@ -302,17 +301,23 @@ final class RefitLatencyModel
       throws Exception {
     LatencyModelTrainer trainer = new LatencyModelTrainer(maxPerPhase, false);
     for (Phase phase : Phase.values()) {
+      // each point with its encoding: kept as it is held, encoded once for one held as a record
       List<LatencyMeasurement> points = new ArrayList<>();
-      legacy.get(phase.ordinal()).get().forEach(points::add); // older than any held as bytes
+      List<byte[]> encoded = new ArrayList<>();
+      for (LatencyMeasurement m : legacy.get(phase.ordinal()).get()) { // older than any bytes
+        points.add(m);
+        encoded.add(m == null ? null : CODEC.encode(m));
+      }
       boolean migrate = !points.isEmpty();
-      held.get(phase.ordinal()).get().forEach(bytes -> points.add(decode(key, bytes)));
+      for (byte[] bytes : held.get(phase.ordinal()).get()) {
+        points.add(decode(key, bytes));
+        encoded.add(bytes);
+      }
       int stored = points.size();
-      List<LatencyMeasurement> newest =
-          points.size() > maxPerPhase
-              ? points.subList(points.size() - maxPerPhase, points.size())
-              : points;
-      List<byte[]> readable = new ArrayList<>(newest.size());
-      for (LatencyMeasurement m : newest) {
+      int from = Math.max(0, points.size() - maxPerPhase);
+      List<byte[]> readable = new ArrayList<>(points.size() - from);
+      for (int i = from; i < points.size(); i++) {
+        LatencyMeasurement m = points.get(i);
         if (m == null) { // written under a schema this version cannot read (logged): dropped
           continue;
         }
@@ -321,7 +326,7 @@ final class RefitLatencyModel
             Quarantine.NOTHING,
             failure -> letter(key, m, failure, timestamp),
             dlq)) {
-          readable.add(CODEC.encode(m));
+          readable.add(encoded.get(i));
           if (target.value() == null) { // one this version could not read
             target.update(m.getTarget());
           }

@@ -30,6 +30,7 @@ final class RefitOperator
     RefitLatencyModel refit = (RefitLatencyModel) userFunction;
     TimestampedCollector<LatencyModelSnapshot> out = new TimestampedCollector<>(output);
     out.eraseTimestamp();
+    long now = getProcessingTimeService().getCurrentProcessingTime();
     long deadline = System.nanoTime() + BUDGET_MS * 1_000_000;
     for (String key : refit.waiting()) {
       if (System.nanoTime() > deadline) {
@@ -37,10 +38,7 @@ final class RefitOperator
       }
       setCurrentKey(key);
       refit.refitWaiting(
-          key,
-          getProcessingTimeService().getCurrentProcessingTime(),
-          out,
-          (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
+          key, now, out, (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
     }
   }
 }
