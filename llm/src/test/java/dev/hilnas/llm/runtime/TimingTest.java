@@ -1,6 +1,8 @@
 package dev.hilnas.llm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
@@ -58,6 +60,21 @@ class TimingTest {
       List<Double> samples =
           new Timing(System::nanoTime).measure(decoder, Objective.parse("DECODE@6"), 1, 4);
       assertEquals(4, samples.size(), "no repetition ran out of cache (capacity is context + 1)");
+    }
+  }
+
+  @Test
+  void shouldKeepTheFilledCacheBetweenCallsOnTheSameDecoderAndObjective() {
+    Timing timing = new Timing(System::nanoTime);
+    try (Decoder decoder = new Decoder(TINY, 1, 1);
+        Decoder other = new Decoder(TINY, 1, 1)) {
+      Objective decode = Objective.parse("DECODE@6");
+      Timing.Prepared first = timing.prepare(decoder, decode);
+      timing.measure(decoder, decode, 0, 2);
+      assertSame(
+          first, timing.prepare(decoder, decode), "the next batch decodes on the same cache");
+      assertNotSame(first, timing.prepare(decoder, Objective.parse("DECODE@5")), "another length");
+      assertNotSame(first, timing.prepare(other, decode), "another decoder");
     }
   }
 }
