@@ -75,7 +75,8 @@ public final class FrontierUpdates {
             .setCandidate(Convert.toAvro(q.candidate()))
             .setLatencyMs(p.latencyMs())
             .setLatencySource(LatencySource.valueOf(p.source().name()))
-            .setQuality(p.quality());
+            .setQuality(p.quality())
+            .setRepeats(p.repeats());
     if (p.source() == dev.hilnas.core.frontier.LatencySource.PREDICTED && model != null) {
       LatencyPrediction interval =
           model.predict(q.candidate(), objective.phase(), objective.contextLength());

@@ -49,6 +49,15 @@ final class SearchOptions {
   int maxAttempts;
 
   @Option(
+      names = "--confirmations",
+      defaultValue = "3",
+      description =
+          "Measurements a frontier point should rest on: a point measured fewer times on its target"
+              + " is requested again, since the frontier keeps the luckiest of noisy measurements; 1"
+              + " measures each candidate once (default: ${DEFAULT-VALUE}).")
+  int confirmations;
+
+  @Option(
       names = "--strategy",
       defaultValue = "hilnas",
       description =
@@ -117,7 +126,8 @@ final class SearchOptions {
             Duration.ofMinutes(10),
             maxAttempts,
             byTarget,
-            learnObjectives.stream().map(o -> limits.check(Objective.parse(o))).toList()),
+            learnObjectives.stream().map(o -> limits.check(Objective.parse(o))).toList(),
+            confirmations),
         Duration.ofSeconds(2),
         seed);
   }

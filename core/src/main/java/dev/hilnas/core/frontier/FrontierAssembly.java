@@ -49,7 +49,8 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
                 q.candidateId(),
                 Statistics.median(times),
                 LatencySource.MEASURED,
-                q.value()));
+                q.value(),
+                times.size()));
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         frontier.put(

@@ -8,9 +8,21 @@ package dev.hilnas.core.frontier;
  * @param latencyMs ms, finite and > 0
  * @param source whether {@code latencyMs} was measured or predicted
  * @param quality quality loss (perplexity), finite and > 0
+ * @param repeats how many measurements {@code latencyMs} is the median of; 0 when predicted
  */
 public record FrontierPoint(
-    String archId, String candidateId, double latencyMs, LatencySource source, double quality) {
+    String archId,
+    String candidateId,
+    double latencyMs,
+    LatencySource source,
+    double quality,
+    int repeats) {
+
+  /** A point measured once, or predicted. */
+  public FrontierPoint(
+      String archId, String candidateId, double latencyMs, LatencySource source, double quality) {
+    this(archId, candidateId, latencyMs, source, quality, source == LatencySource.MEASURED ? 1 : 0);
+  }
 
   public FrontierPoint {
     if (archId == null || archId.isBlank()) {
@@ -24,6 +36,13 @@ public record FrontierPoint(
     }
     if (source == null) {
       throw new IllegalArgumentException("source is required (MEASURED or PREDICTED)");
+    }
+    if (source == LatencySource.MEASURED ? repeats < 1 : repeats != 0) {
+      throw new IllegalArgumentException(
+          "a measured point rests on at least 1 measurement, a predicted one on none; got "
+              + repeats
+              + " for "
+              + source);
     }
   }
 

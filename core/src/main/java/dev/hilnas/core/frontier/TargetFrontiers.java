@@ -124,7 +124,8 @@ public final class TargetFrontiers {
                 q.candidateId(),
                 Statistics.median(repeats),
                 LatencySource.MEASURED,
-                q.value());
+                q.value(),
+                repeats.size());
       } else if (model != null && model.covers(objective.phase())) {
         double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
         point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());

@@ -27,9 +27,18 @@ import java.util.TreeSet;
  */
 public final class SearchBook {
 
-  /** A candidate on a frontier update: measured or predicted latency, and its quality. */
+  /**
+   * A candidate on a frontier update: measured or predicted latency, its quality, and how many
+   * measurements a measured latency is the median of (0 when predicted).
+   */
   public record Point(
-      Candidate candidate, double latencyMs, LatencySource source, double quality) {}
+      Candidate candidate, double latencyMs, LatencySource source, double quality, int repeats) {
+
+    /** A point measured once, or predicted. */
+    public Point(Candidate candidate, double latencyMs, LatencySource source, double quality) {
+      this(candidate, latencyMs, source, quality, source == LatencySource.MEASURED ? 1 : 0);
+    }
+  }
 
   /** One request of a candidate: for which targets (none: every target), and when. */
   private record Request(Set<String> targets, long requestedAtMs) {
@@ -152,6 +161,69 @@ public final class SearchBook {
       }
     }
     return new Outstanding(pending, lost, failed, retries);
+  }
+
+  /**
+   * Where the target's frontier points stand that rest on fewer than {@code times} measurements.
+   *
+   * @param pending requested again and not measured, failed or {@code timeoutMs} old yet
+   * @param due to request again, in the order first requested
+   */
+  public record Unconfirmed(int pending, List<Candidate> due) {}
+
+  /**
+   * The target's frontier points — on the frontier of any objective, not dominated — whose measured
+   * latency is the median of fewer than {@code times} measurements there: the frontier keeps the
+   * fastest measurements, so a point that one lucky measurement put there is measured again before
+   * it is trusted. A point with a request outstanding waits for it; one that failed {@code
+   * maxAttempts} times there is left as it is.
+   */
+  public Unconfirmed unconfirmed(
+      String targetId, int times, long nowMs, long timeoutMs, int maxAttempts) {
+    Map<Objective, List<Point>> byObjective =
+        new TreeMap<>(Comparator.comparing(Objective::toString));
+    byObjective.putAll(frontiers.getOrDefault(targetId, Map.of()));
+    Map<String, Point> fewest = new LinkedHashMap<>(); // by arch id, the point with fewest repeats
+    byObjective.forEach(
+        (objective, points) -> {
+          Frontier f = new Frontier();
+          Map<String, Point> byArch = new HashMap<>();
+          for (Point p : points) {
+            f.put(
+                new FrontierPoint(
+                    p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
+            byArch.put(p.candidate().archId(), p);
+          }
+          for (FrontierPoint p : f.points()) {
+            if (p.source() == LatencySource.MEASURED) {
+              fewest.merge(
+                  p.archId(), byArch.get(p.archId()), (a, b) -> a.repeats() <= b.repeats() ? a : b);
+            }
+          }
+        });
+    int pending = 0;
+    List<Candidate> due = new ArrayList<>();
+    for (Point p : fewest.values()) {
+      if (p.repeats() >= times) {
+        continue;
+      }
+      String arch = p.candidate().archId();
+      Requests r = requested.get(arch);
+      List<Request> attempts =
+          r == null ? List.of() : r.each().stream().filter(one -> one.covers(targetId)).toList();
+      Failures f = failures.getOrDefault(arch, Map.of()).get(targetId);
+      int failed = f == null ? 0 : f.count();
+      long last = attempts.stream().mapToLong(Request::requestedAtMs).max().orElse(Long.MIN_VALUE);
+      if (failed >= maxAttempts) {
+        continue;
+      }
+      if (attempts.size() - failed > p.repeats() && nowMs - last < timeoutMs) {
+        pending++;
+      } else {
+        due.add(p.candidate());
+      }
+    }
+    return new Unconfirmed(pending, due);
   }
 
   /**

@@ -34,6 +34,9 @@ public final class SearchLoop {
    * @param budgetsMs latency budgets per target id and objective, ms: candidates predicted over are
    *     never proposed
    * @param objectives whose latency to learn on a target without frontiers (latency-only search)
+   * @param confirmations how many measurements a frontier point should rest on: a measured point on
+   *     a frontier with fewer is requested again, before the strategy's proposals; 1 measures every
+   *     candidate once
    */
   public record Settings(
       Map<String, Integer> agents,
@@ -42,12 +45,36 @@ public final class SearchLoop {
       Duration pendingTimeout,
       int maxAttempts,
       Map<String, Map<Objective, Double>> budgetsMs,
-      List<Objective> objectives) {
+      List<Objective> objectives,
+      int confirmations) {
 
     public Settings {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
       }
+      if (confirmations < 1) {
+        throw new IllegalArgumentException("confirmations must be >= 1, got " + confirmations);
+      }
+    }
+
+    /** Every candidate measured once. */
+    public Settings(
+        Map<String, Integer> agents,
+        int defaultAgents,
+        int inFlightPerAgent,
+        Duration pendingTimeout,
+        int maxAttempts,
+        Map<String, Map<Objective, Double>> budgetsMs,
+        List<Objective> objectives) {
+      this(
+          agents,
+          defaultAgents,
+          inFlightPerAgent,
+          pendingTimeout,
+          maxAttempts,
+          budgetsMs,
+          objectives,
+          1);
     }
   }
 
@@ -124,16 +151,30 @@ public final class SearchLoop {
               target, nowMs, settings.pendingTimeout().toMillis(), settings.maxAttempts());
       lost += outstanding.lost();
       failed += outstanding.failed();
+      SearchBook.Unconfirmed unconfirmed =
+          settings.confirmations() > 1
+              ? book.unconfirmed(
+                  target,
+                  settings.confirmations(),
+                  nowMs,
+                  settings.pendingTimeout().toMillis(),
+                  settings.maxAttempts())
+              : new SearchBook.Unconfirmed(0, List.of());
       int free =
           settings.agents().getOrDefault(target, settings.defaultAgents())
                   * settings.inFlightPerAgent()
-              - outstanding.pending();
+              - outstanding.pending()
+              - unconfirmed.pending();
       List<Proposal> proposals =
           new ArrayList<>(
               outstanding.retries().stream()
                   .limit(Math.max(free, 0))
                   .map(r -> retry(r, target))
                   .toList());
+      unconfirmed.due().stream()
+          .limit(Math.max(free - proposals.size(), 0))
+          .map(c -> confirmation(c, target))
+          .forEach(proposals::add);
       TargetView view =
           book.view(
               target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
@@ -168,6 +209,16 @@ public final class SearchLoop {
             settings.maxAttempts(),
             fronts);
     return out;
+  }
+
+  /** The request of a frontier point again, so that it rests on more than one measurement. */
+  private Proposal confirmation(Candidate candidate, String target) {
+    return new Proposal(
+        candidate,
+        target,
+        String.format(
+            "confirming a frontier point: measured fewer than %d times", settings.confirmations()),
+        0);
   }
 
   /** The request of a failed candidate again, saying which attempt it is and what went wrong. */

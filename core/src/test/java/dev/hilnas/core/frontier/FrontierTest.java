@@ -100,4 +100,18 @@ class FrontierTest {
     assertEquals("b", f.best(20).orElseThrow().archId(), "the budget is inclusive");
     assertTrue(f.best(5).isEmpty(), "nothing that fast");
   }
+
+  @Test
+  void shouldRefuseAPointWhoseRepeatsContradictItsSource() {
+    IllegalArgumentException measured =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new FrontierPoint("a", null, 1, LatencySource.MEASURED, 1, 0));
+    assertEquals(
+        "a measured point rests on at least 1 measurement, a predicted one on none; got 0 for"
+            + " MEASURED",
+        measured.getMessage());
+    assertEquals(0, new FrontierPoint("a", null, 1, LatencySource.PREDICTED, 1).repeats());
+    assertEquals(1, p("a", 1, 1).repeats(), "measured once unless told");
+  }
 }

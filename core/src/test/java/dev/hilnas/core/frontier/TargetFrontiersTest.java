@@ -131,4 +131,36 @@ class TargetFrontiersTest {
     assertEquals(1, f.frontier(PREFILL_256).points().size());
     assertEquals(2, f.frontier(PREFILL_256).all().size());
   }
+
+  @Test
+  void shouldSayHowManyMeasurementsAPointsLatencyIsTheMedianOf() {
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(256)
+            .heads(4, 2)
+            .headDim(64)
+            .ffnDim(512)
+            .vocabSize(1000)
+            .build();
+    TargetFrontiers f = new TargetFrontiers(List.of(PREFILL_256));
+    f.add(new Quality(null, c, Quality.PERPLEXITY, 10, null, null));
+    for (double ms : new double[] {3, 1, 2}) {
+      f.addMeasured(c.archId(), PREFILL_256, ms);
+    }
+    FrontierPoint p = f.frontier(PREFILL_256).point(c.archId()).orElseThrow();
+    assertEquals(2.0, p.latencyMs(), "the median");
+    assertEquals(3, p.repeats());
+    assertEquals(
+        Set.of(PREFILL_256),
+        f.addMeasured(c.archId(), PREFILL_256, 2),
+        "a repeat with the same median still changes the point: readers learn of the repeat");
+    for (int i = 0; i < 2 * TargetFrontiers.KEPT_REPEATS; i++) {
+      f.addMeasured(c.archId(), PREFILL_256, 2);
+    }
+    assertEquals(
+        TargetFrontiers.KEPT_REPEATS,
+        f.frontier(PREFILL_256).point(c.archId()).orElseThrow().repeats(),
+        "the newest kept");
+  }
 }

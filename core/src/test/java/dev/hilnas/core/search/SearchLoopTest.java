@@ -239,4 +239,71 @@ class SearchLoopTest {
                     Map.of(), 1, 1, Duration.ofMinutes(1), 0, Map.of(), List.of()));
     assertEquals("maxAttempts must be >= 1, got 0", e.getMessage());
   }
+
+  /** Target "t" with 1 agent × 3 in flight, frontier points measured 3 times. */
+  private final SearchLoop confirming =
+      new SearchLoop(
+          strategy,
+          new SearchLoop.Settings(
+              Map.of("t", 1), 1, 3, Duration.ofMinutes(10), 3, Map.of(), List.of(PREFILL), 3),
+          1);
+
+  /** Two points measured: a fast one on the frontier, a slower and worse one it dominates. */
+  private void frontierOf(Candidate fast, int fastRepeats, Candidate slow) {
+    confirming.frontier(
+        "t",
+        PREFILL,
+        List.of(
+            new SearchBook.Point(fast, 1, LatencySource.MEASURED, 5, fastRepeats),
+            new SearchBook.Point(slow, 2, LatencySource.MEASURED, 6, 1)),
+        new ReferencePoint(20, 20));
+  }
+
+  @Test
+  void shouldMeasureAFrontierPointAgainUntilItRestsOnTheConfirmations() {
+    List<Proposal> first = confirming.step(0);
+    Candidate fast = first.get(0).candidate();
+    Candidate slow = first.get(1).candidate();
+    frontierOf(fast, 1, slow);
+
+    List<Proposal> second = confirming.step(MINUTE);
+    assertEquals(
+        new Proposal(fast, "t", "confirming a frontier point: measured fewer than 3 times", 0),
+        second.get(0),
+        "the frontier point first; the dominated one is not measured again");
+    assertEquals(2, second.size(), "1 pending + the confirmation + 1 new fill the 3 slots");
+    assertEquals(List.of(3, 1), strategy.counts);
+
+    assertEquals(List.of(), confirming.step(2 * MINUTE), "the confirmation is pending");
+    frontierOf(fast, 2, slow);
+    assertEquals(
+        List.of(fast),
+        confirming.step(3 * MINUTE).stream().map(Proposal::candidate).toList(),
+        "measured twice: once more");
+    frontierOf(fast, 3, slow);
+    assertTrue(
+        confirming.step(4 * MINUTE).stream().noneMatch(p -> p.candidate().equals(fast)),
+        "three times: confirmed");
+  }
+
+  @Test
+  void shouldRequestAConfirmationAgainWhenItIsLost() {
+    List<Proposal> first = confirming.step(0);
+    frontierOf(first.get(0).candidate(), 1, first.get(1).candidate());
+    assertEquals(first.get(0).candidate(), confirming.step(MINUTE).get(0).candidate());
+    List<Proposal> later = confirming.step(11 * MINUTE);
+    assertEquals(
+        first.get(0).candidate(), later.get(0).candidate(), "no measurement within the timeout");
+  }
+
+  @Test
+  void shouldRefuseSettingsThatConfirmWithNoMeasurement() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SearchLoop.Settings(
+                    Map.of(), 1, 1, Duration.ofMinutes(1), 1, Map.of(), List.of(), 0));
+    assertEquals("confirmations must be >= 1, got 0", e.getMessage());
+  }
 }

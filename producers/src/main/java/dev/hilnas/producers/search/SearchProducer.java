@@ -159,12 +159,20 @@ public final class SearchProducer implements AutoCloseable {
         List<SearchBook.Point> points = new ArrayList<>();
         for (var list : List.of(u.getPoints(), u.getOthers())) {
           for (var p : list) {
+            LatencySource source = LatencySource.valueOf(p.getLatencySource().name());
             points.add(
-                new SearchBook.Point(
-                    Convert.fromAvro(p.getCandidate()),
-                    p.getLatencyMs(),
-                    LatencySource.valueOf(p.getLatencySource().name()),
-                    p.getQuality()));
+                p.getRepeats() == null // written before repeats were counted: once, or predicted
+                    ? new SearchBook.Point(
+                        Convert.fromAvro(p.getCandidate()),
+                        p.getLatencyMs(),
+                        source,
+                        p.getQuality())
+                    : new SearchBook.Point(
+                        Convert.fromAvro(p.getCandidate()),
+                        p.getLatencyMs(),
+                        source,
+                        p.getQuality(),
+                        p.getRepeats()));
           }
         }
         loop.frontier(

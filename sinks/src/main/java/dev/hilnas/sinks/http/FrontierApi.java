@@ -145,6 +145,7 @@ public final class FrontierApi {
     out.put("low", p.getLatencyLowMs());
     out.put("high", p.getLatencyHighMs());
     out.put("latencySource", p.getLatencySource().name().toLowerCase());
+    out.put("repeats", p.getRepeats());
     out.put("quality", p.getQuality());
     out.put("candidate", architecture(c));
     return out;
