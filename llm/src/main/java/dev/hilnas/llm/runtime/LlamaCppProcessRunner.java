@@ -83,6 +83,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   private final String runtime;
   private volatile Worker worker; // volatile: the shutdown hook reads it
   private int workersStarted;
+  private boolean closed; // guarded by this
   private Map<String, String> environment = Map.of();
 
   /**
@@ -112,8 +113,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     this.shutdownHook = new Thread(this::kill, "llama.cpp worker shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
-      this.worker = start();
-      this.runtime = worker.runtime;
+      this.runtime = start().runtime;
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -166,10 +166,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     if (worker != null && !candidate.equals(worker.last) && worker.due()) {
       stopWorker();
     }
-    if (worker == null) {
-      worker = start();
-    }
-    return worker;
+    return worker != null ? worker : start();
   }
 
   /** The current worker's process, for tests that kill it. */
@@ -177,7 +174,26 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     return worker == null ? null : worker.process.toHandle();
   }
 
+  /** A fresh worker, the current one once it says its runtime. */
   private Worker start() {
+    Worker started = launch();
+    Reply hello = started.read("starting llama.cpp");
+    if (hello.runtime() == null) {
+      stopWorker();
+      throw new IllegalStateException("llama.cpp does not start: " + hello.error());
+    }
+    started.runtime = hello.runtime();
+    return started;
+  }
+
+  /**
+   * Starts a worker process as the current worker, unless the runner is closed: under the lock the
+   * shutdown hook takes, so no worker starts after the hook has looked.
+   */
+  private synchronized Worker launch() {
+    if (closed) {
+      throw new IllegalStateException("the llama.cpp runner is closed");
+    }
     workersStarted++;
     Path home = directory.resolve("worker-" + workersStarted);
     Path log = directory.resolve("worker-" + workersStarted + ".log");
@@ -203,14 +219,8 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
           new ProcessBuilder(command)
               .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
               .start();
-      Worker started = new Worker(process, home, log);
-      Reply hello = started.read("starting llama.cpp");
-      if (hello.runtime() == null) {
-        started.stop();
-        throw new IllegalStateException("llama.cpp does not start: " + hello.error());
-      }
-      started.runtime = hello.runtime();
-      return started;
+      worker = new Worker(process, home, log);
+      return worker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a llama.cpp worker: " + command, e);
     }
@@ -223,17 +233,32 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     }
   }
 
-  /** At the JVM's exit, unclosed: the worker may be busy with a candidate, so no waiting. */
+  /**
+   * At the JVM's exit, unclosed (Ctrl-C): the worker may be busy with a candidate, so it is killed
+   * rather than asked to stop, and its files go once it is gone.
+   */
   private void kill() {
-    Worker w = worker;
-    if (w != null) {
-      w.process.destroyForcibly();
+    Worker w;
+    synchronized (this) {
+      closed = true;
+      w = worker;
     }
+    if (w != null) {
+      try {
+        w.process.destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    delete(directory);
   }
 
   /** Stops the worker and deletes its files. */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     stopWorker();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -328,11 +353,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
         exit = "unknown status";
       }
       String words = lastWords();
-      if (worker == this) {
-        stopWorker();
-      } else {
-        stop();
-      }
+      stopWorker(); // this one: the next request starts a fresh one
       return new IllegalStateException(
           "the llama.cpp worker (pid "
               + process.pid()
