@@ -7,7 +7,7 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
 import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
-import dev.hilnas.llm.runtime.LlamaCppRunner;
+import dev.hilnas.llm.runtime.LlamaCppProcessRunner;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
 import dev.hilnas.producers.agent.CandidateLines;
 import dev.hilnas.producers.agent.CommandRunner;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     description = {
       "Measure candidates' latency: from Kafka, or locally (--once).",
       "",
-      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md); --once --candidates FILE.jsonl measures many, one per line, timing the reference candidate before each as the Kafka agent does. --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate)."
+      "Device agent: measures the real prefill and decode latency of candidates on this machine with the built-in Java CPU runtime (fp32, random weights, a KV cache for decode). Without --once it consumes hil.candidates (one consumer group per target, so identical devices share the work) and publishes to hil.measurements, exactly once, until Ctrl-C. --once --candidate FILE.json measures one candidate without Kafka and prints Measurement JSONL lines (docs/contracts.md); --once --candidates FILE.jsonl measures many, one per line, timing the reference candidate before each as the Kafka agent does. --runner cmd --command '...' times with an external benchmark command instead (protocol: tools/runners/example-runner.sh and the README); --runner llama.cpp times in the bundled llama.cpp (a GGUF with random q8_0 or q4_0 weights per candidate), in a worker process replaced every --llama-recycle candidates."
     })
 final class AgentCommand implements Callable<Integer> {
 
@@ -51,6 +51,15 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "For --runner llama.cpp: q8_0 or q4_0, the weights' type and the target's precision (default: ${DEFAULT-VALUE}).")
   String weightType;
+
+  @Option(
+      names = "--llama-recycle",
+      paramLabel = "N",
+      defaultValue = "16",
+      description =
+          "For --runner llama.cpp: a fresh worker process after N candidates (the reference candidate counts), or once it passes 2 GiB resident;"
+              + " java-llama.cpp frees no model it closes (default: ${DEFAULT-VALUE}).")
+  int llamaRecycle;
 
   @Option(
       names = "--command",
@@ -192,6 +201,9 @@ final class AgentCommand implements Callable<Integer> {
     if (runner.equals("cmd") == (command == null)) {
       throw new IllegalArgumentException(
           "--command goes with --runner cmd, and --runner cmd needs --command");
+    }
+    if (llamaRecycle < 1) {
+      throw new IllegalArgumentException("--llama-recycle must be >= 1, got " + llamaRecycle);
     }
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
@@ -374,9 +386,13 @@ final class AgentCommand implements Callable<Integer> {
       return new Closeable(new CommandRunner(command, commandTimeout), () -> {});
     }
     if (runner.equals("llama.cpp")) {
-      LlamaCppRunner llama =
-          new LlamaCppRunner(
-              threads, GgmlType.valueOf(weightType.toUpperCase(java.util.Locale.ROOT)), 1);
+      LlamaCppProcessRunner llama =
+          new LlamaCppProcessRunner(
+              threads,
+              GgmlType.valueOf(weightType.toUpperCase(java.util.Locale.ROOT)),
+              1,
+              new LlamaCppProcessRunner.Recycling(
+                  llamaRecycle, LlamaCppProcessRunner.Recycling.DEFAULT.rssBytes()));
       return new Closeable(llama, llama::close);
     }
     JavaCpuRunner java = new JavaCpuRunner(threads);

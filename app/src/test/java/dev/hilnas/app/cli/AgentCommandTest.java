@@ -240,6 +240,46 @@ class AgentCommandTest {
   }
 
   @Test
+  void shouldMeasureCandidatesInLlamaCppWorkersRecycledAsOftenAsAsked() throws Exception {
+    String shape =
+        "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,"
+            + "\"vocabSize\":300,\"attention\":\"GG\",\"ffnDim\":";
+    Path candidates =
+        Files.writeString(dir.resolve("two.jsonl"), shape + "128}\n" + shape + "192}\n");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--runner",
+            "llama.cpp",
+            "--llama-recycle",
+            "1",
+            "--no-reference",
+            "--candidates",
+            candidates.toString(),
+            "--threads",
+            "1",
+            "--objectives",
+            "PREFILL@32",
+            "--protocol",
+            "fixed",
+            "--runs",
+            "2",
+            "--warmup",
+            "0",
+            "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        List.of("two-1", "two-2"),
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS).candidateId()).toList());
+    assertEquals(
+        "error: --llama-recycle must be >= 1, got 0",
+        run("agent", "--runner", "llama.cpp", "--llama-recycle", "0").err().strip());
+  }
+
+  @Test
   void shouldRefuseACandidateBeyondTheLimitsBeforeTimingIt() throws Exception {
     Path deep =
         Files.writeString(

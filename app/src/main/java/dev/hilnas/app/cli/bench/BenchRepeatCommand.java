@@ -10,7 +10,7 @@ import dev.hilnas.core.Statistics;
 import dev.hilnas.core.measure.MeasurementProtocol;
 import dev.hilnas.core.measure.RepeatAgreement;
 import dev.hilnas.llm.runtime.JavaCpuRunner;
-import dev.hilnas.llm.runtime.LlamaCppRunner;
+import dev.hilnas.llm.runtime.LlamaCppProcessRunner;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
 import dev.hilnas.producers.agent.Measurer;
 import dev.hilnas.schemas.json.Json;
@@ -96,7 +96,8 @@ final class BenchRepeatCommand implements Callable<Integer> {
     }
     Runner timing =
         runner.equals("llama.cpp")
-            ? new LlamaCppRunner(threads, GgmlType.Q8_0, 1)
+            ? new LlamaCppProcessRunner(
+                threads, GgmlType.Q8_0, 1, LlamaCppProcessRunner.Recycling.DEFAULT)
             : new JavaCpuRunner(threads);
     try (AutoCloseable closer = (AutoCloseable) timing) {
       Map<String, Measurer> measurers = new LinkedHashMap<>();
