@@ -85,7 +85,9 @@ final class AgentCommand implements Callable<Integer> {
       names = "--command-timeout",
       defaultValue = "10m",
       description =
-          "For --runner cmd: give up on one candidate after this long (default: ${DEFAULT-VALUE}).")
+          "For --runner cmd and llama.cpp: give up on one candidate after this long; a llama.cpp"
+              + " worker that hangs is killed and a fresh one takes the next (default:"
+              + " ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
   @Option(
@@ -392,7 +394,9 @@ final class AgentCommand implements Callable<Integer> {
               GgmlType.valueOf(weightType.toUpperCase(java.util.Locale.ROOT)),
               1,
               new LlamaCppProcessRunner.Recycling(
-                  llamaRecycle, LlamaCppProcessRunner.Recycling.DEFAULT.rssBytes()));
+                  llamaRecycle,
+                  LlamaCppProcessRunner.Recycling.DEFAULT.rssBytes(),
+                  commandTimeout));
       return new Closeable(llama, llama::close);
     }
     JavaCpuRunner java = new JavaCpuRunner(threads);

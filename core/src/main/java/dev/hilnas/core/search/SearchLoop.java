@@ -35,8 +35,8 @@ public final class SearchLoop {
    *     never proposed
    * @param objectives whose latency to learn on a target without frontiers (latency-only search)
    * @param confirmations how many measurements a frontier point should rest on: a measured point on
-   *     a frontier with fewer is requested again, before the strategy's proposals; 1 measures every
-   *     candidate once
+   *     a frontier with fewer is requested again, before the strategy's proposals, in at most half
+   *     the target's capacity (one request at least); 1 measures every candidate once
    */
   public record Settings(
       Map<String, Integer> agents,
@@ -160,19 +160,20 @@ public final class SearchLoop {
                   settings.pendingTimeout().toMillis(),
                   settings.maxAttempts())
               : new SearchBook.Unconfirmed(0, List.of());
-      int free =
+      int capacity =
           settings.agents().getOrDefault(target, settings.defaultAgents())
-                  * settings.inFlightPerAgent()
-              - outstanding.pending()
-              - unconfirmed.pending();
+              * settings.inFlightPerAgent();
+      int free = capacity - outstanding.pending() - unconfirmed.pending();
       List<Proposal> proposals =
           new ArrayList<>(
               outstanding.retries().stream()
                   .limit(Math.max(free, 0))
                   .map(r -> retry(r, target))
                   .toList());
+      // confirmations hold at most half the capacity (one slot at least): the search goes on
+      int confirming = Math.max(1, capacity / 2) - unconfirmed.pending();
       unconfirmed.due().stream()
-          .limit(Math.max(free - proposals.size(), 0))
+          .limit(Math.max(Math.min(free - proposals.size(), confirming), 0))
           .map(c -> confirmation(c, target))
           .forEach(proposals::add);
       TargetView view =

@@ -306,4 +306,29 @@ class SearchLoopTest {
                     Map.of(), 1, 1, Duration.ofMinutes(1), 1, Map.of(), List.of(), 0));
     assertEquals("confirmations must be >= 1, got 0", e.getMessage());
   }
+
+  @Test
+  void shouldGiveConfirmationsAtMostHalfTheCapacity() {
+    SearchLoop loop =
+        new SearchLoop(
+            strategy,
+            new SearchLoop.Settings(
+                Map.of("t", 2), 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of(PREFILL), 3),
+            1);
+    List<Proposal> first = loop.step(0);
+    List<SearchBook.Point> points = new ArrayList<>();
+    for (Proposal p : first) { // 4 points, each better in quality and slower: all on the frontier
+      points.add(
+          new SearchBook.Point(
+              p.candidate(), 1 + points.size(), LatencySource.MEASURED, 10 - points.size(), 1));
+    }
+    loop.frontier("t", PREFILL, points, new ReferencePoint(20, 20));
+    List<Proposal> next = loop.step(MINUTE);
+    assertEquals(4, next.size(), "2 agents × 2 in flight, all free");
+    assertEquals(
+        2,
+        next.stream().filter(p -> p.reason().startsWith("confirming")).count(),
+        "half of them confirm, the other half search on");
+    assertEquals(List.of(4, 2), strategy.counts);
+  }
 }

@@ -17,12 +17,16 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,29 +51,43 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
    * @param candidates candidates a worker loads before it is recycled (the reference candidate the
    *     agent times between two candidates counts too: each load stays in memory)
    * @param rssBytes the worker's resident memory past which it is recycled
+   * @param answerWithin a worker that has not answered a request by then is killed (a hang), the
+   *     request failed, and the next one gets a fresh worker
    */
-  public record Recycling(int candidates, long rssBytes) {
+  public record Recycling(int candidates, long rssBytes, Duration answerWithin) {
 
     /**
      * 16 candidates: the small candidates leak tens to hundreds of MB each, so a worker stays
      * within a GB or two, while its start (a JVM, the natives, a probe model: about a second) is
-     * paid once per 16 candidates that take seconds to minutes each. 2 GiB bounds the large ones.
+     * paid once per 16 candidates that take seconds to minutes each. 2 GiB bounds the large ones;
+     * 10 minutes is as long as the agent gives an external runner command.
      */
-    public static final Recycling DEFAULT = new Recycling(16, 2L << 30);
+    public static final Recycling DEFAULT = new Recycling(16, 2L << 30, Duration.ofMinutes(10));
 
     public Recycling {
-      if (candidates < 1 || rssBytes < 1) {
+      if (candidates < 1 || rssBytes < 1 || answerWithin.isNegative() || answerWithin.isZero()) {
         throw new IllegalArgumentException(
-            "recycling needs candidates >= 1 and rssBytes >= 1, got "
+            "recycling needs candidates >= 1, rssBytes >= 1 and answerWithin > 0, got "
                 + candidates
                 + ", "
-                + rssBytes);
+                + rssBytes
+                + ", "
+                + answerWithin);
       }
     }
   }
 
   /** How long a worker asked to stop (its stdin closed) may take before it is killed. */
   private static final long STOP_WAIT_MS = 5_000;
+
+  /** Kills workers that hang on a request; one daemon thread for every runner. */
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "llama.cpp worker watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Lines of a dead worker's log that its request's exception quotes. */
   private static final int LAST_WORDS = 8;
@@ -286,6 +304,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     private String runtime;
     private Candidate last;
     private int candidates;
+    private volatile boolean hung; // set by the watchdog before it kills the process
 
     Worker(Process process, Path home, Path log) {
       this.process = process;
@@ -319,7 +338,19 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       } catch (IOException e) {
         throw died(what);
       }
-      return read(what);
+      ScheduledFuture<?> watch =
+          WATCHDOG.schedule(
+              () -> {
+                hung = true;
+                process.destroyForcibly();
+              },
+              recycling.answerWithin().toMillis(),
+              TimeUnit.MILLISECONDS);
+      try {
+        return read(what);
+      } finally {
+        watch.cancel(false);
+      }
     }
 
     /** The next reply; the worker's death (its stdout ends) fails it. */
@@ -357,7 +388,10 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       return new IllegalStateException(
           "the llama.cpp worker (pid "
               + process.pid()
-              + ") died "
+              + ") "
+              + (hung
+                  ? "did not answer within " + recycling.answerWithin() + ", killed, "
+                  : "died ")
               + what
               + " ("
               + exit

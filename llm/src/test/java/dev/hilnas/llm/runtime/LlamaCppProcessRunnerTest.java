@@ -1,6 +1,7 @@
 package dev.hilnas.llm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.llm.runtime.LlamaCppProcessRunner.Recycling;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,8 @@ class LlamaCppProcessRunnerTest {
   @Test
   void shouldTimeEachCandidateInAFreshWorkerWhenOneCandidateIsTheLimit() {
     try (LlamaCppProcessRunner runner =
-        new LlamaCppProcessRunner(1, GgmlType.Q8_0, 7, new Recycling(1, Long.MAX_VALUE))) {
+        new LlamaCppProcessRunner(
+            1, GgmlType.Q8_0, 7, new Recycling(1, Long.MAX_VALUE, Duration.ofMinutes(10)))) {
       assertTrue(runner.runtime().startsWith("llama.cpp-b"), runner.runtime());
       Map<Objective, List<Double>> first =
           runner.timeAll(small(128), List.of(PREFILL, DECODE), 1, 2);
@@ -92,6 +95,19 @@ class LlamaCppProcessRunnerTest {
 
       assertSamples(2, runner.time(small(128), PREFILL, 0, 2));
       assertNotEquals(killed.pid(), runner.workerProcess().pid());
+    }
+  }
+
+  @Test
+  void shouldKillAWorkerThatDoesNotAnswerInTimeAndFailOnlyThatRequest() {
+    try (LlamaCppProcessRunner runner =
+        new LlamaCppProcessRunner(
+            1, GgmlType.Q8_0, 7, new Recycling(16, Long.MAX_VALUE, Duration.ofMillis(1)))) {
+      ProcessHandle first = runner.workerProcess();
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> runner.time(small(128), PREFILL, 0, 1));
+      assertTrue(e.getMessage().contains("did not answer within PT0.001S"), e.getMessage());
+      assertFalse(first.isAlive(), "killed");
     }
   }
 }
