@@ -42,8 +42,10 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   @Option(
       names = "--checkpoint-interval",
-      defaultValue = "1s",
-      description = "Job commit interval (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2s",
+      description =
+          "Job commit interval; serve, demo and the cluster job commit every 2s (default:"
+              + " ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
   @Option(
