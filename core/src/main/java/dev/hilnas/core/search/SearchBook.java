@@ -167,7 +167,7 @@ public final class SearchBook {
    * Where the target's frontier points stand that rest on fewer than {@code times} measurements.
    *
    * @param pending requested again and not measured, failed or {@code timeoutMs} old yet
-   * @param due to request again, in the order first requested
+   * @param due to request again, by objective and fastest first
    */
   public record Unconfirmed(int pending, List<Candidate> due) {}
 
@@ -186,15 +186,9 @@ public final class SearchBook {
     Map<String, Point> fewest = new LinkedHashMap<>(); // by arch id, the point with fewest repeats
     byObjective.forEach(
         (objective, points) -> {
-          Frontier f = new Frontier();
           Map<String, Point> byArch = new HashMap<>();
-          for (Point p : points) {
-            f.put(
-                new FrontierPoint(
-                    p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
-            byArch.put(p.candidate().archId(), p);
-          }
-          for (FrontierPoint p : f.points()) {
+          points.forEach(p -> byArch.put(p.candidate().archId(), p));
+          for (FrontierPoint p : frontierOf(points).points()) {
             if (p.source() == LatencySource.MEASURED) {
               fewest.merge(
                   p.archId(), byArch.get(p.archId()), (a, b) -> a.repeats() <= b.repeats() ? a : b);
@@ -257,16 +251,21 @@ public final class SearchBook {
         new TreeMap<>(Comparator.comparing(Objective::toString));
     byObjective.putAll(frontiers.getOrDefault(targetId, Map.of()));
     byObjective.forEach(
-        (objective, points) -> {
-          Frontier f = new Frontier();
-          for (Point p : points) {
-            f.put(
-                new FrontierPoint(
-                    p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
-          }
-          fronts.put(objective, new TargetView.Front(f, references.get(targetId).get(objective)));
-        });
+        (objective, points) ->
+            fronts.put(
+                objective,
+                new TargetView.Front(frontierOf(points), references.get(targetId).get(objective))));
     return new TargetView(
         targetId, models.get(targetId), fronts, evaluated(), budgetsMs, objectives);
+  }
+
+  /** The frontier of a frontier update's points (its frontier and the dominated). */
+  private static Frontier frontierOf(List<Point> points) {
+    Frontier f = new Frontier();
+    for (Point p : points) {
+      f.put(
+          new FrontierPoint(p.candidate().archId(), null, p.latencyMs(), p.source(), p.quality()));
+    }
+    return f;
   }
 }
