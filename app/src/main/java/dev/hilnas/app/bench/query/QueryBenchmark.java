@@ -20,7 +20,6 @@ import dev.hilnas.schemas.json.Json;
 import dev.hilnas.streams.JobSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -42,11 +41,11 @@ import java.util.function.Consumer;
 
 /**
  * The query side under load: a stack as {@code serve} runs it (embedded broker, Flink job, Streams
- * materialiser, HTTP front) holding models and frontiers of several targets; event-stream
- * subscribers connected while new measurements keep models and frontiers changing; and clients
- * firing {@code GET} frontier, {@code GET} model and {@code POST} predict at it. {@code GET
- * /healthz}, which reads nothing, is in the same mix as the floor: what the server and the clients
- * cost by themselves in the same run.
+ * materialiser, HTTP front), or a deployment running elsewhere, holding models and frontiers of
+ * several targets; event-stream subscribers connected while new measurements keep models and
+ * frontiers changing; and clients firing {@code GET} frontier, {@code GET} model and {@code POST}
+ * predict at it. {@code GET /healthz}, which reads nothing, is in the same mix as the floor: what
+ * the server and the clients cost by themselves in the same run.
  */
 public final class QueryBenchmark {
 
@@ -98,12 +97,13 @@ public final class QueryBenchmark {
       long errors) {}
 
   /**
-   * Per repetition: the JVM's live threads, those of the HTTP front (server pool, dispatcher,
-   * event-stream writers, write timer), heap used (the most sampled every 100 ms), the share of the
-   * process's CPU time the bench's own clients and subscriber reader took, frontier events per
-   * second received by a subscriber to every update and by all subscribers together, and the
-   * megabytes per second the event streams carried; at the end, what the subscribers saw and how
-   * many the server dropped for falling behind ({@code /metrics}).
+   * Per repetition: the query service's JVM's live threads, those of its HTTP front (server pool,
+   * dispatcher, event-stream writers, write timer; NaN when it runs elsewhere), its heap used (the
+   * most sampled), the share of the machine's CPU time (all its cores) the bench's own clients and
+   * subscriber reader took, frontier events per second received by a subscriber to every update and
+   * by all subscribers together, and the megabytes per second the event streams carried; at the
+   * end, what the subscribers saw and how many the server dropped for falling behind ({@code
+   * /metrics}).
    */
   public record Result(
       Settings settings,
@@ -125,6 +125,28 @@ public final class QueryBenchmark {
 
   private QueryBenchmark() {}
 
+  /**
+   * A running deployment measured instead of an embedded stack: the Kafka its job reads, and its
+   * query service (plain HTTP). The bench writes measurements of its own targets into it.
+   */
+  public record Deployment(KafkaConnection kafka, URI queryService) {
+    public Deployment {
+      if (!"http".equals(queryService.getScheme()) || queryService.getHost() == null) {
+        throw new IllegalArgumentException(
+            "the query service's URL must be http://HOST[:PORT]/, got " + queryService);
+      }
+      if (!queryService.getPath().endsWith("/")) {
+        queryService = queryService.resolve(queryService.getPath() + "/");
+      }
+    }
+
+    InetSocketAddress server() {
+      return new InetSocketAddress(
+          queryService.getHost(), queryService.getPort() < 0 ? 80 : queryService.getPort());
+    }
+  }
+
+  /** Against an embedded stack started here, in this JVM, as {@code serve} runs it. */
   public static Result run(Settings s, Consumer<String> progress) throws Exception {
     Path dir = Files.createTempDirectory("hilnas-bench-query");
     int streamCap = Math.max(HttpSettings.STREAM_CLIENTS, s.subscribers());
@@ -138,8 +160,6 @@ public final class QueryBenchmark {
             streamCap,
             s.streamWriters(),
             null);
-    List<Objective> objectives =
-        JobSettings.DEFAULT_OBJECTIVES.stream().map(Objective::parse).toList();
     try (Stack stack =
         Stack.start(
             new Stack.Options(
@@ -156,53 +176,72 @@ public final class QueryBenchmark {
                 null,
                 true,
                 Limits.DEFAULTS))) {
-      KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
-      SplittableRandom random = new SplittableRandom(7);
-      List<HardwareTarget> targets = new ArrayList<>();
-      for (int i = 0; i < s.targets(); i++) {
-        targets.add(new HardwareTarget("bench-device-" + i, "java-cpu"));
-      }
-      List<Candidate> candidates = new ArrayList<>();
-      for (int i = 0; i < s.candidates(); i++) {
-        candidates.add(SyntheticMeasurements.candidate(random));
-      }
-      progress.accept(
-          String.format(
-              "loading %d candidates × %d objectives on %d targets, then waiting for their models"
-                  + " and frontiers",
-              candidates.size(), objectives.size(), targets.size()));
-      try (Updates updates = new Updates(kafka, targets, candidates, objectives)) {
-        updates.load(random);
-        waitUntilServed(stack.httpUrl(), targets, objectives.size());
-        updates.start(s.updateInterval());
-        InetSocketAddress server = new InetSocketAddress("localhost", stack.httpPort());
-        progress.accept(String.format("connecting %,d subscribers", s.subscribers()));
-        try (Subscribers subscribers = new Subscribers(server, streamPaths(s, targets));
-            RequestLoad load =
-                new RequestLoad(
-                    server,
-                    s.clients(),
-                    mix(targets, candidates, objectives, random),
-                    s.rate() / s.clients())) {
-          progress.accept(String.format("warming up for %s", s.warmUp()));
-          Thread.sleep(s.warmUp().toMillis());
-          Result r = measure(s, load, subscribers, progress);
-          return new Result(
-              r.settings(),
-              r.kinds(),
-              r.liveThreads(),
-              r.httpThreads(),
-              r.heapUsedMb(),
-              r.clientCpuShare(),
-              r.eventsPerSubscriberPerSecond(),
-              r.eventsPerSecond(),
-              r.streamMbPerSecond(),
-              r.subscribers(),
-              droppedStreams(stack.httpUrl()));
-        }
-      }
+      Deployment here =
+          new Deployment(KafkaConnection.to(stack.bootstrapServers()), URI.create(stack.httpUrl()));
+      return run(s, here, ServiceJvm.thisOne(), progress);
     } finally {
       IngestBenchmark.deleteQuietly(dir);
+    }
+  }
+
+  /**
+   * Against a deployment running elsewhere, its query service's heap and threads read from its
+   * {@code /metrics}; the settings' HTTP threads and stream writers are then the deployment's own.
+   */
+  public static Result run(Settings s, Deployment deployment, Consumer<String> progress)
+      throws Exception {
+    return run(s, deployment, ServiceJvm.at(deployment.queryService()), progress);
+  }
+
+  private static Result run(
+      Settings s, Deployment deployment, ServiceJvm service, Consumer<String> progress)
+      throws Exception {
+    List<Objective> objectives =
+        JobSettings.DEFAULT_OBJECTIVES.stream().map(Objective::parse).toList();
+    String url = deployment.queryService().toString();
+    SplittableRandom random = new SplittableRandom(7);
+    List<HardwareTarget> targets = new ArrayList<>();
+    for (int i = 0; i < s.targets(); i++) {
+      targets.add(new HardwareTarget("bench-device-" + i, "java-cpu"));
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    for (int i = 0; i < s.candidates(); i++) {
+      candidates.add(SyntheticMeasurements.candidate(random));
+    }
+    progress.accept(
+        String.format(
+            "loading %d candidates × %d objectives on %d targets, then waiting for their models"
+                + " and frontiers",
+            candidates.size(), objectives.size(), targets.size()));
+    try (Updates updates = new Updates(deployment.kafka(), targets, candidates, objectives)) {
+      updates.load(random);
+      waitUntilServed(url, targets, objectives.size());
+      updates.start(s.updateInterval());
+      InetSocketAddress server = deployment.server();
+      progress.accept(String.format("connecting %,d subscribers", s.subscribers()));
+      try (Subscribers subscribers = new Subscribers(server, streamPaths(s, targets));
+          RequestLoad load =
+              new RequestLoad(
+                  server,
+                  s.clients(),
+                  mix(targets, candidates, objectives, random),
+                  s.rate() / s.clients())) {
+        progress.accept(String.format("warming up for %s", s.warmUp()));
+        Thread.sleep(s.warmUp().toMillis());
+        Result r = measure(s, load, subscribers, service, progress);
+        return new Result(
+            r.settings(),
+            r.kinds(),
+            r.liveThreads(),
+            r.httpThreads(),
+            r.heapUsedMb(),
+            r.clientCpuShare(),
+            r.eventsPerSubscriberPerSecond(),
+            r.eventsPerSecond(),
+            r.streamMbPerSecond(),
+            r.subscribers(),
+            droppedStreams(url));
+      }
     }
   }
 
@@ -267,10 +306,13 @@ public final class QueryBenchmark {
   }
 
   private static Result measure(
-      Settings s, RequestLoad load, Subscribers subscribers, Consumer<String> progress)
-      throws InterruptedException {
+      Settings s,
+      RequestLoad load,
+      Subscribers subscribers,
+      ServiceJvm service,
+      Consumer<String> progress)
+      throws IOException, InterruptedException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Thread> benchThreads = new ArrayList<>(load.threads());
     Thread.getAllStackTraces().keySet().stream()
@@ -292,22 +334,21 @@ public final class QueryBenchmark {
     for (int rep = 0; rep < s.repeat(); rep++) {
       RequestLoad.Window w = new RequestLoad.Window(s.clients(), KINDS.size());
       long clientCpu0 = cpu(threads, benchThreads);
-      long processCpu0 = os.getProcessCpuTime();
       Subscribers.Tally before = subscribers.tally();
       long start = System.nanoTime();
       load.measure(w);
       long end = start + s.duration().toNanos();
       long maxHeap = 0;
+      long every = service.samplingInterval().toMillis();
       while (System.nanoTime() < end) {
-        maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
-        Thread.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
+        maxHeap = Math.max(maxHeap, service.heapUsedBytes());
+        Thread.sleep(Math.max(1, Math.min(every, (end - System.nanoTime()) / 1_000_000)));
       }
       load.measure(null);
       w.close();
       double seconds = (System.nanoTime() - start) / 1e9;
       Subscribers.Tally after = subscribers.tally();
       long clientCpu = cpu(threads, benchThreads) - clientCpu0;
-      long processCpu = os.getProcessCpuTime() - processCpu0;
       for (int k = 0; k < KINDS.size(); k++) {
         long[] l = w.sorted(k);
         errors[k] += w.errors(k);
@@ -318,10 +359,11 @@ public final class QueryBenchmark {
                   l.length / seconds, quantileMs(l, 0.5), quantileMs(l, 0.99), quantileMs(l, 1)
                 });
       }
-      live.add((double) threads.getThreadCount());
-      front.add((double) frontThreads());
+      live.add((double) service.liveThreads());
+      long frontNow = service.frontThreads();
+      front.add(frontNow < 0 ? Double.NaN : frontNow);
       heap.add(maxHeap / 1e6);
-      clientShare.add(processCpu > 0 ? (double) clientCpu / processCpu : Double.NaN);
+      clientShare.add(clientCpu / (seconds * 1e9 * os.getAvailableProcessors()));
       eventRate.add(
           after.allSubscribers() == 0
               ? 0
@@ -378,18 +420,6 @@ public final class QueryBenchmark {
       sum += Math.max(0, ns);
     }
     return sum;
-  }
-
-  /** The HTTP front's threads: request pool, the JDK's dispatcher, stream writers, write timer. */
-  private static long frontThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .map(Thread::getName)
-        .filter(
-            n ->
-                n.startsWith("http-")
-                    || n.startsWith("HTTP-Dispatcher")
-                    || n.startsWith("frontier-stream-"))
-        .count();
   }
 
   /** {@code hilnas_frontier_stream_dropped_total} from {@code /metrics}. */

@@ -1,13 +1,16 @@
 package dev.hilnas.app.cli.bench;
 
 import dev.hilnas.app.bench.query.QueryBenchmark;
+import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Spec;
     description = {
       "The query side under concurrent clients with event-stream subscribers connected.",
       "",
-      "GET frontier, GET model and POST predict from --clients concurrent clients against the embedded stack, while --subscribers event-stream subscribers are connected and new measurements keep models and frontiers changing: per kind of request throughput and p50/p99/max latency, errors, the JVM's threads and heap used; GET /healthz in the same mix is the floor (the server and the clients by themselves)."
+      "GET frontier, GET model and POST predict from --clients concurrent clients against the embedded stack (or a deployment's query service, --url), while --subscribers event-stream subscribers are connected and new measurements keep models and frontiers changing: per kind of request throughput and p50/p99/max latency, errors, the JVM's threads and heap used; GET /healthz in the same mix is the floor (the server and the clients by themselves)."
     })
 final class BenchQueryCommand implements Callable<Integer> {
 
@@ -95,6 +98,24 @@ final class BenchQueryCommand implements Callable<Integer> {
       description = "The event stream's writer threads (default: ${DEFAULT-VALUE}).")
   int streamWriters;
 
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "Measure this running query service (http://HOST:PORT/) instead of an embedded stack"
+              + " started in this JVM, e.g. one started on its own with `serve --no-job`; the"
+              + " bench writes its targets' measurements into --bootstrap, the Kafka its job reads."
+              + " Its heap and threads come from its /metrics; --http-threads and"
+              + " --http-stream-writers are then its own.")
+  URI url;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "With --url: the deployment's Kafka (default: ${DEFAULT-VALUE}).",
+      defaultValue = KafkaConnection.DEFAULT_BOOTSTRAP)
+  String bootstrap;
+
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
   boolean json;
 
@@ -125,13 +146,18 @@ final class BenchQueryCommand implements Callable<Integer> {
         repeat,
         seconds(duration),
         seconds(warmUp));
+    Consumer<String> progress =
+        line -> {
+          err.println("  " + line);
+          err.flush();
+        };
     QueryBenchmark.Result r =
-        QueryBenchmark.run(
-            settings,
-            line -> {
-              err.println("  " + line);
-              err.flush();
-            });
+        url == null
+            ? QueryBenchmark.run(settings, progress)
+            : QueryBenchmark.run(
+                settings,
+                new QueryBenchmark.Deployment(KafkaConnection.to(bootstrap), url),
+                progress);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%-21s %22s %18s %18s %18s %7s%n",
@@ -167,20 +193,30 @@ final class BenchQueryCommand implements Callable<Integer> {
         median(r.eventsPerSubscriberPerSecond()),
         min(r.eventsPerSubscriberPerSecond()),
         max(r.eventsPerSubscriberPerSecond()));
+    if (url == null) {
+      out.printf(
+          "threads               : %.0f live in the JVM [%.0f..%.0f], %d of them the bench's;"
+              + " the HTTP front's %.0f%n",
+          median(r.liveThreads()),
+          min(r.liveThreads()),
+          max(r.liveThreads()),
+          clients + 1,
+          median(r.httpThreads()));
+    } else {
+      out.printf(
+          "threads               : %.0f live in the query service's JVM [%.0f..%.0f]%n",
+          median(r.liveThreads()), min(r.liveThreads()), max(r.liveThreads()));
+    }
     out.printf(
-        "threads               : %.0f live in the JVM [%.0f..%.0f], %d of them the bench's;"
-            + " the HTTP front's %.0f%n",
-        median(r.liveThreads()),
-        min(r.liveThreads()),
-        max(r.liveThreads()),
-        clients + 1,
-        median(r.httpThreads()));
+        "heap used             : %,.0f MB at most [%,.0f..%,.0f] (%s)%n",
+        median(r.heapUsedMb()),
+        min(r.heapUsedMb()),
+        max(r.heapUsedMb()),
+        url == null
+            ? "the whole JVM: broker, job, Streams, server, clients"
+            : "the query service's JVM, from its /metrics once a second");
     out.printf(
-        "heap used             : %,.0f MB at most [%,.0f..%,.0f] (the whole JVM: broker, job,"
-            + " Streams, server, clients)%n",
-        median(r.heapUsedMb()), min(r.heapUsedMb()), max(r.heapUsedMb()));
-    out.printf(
-        "bench clients' CPU    : %.0f%% of the process's CPU time [%.0f..%.0f]%n",
+        "bench clients' CPU    : %.0f%% of the machine's CPU time [%.0f..%.0f]%n",
         100 * median(r.clientCpuShare()),
         100 * min(r.clientCpuShare()),
         100 * max(r.clientCpuShare()));
@@ -202,9 +238,10 @@ final class BenchQueryCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Map<String, Object> json(QueryBenchmark.Result r) {
+  private Map<String, Object> json(QueryBenchmark.Result r) {
     Map<String, Object> j = new LinkedHashMap<>();
     var s = r.settings();
+    j.put("queryService", url == null ? "embedded" : url.toString());
     j.put("clients", s.clients());
     j.put("subscribers", s.subscribers());
     j.put("targets", s.targets());
@@ -245,7 +282,9 @@ final class BenchQueryCommand implements Callable<Integer> {
     subs.put("eventsPerSubscriberPerSecond", r.eventsPerSubscriberPerSecond());
     j.put("subscribers", subs);
     j.put("liveThreads", r.liveThreads());
-    j.put("httpFrontThreads", r.httpThreads());
+    j.put(
+        "httpFrontThreads",
+        r.httpThreads().stream().map(n -> n.isNaN() ? null : n).toList()); // NaN: elsewhere
     j.put("heapUsedMb", r.heapUsedMb());
     j.put("clientCpuShare", r.clientCpuShare());
     return j;
