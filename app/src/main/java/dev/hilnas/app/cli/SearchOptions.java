@@ -54,7 +54,7 @@ final class SearchOptions {
       description =
           "Measurements a frontier point should rest on: a point measured fewer times on its target"
               + " is requested again, since the frontier keeps the luckiest of noisy measurements; 1"
-              + " measures each candidate once (default: ${DEFAULT-VALUE}).")
+              + " measures each candidate once, 16 at most (default: ${DEFAULT-VALUE}).")
   int confirmations;
 
   @Option(

@@ -175,8 +175,8 @@ public final class SearchBook {
    * The target's frontier points — on the frontier of any objective, not dominated — whose measured
    * latency is the median of fewer than {@code times} measurements there: the frontier keeps the
    * fastest measurements, so a point that one lucky measurement put there is measured again before
-   * it is trusted. A point with a request outstanding waits for it; one that failed {@code
-   * maxAttempts} times there is left as it is.
+   * it is trusted. A point with a request outstanding waits for it; one whose requests there went
+   * unanswered (failed, or lost to the timeout) {@code maxAttempts} times is left as it is.
    */
   public Unconfirmed unconfirmed(
       String targetId, int times, long nowMs, long timeoutMs, int maxAttempts) {
@@ -213,9 +213,9 @@ public final class SearchBook {
       }
       if (attempts.size() - failed > p.repeats() && nowMs - last < timeoutMs) {
         pending++;
-      } else {
+      } else if (attempts.size() - p.repeats() < maxAttempts) {
         due.add(p.candidate());
-      }
+      } // else maxAttempts requests went unanswered (lost or failed): left as it is, like a retry
     }
     return new Unconfirmed(pending, due);
   }

@@ -3,6 +3,7 @@ package dev.hilnas.core.search;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.frontier.ReferencePoint;
+import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +53,10 @@ public final class SearchLoop {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
       }
-      if (confirmations < 1) {
-        throw new IllegalArgumentException("confirmations must be >= 1, got " + confirmations);
+      // a frontier point's latency is the median of its newest KEPT_REPEATS measurements at most
+      if (confirmations < 1 || confirmations > TargetFrontiers.KEPT_REPEATS) {
+        throw new IllegalArgumentException(
+            "confirmations must be 1.." + TargetFrontiers.KEPT_REPEATS + ", got " + confirmations);
       }
     }
 
@@ -133,8 +136,10 @@ public final class SearchLoop {
 
   /**
    * Proposes for each target, sorted by id, as many candidates as it has free capacity — agents ×
-   * in flight per agent − pending: failed candidates to try again first, oldest first, then the
-   * strategy's — and records them as requested at {@code nowMs}.
+   * in flight per agent − pending requests and pending confirmations: failed candidates to try
+   * again first, oldest first, then frontier points to confirm (at most half the capacity, one slot
+   * at least, pending confirmations included), then the strategy's — and records them as requested
+   * at {@code nowMs}. With a capacity of 1, a point to confirm takes the only slot.
    *
    * @return the proposals to publish, in the order made
    */

@@ -297,6 +297,19 @@ class SearchLoopTest {
   }
 
   @Test
+  void shouldGiveUpConfirmingAPointOnceMaxAttemptsRequestsWentUnanswered() {
+    List<Proposal> first = confirming.step(0);
+    Candidate fast = first.get(0).candidate();
+    frontierOf(fast, 1, first.get(1).candidate());
+    assertEquals(fast, confirming.step(MINUTE).get(0).candidate(), "confirming");
+    assertEquals(fast, confirming.step(12 * MINUTE).get(0).candidate(), "lost: again");
+    assertEquals(fast, confirming.step(23 * MINUTE).get(0).candidate(), "lost: again");
+    assertTrue(
+        confirming.step(34 * MINUTE).stream().noneMatch(p -> p.candidate().equals(fast)),
+        "3 (maxAttempts) confirmations lost: given up");
+  }
+
+  @Test
   void shouldRefuseSettingsThatConfirmWithNoMeasurement() {
     IllegalArgumentException e =
         assertThrows(
@@ -304,7 +317,13 @@ class SearchLoopTest {
             () ->
                 new SearchLoop.Settings(
                     Map.of(), 1, 1, Duration.ofMinutes(1), 1, Map.of(), List.of(), 0));
-    assertEquals("confirmations must be >= 1, got 0", e.getMessage());
+    assertEquals("confirmations must be 1..16, got 0", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SearchLoop.Settings(
+                Map.of(), 1, 1, Duration.ofMinutes(1), 1, Map.of(), List.of(), 17),
+        "a point's latency rests on its newest 16 measurements at most");
   }
 
   @Test

@@ -44,6 +44,7 @@ public final class JavaCpuRunner implements Runner, AutoCloseable {
 
   @Override
   public void close() {
+    timing.forget(); // or the old decoder stays reachable while the next one is built
     if (decoder != null) {
       decoder.close();
       decoder = null;

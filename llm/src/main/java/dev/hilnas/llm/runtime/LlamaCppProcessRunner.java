@@ -24,9 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -80,14 +81,24 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   /** How long a worker asked to stop (its stdin closed) may take before it is killed. */
   private static final long STOP_WAIT_MS = 5_000;
 
+  /** How long a fresh worker may take to say its runtime (a JVM, the natives, a probe model). */
+  private static final Duration START_WITHIN = Duration.ofMinutes(2);
+
   /** Kills workers that hang on a request; one daemon thread for every runner. */
-  private static final ScheduledExecutorService WATCHDOG =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "llama.cpp worker watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor w =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "llama.cpp worker watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+    w.setRemoveOnCancelPolicy(true); // a cancelled watch must not hold its worker for minutes
+    return w;
+  }
 
   /** Lines of a dead worker's log that its request's exception quotes. */
   private static final int LAST_WORDS = 8;
@@ -195,7 +206,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   /** A fresh worker, the current one once it says its runtime. */
   private Worker start() {
     Worker started = launch();
-    Reply hello = started.read("starting llama.cpp");
+    Reply hello = started.readWithin(START_WITHIN, "starting llama.cpp");
     if (hello.runtime() == null) {
       stopWorker();
       throw new IllegalStateException("llama.cpp does not start: " + hello.error());
@@ -210,7 +221,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
    */
   private synchronized Worker launch() {
     if (closed) {
-      throw new IllegalStateException("the llama.cpp runner is closed");
+      throw new CancellationException("the llama.cpp runner is closed");
     }
     workersStarted++;
     Path home = directory.resolve("worker-" + workersStarted);
@@ -253,9 +264,9 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
 
   /**
    * At the JVM's exit, unclosed (Ctrl-C): the worker may be busy with a candidate, so it is killed
-   * rather than asked to stop, and its files go once it is gone.
+   * rather than asked to stop (its request is cancelled), and its files go once it is gone.
    */
-  private void kill() {
+  void kill() {
     Worker w;
     synchronized (this) {
       closed = true;
@@ -304,7 +315,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     private String runtime;
     private Candidate last;
     private int candidates;
-    private volatile boolean hung; // set by the watchdog before it kills the process
+    private volatile Duration hungAfter; // set by the watchdog before it kills the process
 
     Worker(Process process, Path home, Path log) {
       this.process = process;
@@ -338,17 +349,31 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       } catch (IOException e) {
         throw died(what);
       }
+      return readWithin(recycling.answerWithin(), what);
+    }
+
+    /** The next reply, the worker killed if it does not come within {@code limit}. */
+    Reply readWithin(Duration limit, String what) {
+      Object watched = new Object(); // the watch kills only while the reply is awaited
+      boolean[] answered = {false};
       ScheduledFuture<?> watch =
           WATCHDOG.schedule(
               () -> {
-                hung = true;
-                process.destroyForcibly();
+                synchronized (watched) {
+                  if (!answered[0]) {
+                    hungAfter = limit;
+                    process.destroyForcibly();
+                  }
+                }
               },
-              recycling.answerWithin().toMillis(),
+              limit.toMillis(),
               TimeUnit.MILLISECONDS);
       try {
         return read(what);
       } finally {
+        synchronized (watched) {
+          answered[0] = true;
+        }
         watch.cancel(false);
       }
     }
@@ -371,8 +396,11 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       throw died(what);
     }
 
-    /** The exception for a worker that died {@code what}ing; the next request gets a fresh one. */
-    private IllegalStateException died(String what) {
+    /**
+     * The exception for a worker that died {@code what}ing; the next request gets a fresh one. When
+     * the runner was closed under it (the JVM exits: Ctrl-C), the request is cancelled, not failed.
+     */
+    private RuntimeException died(String what) {
       String exit;
       try {
         exit =
@@ -385,13 +413,17 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       }
       String words = lastWords();
       stopWorker(); // this one: the next request starts a fresh one
+      synchronized (LlamaCppProcessRunner.this) {
+        if (closed) {
+          return new CancellationException(
+              "the llama.cpp runner was closed while " + what + " (" + exit + ")");
+        }
+      }
       return new IllegalStateException(
           "the llama.cpp worker (pid "
               + process.pid()
               + ") "
-              + (hung
-                  ? "did not answer within " + recycling.answerWithin() + ", killed, "
-                  : "died ")
+              + (hungAfter != null ? "did not answer within " + hungAfter + ", killed, " : "died ")
               + what
               + " ("
               + exit

@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
 /**
  * Times a decoder on one objective: PREFILL of {@code contextLength} tokens, or DECODE of one token
  * against a cache of {@code contextLength}. Warm-up runs first (JIT, caches), then the timed
- * repetitions; the clock is injected so tests need not sleep.
+ * repetitions; the clock is injected so tests need not sleep. It keeps the last decoder's session
+ * between calls ({@link #prepare}), so it is not thread-safe, and holds that decoder until {@link
+ * #forget}.
  */
 public final class Timing {
 
@@ -51,6 +53,11 @@ public final class Timing {
       samples.add(run(decoder, p.session(), objective, p.prompt()) / 1e6);
     }
     return samples;
+  }
+
+  /** Lets go of the last decoder and its session, before another decoder is built. */
+  public void forget() {
+    prepared = null;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.hilnas.llm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,9 @@ import dev.hilnas.llm.runtime.gguf.GgmlType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,7 +103,25 @@ class LlamaCppProcessRunnerTest {
   }
 
   @Test
-  void shouldKillAWorkerThatDoesNotAnswerInTimeAndFailOnlyThatRequest() {
+  void shouldCancelRatherThanFailTheRequestUnderWayWhenTheJvmExits() throws Exception {
+    LlamaCppProcessRunner runner =
+        new LlamaCppProcessRunner(1, GgmlType.Q8_0, 7, Recycling.DEFAULT);
+    CompletableFuture<List<Double>> timing =
+        CompletableFuture.supplyAsync(() -> runner.time(small(128), PREFILL, 0, 1_000_000));
+    Thread.sleep(300);
+
+    runner.kill(); // what the shutdown hook does on Ctrl-C
+
+    ExecutionException e = assertThrows(ExecutionException.class, timing::get);
+    assertInstanceOf(CancellationException.class, e.getCause(), e.getCause().toString());
+    assertThrows(
+        CancellationException.class,
+        () -> runner.time(small(128), PREFILL, 0, 1),
+        "no worker starts after the hook");
+  }
+
+  @Test
+  void shouldKillAWorkerThatDoesNotAnswerInTime() {
     try (LlamaCppProcessRunner runner =
         new LlamaCppProcessRunner(
             1, GgmlType.Q8_0, 7, new Recycling(16, Long.MAX_VALUE, Duration.ofMillis(1)))) {

@@ -75,6 +75,9 @@ class TimingTest {
           first, timing.prepare(decoder, decode), "the next batch decodes on the same cache");
       assertNotSame(first, timing.prepare(decoder, Objective.parse("DECODE@5")), "another length");
       assertNotSame(first, timing.prepare(other, decode), "another decoder");
+      Timing.Prepared onOther = timing.prepare(other, decode);
+      timing.forget();
+      assertNotSame(onOther, timing.prepare(other, decode), "forgotten: prepared anew");
     }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,6 +90,15 @@ public final class CandidateWorker implements AutoCloseable {
           List<ProducerRecord<byte[], byte[]>> out;
           try {
             out = work.apply(requests.deserialize(record.topic(), record.value()));
+          } catch (CancellationException e) {
+            // the runtime was stopped under the request (the agent is exiting): it neither
+            // succeeded nor failed, so its offset stays for the next start to take it again
+            log.info(
+                "stopped while working on {}-{}@{}",
+                record.topic(),
+                record.partition(),
+                record.offset());
+            return;
           } catch (RuntimeException | OutOfMemoryError e) {
             // a request that fails must neither stop the worker nor vanish. An OutOfMemoryError
             // here is a candidate too big for this heap, and what it allocated is garbage by now

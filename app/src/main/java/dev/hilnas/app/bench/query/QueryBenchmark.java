@@ -131,13 +131,15 @@ public final class QueryBenchmark {
    */
   public record Deployment(KafkaConnection kafka, URI queryService) {
     public Deployment {
-      if (!"http".equals(queryService.getScheme()) || queryService.getHost() == null) {
+      // the clients' requests are prepared with the API's own paths, from the root
+      String path = queryService.getPath();
+      if (!"http".equals(queryService.getScheme())
+          || queryService.getHost() == null
+          || !(path == null || path.isEmpty() || path.equals("/"))) {
         throw new IllegalArgumentException(
             "the query service's URL must be http://HOST[:PORT]/, got " + queryService);
       }
-      if (!queryService.getPath().endsWith("/")) {
-        queryService = queryService.resolve(queryService.getPath() + "/");
-      }
+      queryService = queryService.resolve("/");
     }
 
     InetSocketAddress server() {
@@ -341,7 +343,7 @@ public final class QueryBenchmark {
       long maxHeap = 0;
       long every = service.samplingInterval().toMillis();
       while (System.nanoTime() < end) {
-        maxHeap = Math.max(maxHeap, service.heapUsedBytes());
+        maxHeap = Math.max(maxHeap, service.heapUsedBytes().orElse(0));
         Thread.sleep(Math.max(1, Math.min(every, (end - System.nanoTime()) / 1_000_000)));
       }
       load.measure(null);
@@ -359,10 +361,10 @@ public final class QueryBenchmark {
                   l.length / seconds, quantileMs(l, 0.5), quantileMs(l, 0.99), quantileMs(l, 1)
                 });
       }
-      live.add((double) service.liveThreads());
+      live.add(service.liveThreads().stream().mapToDouble(n -> n).findFirst().orElse(Double.NaN));
       long frontNow = service.frontThreads();
       front.add(frontNow < 0 ? Double.NaN : frontNow);
-      heap.add(maxHeap / 1e6);
+      heap.add(maxHeap > 0 ? maxHeap / 1e6 : Double.NaN);
       clientShare.add(clientCpu / (seconds * 1e9 * os.getAvailableProcessors()));
       eventRate.add(
           after.allSubscribers() == 0

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The JVM that runs the query service under measurement, as the bench sees it: this one, read
@@ -16,11 +18,11 @@ import java.util.List;
  */
 interface ServiceJvm {
 
-  /** Heap in use now, in bytes. */
-  long heapUsedBytes() throws IOException, InterruptedException;
+  /** Heap in use now, in bytes; empty when it cannot be read now. */
+  OptionalLong heapUsedBytes() throws InterruptedException;
 
-  /** Live threads now. */
-  int liveThreads() throws IOException, InterruptedException;
+  /** Live threads now; empty when they cannot be read now. */
+  OptionalInt liveThreads() throws InterruptedException;
 
   /** The HTTP front's threads now (pool, dispatcher, stream writers, write timer); -1: unknown. */
   long frontThreads();
@@ -32,13 +34,13 @@ interface ServiceJvm {
   static ServiceJvm thisOne() {
     return new ServiceJvm() {
       @Override
-      public long heapUsedBytes() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      public OptionalLong heapUsedBytes() {
+        return OptionalLong.of(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
       }
 
       @Override
-      public int liveThreads() {
-        return ManagementFactory.getThreadMXBean().getThreadCount();
+      public OptionalInt liveThreads() {
+        return OptionalInt.of(ManagementFactory.getThreadMXBean().getThreadCount());
       }
 
       @Override
@@ -63,32 +65,33 @@ interface ServiceJvm {
   /**
    * A query service in another process, from Micrometer's JVM gauges on its {@code /metrics}
    * ({@code jvm_memory_used_bytes} of the heap's pools, {@code jvm_threads_live_threads}); read
-   * once a second, so the scrapes are a negligible share of the load.
+   * once a second, so the scrapes are a negligible share of the load. A scrape that fails or times
+   * out under the load is a sample missed, not the run's end.
    */
   static ServiceJvm at(URI service) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     URI metrics = service.resolve("metrics");
     return new ServiceJvm() {
       @Override
-      public long heapUsedBytes() throws IOException, InterruptedException {
-        return (long)
+      public OptionalLong heapUsedBytes() throws InterruptedException {
+        List<MetricsText.Sample> heap =
             scrape().stream()
                 .filter(
                     s ->
                         s.name().equals("jvm_memory_used_bytes")
                             && "heap".equals(s.labels().get("area")))
-                .mapToDouble(MetricsText.Sample::value)
-                .sum();
+                .toList();
+        return heap.isEmpty()
+            ? OptionalLong.empty()
+            : OptionalLong.of((long) heap.stream().mapToDouble(MetricsText.Sample::value).sum());
       }
 
       @Override
-      public int liveThreads() throws IOException, InterruptedException {
-        return (int)
-            scrape().stream()
-                .filter(s -> s.name().equals("jvm_threads_live_threads"))
-                .mapToDouble(MetricsText.Sample::value)
-                .findFirst()
-                .orElse(-1);
+      public OptionalInt liveThreads() throws InterruptedException {
+        return scrape().stream()
+            .filter(s -> s.name().equals("jvm_threads_live_threads"))
+            .mapToInt(s -> (int) s.value())
+            .findFirst();
       }
 
       @Override
@@ -101,15 +104,16 @@ interface ServiceJvm {
         return Duration.ofSeconds(1);
       }
 
-      private List<MetricsText.Sample> scrape() throws IOException, InterruptedException {
-        HttpResponse<String> r =
-            client.send(
-                HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IOException(metrics + " answered " + r.statusCode());
+      private List<MetricsText.Sample> scrape() throws InterruptedException {
+        try {
+          HttpResponse<String> r =
+              client.send(
+                  HttpRequest.newBuilder(metrics).timeout(samplingInterval()).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          return r.statusCode() == 200 ? MetricsText.parse(r.body()) : List.of();
+        } catch (IOException | IllegalArgumentException e) {
+          return List.of();
         }
-        return MetricsText.parse(r.body());
       }
     };
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,18 +147,21 @@ final class BenchQueryCommand implements Callable<Integer> {
         repeat,
         seconds(duration),
         seconds(warmUp));
+    if (url == null && spec.commandLine().getParseResult().hasMatchedOption("--bootstrap")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--bootstrap is the Kafka of a deployment given with --url");
+    }
+    QueryBenchmark.Deployment deployment =
+        url == null ? null : new QueryBenchmark.Deployment(KafkaConnection.to(bootstrap), url);
     Consumer<String> progress =
         line -> {
           err.println("  " + line);
           err.flush();
         };
     QueryBenchmark.Result r =
-        url == null
+        deployment == null
             ? QueryBenchmark.run(settings, progress)
-            : QueryBenchmark.run(
-                settings,
-                new QueryBenchmark.Deployment(KafkaConnection.to(bootstrap), url),
-                progress);
+            : QueryBenchmark.run(settings, deployment, progress);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%-21s %22s %18s %18s %18s %7s%n",
@@ -232,16 +236,17 @@ final class BenchQueryCommand implements Callable<Integer> {
         "(medians; [min..max] over %d repetitions of %s s; goal: p99 < 5 ms for the GETs)%n",
         repeat, seconds(duration));
     if (json) {
-      out.println(Json.MAPPER.writeValueAsString(json(r)));
+      out.println(Json.MAPPER.writeValueAsString(json(r, deployment)));
     }
     out.flush();
     return 0;
   }
 
-  private Map<String, Object> json(QueryBenchmark.Result r) {
+  private static Map<String, Object> json(
+      QueryBenchmark.Result r, QueryBenchmark.Deployment deployment) {
     Map<String, Object> j = new LinkedHashMap<>();
     var s = r.settings();
-    j.put("queryService", url == null ? "embedded" : url.toString());
+    j.put("queryService", deployment == null ? "embedded" : deployment.queryService().toString());
     j.put("clients", s.clients());
     j.put("subscribers", s.subscribers());
     j.put("targets", s.targets());
@@ -281,13 +286,16 @@ final class BenchQueryCommand implements Callable<Integer> {
     subs.put("megabytesPerSecond", r.streamMbPerSecond());
     subs.put("eventsPerSubscriberPerSecond", r.eventsPerSubscriberPerSecond());
     j.put("subscribers", subs);
-    j.put("liveThreads", r.liveThreads());
-    j.put(
-        "httpFrontThreads",
-        r.httpThreads().stream().map(n -> n.isNaN() ? null : n).toList()); // NaN: elsewhere
-    j.put("heapUsedMb", r.heapUsedMb());
+    j.put("liveThreads", unknownAsNull(r.liveThreads()));
+    j.put("httpFrontThreads", unknownAsNull(r.httpThreads()));
+    j.put("heapUsedMb", unknownAsNull(r.heapUsedMb()));
     j.put("clientCpuShare", r.clientCpuShare());
     return j;
+  }
+
+  /** NaN, a figure not known (of a service elsewhere, or not read), as JSON's null. */
+  private static List<Double> unknownAsNull(List<Double> runs) {
+    return runs.stream().map(n -> n.isNaN() ? null : n).toList();
   }
 
   private static String seconds(Duration d) {
