@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Pairs quality evaluations with latency on one target and objective: the measured latency (median
- * of the repeats) where the candidate was timed for the objective's phase and context, else the
- * model's prediction, marked as such.
+ * of the newest {@value TargetFrontiers#KEPT_REPEATS} repeats, as {@link TargetFrontiers} keeps
+ * them) where the candidate was timed for the objective's phase and context, else the model's
+ * prediction, marked as such.
  *
  * @param frontier every paired point and its Pareto frontier
  * @param withoutLatency evaluations that could not be paired: not measured, and no model
@@ -41,8 +42,10 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
     int without = 0;
     for (var e : latest.entrySet()) {
       Quality q = e.getValue();
-      List<Double> times = measured.get(e.getKey());
-      if (times != null) {
+      List<Double> all = measured.get(e.getKey());
+      if (all != null) {
+        List<Double> times =
+            all.subList(Math.max(0, all.size() - TargetFrontiers.KEPT_REPEATS), all.size());
         frontier.put(
             new FrontierPoint(
                 e.getKey(),

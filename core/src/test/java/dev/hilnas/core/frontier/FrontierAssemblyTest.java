@@ -10,6 +10,7 @@ import dev.hilnas.core.Quality;
 import dev.hilnas.core.latency.LatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.core.latency.SimulatedDevice;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,26 @@ class FrontierAssemblyTest {
     assertEquals(12, p.latencyMs());
     assertEquals(LatencySource.MEASURED, p.source());
     assertEquals("s", p.candidateId());
+  }
+
+  @Test
+  void shouldTakeTheMedianOfTheNewestRepeatsAsTargetFrontiersKeepsThem() {
+    List<Measurement> ms = new ArrayList<>();
+    for (int i = 0; i < TargetFrontiers.KEPT_REPEATS; i++) {
+      ms.add(timed(SMALL, Phase.PREFILL, 256, 100)); // the oldest, pushed out
+    }
+    for (int i = 0; i < TargetFrontiers.KEPT_REPEATS; i++) {
+      ms.add(timed(SMALL, Phase.PREFILL, 256, 10));
+    }
+
+    FrontierPoint p =
+        FrontierAssembly.of(ms, List.of(ppl("s", SMALL, 40)), PREFILL_256, null)
+            .frontier()
+            .points()
+            .get(0);
+
+    assertEquals(10, p.latencyMs());
+    assertEquals(TargetFrontiers.KEPT_REPEATS, p.repeats());
   }
 
   @Test
