@@ -132,6 +132,10 @@ public final class HttpFront implements AutoCloseable {
           "sun.net.httpserver.idleInterval", Long.toString(wanted.idleTimeoutSeconds()));
       System.setProperty(
           "jdk.httpserver.maxConnections", Integer.toString(wanted.maxConnections()));
+      // the JDK closes a kept-alive connection after its answer once 200 others are idle, so a
+      // 201st client's next request met a closed socket; every accepted connection may idle
+      System.setProperty(
+          "sun.net.httpserver.maxIdleConnections", Integer.toString(wanted.maxConnections()));
       // idle connections are looked for every 10 s by default: a 1 s idle timeout would be 11
       System.setProperty("sun.net.httpserver.clockTick", "1000");
       System.setProperty("sun.net.httpserver.drainAmount", Long.toString(DRAIN_BYTES));

@@ -23,6 +23,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -85,6 +86,27 @@ class HttpFrontTest {
     OutputStream out = socket.getOutputStream();
     out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
+  }
+
+  /** One answer on a kept-alive connection: its head, then as much body as it says it has. */
+  private static String readAnswer(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    int length =
+        head.toString()
+            .lines()
+            .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+            .mapToInt(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim()))
+            .findFirst()
+            .orElse(0);
+    return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
   }
 
   /** What the server answers, up to when it closes the connection. */
@@ -200,6 +222,29 @@ class HttpFrontTest {
 
       assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
       assertTrue(answer.endsWith("{\"status\":\"UP\"}"), "then closed: " + answer);
+    }
+  }
+
+  @Test
+  void shouldKeepEveryConnectionItAcceptsAliveBetweenRequests() throws Exception {
+    try (HttpFront front = front(settings(1)).start()) {
+      // the JDK's own cap on idle connections (200 by default) is raised to the connection cap
+      assertEquals(
+          Integer.toString(MAX_CONNECTIONS),
+          System.getProperty("sun.net.httpserver.maxIdleConnections"));
+      List<Socket> open = new ArrayList<>();
+      for (int i = 0; i < MAX_CONNECTIONS; i++) {
+        open.add(connect(front));
+      }
+      for (int round = 0; round < 2; round++) {
+        for (Socket socket : open) {
+          write(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+          assertTrue(readAnswer(socket).startsWith("HTTP/1.1 200 OK"), "round " + round);
+        }
+      }
+      for (Socket socket : open) {
+        socket.close();
+      }
     }
   }
 
