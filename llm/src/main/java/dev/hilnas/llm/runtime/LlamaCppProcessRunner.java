@@ -123,12 +123,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
    * @param seed the random weights' seed (latency does not depend on it)
    */
   public LlamaCppProcessRunner(int threads, GgmlType weights, long seed, Recycling recycling) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    if (weights != GgmlType.Q8_0 && weights != GgmlType.Q4_0) {
-      throw new IllegalArgumentException("weights must be q8_0 or q4_0, got " + weights.label());
-    }
+    LlamaCppRunner.check(threads, weights);
     this.threads = threads;
     this.weights = weights;
     this.seed = seed;

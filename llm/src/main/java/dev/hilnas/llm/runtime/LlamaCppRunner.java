@@ -69,12 +69,7 @@ public final class LlamaCppRunner implements Runner, AutoCloseable {
    * @param seed the random weights' seed (latency does not depend on it)
    */
   public LlamaCppRunner(int threads, GgmlType weights, long seed) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    if (weights != GgmlType.Q8_0 && weights != GgmlType.Q4_0) {
-      throw new IllegalArgumentException("weights must be q8_0 or q4_0, got " + weights.label());
-    }
+    check(threads, weights);
     this.threads = threads;
     this.weights = weights;
     this.seed = seed;
@@ -308,5 +303,15 @@ public final class LlamaCppRunner implements Runner, AutoCloseable {
     }
     loaded = null;
     loadedContext = 0;
+  }
+
+  /** What a llama.cpp runner of this project can time: a thread or more, q8_0 or q4_0 weights. */
+  static void check(int threads, GgmlType weights) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (weights != GgmlType.Q8_0 && weights != GgmlType.Q4_0) {
+      throw new IllegalArgumentException("weights must be q8_0 or q4_0, got " + weights.label());
+    }
   }
 }
