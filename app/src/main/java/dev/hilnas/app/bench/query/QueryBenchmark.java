@@ -424,20 +424,32 @@ public final class QueryBenchmark {
     return sum;
   }
 
-  /** {@code hilnas_frontier_stream_dropped_total} from {@code /metrics}. */
-  private static long droppedStreams(String url) throws Exception {
-    HttpResponse<String> metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(url + "metrics")).build(),
+  /**
+   * {@code hilnas_frontier_stream_dropped_total} from {@code /metrics}; -1 when it cannot be read
+   * (tried three times): the figures measured are not lost over it.
+   */
+  private static long droppedStreams(String url) throws InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        HttpResponse<String> metrics =
+            client.send(
+                HttpRequest.newBuilder(URI.create(url + "metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
-    return metrics
-        .body()
-        .lines()
-        .filter(l -> l.startsWith("hilnas_frontier_stream_dropped_total"))
-        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .findFirst()
-        .orElse(-1);
+        return metrics
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("hilnas_frontier_stream_dropped_total"))
+            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .findFirst()
+            .orElse(-1);
+      } catch (IOException e) {
+        Thread.sleep(1_000);
+      }
+    }
+    return -1;
   }
 
   /** Until every target has a model and a frontier per objective on the HTTP API. */
@@ -479,6 +491,8 @@ public final class QueryBenchmark {
     private final List<HardwareTarget> targets;
     private final List<Candidate> candidates;
     private final List<Objective> objectives;
+    // ids new to a deployment measured before: the job drops a measurement id it has seen
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
     private Thread thread;
     private volatile boolean running = true;
     private long next;
@@ -542,7 +556,7 @@ public final class QueryBenchmark {
               : perToken * (1 + o.contextLength() / 8192.0);
       ms *= 0.95 + 0.1 * random.nextDouble();
       return Measurement.of(
-          "bench-query-" + next++,
+          "bench-query-" + run + "-" + next++,
           c,
           targets.get(target),
           o.phase(),

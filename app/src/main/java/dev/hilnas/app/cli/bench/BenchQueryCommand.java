@@ -182,9 +182,13 @@ final class BenchQueryCommand implements Callable<Integer> {
     }
     var t = r.subscribers();
     out.printf(
-        "subscribers           : %,d connected of %,d, %d refused, %d ended by the server (%d"
+        "subscribers           : %,d connected of %,d, %d refused, %d ended by the server (%s"
             + " dropped for falling behind)%n",
-        t.connected(), t.subscribers(), t.refused(), t.ended(), r.droppedByServer());
+        t.connected(),
+        t.subscribers(),
+        t.refused(),
+        t.ended(),
+        r.droppedByServer() < 0 ? "?" : Long.toString(r.droppedByServer()));
     out.printf(
         "events                : %,.0f/s [%,.0f..%,.0f] to all, %.1f MB/s [%.1f..%.1f]; %.1f/s"
             + " [%.1f..%.1f] to each subscriber to every update%n",
@@ -281,7 +285,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     subs.put("refused", t.refused());
     subs.put("endedByServer", t.ended());
     subs.put("events", t.events());
-    subs.put("droppedForFallingBehind", r.droppedByServer());
+    subs.put("droppedForFallingBehind", r.droppedByServer() < 0 ? null : r.droppedByServer());
     subs.put("eventsPerSecond", r.eventsPerSecond());
     subs.put("megabytesPerSecond", r.streamMbPerSecond());
     subs.put("eventsPerSubscriberPerSecond", r.eventsPerSubscriberPerSecond());
