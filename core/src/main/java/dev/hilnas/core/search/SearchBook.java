@@ -166,7 +166,8 @@ public final class SearchBook {
   /**
    * Where the target's frontier points stand that rest on fewer than {@code times} measurements.
    *
-   * @param pending requested again and not measured, failed or {@code timeoutMs} old yet
+   * @param pending measured points requested again and not measured, failed or {@code timeoutMs}
+   *     old yet, whether still on a frontier or not
    * @param due to request again, by objective and fastest first
    */
   public record Unconfirmed(int pending, List<Candidate> due) {}
@@ -183,41 +184,61 @@ public final class SearchBook {
     Map<Objective, List<Point>> byObjective =
         new TreeMap<>(Comparator.comparing(Objective::toString));
     byObjective.putAll(frontiers.getOrDefault(targetId, Map.of()));
-    Map<String, Point> fewest = new LinkedHashMap<>(); // by arch id, the point with fewest repeats
+    // by arch id, the point with fewest repeats: on a frontier, and among all measured points
+    Map<String, Point> onFrontier = new LinkedHashMap<>();
+    Map<String, Point> measuredHere = new LinkedHashMap<>();
     byObjective.forEach(
         (objective, points) -> {
           Map<String, Point> byArch = new HashMap<>();
-          points.forEach(p -> byArch.put(p.candidate().archId(), p));
+          for (Point p : points) {
+            byArch.put(p.candidate().archId(), p);
+            if (p.source() == LatencySource.MEASURED) {
+              measuredHere.merge(p.candidate().archId(), p, SearchBook::fewerRepeats);
+            }
+          }
           for (FrontierPoint p : frontierOf(points).points()) {
             if (p.source() == LatencySource.MEASURED) {
-              fewest.merge(
-                  p.archId(), byArch.get(p.archId()), (a, b) -> a.repeats() <= b.repeats() ? a : b);
+              onFrontier.merge(p.archId(), byArch.get(p.archId()), SearchBook::fewerRepeats);
             }
           }
         });
-    int pending = 0;
-    List<Candidate> due = new ArrayList<>();
-    for (Point p : fewest.values()) {
-      if (p.repeats() >= times) {
-        continue;
+    Set<String> waiting = new HashSet<>();
+    for (Point p : measuredHere.values()) {
+      Attempts a = attempts(p.candidate().archId(), targetId);
+      if (a.count() - a.failed() > p.repeats() && nowMs - a.lastMs() < timeoutMs) {
+        // a confirmation under way holds its slot, though its point may have left the frontier
+        waiting.add(p.candidate().archId());
       }
-      String arch = p.candidate().archId();
-      Requests r = requested.get(arch);
-      List<Request> attempts =
-          r == null ? List.of() : r.each().stream().filter(one -> one.covers(targetId)).toList();
-      Failures f = failures.getOrDefault(arch, Map.of()).get(targetId);
-      int failed = f == null ? 0 : f.count();
-      long last = attempts.stream().mapToLong(Request::requestedAtMs).max().orElse(Long.MIN_VALUE);
-      if (failed >= maxAttempts) {
-        continue;
-      }
-      if (attempts.size() - failed > p.repeats() && nowMs - last < timeoutMs) {
-        pending++;
-      } else if (attempts.size() - p.repeats() < maxAttempts) {
-        due.add(p.candidate());
-      } // else maxAttempts requests went unanswered (lost or failed): left as it is, like a retry
     }
-    return new Unconfirmed(pending, due);
+    List<Candidate> due = new ArrayList<>();
+    for (Point p : onFrontier.values()) {
+      Attempts a = attempts(p.candidate().archId(), targetId);
+      if (p.repeats() < times
+          && !waiting.contains(p.candidate().archId())
+          && a.failed() < maxAttempts
+          && a.count() - p.repeats() < maxAttempts) {
+        due.add(p.candidate());
+      } // else confirmed, under way, or maxAttempts requests went unanswered: left as it is
+    }
+    return new Unconfirmed(waiting.size(), due);
+  }
+
+  /** A candidate's requests for a target: how many, how many failed, when the last was made. */
+  private record Attempts(int count, int failed, long lastMs) {}
+
+  private Attempts attempts(String arch, String targetId) {
+    Requests r = requested.get(arch);
+    List<Request> each =
+        r == null ? List.of() : r.each().stream().filter(one -> one.covers(targetId)).toList();
+    Failures f = failures.getOrDefault(arch, Map.of()).get(targetId);
+    return new Attempts(
+        each.size(),
+        f == null ? 0 : f.count(),
+        each.stream().mapToLong(Request::requestedAtMs).max().orElse(Long.MIN_VALUE));
+  }
+
+  private static Point fewerRepeats(Point a, Point b) {
+    return a.repeats() <= b.repeats() ? a : b;
   }
 
   /**

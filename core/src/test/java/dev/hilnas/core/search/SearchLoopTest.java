@@ -297,6 +297,38 @@ class SearchLoopTest {
   }
 
   @Test
+  void shouldCountAConfirmationUnderWayAgainstTheCapacityAfterItsPointLeftTheFrontier() {
+    List<Proposal> first = confirming.step(0);
+    Candidate fast = first.get(0).candidate();
+    Candidate slow = first.get(1).candidate();
+    Candidate measuredLast = first.get(2).candidate();
+    frontierOf(fast, 1, slow);
+    List<Proposal> second = confirming.step(MINUTE);
+    assertEquals(fast, second.get(0).candidate(), "confirming the fast one");
+    assertEquals(2, second.size(), "the third still pending: the confirmation and one new");
+
+    // the third is measured: faster and better, it dominates both, and is not confirmed either
+    confirming.frontier(
+        "t",
+        PREFILL,
+        List.of(
+            new SearchBook.Point(fast, 1, LatencySource.MEASURED, 5, 1),
+            new SearchBook.Point(slow, 2, LatencySource.MEASURED, 6, 1),
+            new SearchBook.Point(measuredLast, 0.5, LatencySource.MEASURED, 4, 1)),
+        new ReferencePoint(20, 20));
+
+    List<Proposal> next = confirming.step(2 * MINUTE);
+    assertEquals(
+        1,
+        next.size(),
+        "3 slots: the new one pending, and the fast one's confirmation, which still holds its"
+            + " slot off the frontier");
+    assertTrue(
+        next.stream().noneMatch(p -> p.candidate().equals(measuredLast)),
+        "the half for confirmations is taken: the last measured one's confirmation waits");
+  }
+
+  @Test
   void shouldGiveUpConfirmingAPointOnceMaxAttemptsRequestsWentUnanswered() {
     List<Proposal> first = confirming.step(0);
     Candidate fast = first.get(0).candidate();
