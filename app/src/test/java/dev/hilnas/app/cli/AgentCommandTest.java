@@ -271,9 +271,14 @@ class AgentCommandTest {
             "--json");
 
     assertEquals(0, r.exit(), r.err());
+    List<Measurement> measured =
+        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS)).toList();
     assertEquals(
-        List.of("two-1", "two-2"),
-        r.out().lines().map(l -> MeasurementJson.parse(l, Limits.DEFAULTS).candidateId()).toList());
+        List.of("two-1", "two-2"), measured.stream().map(Measurement::candidateId).toList());
+    assertEquals(
+        List.of("1", "2"),
+        measured.stream().map(m -> m.environment().get("llama.cpp.worker")).toList(),
+        "each candidate in a worker of its own");
     assertEquals(
         "error: --llama-recycle must be >= 1, got 0",
         run("agent", "--runner", "llama.cpp", "--llama-recycle", "0").err().strip());

@@ -81,6 +81,9 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   /** How long a worker asked to stop (its stdin closed) may take before it is killed. */
   private static final long STOP_WAIT_MS = 5_000;
 
+  /** The environment key of the worker that timed a candidate: 1, 2, ... in the runner's life. */
+  public static final String WORKER = "llama.cpp.worker";
+
   /** How long a fresh worker may take to say its runtime (a JVM, the natives, a probe model). */
   private static final Duration START_WITHIN = Duration.ofMinutes(2);
 
@@ -151,8 +154,8 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   }
 
   /**
-   * The last candidate's approximations (see {@link LlamaCppRunner#approximations()}), and the
-   * weight type.
+   * The last candidate's approximations (see {@link LlamaCppRunner#approximations()}), the weight
+   * type, and the worker that timed it ({@value #WORKER}).
    */
   @Override
   public Map<String, String> environment() {
@@ -181,7 +184,13 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     for (int i = 0; i < objectives.size(); i++) {
       out.put(objectives.get(i), reply.samples().get(i));
     }
-    environment = reply.environment() == null ? Map.of() : Map.copyOf(reply.environment());
+    Map<String, String> env = new LinkedHashMap<>();
+    if (reply.environment() != null) {
+      env.putAll(reply.environment());
+    }
+    // which worker timed it: a fresh worker's first candidate may run colder than the rest
+    env.put(WORKER, Integer.toString(w.number));
+    environment = Map.copyOf(env);
     return out;
   }
 
@@ -243,7 +252,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
           new ProcessBuilder(command)
               .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
               .start();
-      worker = new Worker(process, home, log);
+      worker = new Worker(workersStarted, process, home, log);
       return worker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a llama.cpp worker: " + command, e);
@@ -305,6 +314,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     private final Process process;
     private final Path home;
     private final Path log;
+    private final int number; // 1 for a runner's first worker, counting up
     private final BufferedWriter requests;
     private final BufferedReader replies;
     private String runtime;
@@ -312,7 +322,8 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     private int candidates;
     private volatile Duration hungAfter; // set by the watchdog before it kills the process
 
-    Worker(Process process, Path home, Path log) {
+    Worker(int number, Process process, Path home, Path log) {
+      this.number = number;
       this.process = process;
       this.home = home;
       this.log = log;
