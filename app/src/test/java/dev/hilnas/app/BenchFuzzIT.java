@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.cli.HilnasCommand;
-import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
-import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.schemas.json.Json;
-import dev.hilnas.streams.JobSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,22 +29,7 @@ class BenchFuzzIT {
     Devices.Added device = new Devices(List.of()).add("fuzz", Set.of("fuzz/ingest"));
     Path devices = dir.resolve("devices.json");
     device.devices().write(devices);
-    try (Stack stack =
-        Stack.start(
-            new Stack.Options(
-                dir.resolve("data"),
-                null,
-                false,
-                0,
-                0,
-                HttpSettings.DEFAULTS,
-                1,
-                Duration.ofMillis(500),
-                Duration.ofMillis(200),
-                JobSettings.DEFAULT_OBJECTIVES,
-                device.devices(),
-                true,
-                Limits.DEFAULTS))) {
+    try (Stack stack = TestStacks.start(dir.resolve("data"), device.devices())) {
       CommandLine cli = HilnasCommand.commandLine();
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();

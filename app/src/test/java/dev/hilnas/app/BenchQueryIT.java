@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.cli.HilnasCommand;
-import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
-import dev.hilnas.core.Limits;
 import dev.hilnas.schemas.json.Json;
-import dev.hilnas.streams.JobSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,22 +34,7 @@ class BenchQueryIT {
   @Test
   void shouldMeasureAQueryServiceRunningElsewhereAndReadItsJvmFromItsMetrics(@TempDir Path dir)
       throws Exception {
-    try (Stack deployment =
-        Stack.start(
-            new Stack.Options(
-                dir,
-                null,
-                false,
-                0,
-                0,
-                HttpSettings.DEFAULTS,
-                1,
-                Duration.ofMillis(500),
-                Duration.ofMillis(200),
-                JobSettings.DEFAULT_OBJECTIVES,
-                null,
-                true,
-                Limits.DEFAULTS))) {
+    try (Stack deployment = TestStacks.start(dir, null)) {
       JsonNode report =
           benchQuery("--url", deployment.httpUrl(), "--bootstrap", deployment.bootstrapServers());
 

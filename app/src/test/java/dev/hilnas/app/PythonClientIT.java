@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.app.cli.HilnasCommand;
-import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
-import dev.hilnas.core.Limits;
 import dev.hilnas.producers.gateway.Devices;
-import dev.hilnas.streams.JobSettings;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -43,22 +39,7 @@ class PythonClientIT {
         onPath("python3") || System.getenv("CI") != null,
         "no python3 on the PATH; CI has one, so there this test runs");
     Devices.Added device = new Devices(List.of()).add("py-lab-1", Set.of(TARGET));
-    try (Stack stack =
-        Stack.start(
-            new Stack.Options(
-                dir.resolve("data"),
-                null,
-                false,
-                0,
-                0,
-                HttpSettings.DEFAULTS,
-                1,
-                Duration.ofMillis(500),
-                Duration.ofMillis(200),
-                JobSettings.DEFAULT_OBJECTIVES,
-                device.devices(),
-                true,
-                Limits.DEFAULTS))) {
+    try (Stack stack = TestStacks.start(dir.resolve("data"), device.devices())) {
       // evaluations for every target, so that the device's target gets frontiers
       CommandLine cli = HilnasCommand.commandLine();
       StringWriter err = new StringWriter();
