@@ -20,13 +20,21 @@ public final class Subscribers implements AutoCloseable {
 
   static final String THREAD_NAME = "bench-query-subscribers";
 
-  private static final String CONNECTED = ": connected";
-  private static final String EVENT = "event: frontier";
+  private static final byte[] CONNECTED = ": connected".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVENT = "event: frontier".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EOL = {'\r', '\n'};
 
-  /** One subscriber's stream so far. */
-  private static final class Stream {
+  /** Longest a pattern may straddle two reads by: the tail of one read kept for the next. */
+  static final int CARRY = Math.max(CONNECTED.length, EVENT.length) - 1;
+
+  /**
+   * One subscriber's stream so far. Counted on the bytes as read, allocating nothing per read: the
+   * bench's own garbage collections would stall its clients and count in the latencies it reports.
+   */
+  static final class Stream {
     final int wantsAll;
-    final StringBuilder carry = new StringBuilder();
+    final byte[] carry = new byte[CARRY];
+    int carried;
     String status;
     boolean connected;
     boolean ended;
@@ -36,24 +44,43 @@ public final class Subscribers implements AutoCloseable {
       this.wantsAll = wantsAll ? 1 : 0;
     }
 
-    /** Counts what a read brings; a pattern may straddle two reads, so a tail is carried. */
-    void take(String text) {
-      carry.append(text);
-      if (status == null) {
-        int eol = carry.indexOf("\r\n");
-        if (eol < 0) {
-          return;
-        }
-        status = carry.substring(0, eol);
+    /**
+     * Counts what a read brings, in {@code scratch} after room for the carried tail.
+     *
+     * @param scratch {@link #CARRY} bytes of room, then the {@code n} bytes read
+     */
+    void take(byte[] scratch, int n) {
+      int from = CARRY - carried;
+      System.arraycopy(carry, 0, scratch, from, carried);
+      int to = CARRY + n;
+      if (status == null) { // the first read: a status line comes whole in its first packet
+        int eol = indexOf(scratch, from, to, EOL);
+        status =
+            new String(scratch, from, (eol < 0 ? to : eol) - from, StandardCharsets.ISO_8859_1);
       }
-      if (!connected && carry.indexOf(CONNECTED) >= 0) {
+      if (!connected && indexOf(scratch, from, to, CONNECTED) >= 0) {
         connected = true;
       }
-      for (int at = carry.indexOf(EVENT); at >= 0; at = carry.indexOf(EVENT, at + 1)) {
+      for (int at = indexOf(scratch, from, to, EVENT);
+          at >= 0;
+          at = indexOf(scratch, at + 1, to, EVENT)) {
         events++;
       }
-      int keep = Math.min(carry.length(), EVENT.length() - 1);
-      carry.delete(0, carry.length() - keep);
+      carried = Math.min(CARRY, to - from);
+      System.arraycopy(scratch, to - carried, carry, 0, carried);
+    }
+
+    private static int indexOf(byte[] in, int from, int to, byte[] pattern) {
+      outer:
+      for (int i = from; i <= to - pattern.length; i++) {
+        for (int j = 0; j < pattern.length; j++) {
+          if (in[i + j] != pattern[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      return -1;
     }
   }
 
@@ -90,7 +117,7 @@ public final class Subscribers implements AutoCloseable {
 
   private void read() {
     ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
-    byte[] copy = new byte[64 << 10];
+    byte[] scratch = new byte[CARRY + (64 << 10)];
     while (running) {
       try {
         selector.select(100);
@@ -111,9 +138,9 @@ public final class Subscribers implements AutoCloseable {
               channel.close();
             } else {
               buffer.flip();
-              buffer.get(copy, 0, n);
+              buffer.get(scratch, CARRY, n);
               bytes.addAndGet(n);
-              s.take(new String(copy, 0, n, StandardCharsets.ISO_8859_1));
+              s.take(scratch, n);
             }
           }
         }
