@@ -1,43 +1,30 @@
 package dev.hilnas.llm.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
 import dev.hilnas.llm.runtime.LlamaWorker.Reply;
 import dev.hilnas.llm.runtime.LlamaWorker.Request;
 import dev.hilnas.llm.runtime.gguf.GgmlType;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * Times candidates in llama.cpp in a child JVM ({@link LlamaWorker}) that it recycles:
- * java-llama.cpp 4.2.0 frees nothing when a model is closed (kherud/java-llama.cpp#102), so every
- * candidate loaded in a process stays in its memory. A fresh worker takes over after {@link
- * Recycling#candidates()} candidates, or once the worker's resident memory passes {@link
- * Recycling#rssBytes()} (where {@code /proc} says it), always between two candidates, so the
- * warm-ups and samples of one candidate run in the same process.
+ * Times candidates in llama.cpp in a child JVM ({@link LlamaWorker}, one {@link LlamaWorkerProcess}
+ * at a time) that it recycles: java-llama.cpp 4.2.0 frees nothing when a model is closed
+ * (kherud/java-llama.cpp#102), so every candidate loaded in a process stays in its memory. A fresh
+ * worker takes over after {@link Recycling#candidates()} candidates, or once the worker's resident
+ * memory passes {@link Recycling#rssBytes()} (where {@code /proc} says it), always between two
+ * candidates, so the warm-ups and samples of one candidate run in the same process.
  *
  * <p>A worker that dies mid-request (a crash, the OOM killer) fails that request with the tail of
  * its log; the next request starts a fresh one. The worker's stderr (llama.cpp's messages) goes to
@@ -78,33 +65,11 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     }
   }
 
-  /** How long a worker asked to stop (its stdin closed) may take before it is killed. */
-  private static final long STOP_WAIT_MS = 5_000;
-
   /** The environment key of the worker that timed a candidate: 1, 2, ... in the runner's life. */
   public static final String WORKER = "llama.cpp.worker";
 
   /** How long a fresh worker may take to say its runtime (a JVM, the natives, a probe model). */
   private static final Duration START_WITHIN = Duration.ofMinutes(2);
-
-  /** Kills workers that hang on a request; one daemon thread for every runner. */
-  private static final ScheduledExecutorService WATCHDOG = watchdog();
-
-  private static ScheduledExecutorService watchdog() {
-    ScheduledThreadPoolExecutor w =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "llama.cpp worker watchdog");
-              t.setDaemon(true);
-              return t;
-            });
-    w.setRemoveOnCancelPolicy(true); // a cancelled watch must not hold its worker for minutes
-    return w;
-  }
-
-  /** Lines of a dead worker's log that its request's exception quotes. */
-  private static final int LAST_WORDS = 8;
 
   private final int threads;
   private final GgmlType weights;
@@ -113,7 +78,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   private final Path directory;
   private final Thread shutdownHook;
   private final String runtime;
-  private volatile Worker worker; // volatile: the shutdown hook reads it
+  private volatile LlamaWorkerProcess worker; // volatile: the shutdown hook reads it
   private int workersStarted;
   private boolean closed; // guarded by this
   private Map<String, String> environment = Map.of();
@@ -140,7 +105,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     this.shutdownHook = new Thread(this::kill, "llama.cpp worker shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
-      this.runtime = start().runtime;
+      this.runtime = start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -170,8 +135,18 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   @Override
   public Map<Objective, List<Double>> timeAll(
       Candidate candidate, List<Objective> objectives, int warmups, int repetitions) {
-    Worker w = workerFor(candidate);
-    Reply reply = w.ask(candidate, new Request(candidate, objectives, warmups, repetitions));
+    LlamaWorkerProcess w = workerFor(candidate);
+    Reply reply;
+    try {
+      reply =
+          w.ask(
+              candidate,
+              new Request(candidate, objectives, warmups, repetitions),
+              recycling.answerWithin());
+    } catch (RuntimeException e) {
+      stopWorker(); // it died or was killed: the next request starts a fresh one
+      throw e;
+    }
     if (reply.error() != null) {
       throw new IllegalStateException(
           "llama.cpp failed on candidate " + candidate.archId() + ": " + reply.error());
@@ -195,35 +170,43 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   }
 
   /** The worker for the candidate: the current one, or a fresh one between candidates when due. */
-  private Worker workerFor(Candidate candidate) {
-    if (worker != null && !candidate.equals(worker.last) && worker.due()) {
+  private LlamaWorkerProcess workerFor(Candidate candidate) {
+    if (worker != null && !worker.timing(candidate) && worker.due(recycling)) {
       stopWorker();
     }
-    return worker != null ? worker : start();
+    if (worker == null) {
+      start();
+    }
+    return worker;
   }
 
   /** The current worker's process, for tests that kill it. */
   ProcessHandle workerProcess() {
-    return worker == null ? null : worker.process.toHandle();
+    return worker == null ? null : worker.handle();
   }
 
-  /** A fresh worker, the current one once it says its runtime. */
-  private Worker start() {
-    Worker started = launch();
-    Reply hello = started.readWithin(START_WITHIN, "starting llama.cpp");
+  /** Starts a fresh worker as the current one; its llama.cpp build once it says it. */
+  private String start() {
+    LlamaWorkerProcess started = launch();
+    Reply hello;
+    try {
+      hello = started.readWithin(START_WITHIN, "starting llama.cpp");
+    } catch (RuntimeException e) {
+      stopWorker();
+      throw e;
+    }
     if (hello.runtime() == null) {
       stopWorker();
       throw new IllegalStateException("llama.cpp does not start: " + hello.error());
     }
-    started.runtime = hello.runtime();
-    return started;
+    return hello.runtime();
   }
 
   /**
    * Starts a worker process as the current worker, unless the runner is closed: under the lock the
    * shutdown hook takes, so no worker starts after the hook has looked.
    */
-  private synchronized Worker launch() {
+  private synchronized LlamaWorkerProcess launch() {
     if (closed) {
       throw new CancellationException("the llama.cpp runner is closed");
     }
@@ -252,11 +235,15 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
           new ProcessBuilder(command)
               .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
               .start();
-      worker = new Worker(workersStarted, process, home, log);
+      worker = new LlamaWorkerProcess(workersStarted, process, home, log, this::isClosed);
       return worker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a llama.cpp worker: " + command, e);
     }
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private void stopWorker() {
@@ -271,19 +258,15 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
    * rather than asked to stop (its request is cancelled), and its files go once it is gone.
    */
   void kill() {
-    Worker w;
+    LlamaWorkerProcess w;
     synchronized (this) {
       closed = true;
       w = worker;
     }
     if (w != null) {
-      try {
-        w.process.destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      w.kill();
     }
-    delete(directory);
+    LlamaWorkerProcess.delete(directory);
   }
 
   /** Stops the worker and deletes its files. */
@@ -298,190 +281,6 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook stops the worker
     }
-    delete(directory);
-  }
-
-  private static void delete(Path tree) {
-    try (Stream<Path> paths = Files.walk(tree)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary file left behind is harmless
-    }
-  }
-
-  /** One worker process and the candidates it has loaded. */
-  private final class Worker {
-    private final Process process;
-    private final Path home;
-    private final Path log;
-    private final int number; // 1 for a runner's first worker, counting up
-    private final BufferedWriter requests;
-    private final BufferedReader replies;
-    private String runtime;
-    private Candidate last;
-    private int candidates;
-    private volatile Duration hungAfter; // set by the watchdog before it kills the process
-
-    Worker(int number, Process process, Path home, Path log) {
-      this.number = number;
-      this.process = process;
-      this.home = home;
-      this.log = log;
-      this.requests =
-          new BufferedWriter(
-              new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-      this.replies =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    /** Whether a fresh worker should take the next candidate. */
-    boolean due() {
-      return candidates >= recycling.candidates()
-          || rss().orElse(0) > recycling.rssBytes()
-          || !process.isAlive();
-    }
-
-    Reply ask(Candidate candidate, Request request) {
-      if (!candidate.equals(last)) {
-        candidates++;
-        last = candidate;
-      }
-      String what = "timing candidate " + candidate.archId();
-      try {
-        requests.write(LlamaWorker.JSON.writeValueAsString(request));
-        requests.newLine();
-        requests.flush();
-      } catch (IOException e) {
-        throw died(what);
-      }
-      return readWithin(recycling.answerWithin(), what);
-    }
-
-    /** The next reply, the worker killed if it does not come within {@code limit}. */
-    Reply readWithin(Duration limit, String what) {
-      Object watched = new Object(); // the watch kills only while the reply is awaited
-      boolean[] answered = {false};
-      ScheduledFuture<?> watch =
-          WATCHDOG.schedule(
-              () -> {
-                synchronized (watched) {
-                  if (!answered[0]) {
-                    hungAfter = limit;
-                    process.destroyForcibly();
-                  }
-                }
-              },
-              limit.toMillis(),
-              TimeUnit.MILLISECONDS);
-      try {
-        return read(what);
-      } finally {
-        synchronized (watched) {
-          answered[0] = true;
-        }
-        watch.cancel(false);
-      }
-    }
-
-    /** The next reply; the worker's death (its stdout ends) fails it. */
-    Reply read(String what) {
-      try {
-        for (String line = replies.readLine(); line != null; line = replies.readLine()) {
-          int at = line.indexOf(LlamaWorker.REPLY);
-          if (at >= 0) {
-            return LlamaWorker.JSON.readValue(
-                line.substring(at + LlamaWorker.REPLY.length()), Reply.class);
-          }
-        }
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("the llama.cpp worker garbled its reply " + what, e);
-      } catch (IOException e) {
-        // its stdout broke: it died
-      }
-      throw died(what);
-    }
-
-    /**
-     * The exception for a worker that died {@code what}ing; the next request gets a fresh one. When
-     * the runner was closed under it (the JVM exits: Ctrl-C), the request is cancelled, not failed.
-     */
-    private RuntimeException died(String what) {
-      String exit;
-      try {
-        exit =
-            process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS)
-                ? "exit status " + process.exitValue()
-                : "still running";
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        exit = "unknown status";
-      }
-      String words = lastWords();
-      stopWorker(); // this one: the next request starts a fresh one
-      synchronized (LlamaCppProcessRunner.this) {
-        if (closed) {
-          return new CancellationException(
-              "the llama.cpp runner was closed while " + what + " (" + exit + ")");
-        }
-      }
-      return new IllegalStateException(
-          "the llama.cpp worker (pid "
-              + process.pid()
-              + ") "
-              + (hungAfter != null ? "did not answer within " + hungAfter + ", killed, " : "died ")
-              + what
-              + " ("
-              + exit
-              + ")"
-              + (words.isEmpty() ? "" : "; its last words: " + words));
-    }
-
-    private String lastWords() {
-      try {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join(
-                " | ", lines.subList(Math.max(0, lines.size() - LAST_WORDS), lines.size()))
-            .strip();
-      } catch (IOException | UncheckedIOException e) {
-        return "";
-      }
-    }
-
-    /** The worker's resident memory, bytes, where /proc says it. */
-    private OptionalLong rss() {
-      Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-      try (Stream<String> lines = Files.lines(status)) {
-        return lines
-            .filter(l -> l.startsWith("VmRSS:"))
-            .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024)
-            .findFirst();
-      } catch (IOException | UncheckedIOException | NumberFormatException e) {
-        return OptionalLong.empty();
-      }
-    }
-
-    /** Closes its stdin (it exits), kills it if it does not, and deletes its files. */
-    void stop() {
-      try {
-        requests.close();
-      } catch (IOException e) {
-        // it is gone already
-      }
-      try {
-        if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-      delete(home);
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException e) {
-        // a log left behind is harmless
-      }
-    }
+    LlamaWorkerProcess.delete(directory);
   }
 }
