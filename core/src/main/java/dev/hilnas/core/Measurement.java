@@ -85,6 +85,40 @@ public record Measurement(
     }
   }
 
+  /** The same measurement with other timings; its id derived anew from its content. */
+  public Measurement withTiming(double latencyMs, List<Double> samplesMs) {
+    return new Measurement(
+        null,
+        candidateId,
+        candidate,
+        target,
+        phase,
+        contextLength,
+        latencyMs,
+        samplesMs,
+        agentId,
+        measuredAt,
+        threads,
+        environment);
+  }
+
+  /** The same measurement with other environment facts; its id derived anew from its content. */
+  public Measurement withEnvironment(Map<String, String> environment) {
+    return new Measurement(
+        null,
+        candidateId,
+        candidate,
+        target,
+        phase,
+        contextLength,
+        latencyMs,
+        samplesMs,
+        agentId,
+        measuredAt,
+        threads,
+        environment);
+  }
+
   /** A measurement whose id is derived from its content (the same line imported twice dedups). */
   public static Measurement of(
       String candidateId,

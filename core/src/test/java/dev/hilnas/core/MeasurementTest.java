@@ -115,6 +115,26 @@ class MeasurementTest {
   }
 
   @Test
+  void shouldCopyItselfWithOtherTimingsOrEnvironmentUnderANewId() {
+    Measurement m = measuredBy("agent-1", 2, Map.of("os", "linux"));
+
+    Measurement slower = m.withTiming(3.0, List.of(2.9, 3.0));
+    assertEquals(3.0, slower.latencyMs());
+    assertEquals(List.of(2.9, 3.0), slower.samplesMs());
+    assertEquals(
+        m.withTiming(3.0, List.of(2.9, 3.0)).id(), slower.id(), "an id from the new content");
+    assertNotEquals(m.id(), slower.id());
+    assertEquals(m.agentId(), slower.agentId());
+    assertEquals(m.environment(), slower.environment());
+
+    Measurement elsewhere = m.withEnvironment(Map.of("os", "android"));
+    assertEquals(Map.of("os", "android"), elsewhere.environment());
+    assertEquals(m.latencyMs(), elsewhere.latencyMs());
+    assertEquals(m.threads(), elsewhere.threads());
+    assertNotEquals(m.id(), elsewhere.id());
+  }
+
+  @Test
   void shouldNameTheObjectiveItSpeaksFor() {
     assertEquals(new Objective(Phase.PREFILL, 2048), measure(2048, 3).objective());
     assertEquals("PREFILL@2048", measure(2048, 3).objective().toString());

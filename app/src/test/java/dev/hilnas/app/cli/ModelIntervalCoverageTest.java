@@ -44,19 +44,8 @@ class ModelIntervalCoverageTest {
       int run = Math.floorMod(m.candidate().archId().hashCode() / FOLDS, RUN_SPEEDS.length);
       double speed = Math.exp(RUN_SPEEDS[run]);
       drifting.add(
-          new Measurement(
-              null,
-              m.candidateId(),
-              m.candidate(),
-              m.target(),
-              m.phase(),
-              m.contextLength(),
-              m.latencyMs() * speed,
-              m.samplesMs().stream().map(v -> v * speed).toList(),
-              m.agentId(),
-              m.measuredAt(),
-              m.threads(),
-              Map.of(LatencyModelTrainer.RUN_ID, "run" + run)));
+          m.withTiming(m.latencyMs() * speed, m.samplesMs().stream().map(v -> v * speed).toList())
+              .withEnvironment(Map.of(LatencyModelTrainer.RUN_ID, "run" + run)));
     }
     assertCoverage(drifting);
   }

@@ -9,6 +9,7 @@ import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdditiveLatencyModelTest extends LatencyModelContract {
@@ -66,19 +67,8 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
       Measurement m = clean.get(i);
       boolean hot = i % 3 == 0; // a throttled third: everything, calibration included, 1.5x slower
       drifting.add(
-          new Measurement(
-              null,
-              m.candidateId(),
-              m.candidate(),
-              m.target(),
-              m.phase(),
-              m.contextLength(),
-              m.latencyMs() * (hot ? 1.5 : 1),
-              List.of(),
-              null,
-              null,
-              null,
-              java.util.Map.of(LatencyModelTrainer.CALIBRATION_MS, hot ? "15" : "10")));
+          m.withTiming(m.latencyMs() * (hot ? 1.5 : 1), List.of())
+              .withEnvironment(Map.of(LatencyModelTrainer.CALIBRATION_MS, hot ? "15" : "10")));
     }
     LatencyModelTrainer normalising =
         new LatencyModelTrainer(LatencyModelTrainer.MAX_PER_PHASE, true);

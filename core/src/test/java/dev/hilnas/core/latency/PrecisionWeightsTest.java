@@ -59,29 +59,13 @@ class PrecisionWeightsTest {
         samples.add(m.latencyMs() * Math.max(0.2, 1 + spread * random.nextGaussian()));
       }
       double median = samples.stream().sorted().toList().get(2);
-      withSamples.add(copy(m, median, samples));
-      withoutSamples.add(copy(m, median, List.of()));
+      withSamples.add(m.withTiming(median, samples));
+      withoutSamples.add(m.withTiming(median, List.of()));
     }
     List<Measurement> test = device.measure(50, 2);
     double weighted = mape(LatencyModelTrainer.fit(withSamples).orElseThrow(), test);
     double alike = mape(LatencyModelTrainer.fit(withoutSamples).orElseThrow(), test);
     assertTrue(weighted < 0.6 * alike, "MAPE weighted " + weighted + ", all alike " + alike);
-  }
-
-  static Measurement copy(Measurement m, double latencyMs, List<Double> samples) {
-    return new Measurement(
-        null,
-        m.candidateId(),
-        m.candidate(),
-        m.target(),
-        m.phase(),
-        m.contextLength(),
-        latencyMs,
-        samples,
-        m.agentId(),
-        m.measuredAt(),
-        m.threads(),
-        m.environment());
   }
 
   static double mape(AdditiveLatencyModel model, List<Measurement> test) {

@@ -92,8 +92,7 @@ class RunEffectsTest {
     for (int i = 0; i < measured.size(); i++) {
       Measurement m = measured.get(i);
       double ms = m.latencyMs();
-      sampled.add(
-          PrecisionWeightsTest.copy(m, ms, List.of(ms * 0.98, ms, ms * (1 + 0.01 * (i % 7)))));
+      sampled.add(m.withTiming(ms, List.of(ms * 0.98, ms, ms * (1 + 0.01 * (i % 7)))));
     }
     LatencyModelTrainer incremental = new LatencyModelTrainer();
     AdditiveLatencyModel last = null;
@@ -134,27 +133,15 @@ class RunEffectsTest {
     List<Measurement> out = new ArrayList<>();
     for (Measurement m : measured) {
       int run = Integer.parseInt(m.candidateId().substring(1)) % logSpeed.length;
-      Measurement slowed =
-          PrecisionWeightsTest.copy(m, m.latencyMs() * Math.exp(logSpeed[run]), m.samplesMs());
+      Measurement slowed = m.withTiming(m.latencyMs() * Math.exp(logSpeed[run]), m.samplesMs());
       out.add(withRun(slowed, "run" + run));
     }
     return out;
   }
 
+  /** The measurement as one of the run's (null: no run named). */
   static Measurement withRun(Measurement m, String run) {
-    return new Measurement(
-        null,
-        m.candidateId(),
-        m.candidate(),
-        m.target(),
-        m.phase(),
-        m.contextLength(),
-        m.latencyMs(),
-        m.samplesMs(),
-        null,
-        null,
-        null,
-        run == null ? Map.of() : Map.of(LatencyModelTrainer.RUN_ID, run));
+    return m.withEnvironment(run == null ? Map.of() : Map.of(LatencyModelTrainer.RUN_ID, run));
   }
 
   private static void add(List<Observation> points, List<Double> residual, String run, double r) {
