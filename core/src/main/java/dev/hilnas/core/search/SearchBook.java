@@ -142,19 +142,18 @@ public final class SearchBook {
     int failed = 0;
     List<Retry> retries = new ArrayList<>();
     for (var e : requested.entrySet()) {
-      List<Request> attempts =
-          e.getValue().each().stream().filter(r -> r.covers(targetId)).toList();
-      if (attempts.isEmpty() || done.contains(e.getKey())) {
+      if (done.contains(e.getKey())) {
         continue;
       }
-      Failures f = failures.getOrDefault(e.getKey(), Map.of()).get(targetId);
-      int failedAttempts = f == null ? 0 : f.count();
-      long last = attempts.stream().mapToLong(Request::requestedAtMs).max().orElseThrow();
-      if (failedAttempts >= maxAttempts) {
+      Attempts a = attempts(e.getKey(), targetId);
+      if (a.count() == 0) {
+        continue;
+      }
+      if (a.failed() >= maxAttempts) {
         failed++;
-      } else if (failedAttempts >= attempts.size()) {
-        retries.add(new Retry(e.getValue().candidate(), failedAttempts + 1, f.lastReason()));
-      } else if (nowMs - last < timeoutMs) {
+      } else if (a.failed() >= a.count()) {
+        retries.add(new Retry(e.getValue().candidate(), a.failed() + 1, a.lastFailure()));
+      } else if (nowMs - a.lastMs() < timeoutMs) {
         pending++;
       } else {
         lost++;
@@ -202,17 +201,19 @@ public final class SearchBook {
             }
           }
         });
+    Map<String, Attempts> attempts = new HashMap<>();
     Set<String> waiting = new HashSet<>();
     for (Point p : measuredHere.values()) {
-      Attempts a = attempts(p.candidate().archId(), targetId);
+      String arch = p.candidate().archId();
+      Attempts a = attempts.computeIfAbsent(arch, k -> attempts(k, targetId));
       if (a.count() - a.failed() > p.repeats() && nowMs - a.lastMs() < timeoutMs) {
         // a confirmation under way holds its slot, though its point may have left the frontier
-        waiting.add(p.candidate().archId());
+        waiting.add(arch);
       }
     }
     List<Candidate> due = new ArrayList<>();
     for (Point p : onFrontier.values()) {
-      Attempts a = attempts(p.candidate().archId(), targetId);
+      Attempts a = attempts.get(p.candidate().archId()); // every frontier point is measured here
       if (p.repeats() < times
           && !waiting.contains(p.candidate().archId())
           && a.failed() < maxAttempts
@@ -223,8 +224,11 @@ public final class SearchBook {
     return new Unconfirmed(waiting.size(), due);
   }
 
-  /** A candidate's requests for a target: how many, how many failed, when the last was made. */
-  private record Attempts(int count, int failed, long lastMs) {}
+  /**
+   * A candidate's requests for a target: how many, how many failed and why the last did (null when
+   * none did), when the last was made.
+   */
+  private record Attempts(int count, int failed, String lastFailure, long lastMs) {}
 
   private Attempts attempts(String arch, String targetId) {
     Requests r = requested.get(arch);
@@ -234,6 +238,7 @@ public final class SearchBook {
     return new Attempts(
         each.size(),
         f == null ? 0 : f.count(),
+        f == null ? null : f.lastReason(),
         each.stream().mapToLong(Request::requestedAtMs).max().orElse(Long.MIN_VALUE));
   }
 
