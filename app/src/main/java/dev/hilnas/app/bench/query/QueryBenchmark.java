@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.hilnas.app.bench.IngestBenchmark;
 import dev.hilnas.app.bench.SyntheticMeasurements;
 import dev.hilnas.app.stack.HttpSettings;
+import dev.hilnas.app.stack.MetricsText;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.HardwareTarget;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -230,19 +232,7 @@ public final class QueryBenchmark {
                   s.rate() / s.clients())) {
         progress.accept(String.format("warming up for %s", s.warmUp()));
         Thread.sleep(s.warmUp().toMillis());
-        Result r = measure(s, load, subscribers, service, progress);
-        return new Result(
-            r.settings(),
-            r.kinds(),
-            r.liveThreads(),
-            r.httpThreads(),
-            r.heapUsedMb(),
-            r.clientCpuShare(),
-            r.eventsPerSubscriberPerSecond(),
-            r.eventsPerSecond(),
-            r.streamMbPerSecond(),
-            r.subscribers(),
-            droppedStreams(url));
+        return measure(s, load, subscribers, service, deployment.queryService(), progress);
       }
     }
   }
@@ -312,8 +302,9 @@ public final class QueryBenchmark {
       RequestLoad load,
       Subscribers subscribers,
       ServiceJvm service,
+      URI queryService,
       Consumer<String> progress)
-      throws IOException, InterruptedException {
+      throws InterruptedException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Thread> benchThreads = new ArrayList<>(load.threads());
@@ -361,7 +352,8 @@ public final class QueryBenchmark {
                   l.length / seconds, quantileMs(l, 0.5), quantileMs(l, 0.99), quantileMs(l, 1)
                 });
       }
-      live.add(service.liveThreads().stream().mapToDouble(n -> n).findFirst().orElse(Double.NaN));
+      OptionalInt liveNow = service.liveThreads();
+      live.add(liveNow.isPresent() ? liveNow.getAsInt() : Double.NaN);
       long frontNow = service.frontThreads();
       front.add(frontNow < 0 ? Double.NaN : frontNow);
       heap.add(maxHeap > 0 ? maxHeap / 1e6 : Double.NaN);
@@ -399,7 +391,7 @@ public final class QueryBenchmark {
         allEvents,
         streamMb,
         subscribers.tally(),
-        -1);
+        droppedStreams(queryService));
   }
 
   private static List<Double> column(List<double[]> rows, int i) {
@@ -428,26 +420,19 @@ public final class QueryBenchmark {
    * {@code hilnas_frontier_stream_dropped_total} from {@code /metrics}; -1 when it cannot be read
    * (tried three times): the figures measured are not lost over it.
    */
-  private static long droppedStreams(String url) throws InterruptedException {
+  private static long droppedStreams(URI queryService) throws InterruptedException {
     HttpClient client = HttpClient.newHttpClient();
     for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        HttpResponse<String> metrics =
-            client.send(
-                HttpRequest.newBuilder(URI.create(url + "metrics"))
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return metrics
-            .body()
-            .lines()
-            .filter(l -> l.startsWith("hilnas_frontier_stream_dropped_total"))
-            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+      List<MetricsText.Sample> samples =
+          ServiceJvm.scrape(client, queryService.resolve("metrics"), Duration.ofSeconds(10));
+      if (!samples.isEmpty()) {
+        return samples.stream()
+            .filter(m -> m.name().equals("hilnas_frontier_stream_dropped_total"))
+            .mapToLong(m -> (long) m.value())
             .findFirst()
             .orElse(-1);
-      } catch (IOException e) {
-        Thread.sleep(1_000);
       }
+      Thread.sleep(1_000);
     }
     return -1;
   }

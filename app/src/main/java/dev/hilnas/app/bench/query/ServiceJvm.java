@@ -105,16 +105,22 @@ interface ServiceJvm {
       }
 
       private List<MetricsText.Sample> scrape() throws InterruptedException {
-        try {
-          HttpResponse<String> r =
-              client.send(
-                  HttpRequest.newBuilder(metrics).timeout(samplingInterval()).build(),
-                  HttpResponse.BodyHandlers.ofString());
-          return r.statusCode() == 200 ? MetricsText.parse(r.body()) : List.of();
-        } catch (IOException | IllegalArgumentException e) {
-          return List.of();
-        }
+        return ServiceJvm.scrape(client, metrics, samplingInterval());
       }
     };
+  }
+
+  /** The samples of a {@code /metrics}; none when it does not answer them within {@code limit}. */
+  static List<MetricsText.Sample> scrape(HttpClient client, URI metrics, Duration limit)
+      throws InterruptedException {
+    try {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(metrics).timeout(limit).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? MetricsText.parse(r.body()) : List.of();
+    } catch (IOException | IllegalArgumentException e) {
+      return List.of();
+    }
   }
 }
