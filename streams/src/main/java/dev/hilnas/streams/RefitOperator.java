@@ -12,7 +12,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * refitting then puts the model of every point a checkpoint holds into that checkpoint: a point no
  * longer waits a whole checkpoint interval more when its refit timer would have fired just after
  * the barrier. The work before a barrier is bounded by {@link #BUDGET_MS}; targets beyond it refit
- * at their timers as before.
+ * at their timers as before, and while every pass finishes, the timers leave all refits to it.
  */
 final class RefitOperator
     extends KeyedProcessOperator<String, LatencyMeasurement, LatencyModelSnapshot> {
@@ -20,8 +20,18 @@ final class RefitOperator
   /** The most time refits may hold a barrier back, ms. */
   static final long BUDGET_MS = 200;
 
+  private final long budgetMs;
+
   RefitOperator(RefitLatencyModel refit) {
+    this(refit, BUDGET_MS);
+  }
+
+  /**
+   * @param budgetMs the most time refits may hold a barrier back
+   */
+  RefitOperator(RefitLatencyModel refit, long budgetMs) {
     super(refit);
+    this.budgetMs = budgetMs;
   }
 
   @Override
@@ -31,14 +41,16 @@ final class RefitOperator
     TimestampedCollector<LatencyModelSnapshot> out = new TimestampedCollector<>(output);
     out.eraseTimestamp();
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    long deadline = System.nanoTime() + BUDGET_MS * 1_000_000;
+    long deadline = System.nanoTime() + budgetMs * 1_000_000;
     for (String key : refit.waiting()) {
       if (System.nanoTime() > deadline) {
+        refit.barrierPassed(false);
         return;
       }
       setCurrentKey(key);
       refit.refitWaiting(
           key, now, out, (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
     }
+    refit.barrierPassed(true);
   }
 }

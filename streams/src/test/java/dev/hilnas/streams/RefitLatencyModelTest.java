@@ -128,8 +128,68 @@ class RefitLatencyModelTest {
 
       h.processElement(Convert.toAvro(all.get(2)), 1000);
       h.setProcessingTime(2000);
-      assertEquals(2, h.extractOutputValues().size(), "the timer refits as before");
+      assertEquals(
+          1, h.extractOutputValues().size(), "its timer leaves the refit to the next barrier");
+      h.prepareSnapshotPreBarrier(3);
+      assertEquals(2, h.extractOutputValues().size());
       assertEquals(3, h.extractOutputValues().get(1).getMeasurements());
+      assertArrayEquals(refittedOn(all, all.subList(0, 2)), state(h.extractOutputValues().get(1)));
+    }
+  }
+
+  @Test
+  void shouldRefitAtTheTimersWhileThePassesBeforeBarriersRunOutOfTime() throws Exception {
+    List<Measurement> all = measurements(3);
+    try (var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100), 0),
+            MeasurementJob::targetId,
+            Types.STRING)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.setProcessingTime(1);
+
+      h.prepareSnapshotPreBarrier(1); // no time at all for refits
+
+      assertEquals(0, h.extractOutputValues().size(), "nothing refitted before the barrier");
+      h.setProcessingTime(1000);
+      assertEquals(1, h.extractOutputValues().size(), "the timer refits instead");
+      assertEquals(2, h.extractOutputValues().get(0).getMeasurements());
+    }
+  }
+
+  /** A timer that left its refit to a barrier after a restore still has it made at the barrier. */
+  @Test
+  void shouldRefitATargetWhoseTimerWaitedForTheBarrierAfterARestore() throws Exception {
+    List<Measurement> all = measurements(3);
+    OperatorSubtaskState snapshot;
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      snapshot = h.snapshot(1, 0); // its refit, due at 1000, is in the snapshot
+    }
+    try (var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
+            MeasurementJob::targetId,
+            Types.STRING)) {
+      h.initializeState(snapshot);
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.prepareSnapshotPreBarrier(2); // knows of no target waiting: a pass that did all there was
+      h.setProcessingTime(1000); // the restored timer leaves its refit to the next barrier
+      assertEquals(0, h.extractOutputValues().size());
+
+      h.prepareSnapshotPreBarrier(3);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(1, out.size(), "the restored target refitted at the barrier");
+      assertEquals(3, out.get(0).getMeasurements());
     }
   }
 
