@@ -51,6 +51,14 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
 
   /** {@code hardware/runtime}, plus {@code /precision} when known: the Kafka key of the target. */
   public String id() {
+    return id(hardware, runtime, precision);
+  }
+
+  /**
+   * The id of a target whose parts are already in their checked, trimmed form (precision null when
+   * not said), without checking them again: for a pipeline that checked them once at its door.
+   */
+  public static String id(String hardware, String runtime, String precision) {
     return precision == null
         ? hardware + "/" + runtime
         : hardware + "/" + runtime + "/" + precision;

@@ -173,10 +173,14 @@ public final class MeasurementJob {
         settings);
   }
 
+  /**
+   * The target id of a validated measurement, whose target validation left in its checked form:
+   * checking its names again took a regular expression per name, on both sides of each of the two
+   * shuffles keyed by target.
+   */
   static String targetId(LatencyMeasurement m) {
-    return new HardwareTarget(
-            m.getTarget().getHardware(), m.getTarget().getRuntime(), m.getTarget().getPrecision())
-        .id();
+    dev.hilnas.schemas.HardwareTarget t = m.getTarget();
+    return HardwareTarget.id(t.getHardware(), t.getRuntime(), t.getPrecision());
   }
 
   static KafkaSource<RawRecord> kafkaSource(JobSettings settings, String topic) {

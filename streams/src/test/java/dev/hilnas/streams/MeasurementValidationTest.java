@@ -55,6 +55,25 @@ class MeasurementValidationTest {
         valid().getCandidate().getArchId(), verdict.measurement().getCandidate().getArchId());
   }
 
+  /** The job keys accepted measurements by target without checking the target's names again. */
+  @Test
+  void shouldAcceptATargetInTheFormItsIdIsMadeOf() {
+    LatencyMeasurement sent = valid();
+    sent.getTarget().setHardware(" pixel8-cpu ");
+    sent.getTarget().setPrecision(" ");
+    LatencyMeasurement withPrecision = valid();
+    withPrecision.getTarget().setPrecision("fp16 ");
+
+    LatencyMeasurement accepted =
+        MeasurementValidation.validate(encode(sent), Limits.DEFAULTS).measurement();
+    LatencyMeasurement acceptedWithPrecision =
+        MeasurementValidation.validate(encode(withPrecision), Limits.DEFAULTS).measurement();
+
+    assertEquals("pixel8-cpu/executorch-xnnpack", MeasurementJob.targetId(accepted));
+    assertEquals(
+        "pixel8-cpu/executorch-xnnpack/fp16", MeasurementJob.targetId(acceptedWithPrecision));
+  }
+
   @Test
   void shouldRejectUndecodableBytesWithTheReason() {
     MeasurementValidation.Verdict verdict =
