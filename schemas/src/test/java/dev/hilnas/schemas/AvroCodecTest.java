@@ -1,5 +1,6 @@
 package dev.hilnas.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,6 +49,37 @@ class AvroCodecTest {
         Instant.parse("2026-11-23T10:00:00Z"),
         4,
         Map.of("governor", "performance"));
+  }
+
+  /** Records written before the codec wrote them itself must read the same, and vice versa. */
+  @Test
+  void shouldEncodeTheSameBytesAsAvrosOwnSingleObjectEncoder() throws Exception {
+    LatencyMeasurement measurement = Convert.toAvro(sample());
+    LatencyMeasurement bare =
+        Convert.toAvro(sample().withEnvironment(Map.of()).withTiming(0.5, List.of()));
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setSourceTopic("hil.measurements")
+            .setValue(ByteBuffer.wrap(new byte[5000])) // beyond the encoder's first buffer
+            .setReason("a reason")
+            .setComponent("test")
+            .setFailedAt(Instant.parse("2026-12-01T00:00:00Z"))
+            .build();
+
+    for (LatencyMeasurement m : List.of(measurement, bare, measurement)) {
+      assertArrayEquals(avroEncoded(m), CODEC.encode(m));
+    }
+    assertArrayEquals(avroEncoded(letter), AvroCodec.of(DeadLetter.class).encode(letter));
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecord> byte[] avroEncoded(T record)
+      throws java.io.IOException {
+    ByteBuffer buffer =
+        new BinaryMessageEncoder<T>(org.apache.avro.specific.SpecificData.get(), record.getSchema())
+            .encode(record);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
   }
 
   @Test
