@@ -16,6 +16,7 @@ import dev.hilnas.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * Keyed by target id: drops repeats of a measurement id the target has seen ({@link SeenIds}),
  * passes each new measurement on (side output {@link #UNIQUE}, for the frontiers), keeps the
  * target's newest measurements per phase (bounded by {@link LatencyModelTrainer#MAX_PER_PHASE}) and
- * refits its latency model at most once per {@code refitInterval}, never later than that after a
- * new measurement, publishing each fit as a {@link LatencyModelSnapshot}. The fit itself is {@link
+ * refits its latency model at most once per {@code refitInterval}, publishing each fit as a {@link
+ * LatencyModelSnapshot}: without checkpoints never later than that after a new measurement, and in
+ * a checkpointed job by the next commit at the latest (below). The fit itself is {@link
  * LatencyModelTrainer} from {@code core}; this class only holds state and timers.
  *
  * <p>In a checkpointed job, where output becomes visible when a checkpoint commits it, {@link
@@ -93,7 +95,7 @@ final class RefitLatencyModel
   private transient ValueState<SeenIds> seen;
   private transient TrainerCache trainers;
   private transient Set<String> waiting; // keys with a refit due
-  private transient boolean barriersRefitAll; // the last pass before a barrier refitted every key
+  private transient Set<String> refitSinceBarrier; // null until the first pass before a barrier
   private transient ValueState<Long> measurements;
   private transient ValueState<Long> version;
   private transient ValueState<HardwareTarget> target;
@@ -228,9 +230,10 @@ final class RefitLatencyModel
     if (due == null || due != timestamp) {
       return; // refitted before a checkpoint since this timer was set
     }
-    if (barriersRefitAll) {
+    if (refitSinceBarrier != null && refitSinceBarrier.contains(ctx.getCurrentKey())) {
       // Output is visible only once a checkpoint commits it, and the pass before the next barrier
-      // will refit this target: a refit now would be overtaken, unseen, by that one.
+      // refits this target: a second refit between barriers would be overtaken, unseen, by that
+      // one.
       waiting.add(ctx.getCurrentKey());
       return;
     }
@@ -238,12 +241,12 @@ final class RefitLatencyModel
   }
 
   /**
-   * What {@link RefitOperator} says after each pass before a barrier: whether it refitted every
-   * target waiting. While passes do, refits wait for the barrier instead of their timers; a pass
-   * that ran out of time leaves the timers to refit as before, spreading the work between barriers.
+   * What {@link RefitOperator} says as each pass before a barrier starts. From then on a target
+   * refits at most once between two barriers: in the pass, or at its timer when the pass ran out of
+   * time before it, and its later timers leave the refit to the next pass.
    */
-  void barrierPassed(boolean refitAll) {
-    barriersRefitAll = refitAll;
+  void barrierPassStarts() {
+    refitSinceBarrier = new HashSet<>();
   }
 
   /** Targets with points that no refit has seen yet (since this instance started). */
@@ -270,6 +273,9 @@ final class RefitLatencyModel
       throws Exception {
     refitAt.clear();
     waiting.remove(key);
+    if (refitSinceBarrier != null) {
+      refitSinceBarrier.add(key);
+    }
     LatencyModelTrainer trainer = trainers.get(key);
     if (trainer == null) {
       trainer = rebuild(key, timestamp, dlq);

@@ -12,7 +12,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * refitting then puts the model of every point a checkpoint holds into that checkpoint: a point no
  * longer waits a whole checkpoint interval more when its refit timer would have fired just after
  * the barrier. The work before a barrier is bounded by {@link #BUDGET_MS}; targets beyond it refit
- * at their timers as before, and while every pass finishes, the timers leave all refits to it.
+ * at their timers, once before the next barrier.
  */
 final class RefitOperator
     extends KeyedProcessOperator<String, LatencyMeasurement, LatencyModelSnapshot> {
@@ -42,15 +42,14 @@ final class RefitOperator
     out.eraseTimestamp();
     long now = getProcessingTimeService().getCurrentProcessingTime();
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
-    for (String key : refit.waiting()) {
+    refit.barrierPassStarts();
+    for (String key : refit.waiting()) { // who waited longest first: a pass cut short goes on there
       if (System.nanoTime() > deadline) {
-        refit.barrierPassed(false);
         return;
       }
       setCurrentKey(key);
       refit.refitWaiting(
           key, now, out, (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
     }
-    refit.barrierPassed(true);
   }
 }

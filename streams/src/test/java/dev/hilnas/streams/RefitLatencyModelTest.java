@@ -128,12 +128,37 @@ class RefitLatencyModelTest {
 
       h.processElement(Convert.toAvro(all.get(2)), 1000);
       h.setProcessingTime(2000);
-      assertEquals(
-          1, h.extractOutputValues().size(), "its timer leaves the refit to the next barrier");
-      h.prepareSnapshotPreBarrier(3);
-      assertEquals(2, h.extractOutputValues().size());
+      assertEquals(2, h.extractOutputValues().size(), "not refitted since the barrier: the timer");
       assertEquals(3, h.extractOutputValues().get(1).getMeasurements());
-      assertArrayEquals(refittedOn(all, all.subList(0, 2)), state(h.extractOutputValues().get(1)));
+    }
+  }
+
+  /** Refits between barriers are seen by no one: one per target between two barriers. */
+  @Test
+  void shouldLeaveTheRefitToTheNextBarrierOnceATargetRefittedSinceTheLast() throws Exception {
+    List<Measurement> all = measurements(3);
+    try (var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
+            MeasurementJob::targetId,
+            Types.STRING)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.prepareSnapshotPreBarrier(1);
+      assertEquals(1, h.extractOutputValues().size(), "refitted in the pass");
+
+      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.setProcessingTime(1000);
+      assertEquals(1, h.extractOutputValues().size(), "its timer leaves the refit to the barrier");
+
+      h.prepareSnapshotPreBarrier(2);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(2, out.size());
+      assertEquals(3, out.get(1).getMeasurements());
+      assertArrayEquals(refittedOn(all, all.subList(0, 1)), state(out.get(1)));
     }
   }
 
@@ -160,9 +185,9 @@ class RefitLatencyModelTest {
     }
   }
 
-  /** A timer that left its refit to a barrier after a restore still has it made at the barrier. */
+  /** A target restored with a refit pending, which no pass knows of, refits at its timer. */
   @Test
-  void shouldRefitATargetWhoseTimerWaitedForTheBarrierAfterARestore() throws Exception {
+  void shouldRefitATargetRestoredWithARefitPendingAtItsTimer() throws Exception {
     List<Measurement> all = measurements(3);
     OperatorSubtaskState snapshot;
     try (var h = harness(100)) {
@@ -181,14 +206,12 @@ class RefitLatencyModelTest {
       h.setProcessingTime(0);
       h.processElement(Convert.toAvro(all.get(1)), 0);
       h.processElement(Convert.toAvro(all.get(2)), 0);
-      h.prepareSnapshotPreBarrier(2); // knows of no target waiting: a pass that did all there was
-      h.setProcessingTime(1000); // the restored timer leaves its refit to the next barrier
-      assertEquals(0, h.extractOutputValues().size());
+      h.prepareSnapshotPreBarrier(2); // knows of no target waiting
 
-      h.prepareSnapshotPreBarrier(3);
+      h.setProcessingTime(1000);
 
       List<LatencyModelSnapshot> out = h.extractOutputValues();
-      assertEquals(1, out.size(), "the restored target refitted at the barrier");
+      assertEquals(1, out.size(), "the restored timer refitted");
       assertEquals(3, out.get(0).getMeasurements());
     }
   }
