@@ -72,6 +72,33 @@ class AvroCodecTest {
     assertArrayEquals(avroEncoded(letter), AvroCodec.of(DeadLetter.class).encode(letter));
   }
 
+  /** Reasons in dead letters and fuzz tallies read as they did with Avro's own decoder. */
+  @Test
+  void shouldRefuseBadBytesWithTheReasonsOfAvrosOwnDecoder() {
+    byte[] good = CODEC.encode(Convert.toAvro(sample()));
+    byte[] unknownSchema = good.clone();
+    unknownSchema[5] ^= 0x55;
+    byte[] notAvro = "hello, world".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var avro =
+        new org.apache.avro.message.BinaryMessageDecoder<LatencyMeasurement>(
+            org.apache.avro.specific.SpecificData.get(), LatencyMeasurement.getClassSchema());
+
+    for (byte[] bad :
+        List.of(
+            Arrays.copyOf(good, 5), notAvro, unknownSchema, Arrays.copyOf(good, good.length / 2))) {
+      Exception theirs = assertThrows(Exception.class, () -> avro.decode(bad));
+
+      var ours = assertThrows(IllegalArgumentException.class, () -> CODEC.decode(bad));
+
+      assertEquals(
+          "not a LatencyMeasurement in Avro single-object encoding ("
+              + bad.length
+              + " bytes): "
+              + theirs.getMessage(),
+          ours.getMessage());
+    }
+  }
+
   private static <T extends org.apache.avro.specific.SpecificRecord> byte[] avroEncoded(T record)
       throws java.io.IOException {
     ByteBuffer buffer =
