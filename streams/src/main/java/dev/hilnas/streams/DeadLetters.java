@@ -59,12 +59,31 @@ final class DeadLetters {
       String operation,
       RuntimeException failure,
       long nowMs) {
-    return letter(
+    return thrown(
         source.name(),
+        key,
+        source.valueSerde().serializer().serialize(source.name(), record),
+        component,
+        operation,
+        failure,
+        nowMs);
+  }
+
+  /** As {@link #thrown(Topic, String, Object, String, String, RuntimeException, long)}, encoded. */
+  static DeadLetter thrown(
+      String sourceTopic,
+      String key,
+      byte[] encoded,
+      String component,
+      String operation,
+      RuntimeException failure,
+      long nowMs) {
+    return letter(
+        sourceTopic,
         null,
         null,
         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-        source.valueSerde().serializer().serialize(source.name(), record),
+        encoded,
         operation + " threw " + failure,
         component,
         nowMs);

@@ -70,12 +70,10 @@ public final class MeasurementJob {
     // profile of bench ingest). Safe here: every operator emits new objects or passes its input on
     // unchanged, and what one keeps in state came over the network, deserialized anew.
     env.getConfig().enableObjectReuse();
-    SingleOutputStreamOperator<LatencyMeasurement> valid =
+    SingleOutputStreamOperator<AcceptedMeasurement> valid =
         env.fromSource(measurements, WatermarkStrategy.noWatermarks(), "hil.measurements")
             .uid("measurements-source")
-            .process(
-                new ValidateMeasurements(settings.limits()),
-                new AvroTypeInfo<>(LatencyMeasurement.class))
+            .process(new ValidateMeasurements(settings.limits()), AcceptedMeasurement.TYPE)
             .name("validate")
             .uid(VALIDATE_UID);
     SingleOutputStreamOperator<QualityEvaluation> evaluations =
@@ -90,7 +88,7 @@ public final class MeasurementJob {
     // them keyed by measurement id took a shuffle of its own and checkpointed an entry per id.
     SingleOutputStreamOperator<LatencyModelSnapshot> models =
         valid
-            .keyBy(MeasurementJob::targetId)
+            .keyBy(AcceptedMeasurement::targetId)
             .transform(
                 "per-target",
                 new AvroTypeInfo<>(LatencyModelSnapshot.class),
@@ -103,19 +101,18 @@ public final class MeasurementJob {
             .uid(PER_TARGET_UID);
     models.sinkTo(snapshots).name("hil.latency-models").uid("models-sink");
 
-    EitherTypeInfo<LatencyMeasurement, LatencyModelSnapshot> either =
+    EitherTypeInfo<AcceptedMeasurement, LatencyModelSnapshot> either =
         new EitherTypeInfo<>(
-            new AvroTypeInfo<>(LatencyMeasurement.class),
-            new AvroTypeInfo<>(LatencyModelSnapshot.class));
-    DataStream<Either<LatencyMeasurement, LatencyModelSnapshot>> targetEvents =
+            AcceptedMeasurement.TYPE, new AvroTypeInfo<>(LatencyModelSnapshot.class));
+    DataStream<Either<AcceptedMeasurement, LatencyModelSnapshot>> targetEvents =
         models
             .getSideOutput(RefitLatencyModel.UNIQUE)
-            .map(m -> Either.<LatencyMeasurement, LatencyModelSnapshot>Left(m), either)
+            .map(m -> Either.<AcceptedMeasurement, LatencyModelSnapshot>Left(m), either)
             .name("as-target-event")
             .uid("measurements-as-events")
             .union(
                 models
-                    .map(s -> Either.<LatencyMeasurement, LatencyModelSnapshot>Right(s), either)
+                    .map(s -> Either.<AcceptedMeasurement, LatencyModelSnapshot>Right(s), either)
                     .name("as-target-event")
                     .uid("models-as-events"));
     BroadcastStream<List<QualityEvaluation>> broadcastQuality =
@@ -152,8 +149,8 @@ public final class MeasurementJob {
         .uid("dlq-sink");
   }
 
-  static String eventTargetId(Either<LatencyMeasurement, LatencyModelSnapshot> event) {
-    return event.isLeft() ? targetId(event.left()) : event.right().getTargetId();
+  static String eventTargetId(Either<AcceptedMeasurement, LatencyModelSnapshot> event) {
+    return event.isLeft() ? event.left().targetId() : event.right().getTargetId();
   }
 
   /** Builds the job against Kafka: exactly-once from source offsets to sink transactions. */

@@ -26,7 +26,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -71,13 +70,13 @@ import org.slf4j.LoggerFactory;
  * to blame, and the next measurement tries again.
  */
 final class RefitLatencyModel
-    extends KeyedProcessFunction<String, LatencyMeasurement, LatencyModelSnapshot> {
+    extends KeyedProcessFunction<String, AcceptedMeasurement, LatencyModelSnapshot> {
 
   static final String COMPONENT = "flink-refit";
 
   /** Each measurement whose id the target had not seen, and the fit can read. */
-  static final OutputTag<LatencyMeasurement> UNIQUE =
-      new OutputTag<>("unique-measurements", new AvroTypeInfo<>(LatencyMeasurement.class));
+  static final OutputTag<AcceptedMeasurement> UNIQUE =
+      new OutputTag<>("unique-measurements", AcceptedMeasurement.TYPE);
 
   static final int MIN_NEW_FOR_FULL_FIT = 32;
   static final double FULL_FIT_SHARE = 0.25;
@@ -170,12 +169,14 @@ final class RefitLatencyModel
   }
 
   @Override
-  public void processElement(LatencyMeasurement m, Context ctx, Collector<LatencyModelSnapshot> out)
+  public void processElement(
+      AcceptedMeasurement accepted, Context ctx, Collector<LatencyModelSnapshot> out)
       throws Exception {
     String key = ctx.getCurrentKey();
     long now = ctx.timerService().currentProcessingTime();
     Quarantine.run(
         () -> {
+          LatencyMeasurement m = accepted.decode();
           if (!firstSeen(m, now)) {
             return; // a retried post, an import run twice, an agent re-sending: counted once
           }
@@ -188,11 +189,11 @@ final class RefitLatencyModel
           } else {
             trainers.add(key, trainer, point);
           }
-          hold(m, ctx);
-          ctx.output(UNIQUE, m);
+          hold(m, accepted.encoded(), ctx);
+          ctx.output(UNIQUE, accepted);
         },
         Quarantine.NOTHING,
-        failure -> letter(key, m, failure, now),
+        failure -> letter(key, accepted.encoded(), failure, now),
         ctx::output);
   }
 
@@ -208,13 +209,13 @@ final class RefitLatencyModel
     return first;
   }
 
-  private void hold(LatencyMeasurement m, Context ctx) throws Exception {
+  private void hold(LatencyMeasurement m, byte[] encoded, Context ctx) throws Exception {
     measurements.update(orZero(measurements.value()) + 1);
     newSinceFullFit.update(orZero(newSinceFullFit.value()) + 1);
     if (target.value() == null) {
       target.update(m.getTarget());
     }
-    held.get(m.getPhase().ordinal()).add(CODEC.encode(m));
+    held.get(m.getPhase().ordinal()).add(encoded);
     if (refitAt.value() == null) {
       long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
       ctx.timerService().registerProcessingTimeTimer(at);
@@ -345,15 +346,16 @@ final class RefitLatencyModel
       List<byte[]> readable = new ArrayList<>(points.size() - from);
       for (int i = from; i < points.size(); i++) {
         LatencyMeasurement m = points.get(i);
+        byte[] bytes = encoded.get(i);
         if (m == null) { // written under a schema this version cannot read (logged): dropped
           continue;
         }
         if (Quarantine.run(
             () -> trainer.add(Convert.fromAvro(m)),
             Quarantine.NOTHING,
-            failure -> letter(key, m, failure, timestamp),
+            failure -> letter(key, bytes, failure, timestamp),
             dlq)) {
-          readable.add(encoded.get(i));
+          readable.add(bytes);
           if (target.value() == null) { // one this version could not read
             target.update(m.getTarget());
           }
@@ -413,9 +415,9 @@ final class RefitLatencyModel
   }
 
   private static DeadLetter letter(
-      String key, LatencyMeasurement m, RuntimeException failure, long nowMs) {
+      String key, byte[] encoded, RuntimeException failure, long nowMs) {
     return DeadLetters.thrown(
-        Topics.MEASUREMENTS, key, m, COMPONENT, "refit of " + key, failure, nowMs);
+        Topics.MEASUREMENTS.name(), key, encoded, COMPONENT, "refit of " + key, failure, nowMs);
   }
 
   private static long orZero(Long value) {

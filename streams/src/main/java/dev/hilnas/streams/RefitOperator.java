@@ -1,6 +1,5 @@
 package dev.hilnas.streams;
 
-import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
@@ -15,7 +14,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * at their timers, once before the next barrier.
  */
 final class RefitOperator
-    extends KeyedProcessOperator<String, LatencyMeasurement, LatencyModelSnapshot> {
+    extends KeyedProcessOperator<String, AcceptedMeasurement, LatencyModelSnapshot> {
 
   /** The most time refits may hold a barrier back, ms. */
   static final long BUDGET_MS = 200;

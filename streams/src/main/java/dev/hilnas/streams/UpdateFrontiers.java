@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
 final class UpdateFrontiers
     extends KeyedBroadcastProcessFunction<
         String,
-        Either<LatencyMeasurement, LatencyModelSnapshot>,
+        Either<AcceptedMeasurement, LatencyModelSnapshot>,
         List<QualityEvaluation>,
         FrontierUpdate> {
 
@@ -176,7 +176,7 @@ final class UpdateFrontiers
 
   @Override
   public void processElement(
-      Either<LatencyMeasurement, LatencyModelSnapshot> event,
+      Either<AcceptedMeasurement, LatencyModelSnapshot> event,
       ReadOnlyContext ctx,
       Collector<FrontierUpdate> out)
       throws Exception {
@@ -196,7 +196,7 @@ final class UpdateFrontiers
 
   private void apply(
       String key,
-      Either<LatencyMeasurement, LatencyModelSnapshot> event,
+      Either<AcceptedMeasurement, LatencyModelSnapshot> event,
       ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
       TimerService timers,
       Collector<FrontierUpdate> out)
@@ -204,7 +204,7 @@ final class UpdateFrontiers
     long now = timers.currentProcessingTime();
     TargetFrontiers frontiers = frontiers(key, qualities);
     if (event.isLeft()) {
-      LatencyMeasurement m = event.left();
+      LatencyMeasurement m = event.left().decode();
       Objective objective = new Objective(Phase.valueOf(m.getPhase().name()), m.getContextLength());
       if (!frontiers.keeps(objective)) {
         return;
@@ -389,12 +389,18 @@ final class UpdateFrontiers
 
   private static DeadLetter letter(
       String key,
-      Either<LatencyMeasurement, LatencyModelSnapshot> event,
+      Either<AcceptedMeasurement, LatencyModelSnapshot> event,
       RuntimeException failure,
       long now) {
     return event.isLeft()
         ? DeadLetters.thrown(
-            Topics.MEASUREMENTS, key, event.left(), COMPONENT, operation(key), failure, now)
+            Topics.MEASUREMENTS.name(),
+            key,
+            event.left().encoded(),
+            COMPONENT,
+            operation(key),
+            failure,
+            now)
         : DeadLetters.thrown(
             Topics.LATENCY_MODELS, key, event.right(), COMPONENT, operation(key), failure, now);
   }

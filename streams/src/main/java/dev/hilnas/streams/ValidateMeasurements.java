@@ -1,12 +1,11 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.core.Limits;
-import dev.hilnas.schemas.LatencyMeasurement;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /** Routes {@link MeasurementValidation}'s verdicts: accepted downstream, rejected to the DLQ. */
-final class ValidateMeasurements extends ProcessFunction<RawRecord, LatencyMeasurement> {
+final class ValidateMeasurements extends ProcessFunction<RawRecord, AcceptedMeasurement> {
 
   static final String COMPONENT = "flink-validate";
 
@@ -17,10 +16,10 @@ final class ValidateMeasurements extends ProcessFunction<RawRecord, LatencyMeasu
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<LatencyMeasurement> out) {
+  public void processElement(RawRecord raw, Context ctx, Collector<AcceptedMeasurement> out) {
     MeasurementValidation.Verdict verdict = MeasurementValidation.validate(raw.value(), limits);
     if (verdict.accepted()) {
-      out.collect(verdict.measurement());
+      out.collect(AcceptedMeasurement.of(verdict.measurement()));
       return;
     }
     ctx.output(

@@ -18,6 +18,11 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 final class Harnesses {
   private Harnesses() {}
 
+  /** A measurement as validation passes it on, in its canonical form. */
+  static AcceptedMeasurement accepted(dev.hilnas.core.Measurement m) {
+    return AcceptedMeasurement.of(dev.hilnas.schemas.Convert.toAvro(m));
+  }
+
   /** What the operator sent to the DLQ. */
   static List<DeadLetter> deadLetters(AbstractStreamOperatorTestHarness<?> h) {
     var letters = h.getSideOutput(DeadLetters.TAG);

@@ -37,25 +37,25 @@ class RefitLatencyModelTest {
       new HardwareTarget("pixel8-cpu", "executorch-xnnpack");
 
   private static KeyedOneInputStreamOperatorTestHarness<
-          String, LatencyMeasurement, LatencyModelSnapshot>
+          String, AcceptedMeasurement, LatencyModelSnapshot>
       harness(int maxPerPhase) throws Exception {
     return harness(new RefitLatencyModel(Duration.ofMillis(1000), maxPerPhase));
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<
-          String, LatencyMeasurement, LatencyModelSnapshot>
+          String, AcceptedMeasurement, LatencyModelSnapshot>
       harness(RefitLatencyModel refit) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(refit), MeasurementJob::targetId, Types.STRING);
+        new KeyedProcessOperator<>(refit), AcceptedMeasurement::targetId, Types.STRING);
   }
 
   /** Measurement ids passed on for the frontiers. */
   private static List<String> passedOn(
-      KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot> h) {
+      KeyedOneInputStreamOperatorTestHarness<String, AcceptedMeasurement, LatencyModelSnapshot> h) {
     var unique = h.getSideOutput(RefitLatencyModel.UNIQUE);
     return unique == null
         ? List.of()
-        : unique.stream().map(r -> r.getValue().getMeasurementId().toString()).toList();
+        : unique.stream().map(r -> r.getValue().decode().getMeasurementId().toString()).toList();
   }
 
   @Test
@@ -65,17 +65,17 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(Convert.toAvro(all.get(0)), 0); // a retried post: same content, same id
-      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0); // a retried post: same content, same id
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       assertEquals(List.of(all.get(0).id(), all.get(1).id()), passedOn(h));
       snapshot = h.snapshot(1, 0);
     }
     try (var restored = harness(100)) {
       restored.initializeState(snapshot);
       restored.open();
-      restored.processElement(Convert.toAvro(all.get(1)), 0);
-      restored.processElement(Convert.toAvro(all.get(2)), 0);
+      restored.processElement(Harnesses.accepted(all.get(1)), 0);
+      restored.processElement(Harnesses.accepted(all.get(2)), 0);
       restored.setProcessingTime(1000);
 
       assertEquals(List.of(all.get(2).id()), passedOn(restored), "only the new one goes on");
@@ -93,7 +93,8 @@ class RefitLatencyModelTest {
       h.open();
       for (String label : List.of("s0001", "s0002", "s0002")) {
         h.processElement(
-            Convert.toAvro(Measurement.of(label, c, TARGET, Phase.DECODE, 512, 45.0, List.of())),
+            Harnesses.accepted(
+                Measurement.of(label, c, TARGET, Phase.DECODE, 512, 45.0, List.of())),
             0);
       }
       assertEquals(2, passedOn(h).size());
@@ -106,12 +107,12 @@ class RefitLatencyModelTest {
     try (var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            MeasurementJob::targetId,
+            AcceptedMeasurement::targetId,
             Types.STRING)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       h.setProcessingTime(10);
 
       h.prepareSnapshotPreBarrier(1);
@@ -126,7 +127,7 @@ class RefitLatencyModelTest {
       h.prepareSnapshotPreBarrier(2);
       assertEquals(1, h.extractOutputValues().size(), "no news, no refit");
 
-      h.processElement(Convert.toAvro(all.get(2)), 1000);
+      h.processElement(Harnesses.accepted(all.get(2)), 1000);
       h.setProcessingTime(2000);
       assertEquals(2, h.extractOutputValues().size(), "not refitted since the barrier: the timer");
       assertEquals(3, h.extractOutputValues().get(1).getMeasurements());
@@ -140,16 +141,16 @@ class RefitLatencyModelTest {
     try (var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            MeasurementJob::targetId,
+            AcceptedMeasurement::targetId,
             Types.STRING)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
       h.prepareSnapshotPreBarrier(1);
       assertEquals(1, h.extractOutputValues().size(), "refitted in the pass");
 
-      h.processElement(Convert.toAvro(all.get(1)), 0);
-      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(2)), 0);
       h.setProcessingTime(1000);
       assertEquals(1, h.extractOutputValues().size(), "its timer leaves the refit to the barrier");
 
@@ -168,12 +169,12 @@ class RefitLatencyModelTest {
     try (var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100), 0),
-            MeasurementJob::targetId,
+            AcceptedMeasurement::targetId,
             Types.STRING)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       h.setProcessingTime(1);
 
       h.prepareSnapshotPreBarrier(1); // no time at all for refits
@@ -193,19 +194,19 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
       snapshot = h.snapshot(1, 0); // its refit, due at 1000, is in the snapshot
     }
     try (var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            MeasurementJob::targetId,
+            AcceptedMeasurement::targetId,
             Types.STRING)) {
       h.initializeState(snapshot);
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
-      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(2)), 0);
       h.prepareSnapshotPreBarrier(2); // knows of no target waiting
 
       h.setProcessingTime(1000);
@@ -247,14 +248,14 @@ class RefitLatencyModelTest {
 
   /** Feeds {@code all} ten at a time, a refit interval apart; the models published in turn. */
   private static List<byte[]> publishedModels(
-      KeyedOneInputStreamOperatorTestHarness<String, LatencyMeasurement, LatencyModelSnapshot> h,
+      KeyedOneInputStreamOperatorTestHarness<String, AcceptedMeasurement, LatencyModelSnapshot> h,
       List<Measurement> all)
       throws Exception {
     try (h) {
       h.open();
       long now = 0;
       for (int i = 0; i < all.size(); i++) {
-        h.processElement(Convert.toAvro(all.get(i)), now);
+        h.processElement(Harnesses.accepted(all.get(i)), now);
         if (i % 10 == 9) {
           now += 1000;
           h.setProcessingTime(now);
@@ -306,11 +307,11 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       h.setProcessingTime(1000);
       for (Measurement m : all.subList(2, all.size())) {
-        h.processElement(Convert.toAvro(m), 1000);
+        h.processElement(Harnesses.accepted(m), 1000);
       }
       h.setProcessingTime(2000);
 
@@ -354,16 +355,16 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : all.subList(0, 300)) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       h.setProcessingTime(1000); // first fit: full
       for (Measurement m : all.subList(300, 400)) {
-        h.processElement(Convert.toAvro(m), 1000);
+        h.processElement(Harnesses.accepted(m), 1000);
       }
       h.setProcessingTime(2000); // a quarter is new, but the last full fit was 1 s ago: fast path
       h.setProcessingTime(31_000);
       for (Measurement m : all.subList(400, 500)) {
-        h.processElement(Convert.toAvro(m), 31_000);
+        h.processElement(Harnesses.accepted(m), 31_000);
       }
       h.setProcessingTime(32_000); // 31 s later: full again
 
@@ -383,7 +384,7 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : measurements(3)) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       h.setProcessingTime(999);
       assertEquals(0, h.extractOutputValues().size(), "nothing before the interval has passed");
@@ -411,12 +412,12 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
       h.setProcessingTime(1000);
       h.setProcessingTime(5000);
       assertEquals(1, h.extractOutputValues().size(), "no news, no refit");
 
-      h.processElement(Convert.toAvro(all.get(1)), 5000);
+      h.processElement(Harnesses.accepted(all.get(1)), 5000);
       h.setProcessingTime(6000);
 
       LatencyModelSnapshot second = h.extractOutputValues().get(1);
@@ -434,7 +435,7 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : all) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       h.setProcessingTime(1000);
 
@@ -454,11 +455,11 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : first) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       h.setProcessingTime(1000);
       for (Measurement m : later) {
-        h.processElement(Convert.toAvro(m), 1000);
+        h.processElement(Harnesses.accepted(m), 1000);
       }
       h.setProcessingTime(2000);
       List<LatencyModelSnapshot> out = h.extractOutputValues();
@@ -469,12 +470,12 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : first) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       long now = 1000;
       h.setProcessingTime(now);
       for (Measurement m : later) {
-        h.processElement(Convert.toAvro(m), now);
+        h.processElement(Harnesses.accepted(m), now);
         now += 1000;
         h.setProcessingTime(now);
       }
@@ -492,14 +493,14 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       snapshot = h.snapshot(1, 0);
     }
     try (var restored = harness(100)) {
       restored.initializeState(snapshot);
       restored.open();
-      restored.processElement(Convert.toAvro(all.get(2)), 0);
+      restored.processElement(Harnesses.accepted(all.get(2)), 0);
       restored.setProcessingTime(1000);
 
       LatencyModelSnapshot published = restored.extractOutputValues().get(0);
@@ -516,7 +517,7 @@ class RefitLatencyModelTest {
       restored.initializeState(Harnesses.previous("refit-latency-model-bac6adb"));
       restored.open();
       restored.setProcessingTime(2000);
-      restored.processElement(Convert.toAvro(all.get(2)), 2000);
+      restored.processElement(Harnesses.accepted(all.get(2)), 2000);
       restored.setProcessingTime(3000);
 
       List<LatencyModelSnapshot> out = restored.extractOutputValues();
@@ -561,10 +562,10 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
-      h.processElement(poison, 0);
-      h.processElement(Convert.toAvro(all.get(1)), 0);
-      h.processElement(Convert.toAvro(all.get(2)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(AcceptedMeasurement.of(poison), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(2)), 0);
       h.setProcessingTime(1000);
 
       List<DeadLetter> letters = Harnesses.deadLetters(h);
@@ -585,7 +586,7 @@ class RefitLatencyModelTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : all.subList(0, 3)) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       // held by an older version, whose validation let it in
       Harnesses.state(
@@ -595,7 +596,7 @@ class RefitLatencyModelTest {
                   "points-DECODE", new AvroTypeInfo<>(LatencyMeasurement.class)))
           .add(unreadable(all.get(3)));
       h.setProcessingTime(1000);
-      h.processElement(Convert.toAvro(all.get(3)), 1000);
+      h.processElement(Harnesses.accepted(all.get(3)), 1000);
       h.setProcessingTime(2000);
 
       assertEquals(
@@ -615,7 +616,7 @@ class RefitLatencyModelTest {
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
-      h.processElement(Convert.toAvro(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
       h.setProcessingTime(1000);
       byte[] older = fittedOn(all.subList(0, 1));
       older[3] = 2; // format 2, which this codec no longer reads
@@ -626,7 +627,7 @@ class RefitLatencyModelTest {
                   "model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))
           .update(older);
 
-      h.processElement(Convert.toAvro(all.get(1)), 1000);
+      h.processElement(Harnesses.accepted(all.get(1)), 1000);
       h.setProcessingTime(2000);
 
       LatencyModelSnapshot second = h.extractOutputValues().get(1);

@@ -53,7 +53,7 @@ class UnreadableStateTest {
       h.open();
       h.setProcessingTime(0);
       for (Measurement m : before) {
-        h.processElement(Convert.toAvro(m), 0);
+        h.processElement(Harnesses.accepted(m), 0);
       }
       snapshot = h.snapshot(1, 0); // its refit still pending
     }
@@ -63,7 +63,7 @@ class UnreadableStateTest {
     try (var restored = refitHarness()) {
       restored.initializeState(snapshot);
       restored.open();
-      restored.processElement(Convert.toAvro(after), 0);
+      restored.processElement(Harnesses.accepted(after), 0);
       restored.setProcessingTime(1000);
 
       List<LatencyModelSnapshot> out = restored.extractOutputValues();
@@ -90,7 +90,7 @@ class UnreadableStateTest {
       h.open();
       for (Measurement m : measured) {
         h.processBroadcastElement(List.of(evaluation(m.candidate(), 40 - m.latencyMs())), 0);
-        h.processElement(Either.Left(Convert.toAvro(m)), 0);
+        h.processElement(Either.Left(Harnesses.accepted(m)), 0);
       }
       assertEquals(3, onFrontier(last(h.extractOutputValues())));
       snapshot = h.snapshot(1, 0);
@@ -101,7 +101,7 @@ class UnreadableStateTest {
       restored.initializeState(snapshot);
       restored.open();
       Measurement again = measured.get(0);
-      restored.processElement(Either.Left(Convert.toAvro(again)), 0);
+      restored.processElement(Either.Left(Harnesses.accepted(again)), 0);
       assertEquals(
           List.of(),
           restored.extractOutputValues(),
@@ -186,17 +186,17 @@ class UnreadableStateTest {
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<
-          String, LatencyMeasurement, LatencyModelSnapshot>
+          String, AcceptedMeasurement, LatencyModelSnapshot>
       refitHarness() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new RefitLatencyModel(Duration.ofMillis(1000))),
-        MeasurementJob::targetId,
+        AcceptedMeasurement::targetId,
         Types.STRING);
   }
 
   private static KeyedBroadcastOperatorTestHarness<
           String,
-          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          Either<AcceptedMeasurement, LatencyModelSnapshot>,
           List<QualityEvaluation>,
           FrontierUpdate>
       frontierHarness() throws Exception {

@@ -12,7 +12,6 @@ import dev.hilnas.core.latency.SimulatedDevice;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
-import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.QualityEvaluation;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +116,7 @@ class UpdateFrontiersBoundsTest {
   private static void measure(
       KeyedBroadcastOperatorTestHarness<
               String,
-              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              Either<AcceptedMeasurement, LatencyModelSnapshot>,
               List<QualityEvaluation>,
               FrontierUpdate>
           h,
@@ -128,13 +127,13 @@ class UpdateFrontiersBoundsTest {
     Measurement m =
         Measurement.of(
             null, c, target, PREFILL_256.phase(), PREFILL_256.contextLength(), ms, List.of());
-    h.processElement(Either.Left(Convert.toAvro(m)), 0);
+    h.processElement(Either.Left(Harnesses.accepted(m)), 0);
   }
 
   private static void evaluate(
       KeyedBroadcastOperatorTestHarness<
               String,
-              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              Either<AcceptedMeasurement, LatencyModelSnapshot>,
               List<QualityEvaluation>,
               FrontierUpdate>
           h,
@@ -163,7 +162,7 @@ class UpdateFrontiersBoundsTest {
 
   private static KeyedBroadcastOperatorTestHarness<
           String,
-          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          Either<AcceptedMeasurement, LatencyModelSnapshot>,
           List<QualityEvaluation>,
           FrontierUpdate>
       harness(StateBounds bounds) throws Exception {

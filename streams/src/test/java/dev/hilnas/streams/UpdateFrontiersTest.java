@@ -18,7 +18,6 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierPoint;
 import dev.hilnas.schemas.FrontierUpdate;
-import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
@@ -51,7 +50,7 @@ class UpdateFrontiersTest {
 
   private static KeyedBroadcastOperatorTestHarness<
           String,
-          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          Either<AcceptedMeasurement, LatencyModelSnapshot>,
           List<QualityEvaluation>,
           FrontierUpdate>
       harness() throws Exception {
@@ -60,7 +59,7 @@ class UpdateFrontiersTest {
 
   private static KeyedBroadcastOperatorTestHarness<
           String,
-          Either<LatencyMeasurement, LatencyModelSnapshot>,
+          Either<AcceptedMeasurement, LatencyModelSnapshot>,
           List<QualityEvaluation>,
           FrontierUpdate>
       harness(Duration publishInterval) throws Exception {
@@ -125,7 +124,7 @@ class UpdateFrontiersTest {
     void feed(
         KeyedBroadcastOperatorTestHarness<
                 String,
-                Either<LatencyMeasurement, LatencyModelSnapshot>,
+                Either<AcceptedMeasurement, LatencyModelSnapshot>,
                 List<QualityEvaluation>,
                 FrontierUpdate>
             h,
@@ -146,14 +145,14 @@ class UpdateFrontiersTest {
   private static void send(
       KeyedBroadcastOperatorTestHarness<
               String,
-              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              Either<AcceptedMeasurement, LatencyModelSnapshot>,
               List<QualityEvaluation>,
               FrontierUpdate>
           h,
       Object e)
       throws Exception {
     if (e instanceof Measurement m) {
-      h.processElement(Either.Left(Convert.toAvro(m)), 0);
+      h.processElement(Either.Left(Harnesses.accepted(m)), 0);
     } else if (e instanceof Quality q) {
       h.processBroadcastElement(List.of(Convert.toAvro(q)), 0);
     } else if (e instanceof AdditiveLatencyModel model) {
@@ -227,7 +226,7 @@ class UpdateFrontiersTest {
           List.of(Convert.toAvro(run.qualities.get(run.qualities.size() - 1))), 0);
       h.processElement(
           Either.Left(
-              Convert.toAvro(
+              Harnesses.accepted(
                   Measurement.of(
                       null,
                       run.qualities.get(0).candidate(),
@@ -465,7 +464,7 @@ class UpdateFrontiersTest {
   private static long feedTimed(
       KeyedBroadcastOperatorTestHarness<
               String,
-              Either<LatencyMeasurement, LatencyModelSnapshot>,
+              Either<AcceptedMeasurement, LatencyModelSnapshot>,
               List<QualityEvaluation>,
               FrontierUpdate>
           h,
