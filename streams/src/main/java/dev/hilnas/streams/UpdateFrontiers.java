@@ -33,6 +33,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.DoubleSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -136,7 +138,10 @@ final class UpdateFrontiers
     measured =
         getRuntimeContext()
             .getMapState(
-                new MapStateDescriptor<>("measured", Types.STRING, Types.LIST(Types.DOUBLE)));
+                new MapStateDescriptor<>(
+                    "measured",
+                    Utf8Serializer.INSTANCE,
+                    new ListSerializer<>(DoubleSerializer.INSTANCE)));
     measuredCells =
         getRuntimeContext().getState(new ValueStateDescriptor<>("measured-cells", Types.INT));
     model =

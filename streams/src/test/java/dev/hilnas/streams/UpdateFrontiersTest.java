@@ -319,12 +319,22 @@ class UpdateFrontiersTest {
   @Test
   void shouldGoOnFromTheStateOfTheVersionBeforeRecordsWereQuarantined() throws Exception {
     Run run = new Run(4, 300); // the first 150 events made the snapshot
+    OperatorSubtaskState rewritten;
+    List<FrontierUpdate> updates = new ArrayList<>();
     try (var restored = harness()) {
       restored.initializeState(Harnesses.previous("update-frontiers-bac6adb"));
       restored.open();
-      run.feed(restored, 150, run.events.size());
+      run.feed(restored, 150, 225);
+      updates.addAll(restored.extractOutputValues());
+      rewritten = restored.snapshot(2, 0); // in this version's form (its measured cells: UTF-8)
+    }
+    try (var restored = harness()) {
+      restored.initializeState(rewritten);
+      restored.open();
+      run.feed(restored, 225, run.events.size());
+      updates.addAll(restored.extractOutputValues());
 
-      Map<String, FrontierUpdate> latest = latest(restored.extractOutputValues());
+      Map<String, FrontierUpdate> latest = latest(updates);
       for (Objective o : OBJECTIVES) {
         assertSameFrontier(run.batch(o), latest.get(o.toString()));
       }
