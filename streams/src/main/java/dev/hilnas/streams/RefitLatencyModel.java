@@ -13,6 +13,7 @@ import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -95,6 +97,7 @@ final class RefitLatencyModel
   private transient TrainerCache trainers;
   private transient Set<String> waiting; // keys with a refit due
   private transient Set<String> refitSinceBarrier; // null until the first pass before a barrier
+  private transient Set<String> fullFitOwed; // keys a pass refitted fast where a full fit was due
   private transient ValueState<Long> measurements;
   private transient ValueState<Long> version;
   private transient ValueState<HardwareTarget> target;
@@ -152,6 +155,7 @@ final class RefitLatencyModel
             .getState(new ValueStateDescriptor<>("seen-ids", SeenIdsSerializer.INSTANCE));
     trainers = new TrainerCache(cachedPoints);
     waiting = new LinkedHashSet<>();
+    fullFitOwed = new HashSet<>();
     held = new ArrayList<>();
     legacy = new ArrayList<>();
     for (Phase phase : Phase.values()) {
@@ -231,20 +235,31 @@ final class RefitLatencyModel
     if (due == null || due != timestamp) {
       return; // refitted before a checkpoint since this timer was set
     }
-    if (refitSinceBarrier != null && refitSinceBarrier.contains(ctx.getCurrentKey())) {
+    String key = ctx.getCurrentKey();
+    if (refitSinceBarrier != null
+        && refitSinceBarrier.contains(key)
+        && !fullFitOwed.contains(key)) {
       // Output is visible only once a checkpoint commits it, and the pass before the next barrier
       // refits this target: a second refit between barriers would be overtaken, unseen, by that
-      // one.
-      waiting.add(ctx.getCurrentKey());
+      // one. The timer ticks on, for when that pass runs out of time before reaching the target.
+      refitLater(ctx.timerService(), timestamp);
+      waiting.add(key);
       return;
     }
-    refit(ctx.getCurrentKey(), timestamp, out, ctx::output);
+    refit(key, timestamp, true, out, ctx::output, ctx.timerService());
+  }
+
+  private void refitLater(TimerService timers, long now) throws IOException {
+    long at = now + refitIntervalMs;
+    timers.registerProcessingTimeTimer(at);
+    refitAt.update(at);
   }
 
   /**
    * What {@link RefitOperator} says as each pass before a barrier starts. From then on a target
    * refits at most once between two barriers: in the pass, or at its timer when the pass ran out of
-   * time before it, and its later timers leave the refit to the next pass.
+   * time before it, and its later timers leave the refit to the next pass. A full fit, which takes
+   * longer than a pass may, is left to the target's timer, which makes it soon after.
    */
   void barrierPassStarts() {
     refitSinceBarrier = new HashSet<>();
@@ -260,17 +275,29 @@ final class RefitLatencyModel
    * calls before a checkpoint barrier.
    */
   void refitWaiting(
-      String key, long now, Collector<LatencyModelSnapshot> out, Quarantine.SideOutput dlq)
+      String key,
+      long now,
+      TimerService timers,
+      Collector<LatencyModelSnapshot> out,
+      Quarantine.SideOutput dlq)
       throws Exception {
     if (refitAt.value() != null) {
-      refit(key, now, out, dlq);
+      refit(key, now, false, out, dlq, timers);
     } else {
       waiting.remove(key);
     }
   }
 
+  /**
+   * @param fullFitAllowed false for a pass before a barrier: a full fit due is left to the timer
+   */
   private void refit(
-      String key, long timestamp, Collector<LatencyModelSnapshot> out, Quarantine.SideOutput dlq)
+      String key,
+      long timestamp,
+      boolean fullFitAllowed,
+      Collector<LatencyModelSnapshot> out,
+      Quarantine.SideOutput dlq,
+      TimerService timers)
       throws Exception {
     refitAt.clear();
     waiting.remove(key);
@@ -293,6 +320,11 @@ final class RefitLatencyModel
     boolean due =
         trainer.size() < SMALL || timestamp - orZero(lastFullFitAt.value()) >= FULL_FIT_EVERY_MS;
     boolean full = previous == null || (moved && due);
+    if (full && !fullFitAllowed && previous != null) {
+      full = false;
+      fullFitOwed.add(key);
+      refitLater(timers, timestamp);
+    }
     AdditiveLatencyModel model;
     try {
       model = full ? trainer.fit().orElseThrow() : trainer.refit(previous).orElseThrow();
@@ -305,6 +337,7 @@ final class RefitLatencyModel
       return;
     }
     if (full) {
+      fullFitOwed.remove(key);
       newSinceFullFit.clear();
       lastFullFitAt.update(timestamp);
     }

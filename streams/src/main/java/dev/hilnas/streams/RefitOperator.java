@@ -1,6 +1,9 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.schemas.LatencyModelSnapshot;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -33,6 +36,17 @@ final class RefitOperator
     this.budgetMs = budgetMs;
   }
 
+  private transient TimerService timers;
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    // the timer service the function's own timers use (KeyedProcessOperator's, by its name)
+    timers =
+        new SimpleTimerService(
+            getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+  }
+
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
@@ -48,7 +62,7 @@ final class RefitOperator
       }
       setCurrentKey(key);
       refit.refitWaiting(
-          key, now, out, (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
+          key, now, timers, out, (tag, letter) -> output.collect(tag, new StreamRecord<>(letter)));
     }
   }
 }

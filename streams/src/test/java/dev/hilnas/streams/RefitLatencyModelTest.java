@@ -163,6 +163,63 @@ class RefitLatencyModelTest {
     }
   }
 
+  /** A full fit takes longer than a pass before a barrier may: the target's timer makes it. */
+  @Test
+  void shouldLeaveAFullFitDueToTheTimerAndRefitFastBeforeTheBarrier() throws Exception {
+    List<Measurement> all = measurements(80);
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100))) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : all.subList(0, 40)) {
+        h.processElement(Harnesses.accepted(m), 0);
+      }
+      h.prepareSnapshotPreBarrier(1); // the first fit is a full one wherever it is made
+      for (Measurement m : all.subList(40, 80)) { // half the points new: a full fit is due
+        h.processElement(Harnesses.accepted(m), 0);
+      }
+
+      h.prepareSnapshotPreBarrier(2);
+      h.setProcessingTime(1000);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(3, out.size(), "a full fit, a fast refit before the barrier, the full fit due");
+      assertArrayEquals(fittedOn(all.subList(0, 40)), state(out.get(0)));
+      assertArrayEquals(refittedOn(all, all.subList(0, 40)), state(out.get(1)));
+      assertArrayEquals(fittedOn(all), state(out.get(2)));
+    }
+  }
+
+  /** A timer that left its refit to the next pass ticks on, in case that pass is cut short. */
+  @Test
+  void shouldRefitAtTheTimerATargetThePassBeforeABarrierDidNotReach() throws Exception {
+    List<Measurement> all = measurements(3);
+    RefitLatencyModel refit = new RefitLatencyModel(Duration.ofMillis(1000), 100);
+    try (var h = refitOperator(refit)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.prepareSnapshotPreBarrier(1);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
+      h.processElement(Harnesses.accepted(all.get(2)), 0);
+      h.setProcessingTime(1000); // left to the next pass
+      assertEquals(1, h.extractOutputValues().size());
+
+      refit.barrierPassStarts(); // a pass that runs out of time before this target
+      h.setProcessingTime(2000);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(2, out.size(), "its timer refitted it");
+      assertEquals(3, out.get(1).getMeasurements());
+    }
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<
+          String, AcceptedMeasurement, LatencyModelSnapshot>
+      refitOperator(RefitLatencyModel refit) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new RefitOperator(refit), AcceptedMeasurement::targetId, Types.STRING);
+  }
+
   @Test
   void shouldRefitAtTheTimersWhileThePassesBeforeBarriersRunOutOfTime() throws Exception {
     List<Measurement> all = measurements(3);

@@ -9,9 +9,10 @@ final class PacingOptions {
   @Option(
       names = "--refit-interval",
       description =
-          "The most often a target's latency model is refitted and published by its timer;"
-              + " a target with new points also refits just before each checkpoint, whose"
-              + " commit makes output visible (default: ${DEFAULT-VALUE}).",
+          "The most often a target's latency model is refitted by its timer; a target with"
+              + " new points refits just before each checkpoint, whose commit makes output"
+              + " visible, and its timer refits only when that did not reach it"
+              + " (default: ${DEFAULT-VALUE}).",
       defaultValue = "250ms")
   Duration refitInterval;
 
