@@ -104,11 +104,7 @@ class RefitLatencyModelTest {
   @Test
   void shouldRefitEveryTargetWithPointsWaitingBeforeACheckpointBarrier() throws Exception {
     List<Measurement> all = measurements(3);
-    try (var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            AcceptedMeasurement::targetId,
-            Types.STRING)) {
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100))) {
       h.open();
       h.setProcessingTime(0);
       h.processElement(Harnesses.accepted(all.get(0)), 0);
@@ -138,11 +134,7 @@ class RefitLatencyModelTest {
   @Test
   void shouldLeaveTheRefitToTheNextBarrierOnceATargetRefittedSinceTheLast() throws Exception {
     List<Measurement> all = measurements(3);
-    try (var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            AcceptedMeasurement::targetId,
-            Types.STRING)) {
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100))) {
       h.open();
       h.setProcessingTime(0);
       h.processElement(Harnesses.accepted(all.get(0)), 0);
@@ -216,18 +208,23 @@ class RefitLatencyModelTest {
   private static KeyedOneInputStreamOperatorTestHarness<
           String, AcceptedMeasurement, LatencyModelSnapshot>
       refitOperator(RefitLatencyModel refit) throws Exception {
+    return refitOperator(refit, RefitOperator.BUDGET_MS);
+  }
+
+  /**
+   * @param budgetMs the most time refits may hold a barrier back
+   */
+  private static KeyedOneInputStreamOperatorTestHarness<
+          String, AcceptedMeasurement, LatencyModelSnapshot>
+      refitOperator(RefitLatencyModel refit, long budgetMs) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new RefitOperator(refit), AcceptedMeasurement::targetId, Types.STRING);
+        new RefitOperator(refit, budgetMs), AcceptedMeasurement::targetId, Types.STRING);
   }
 
   @Test
   void shouldRefitAtTheTimersWhileThePassesBeforeBarriersRunOutOfTime() throws Exception {
     List<Measurement> all = measurements(3);
-    try (var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100), 0),
-            AcceptedMeasurement::targetId,
-            Types.STRING)) {
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100), 0)) {
       h.open();
       h.setProcessingTime(0);
       h.processElement(Harnesses.accepted(all.get(0)), 0);
@@ -254,11 +251,7 @@ class RefitLatencyModelTest {
       h.processElement(Harnesses.accepted(all.get(0)), 0);
       snapshot = h.snapshot(1, 0); // its refit, due at 1000, is in the snapshot
     }
-    try (var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new RefitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100)),
-            AcceptedMeasurement::targetId,
-            Types.STRING)) {
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100))) {
       h.initializeState(snapshot);
       h.open();
       h.setProcessingTime(0);
