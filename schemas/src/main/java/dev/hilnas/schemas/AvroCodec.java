@@ -113,8 +113,10 @@ public final class AvroCodec<T extends SpecificRecord> {
     try {
       writer.write(record, scratch.encoder);
       scratch.encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      // the encoder still buffers the failed record's first fields: not for the next record
+      scratch.encoder = null;
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     return scratch.bytes.toByteArray();
   }

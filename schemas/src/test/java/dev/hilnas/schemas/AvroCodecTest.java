@@ -72,6 +72,18 @@ class AvroCodecTest {
     assertArrayEquals(avroEncoded(letter), AvroCodec.of(DeadLetter.class).encode(letter));
   }
 
+  /** A record that fails to encode leaves nothing behind for the next one on the thread. */
+  @Test
+  void shouldEncodeTheNextRecordAloneAfterOneFailedToEncode() throws Exception {
+    LatencyMeasurement broken = Convert.toAvro(sample());
+    broken.setPhase(null); // not nullable: the encoder fails partway through the record
+    LatencyMeasurement next = Convert.toAvro(sample());
+
+    assertThrows(RuntimeException.class, () -> CODEC.encode(broken));
+
+    assertArrayEquals(avroEncoded(next), CODEC.encode(next));
+  }
+
   /** Reasons in dead letters and fuzz tallies read as they did with Avro's own decoder. */
   @Test
   void shouldRefuseBadBytesWithTheReasonsOfAvrosOwnDecoder() {

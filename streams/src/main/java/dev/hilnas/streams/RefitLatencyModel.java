@@ -224,8 +224,8 @@ final class RefitLatencyModel
       long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
       ctx.timerService().registerProcessingTimeTimer(at);
       refitAt.update(at);
-      waiting.add(ctx.getCurrentKey());
     }
+    waiting.add(ctx.getCurrentKey()); // also when its timer waits for a full fit: the pass goes on
   }
 
   @Override
@@ -320,6 +320,9 @@ final class RefitLatencyModel
     boolean due =
         trainer.size() < SMALL || timestamp - orZero(lastFullFitAt.value()) >= FULL_FIT_EVERY_MS;
     boolean full = previous == null || (moved && due);
+    if (fullFitAllowed) {
+      fullFitOwed.remove(key); // decided again, from state, just above
+    }
     if (full && !fullFitAllowed && previous != null) {
       full = false;
       fullFitOwed.add(key);
@@ -337,7 +340,6 @@ final class RefitLatencyModel
       return;
     }
     if (full) {
-      fullFitOwed.remove(key);
       newSinceFullFit.clear();
       lastFullFitAt.update(timestamp);
     }

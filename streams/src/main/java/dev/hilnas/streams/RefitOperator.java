@@ -61,7 +61,7 @@ final class RefitOperator
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
     refit.barrierPassStarts();
     for (String key : refit.waiting()) { // who waited longest first: a pass cut short goes on there
-      if (System.nanoTime() > deadline) {
+      if (System.nanoTime() >= deadline) {
         return;
       }
       setCurrentKey(key);

@@ -14,7 +14,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * Strings as their UTF-8 bytes, written in one piece. Flink's own {@link StringSerializer} writes
  * one character at a time, which made writing the frontiers' measured cells (a key per architecture
  * and objective) three quarters of the checkpoints' work in a profile of bench ingest. State
- * written by {@link StringSerializer} restores, and is written in this form from then on.
+ * written by {@link StringSerializer} restores, and is written in this form from then on, on the
+ * heap state backend the job uses (RocksDB and ForSt cannot migrate a map's keys).
  */
 final class Utf8Serializer extends TypeSerializer<String> {
 

@@ -158,7 +158,7 @@ class RefitLatencyModelTest {
   /** A full fit takes longer than a pass before a barrier may: the target's timer makes it. */
   @Test
   void shouldLeaveAFullFitDueToTheTimerAndRefitFastBeforeTheBarrier() throws Exception {
-    List<Measurement> all = measurements(80);
+    List<Measurement> all = measurements(81);
     try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100))) {
       h.open();
       h.setProcessingTime(0);
@@ -171,13 +171,16 @@ class RefitLatencyModelTest {
       }
 
       h.prepareSnapshotPreBarrier(2);
+      h.processElement(Harnesses.accepted(all.get(80)), 0); // the pass still reaches the target
+      h.prepareSnapshotPreBarrier(3);
       h.setProcessingTime(1000);
 
       List<LatencyModelSnapshot> out = h.extractOutputValues();
-      assertEquals(3, out.size(), "a full fit, a fast refit before the barrier, the full fit due");
+      assertEquals(4, out.size(), "a full fit, two fast refits before barriers, the full fit due");
       assertArrayEquals(fittedOn(all.subList(0, 40)), state(out.get(0)));
-      assertArrayEquals(refittedOn(all, all.subList(0, 40)), state(out.get(1)));
-      assertArrayEquals(fittedOn(all), state(out.get(2)));
+      assertArrayEquals(refittedOn(all.subList(0, 80), all.subList(0, 40)), state(out.get(1)));
+      assertArrayEquals(refittedOn(all, all.subList(0, 40)), state(out.get(2)));
+      assertArrayEquals(fittedOn(all), state(out.get(3)));
     }
   }
 
