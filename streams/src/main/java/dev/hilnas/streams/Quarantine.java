@@ -49,6 +49,9 @@ final class Quarantine {
 
   static final Undo NOTHING = () -> {};
 
+  /** A target at a state bound refuses record after record: one line a minute says so. */
+  private static final LogThrottle AT_BOUNDS = new LogThrottle(60_000);
+
   /**
    * Runs {@code work}; when it throws, runs {@code undo} and sends the dead letter {@code letter}
    * makes of the failure to {@code dlq}.
@@ -70,7 +73,20 @@ final class Quarantine {
     } catch (RuntimeException e) {
       undo.run();
       DeadLetter dead = letter.apply(e);
-      log.warn("{}: {}; the record goes to hil.dlq", dead.getComponent(), dead.getReason(), e);
+      if (e instanceof StateLimitExceeded) {
+        AT_BOUNDS
+            .pass(System.currentTimeMillis())
+            .ifPresent(
+                heldBack ->
+                    log.warn(
+                        "{}: {}; the record goes to hil.dlq, as {} more did since the last such"
+                            + " line (one a minute)",
+                        dead.getComponent(),
+                        dead.getReason(),
+                        heldBack));
+      } else {
+        log.warn("{}: {}; the record goes to hil.dlq", dead.getComponent(), dead.getReason(), e);
+      }
       dlq.output(DeadLetters.TAG, dead);
       return false;
     }
