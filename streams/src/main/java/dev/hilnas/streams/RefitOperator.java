@@ -59,7 +59,7 @@ final class RefitOperator
     out.eraseTimestamp();
     long now = getProcessingTimeService().getCurrentProcessingTime();
     long deadline = System.nanoTime() + budgetMs * 1_000_000;
-    refit.barrierPassStarts();
+    refit.barrierPassStarts(budgetMs);
     for (String key : refit.waiting()) { // who waited longest first: a pass cut short goes on there
       if (System.nanoTime() >= deadline) {
         return;

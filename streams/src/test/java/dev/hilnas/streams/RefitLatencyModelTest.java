@@ -199,7 +199,7 @@ class RefitLatencyModelTest {
       h.setProcessingTime(1000); // left to the next pass
       assertEquals(1, h.extractOutputValues().size());
 
-      refit.barrierPassStarts(); // a pass that runs out of time before this target
+      refit.barrierPassStarts(RefitOperator.BUDGET_MS); // a pass cut short before this target
       h.setProcessingTime(2000);
 
       List<LatencyModelSnapshot> out = h.extractOutputValues();
@@ -240,6 +240,33 @@ class RefitLatencyModelTest {
       h.setProcessingTime(1000);
       assertEquals(1, h.extractOutputValues().size(), "the timer refits instead");
       assertEquals(2, h.extractOutputValues().get(0).getMeasurements());
+    }
+  }
+
+  /** With many busy targets, refits would take all the time records need. */
+  @Test
+  void shouldRefitAtTimersWithinABudgetBetweenBarriers() throws Exception {
+    Measurement m = measurements(1).get(0);
+    HardwareTarget other = new HardwareTarget("pixel9-cpu", "executorch-xnnpack");
+    Measurement onOther =
+        Measurement.of(
+            "o", m.candidate(), other, m.phase(), m.contextLength(), m.latencyMs(), List.of());
+    try (var h = refitOperator(new RefitLatencyModel(Duration.ofMillis(1000), 100), 0)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(Harnesses.accepted(m), 0);
+      h.processElement(Harnesses.accepted(onOther), 0);
+      h.setProcessingTime(1);
+      h.prepareSnapshotPreBarrier(1); // no time for refits, at the barrier or at timers
+
+      h.setProcessingTime(1000);
+      assertEquals(1, h.extractOutputValues().size(), "one timer refitted, the other waits");
+      h.prepareSnapshotPreBarrier(2);
+      h.setProcessingTime(2000);
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertEquals(2, out.size(), "after the next pass, the other's timer refitted it");
+      assertTrue(!out.get(0).getTargetId().equals(out.get(1).getTargetId()), "both targets");
     }
   }
 
