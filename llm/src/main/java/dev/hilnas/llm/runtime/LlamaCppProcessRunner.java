@@ -97,7 +97,9 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     this.seed = seed;
     this.recycling = recycling;
     try {
-      this.directory = Files.createTempDirectory("hilnas-llama-workers-");
+      Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+      WorkerDirectories.removeAbandoned(temporary); // of agents killed before they could
+      this.directory = WorkerDirectories.create(temporary);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory for llama.cpp workers", e);
     }
