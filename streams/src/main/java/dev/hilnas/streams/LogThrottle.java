@@ -18,6 +18,8 @@ final class LogThrottle {
   }
 
   /**
+   * @param nowMs a monotonic clock's milliseconds ({@code System.nanoTime()}-based): a wall clock
+   *     stepping back would hold every line back
    * @return when a line is due at {@code nowMs}, how many were held back since the last one; empty
    *     when this one is held back
    */

@@ -75,7 +75,7 @@ final class Quarantine {
       DeadLetter dead = letter.apply(e);
       if (e instanceof StateLimitExceeded) {
         AT_BOUNDS
-            .pass(System.currentTimeMillis())
+            .pass(System.nanoTime() / 1_000_000)
             .ifPresent(
                 heldBack ->
                     log.warn(

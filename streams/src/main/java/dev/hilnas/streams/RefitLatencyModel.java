@@ -157,7 +157,7 @@ final class RefitLatencyModel
             .getState(new ValueStateDescriptor<>("seen-ids", SeenIdsSerializer.INSTANCE));
     trainers = new TrainerCache(cachedPoints);
     waiting = new LinkedHashSet<>();
-    fullFitOwed = new HashSet<>();
+    fullFitOwed = new LinkedHashSet<>(); // longest owed first
     held = new ArrayList<>();
     legacy = new ArrayList<>();
     for (Phase phase : Phase.values()) {
@@ -239,12 +239,16 @@ final class RefitLatencyModel
     }
     String key = ctx.getCurrentKey();
     boolean leftToPass = refitSinceBarrier != null && refitSinceBarrier.contains(key);
-    if ((leftToPass && !fullFitOwed.contains(key)) || timersOutOfTime()) {
+    boolean owed = fullFitOwed.contains(key);
+    boolean longestOwed = owed && fullFitOwed.iterator().next().equals(key);
+    if ((leftToPass && !owed) || (timersOutOfTime() && !longestOwed)) {
       // Output is visible only once a checkpoint commits it, and the pass before the next barrier
       // refits this target: a second refit between barriers would be overtaken, unseen, by that
       // one. The timer ticks on, for when that pass runs out of time before reaching the target.
       refitLater(ctx.timerService(), timestamp);
-      waiting.add(key);
+      if (!leftToPass) {
+        waiting.add(key); // (refitted in the pass, it is back in waiting if new points came)
+      }
       return;
     }
     long start = System.nanoTime();
@@ -255,7 +259,8 @@ final class RefitLatencyModel
   /**
    * Whether refits at timers have taken, since the last pass before a barrier, more than their
    * budget: with many busy targets, refits would take all the time records need. Targets beyond it
-   * wait for the next pass, or the timers after it.
+   * wait for the next pass, or the timers after it; the target owed a full fit longest is not held
+   * back, so that full fits go on, one after another.
    */
   private boolean timersOutOfTime() {
     return refitSinceBarrier != null && timerRefitNanos > timerBudgetNanos;

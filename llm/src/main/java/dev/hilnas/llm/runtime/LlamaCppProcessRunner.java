@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   private final GgmlType weights;
   private final long seed;
   private final Recycling recycling;
+  private final WorkerDirectories.Owned owned;
   private final Path directory;
   private final Thread shutdownHook;
   private final String runtime;
@@ -98,8 +100,9 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     this.recycling = recycling;
     try {
       Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
-      WorkerDirectories.removeAbandoned(temporary); // of agents killed before they could
-      this.directory = WorkerDirectories.create(temporary);
+      WorkerDirectories.removeAbandoned(temporary, Instant.now()); // agents killed left them
+      this.owned = WorkerDirectories.create(temporary);
+      this.directory = owned.directory();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory for llama.cpp workers", e);
     }
@@ -268,7 +271,7 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     if (w != null) {
       w.kill();
     }
-    LlamaWorkerProcess.delete(directory);
+    owned.close();
   }
 
   /** Stops the worker and deletes its files. */
@@ -283,6 +286,6 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook stops the worker
     }
-    LlamaWorkerProcess.delete(directory);
+    owned.close();
   }
 }

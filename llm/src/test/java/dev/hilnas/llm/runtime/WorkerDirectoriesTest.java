@@ -6,30 +6,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkerDirectoriesTest {
 
+  private static final Instant LATER =
+      Instant.now().plus(WorkerDirectories.SETTLING).plusSeconds(1);
+
   @Test
-  void shouldRemoveOnlyTheDirectoriesOfProcessesNoLongerRunning(@TempDir Path temporary)
+  void shouldRemoveOnlyTheDirectoriesNobodyHolds(@TempDir Path temporary) throws Exception {
+    try (WorkerDirectories.Owned ours = WorkerDirectories.create(temporary)) {
+      WorkerDirectories.Owned killed = WorkerDirectories.create(temporary);
+      Path left = killed.directory();
+      Files.writeString(Files.createDirectories(left.resolve("worker-3")).resolve("c.gguf"), "w");
+      killed.lock().close(); // as the system does when its process dies, however
+      Path unowned = Files.createDirectory(temporary.resolve(WorkerDirectories.PREFIX + "old"));
+      Path other = Files.createDirectory(temporary.resolve("someone-else"));
+
+      int removed = WorkerDirectories.removeAbandoned(temporary, LATER);
+
+      assertEquals(1, removed);
+      assertFalse(Files.exists(left), "nobody holds it");
+      assertTrue(Files.exists(ours.directory()), "this process holds it");
+      assertTrue(Files.exists(unowned), "no lock file: an earlier version's, kept");
+      assertTrue(Files.exists(other), "not a workers' directory");
+    }
+  }
+
+  @Test
+  void shouldLeaveADirectoryJustMadeWhoseMakerMayNotHoldItsLockYet(@TempDir Path temporary)
       throws Exception {
-    Path ours = WorkerDirectories.create(temporary);
-    Path abandoned = WorkerDirectories.create(temporary);
-    Process gone = new ProcessBuilder("true").start();
-    gone.waitFor();
-    Files.writeString(abandoned.resolve(WorkerDirectories.OWNER), Long.toString(gone.pid()));
-    Files.createDirectories(abandoned.resolve("worker-3"));
-    Files.writeString(abandoned.resolve("worker-3/candidate.gguf"), "weights");
-    Path unowned = Files.createDirectory(temporary.resolve(WorkerDirectories.PREFIX + "old"));
-    Path other = Files.createDirectory(temporary.resolve("someone-else"));
+    WorkerDirectories.Owned fresh = WorkerDirectories.create(temporary);
+    fresh.lock().close();
 
-    int removed = WorkerDirectories.removeAbandoned(temporary);
+    assertEquals(0, WorkerDirectories.removeAbandoned(temporary, Instant.now()));
 
-    assertEquals(1, removed);
-    assertFalse(Files.exists(abandoned), "its owner is gone");
-    assertTrue(Files.exists(ours), "this process still runs");
-    assertTrue(Files.exists(unowned), "no owner said: kept");
-    assertTrue(Files.exists(other), "not a workers' directory");
+    assertTrue(Files.exists(fresh.directory()));
+  }
+
+  @Test
+  void shouldDeleteItsDirectoryWhenClosed(@TempDir Path temporary) throws Exception {
+    WorkerDirectories.Owned owned = WorkerDirectories.create(temporary);
+
+    owned.close();
+
+    assertFalse(Files.exists(owned.directory()));
   }
 }
