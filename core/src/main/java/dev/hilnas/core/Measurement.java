@@ -87,23 +87,16 @@ public record Measurement(
 
   /** The same measurement with other timings; its id derived anew from its content. */
   public Measurement withTiming(double latencyMs, List<Double> samplesMs) {
-    return new Measurement(
-        null,
-        candidateId,
-        candidate,
-        target,
-        phase,
-        contextLength,
-        latencyMs,
-        samplesMs,
-        agentId,
-        measuredAt,
-        threads,
-        environment);
+    return rederived(latencyMs, samplesMs, environment);
   }
 
   /** The same measurement with other environment facts; its id derived anew from its content. */
   public Measurement withEnvironment(Map<String, String> environment) {
+    return rederived(latencyMs, samplesMs, environment);
+  }
+
+  private Measurement rederived(
+      double latencyMs, List<Double> samplesMs, Map<String, String> environment) {
     return new Measurement(
         null,
         candidateId,
