@@ -72,8 +72,9 @@ public final class AvroCodec<T extends SpecificRecord> {
   private AvroCodec(Class<T> type) {
     this.type = type;
     Schema schema = SpecificData.get().getSchema(type);
+    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     Map<Long, DatumReader<T>> byFingerprint = new HashMap<>();
-    byFingerprint.put(SchemaNormalization.parsingFingerprint64(schema), reader(schema, schema));
+    byFingerprint.put(fingerprint, reader(schema, schema));
     for (int version = 1; ; version++) {
       Schema old = historical(schema.getName(), version);
       if (old == null) {
@@ -86,7 +87,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         ByteBuffer.allocate(MARKER.length + Long.BYTES)
             .order(ByteOrder.LITTLE_ENDIAN)
             .put(MARKER)
-            .putLong(SchemaNormalization.parsingFingerprint64(schema))
+            .putLong(fingerprint)
             .array();
     this.writer = new SpecificDatumWriter<>(schema, SpecificData.get());
   }

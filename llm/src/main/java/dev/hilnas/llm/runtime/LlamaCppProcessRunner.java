@@ -77,7 +77,6 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
   private final long seed;
   private final Recycling recycling;
   private final WorkerDirectories.Owned owned;
-  private final Path directory;
   private final Thread shutdownHook;
   private final String runtime;
   private volatile LlamaWorkerProcess worker; // volatile: the shutdown hook reads it
@@ -102,7 +101,6 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
       WorkerDirectories.removeAbandoned(temporary, Instant.now()); // agents killed left them
       this.owned = WorkerDirectories.create(temporary);
-      this.directory = owned.directory();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory for llama.cpp workers", e);
     }
@@ -216,8 +214,8 @@ public final class LlamaCppProcessRunner implements Runner, AutoCloseable {
       throw new CancellationException("the llama.cpp runner is closed");
     }
     workersStarted++;
-    Path home = directory.resolve("worker-" + workersStarted);
-    Path log = directory.resolve("worker-" + workersStarted + ".log");
+    Path home = owned.directory().resolve("worker-" + workersStarted);
+    Path log = owned.directory().resolve("worker-" + workersStarted + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // the module and native-access flags of this JVM (the Vector API module, JNI without warnings)
