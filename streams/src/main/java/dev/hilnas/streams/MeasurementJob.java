@@ -172,8 +172,8 @@ public final class MeasurementJob {
 
   /**
    * The target id of a validated measurement, whose target validation left in its checked form:
-   * checking its names again took a regular expression per name, on both sides of each of the two
-   * shuffles keyed by target.
+   * checking its names again took a regular expression per name (it ran on both sides of both
+   * shuffles keyed by target, before those carried the id).
    */
   static String targetId(LatencyMeasurement m) {
     dev.hilnas.schemas.HardwareTarget t = m.getTarget();

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * LatencyModelTrainer} from {@code core}; this class only holds state and timers.
  *
  * <p>In a checkpointed job, where output becomes visible when a checkpoint commits it, {@link
- * RefitOperator} refits every target with points waiting just before each barrier; while those
- * passes manage every target, the timers leave the refits to them (refits between barriers were two
- * thirds of the refit CPU in a profile of bench ingest, and no reader ever saw their models).
+ * RefitOperator} refits every target with points waiting just before each barrier, and a target
+ * refits at most once between two barriers (see {@link #barrierPassStarts}): refits between
+ * barriers were two thirds of the refit CPU in a profile of bench ingest, and no reader ever saw
+ * their models.
  *
  * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and trees on the
  * current points, cross-validated settings kept); a full cross-validated fit runs first and again
