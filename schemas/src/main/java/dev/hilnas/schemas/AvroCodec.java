@@ -71,16 +71,23 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   private AvroCodec(Class<T> type) {
     this.type = type;
-    Schema schema = SpecificData.get().getSchema(type);
+    // the generated classes' own encoders and decoders, where Avro generated them (records without
+    // logical types): about twice as fast as walking the schema, and the same bytes. Avro turns
+    // them on only by a system property; a model of our own turns them on without one
+    SpecificData model = new SpecificData(type.getClassLoader());
+    model.setCustomCoders(true);
+    SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);
+    Schema schema = model.getSchema(type);
     long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     Map<Long, DatumReader<T>> byFingerprint = new HashMap<>();
-    byFingerprint.put(fingerprint, reader(schema, schema));
+    byFingerprint.put(fingerprint, reader(model, schema, schema));
     for (int version = 1; ; version++) {
       Schema old = historical(schema.getName(), version);
       if (old == null) {
         break;
       }
-      byFingerprint.putIfAbsent(SchemaNormalization.parsingFingerprint64(old), reader(old, schema));
+      byFingerprint.putIfAbsent(
+          SchemaNormalization.parsingFingerprint64(old), reader(model, old, schema));
     }
     this.readers = Map.copyOf(byFingerprint);
     this.header =
@@ -89,12 +96,12 @@ public final class AvroCodec<T extends SpecificRecord> {
             .put(MARKER)
             .putLong(fingerprint)
             .array();
-    this.writer = new SpecificDatumWriter<>(schema, SpecificData.get());
+    this.writer = new SpecificDatumWriter<>(schema, model);
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> DatumReader<T> reader(Schema writer, Schema reader) {
-    return (DatumReader<T>) SpecificData.get().createDatumReader(writer, reader);
+  private static <T> DatumReader<T> reader(SpecificData model, Schema writer, Schema reader) {
+    return (DatumReader<T>) model.createDatumReader(writer, reader);
   }
 
   public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
