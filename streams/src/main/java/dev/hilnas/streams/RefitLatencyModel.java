@@ -49,12 +49,12 @@ import org.slf4j.LoggerFactory;
  * barriers were two thirds of the refit CPU in a profile of bench ingest, and no reader ever saw
  * their models.
  *
- * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and trees on the
- * current points, cross-validated settings kept); a full cross-validated fit runs first and again
- * whenever a quarter of the points held (at least {@value #MIN_NEW_FOR_FULL_FIT}) are new since the
- * last one — at most every {@value #FULL_FIT_EVERY_MS} ms once a target holds {@value #SMALL}
- * points, where a full fit starts to cost. That keeps a busy target at about a tenth of the CPU of
- * refitting in full.
+ * <p>Most refits take the fast path ({@link LatencyModelTrainer#refit}: prices and the trees'
+ * leaves on the current points, cross-validated settings and splits kept); a full cross-validated
+ * fit runs first and again whenever a quarter of the points held (at least {@value
+ * #MIN_NEW_FOR_FULL_FIT}) are new since the last one — at most every {@value #FULL_FIT_EVERY_MS} ms
+ * once a target holds {@value #SMALL} points, where a full fit starts to cost. That keeps a busy
+ * target at about a tenth of the CPU of refitting in full.
  *
  * <p>Between refits the points wait converted, in a per-instance cache of trainers ({@link
  * TrainerCache}), so a refit pays for the fit alone; a target the cache lost is rebuilt from state

@@ -151,10 +151,10 @@ public final class LatencyModelTrainer {
   }
 
   /**
-   * The fast refit for a stream: prices and trees refitted on the points held, with the settings
-   * {@code previous} chose by cross-validation (and its interval and CV figures). About ten times
-   * cheaper than {@link #fit()}; callers run a full fit again once the data has moved on. A phase
-   * {@code previous} does not cover gets a full fit.
+   * The fast refit for a stream: prices refitted on the points held with the settings {@code
+   * previous} chose by cross-validation, its trees' splits kept and their leaves refitted (and its
+   * interval and CV figures). Tens of times cheaper than {@link #fit()}; callers run a full fit
+   * again once the data has moved on. A phase {@code previous} does not cover gets a full fit.
    */
   public Optional<AdditiveLatencyModel> refit(AdditiveLatencyModel previous) {
     if (size() == 0) {

@@ -60,4 +60,33 @@ class ResidualTreesTest {
     }
     assertEquals(0, flat.predict(new double[] {4, 3}));
   }
+
+  @Test
+  void shouldRefitTheSameTreesOnTheRowsTheyWereBoostedOn() {
+    double[] weight = {1, 2, 1, 0.5, 1, 1, 3, 1, 1, 2};
+    ResidualTrees boosted = ResidualTrees.boost(ROWS, STEP, weight, 20);
+
+    ResidualTrees refitted = boosted.refitLeaves(ROWS, STEP, weight);
+
+    assertArrayEquals(boosted.feature(), refitted.feature());
+    assertArrayEquals(boosted.threshold(), refitted.threshold());
+    assertArrayEquals(boosted.leaf(), refitted.leaf());
+  }
+
+  @Test
+  void shouldKeepTheSplitsAndFollowTheTargetWhenItMoves() {
+    ResidualTrees boosted = ResidualTrees.boost(ROWS, STEP, 100);
+    double[] higherStep = new double[STEP.length];
+    for (int i = 0; i < STEP.length; i++) {
+      higherStep[i] = 2 * STEP[i];
+    }
+    double[] weight = new double[STEP.length];
+    java.util.Arrays.fill(weight, 1);
+
+    ResidualTrees refitted = boosted.refitLeaves(ROWS, higherStep, weight);
+
+    assertArrayEquals(boosted.threshold(), refitted.threshold());
+    assertEquals(2, refitted.predict(new double[] {9, 3}), 0.02);
+    assertEquals(0, refitted.predict(new double[] {2, 3}), 0.02);
+  }
 }
