@@ -1,7 +1,6 @@
 package dev.hilnas.streams;
 
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.Phase;
 import dev.hilnas.core.frontier.FrontierPoint;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
@@ -10,7 +9,6 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
-import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
@@ -209,12 +207,12 @@ final class UpdateFrontiers
     long now = timers.currentProcessingTime();
     TargetFrontiers frontiers = frontiers(key, qualities);
     if (event.isLeft()) {
-      LatencyMeasurement m = event.left().decode();
-      Objective objective = new Objective(Phase.valueOf(m.getPhase().name()), m.getContextLength());
+      AcceptedMeasurement m = event.left();
+      Objective objective = m.objective();
       if (!frontiers.keeps(objective)) {
         return;
       }
-      String arch = m.getCandidate().getArchId();
+      String arch = m.archId();
       String cell = arch + "|" + objective;
       List<Double> repeats = measured.get(cell);
       boolean newCell = repeats == null;
@@ -228,7 +226,7 @@ final class UpdateFrontiers
                 + " measured (architecture, objective) pairs, the most the job keeps per target");
       }
       repeats = newCell ? new ArrayList<>() : new ArrayList<>(repeats);
-      repeats.add(m.getLatencyMs());
+      repeats.add(m.latencyMs());
       if (repeats.size() > TargetFrontiers.KEPT_REPEATS) {
         repeats.remove(0);
       }
@@ -236,7 +234,7 @@ final class UpdateFrontiers
           stage(
               key,
               frontiers,
-              frontiers.addMeasured(arch, objective, m.getLatencyMs()),
+              frontiers.addMeasured(arch, objective, m.latencyMs()),
               now,
               publishIntervalMs == 0);
       measured.put(cell, repeats);

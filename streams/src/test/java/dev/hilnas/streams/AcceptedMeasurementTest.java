@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
+import dev.hilnas.schemas.LatencyMeasurement;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -28,6 +31,13 @@ class AcceptedMeasurementTest {
 
     assertEquals("pixel8-cpu/executorch-xnnpack", received.targetId());
     assertArrayEquals(sent.encoded(), received.encoded());
-    assertEquals(MeasurementValidationTest.valid(), received.decode());
+    LatencyMeasurement decoded = received.decode();
+    assertEquals(MeasurementValidationTest.valid(), decoded);
+    // what the frontiers read without decoding
+    assertEquals(decoded.getCandidate().getArchId(), received.archId());
+    assertEquals(
+        new Objective(Phase.valueOf(decoded.getPhase().name()), decoded.getContextLength()),
+        received.objective());
+    assertEquals(decoded.getLatencyMs(), received.latencyMs());
   }
 }
