@@ -3,6 +3,11 @@ package dev.hilnas.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class HardwareTargetTest {
@@ -43,5 +48,22 @@ class HardwareTargetTest {
         "target 'pixel 8/xnn': hardware 'pixel 8' must be 1-64 letters, digits or . _ + - (no '/' or spaces)",
         assertThrows(IllegalArgumentException.class, () -> HardwareTarget.parse("pixel 8/xnn"))
             .getMessage());
+  }
+
+  /** The names a target's parts may have, as a regular expression. */
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
+  @Property
+  void shouldAcceptExactlyTheNamesThePatternDescribes(
+      @ForAll @StringLength(max = 70) @CharRange(from = ' ', to = '~') String name) {
+    assertEquals(NAME.matcher(name).matches(), HardwareTarget.isName(name), name);
+  }
+
+  @Property
+  void shouldAcceptExactlyTheNamesThePatternDescribesAtTheLengthLimit(
+      @ForAll @StringLength(min = 60, max = 68) @Chars({'a', 'Z', '0', '-', '.', '_', '+'})
+          String name) {
+    assertEquals(NAME.matcher(name).matches(), HardwareTarget.isName(name), name);
   }
 }
