@@ -143,18 +143,7 @@ final class ResidualTrees {
           node[i] = (node[i] << 1) | (rows[i][feature[at]] > threshold[at] ? 1 : 0);
         }
       }
-      double[] sum = new double[LEAVES];
-      double[] count = new double[LEAVES];
-      for (int i = 0; i < n; i++) {
-        sum[node[i]] += weighted[i];
-        count[node[i]] += weight[i];
-      }
-      for (int k = 0; k < LEAVES; k++) {
-        leaf[t * LEAVES + k] = LEARNING_RATE * sum[k] / (count[k] + LEAF_PULL);
-      }
-      for (int i = 0; i < n; i++) {
-        residual[i] -= leaf[t * LEAVES + node[i]];
-      }
+      fitLeaves(t, node, residual, weight, leaf);
     }
     return new ResidualTrees(rounds, feature, threshold, leaf);
   }
@@ -171,21 +160,34 @@ final class ResidualTrees {
     double[] residual = target.clone();
     int[] node = new int[n];
     for (int t = 0; t < trees; t++) {
-      double[] sum = new double[LEAVES];
-      double[] count = new double[LEAVES];
       for (int i = 0; i < n; i++) {
         node[i] = leafIndex(t, rows[i]);
-        sum[node[i]] += weight[i] * residual[i];
-        count[node[i]] += weight[i];
       }
-      for (int k = 0; k < LEAVES; k++) {
-        refitted[t * LEAVES + k] = LEARNING_RATE * sum[k] / (count[k] + LEAF_PULL);
-      }
-      for (int i = 0; i < n; i++) {
-        residual[i] -= refitted[t * LEAVES + node[i]];
-      }
+      fitLeaves(t, node, residual, weight, refitted);
     }
     return new ResidualTrees(trees, feature, threshold, refitted);
+  }
+
+  /**
+   * Tree {@code t}'s leaves, each its points' weighted mean residual shrunk toward 0, taken off
+   * {@code residual} for the trees after it.
+   *
+   * @param node the leaf of every point
+   */
+  private static void fitLeaves(
+      int t, int[] node, double[] residual, double[] weight, double[] leaf) {
+    double[] sum = new double[LEAVES];
+    double[] count = new double[LEAVES];
+    for (int i = 0; i < node.length; i++) {
+      sum[node[i]] += weight[i] * residual[i];
+      count[node[i]] += weight[i];
+    }
+    for (int k = 0; k < LEAVES; k++) {
+      leaf[t * LEAVES + k] = LEARNING_RATE * sum[k] / (count[k] + LEAF_PULL);
+    }
+    for (int i = 0; i < node.length; i++) {
+      residual[i] -= leaf[t * LEAVES + node[i]];
+    }
   }
 
   static final int BINS = 64;
