@@ -1,5 +1,6 @@
 package dev.hilnas.core.latency;
 
+import dev.hilnas.core.Hashing;
 import dev.hilnas.core.Phase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,12 +12,20 @@ import java.io.UncheckedIOException;
 /**
  * The binary form of an {@link AdditiveLatencyModel}, carried in the {@code state} of a latency
  * model snapshot so that every reader predicts exactly what the writer predicts. Big-endian, a
- * format version first; a reader refuses versions and feature counts it does not know. Format 4
- * added each phase's run spread; format 3 still reads, as a model that saw no drift.
+ * format version first; a reader refuses versions and features it does not know. Format 5 added the
+ * features' names (their hash): the fast refit reuses a model's tree splits, which name shape
+ * inputs by position, so a model fitted on other features must be refused, not misread. Format 4
+ * added each phase's run spread; formats 3 and 4 still read (their features checked by count only),
+ * and 3 as a model that saw no drift.
  */
 public final class LatencyModelCodec {
 
-  private static final int FORMAT = 4;
+  private static final int FORMAT = 5;
+
+  /** The features and shape inputs, by name and in order, that this version fits on. */
+  static final String FEATURES =
+      Hashing.sha256Hex(
+          String.join(",", Features.NAMES) + "|" + String.join(",", Features.SHAPE_NAMES), 16);
 
   /** The oldest format this version reads. */
   private static final int OLDEST_FORMAT = 3;
@@ -30,6 +39,7 @@ public final class LatencyModelCodec {
       out.writeInt(Features.COUNT);
       out.writeInt(Features.SHAPE_COUNT);
       out.writeInt(ResidualTrees.DEPTH);
+      out.writeUTF(FEATURES);
       for (Phase phase : Phase.values()) {
         PhaseModel p = model.phase(phase);
         out.writeBoolean(p != null);
@@ -61,6 +71,17 @@ public final class LatencyModelCodec {
       expect("feature count", Features.COUNT, in.readInt());
       expect("shape input count", Features.SHAPE_COUNT, in.readInt());
       expect("tree depth", ResidualTrees.DEPTH, in.readInt());
+      if (format >= 5) {
+        String features = in.readUTF();
+        if (!features.equals(FEATURES)) {
+          throw new IllegalArgumentException(
+              "latency model state was fitted on other features ("
+                  + features
+                  + "; this version's: "
+                  + FEATURES
+                  + ")");
+        }
+      }
       PhaseModel prefill = in.readBoolean() ? read(in, format) : null;
       PhaseModel decode = in.readBoolean() ? read(in, format) : null;
       return new AdditiveLatencyModel(prefill, decode);

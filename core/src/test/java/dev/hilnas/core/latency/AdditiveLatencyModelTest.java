@@ -156,7 +156,27 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
         assertThrows(
             IllegalArgumentException.class,
             () -> LatencyModelCodec.decode(new byte[] {0, 0, 0, 9, 0, 0, 0, 10}));
-    assertEquals("latency model state has format 9, this version reads 3 to 4", e.getMessage());
+    assertEquals("latency model state has format 9, this version reads 3 to 5", e.getMessage());
+  }
+
+  /** The fast refit reuses a model's splits, which name shape inputs by their position. */
+  @Test
+  void shouldRefuseAModelFittedOnOtherFeatures() {
+    byte[] state =
+        LatencyModelCodec.encode(
+            LatencyModelTrainer.fit(SimulatedDevice.additive().measure(20, 1)).orElseThrow());
+    String other = "0123456789abcdef";
+    int at = 4 * Integer.BYTES + 2; // format, three counts, then the names' hash as modified UTF-8
+    System.arraycopy(other.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, state, at, 16);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LatencyModelCodec.decode(state));
+
+    assertEquals(
+        "latency model state was fitted on other features (0123456789abcdef; this version's: "
+            + LatencyModelCodec.FEATURES
+            + ")",
+        e.getMessage());
   }
 
   private static Accuracy score(AdditiveLatencyModel model, List<Measurement> test) {
