@@ -71,9 +71,10 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   private AvroCodec(Class<T> type) {
     this.type = type;
-    // the generated classes' own encoders and decoders, where Avro generated them (records without
-    // logical types): about twice as fast as walking the schema, and the same bytes. Avro turns
-    // them on only by a system property; a model of our own turns them on without one
+    // the generated classes' own encoders, where Avro generated them (records without logical
+    // types): about twice as fast as walking the schema, and the same bytes. Avro turns them on
+    // only by a system property; a model of our own turns them on without one. (Decoding goes
+    // through Avro's fast reader either way, which does not use the generated decoders.)
     SpecificData model = new SpecificData(type.getClassLoader());
     model.setCustomCoders(true);
     SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);

@@ -66,10 +66,50 @@ class AvroCodecTest {
             .setFailedAt(Instant.parse("2026-12-01T00:00:00Z"))
             .build();
 
-    for (LatencyMeasurement m : List.of(measurement, bare, measurement)) {
+    LatencyMeasurement everyOption =
+        Convert.toAvro(
+            new Measurement(
+                null,
+                "c0008",
+                FOUR_LAYERS.withSourceLayers(List.of(0, 1, 2, 5)),
+                new HardwareTarget("pixel8-cpu", "llama.cpp", "q8_0"),
+                Phase.DECODE,
+                512,
+                1.5,
+                List.of(1.4, 1.5),
+                null,
+                null,
+                null,
+                Map.of()));
+    FrontierUpdate update =
+        FrontierUpdate.newBuilder()
+            .setTargetId("pixel8-cpu/llama.cpp/q8_0")
+            .setObjective("DECODE@512")
+            .setVersion(3)
+            .setHypervolume(0.25)
+            .setReferenceLatencyMs(10)
+            .setReferenceQuality(0)
+            .setPoints(
+                List.of(
+                    FrontierPoint.newBuilder()
+                        .setCandidateId("c0008")
+                        .setCandidate(everyOption.getCandidate())
+                        .setLatencyMs(1.5)
+                        .setLatencyLowMs(1.2)
+                        .setLatencyHighMs(1.9)
+                        .setLatencySource(LatencySource.MEASURED)
+                        .setQuality(0.4)
+                        .setRepeats(3)
+                        .build()))
+            .setOthers(List.of())
+            .setUpdatedAt(Instant.parse("2026-12-01T00:00:00Z"))
+            .build();
+
+    for (LatencyMeasurement m : List.of(measurement, bare, everyOption, measurement)) {
       assertArrayEquals(avroEncoded(m), CODEC.encode(m));
     }
     assertArrayEquals(avroEncoded(letter), AvroCodec.of(DeadLetter.class).encode(letter));
+    assertArrayEquals(avroEncoded(update), AvroCodec.of(FrontierUpdate.class).encode(update));
   }
 
   /** A record that fails to encode leaves nothing behind for the next one on the thread. */
