@@ -168,8 +168,8 @@ final class PhaseFitter {
    * pull that {@code previous} chose by cross-validation, and {@code previous}'s trees with their
    * leaves refitted (their splits stay: searching them was two thirds of a fast refit), keeping its
    * interval and CV figures (as of that cross-validation). On the points {@code previous} was
-   * fitted on, equal to it; the runs' speeds are estimated against {@code previous} with the spread
-   * its fit found.
+   * fitted on, with no drift between runs, equal to it; the runs' speeds are estimated against
+   * {@code previous} with the spread its fit found.
    */
   static PhaseModel refit(List<Observation> measured, PhaseModel previous) {
     int n = measured.size();
