@@ -194,7 +194,7 @@ final class RefitLatencyModel
           if (trainer == null) {
             new LatencyModelTrainer(1, false).add(point);
           } else {
-            trainers.add(key, trainer, point);
+            trainers.add(key, trainer, point, accepted.archId());
           }
           hold(m, accepted.encoded(), ctx);
           ctx.output(UNIQUE, accepted);
@@ -408,7 +408,7 @@ final class RefitLatencyModel
           continue;
         }
         if (Quarantine.run(
-            () -> trainer.add(Convert.fromAvro(m)),
+            () -> trainer.add(Convert.fromAvro(m), m.getCandidate().getArchId()),
             Quarantine.NOTHING,
             failure -> letter(key, bytes, failure, timestamp),
             dlq)) {

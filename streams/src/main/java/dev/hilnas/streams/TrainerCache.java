@@ -36,10 +36,10 @@ final class TrainerCache {
     evict();
   }
 
-  /** Adds {@code point} to the cached {@code trainer} of {@code target}. */
-  void add(String target, LatencyModelTrainer trainer, Measurement point) {
+  /** Adds {@code point}, of the given arch id, to the cached {@code trainer} of {@code target}. */
+  void add(String target, LatencyModelTrainer trainer, Measurement point, String archId) {
     int before = trainer.size();
-    trainer.add(point);
+    trainer.add(point, archId);
     points += trainer.size() - before;
     evict();
   }

@@ -57,7 +57,8 @@ class TrainerCacheTest {
     LatencyModelTrainer a = trainerOf(0);
     cache.put("a", a);
     for (int i = 0; i < 10; i++) {
-      cache.add("a", a, point("a", 1 + i)); // the trainer keeps its newest 3
+      var point = point("a", 1 + i);
+      cache.add("a", a, point, point.candidate().archId()); // the trainer keeps its newest 3
     }
     assertEquals(3, cache.points());
   }

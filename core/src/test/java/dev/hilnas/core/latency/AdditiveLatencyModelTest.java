@@ -97,6 +97,20 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   }
 
   @Test
+  void shouldFitTheSameWhenTheArchIdsAreGiven() {
+    List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(40, 4);
+    LatencyModelTrainer hashing = new LatencyModelTrainer();
+    LatencyModelTrainer given = new LatencyModelTrainer();
+
+    measurements.forEach(hashing::add);
+    measurements.forEach(m -> given.add(m, m.candidate().archId()));
+
+    assertArrayEquals(
+        LatencyModelCodec.encode(hashing.fit().orElseThrow()),
+        LatencyModelCodec.encode(given.fit().orElseThrow()));
+  }
+
+  @Test
   void shouldRefitOnTheSameDataToExactlyThePreviousModel() {
     List<Measurement> measurements =
         SimulatedDevice.additive().withNarrowPenalty(0.5).measure(60, 4);
