@@ -16,9 +16,7 @@ public final class Convert {
   public static Candidate toAvro(dev.hilnas.core.Candidate c) {
     List<LayerSpec> layers = new ArrayList<>(c.layerCount());
     for (dev.hilnas.core.LayerSpec l : c.layers()) {
-      layers.add(
-          new LayerSpec(
-              AttentionKind.valueOf(l.attention().name()), l.nHeads(), l.nKvHeads(), l.ffnDim()));
+      layers.add(new LayerSpec(toAvro(l.attention()), l.nHeads(), l.nKvHeads(), l.ffnDim()));
     }
     return new Candidate(
         c.archId(),
@@ -41,10 +39,7 @@ public final class Convert {
       try {
         layers.add(
             new dev.hilnas.core.LayerSpec(
-                dev.hilnas.core.AttentionKind.valueOf(l.getAttention().name()),
-                l.getNHeads(),
-                l.getNKvHeads(),
-                l.getFfnDim()));
+                fromAvro(l.getAttention()), l.getNHeads(), l.getNKvHeads(), l.getFfnDim()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
       }
@@ -73,7 +68,7 @@ public final class Convert {
         .setCandidateId(m.candidateId())
         .setCandidate(toAvro(m.candidate()))
         .setTarget(toAvro(m.target()))
-        .setPhase(dev.hilnas.schemas.Phase.valueOf(m.phase().name()))
+        .setPhase(toAvro(m.phase()))
         .setContextLength(m.contextLength())
         .setLatencyMs(m.latencyMs())
         .setSamplesMs(m.samplesMs())
@@ -93,7 +88,7 @@ public final class Convert {
         m.getCandidateId(),
         fromAvro(m.getCandidate()),
         fromAvro(m.getTarget()),
-        Phase.valueOf(m.getPhase().name()),
+        fromAvro(m.getPhase()),
         m.getContextLength(),
         m.getLatencyMs(),
         m.getSamplesMs(),
@@ -126,5 +121,38 @@ public final class Convert {
         q.getValue(),
         q.getDataset(),
         q.getEvaluator());
+  }
+
+  // The enums map by switch, not by name: Enum.valueOf looks the name up in a map, once per layer
+  // of every measurement converted. A constant added on one side fails these switches' compilation.
+
+  private static AttentionKind toAvro(dev.hilnas.core.AttentionKind kind) {
+    return switch (kind) {
+      case GLOBAL -> AttentionKind.GLOBAL;
+      case LOCAL -> AttentionKind.LOCAL;
+      case SKIP -> AttentionKind.SKIP;
+    };
+  }
+
+  private static dev.hilnas.core.AttentionKind fromAvro(AttentionKind kind) {
+    return switch (kind) {
+      case GLOBAL -> dev.hilnas.core.AttentionKind.GLOBAL;
+      case LOCAL -> dev.hilnas.core.AttentionKind.LOCAL;
+      case SKIP -> dev.hilnas.core.AttentionKind.SKIP;
+    };
+  }
+
+  private static dev.hilnas.schemas.Phase toAvro(Phase phase) {
+    return switch (phase) {
+      case PREFILL -> dev.hilnas.schemas.Phase.PREFILL;
+      case DECODE -> dev.hilnas.schemas.Phase.DECODE;
+    };
+  }
+
+  private static Phase fromAvro(dev.hilnas.schemas.Phase phase) {
+    return switch (phase) {
+      case PREFILL -> Phase.PREFILL;
+      case DECODE -> Phase.DECODE;
+    };
   }
 }
