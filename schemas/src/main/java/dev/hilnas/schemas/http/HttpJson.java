@@ -50,7 +50,10 @@ public final class HttpJson {
     }
   }
 
-  /** Thrown while the state an endpoint reads is not queryable yet (starting or restoring): 503. */
+  /**
+   * Thrown while the state an endpoint reads is not queryable yet (starting or restoring), or is in
+   * a form this version cannot read: 503.
+   */
   public static final class NotReady extends RuntimeException {
     public NotReady(String message, Throwable cause) {
       super(message, cause);

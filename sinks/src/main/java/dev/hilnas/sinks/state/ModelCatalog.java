@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read access to the materialised latency models, with each snapshot's model decoded once per
@@ -30,7 +32,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ModelCatalog {
 
-  private record Decoded(long version, Optional<AdditiveLatencyModel> model) {}
+  private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
+
+  /** A snapshot's model, or why this version cannot read it. */
+  private record Decoded(long version, Optional<AdditiveLatencyModel> model, String unreadable) {}
 
   /**
    * What tells two values of a target apart: the version, and the update time (a job that restarts
@@ -98,15 +103,39 @@ public final class ModelCatalog {
     }
   }
 
-  /** The decoded model of a snapshot; empty when the snapshot carries none. */
+  /**
+   * The decoded model of a snapshot; empty when the snapshot carries none.
+   *
+   * @throws HttpJson.NotReady (503) when the model is in a form this version cannot read, as when
+   *     the job that wrote it is newer than this service; said in the log once per version
+   */
   public Optional<AdditiveLatencyModel> model(LatencyModelSnapshot snapshot) {
     String id = snapshot.getTargetId().toString();
     Decoded cached = decoded.get(id);
     if (cached == null || cached.version() != snapshot.getVersion()) {
-      cached = new Decoded(snapshot.getVersion(), ModelSnapshots.model(snapshot));
+      cached = decode(id, snapshot);
       decoded.put(id, cached);
     }
+    if (cached.unreadable() != null) {
+      throw new HttpJson.NotReady(cached.unreadable(), null);
+    }
     return cached.model();
+  }
+
+  private static Decoded decode(String id, LatencyModelSnapshot snapshot) {
+    try {
+      return new Decoded(snapshot.getVersion(), ModelSnapshots.model(snapshot), null);
+    } catch (IllegalArgumentException e) {
+      String reason =
+          "the latency model of target '"
+              + id
+              + "' (version "
+              + snapshot.getVersion()
+              + ") cannot be read by this version of the query service: "
+              + e.getMessage();
+      log.warn("{}; is the job newer than this service?", reason);
+      return new Decoded(snapshot.getVersion(), Optional.empty(), reason);
+    }
   }
 
   private <T> T query(Function<ReadOnlyKeyValueStore<String, LatencyModelSnapshot>, T> read) {

@@ -39,6 +39,9 @@ class ModelApiTest {
       "{\"layers\":6,\"dModel\":512,\"nHeads\":8,\"nKvHeads\":2,\"headDim\":64,\"ffnDim\":1536,"
           + "\"vocabSize\":32000,\"attention\":\"GGLSLG\",\"window\":512}";
 
+  /** A target whose model a newer job wrote, in a format this version does not read. */
+  static final HardwareTarget NEWER = new HardwareTarget("x86-newer-job", "java-cpu");
+
   static TopologyTestDriver driver;
   static TestServices.Server service;
   static AdditiveLatencyModel model;
@@ -56,6 +59,7 @@ class ModelApiTest {
     LatencyModelSnapshot older = snapshot(1, LatencyModelTrainer.fit(decodeOnly(3)).orElseThrow());
     topic.pipeInput(PIXEL.id(), older);
     topic.pipeInput(PIXEL.id(), snapshot(2, model));
+    topic.pipeInput(NEWER.id(), fromANewerJob());
     service = TestServices.over(driver);
   }
 
@@ -91,6 +95,14 @@ class ModelApiTest {
         PIXEL.id(), Convert.toAvro(PIXEL), version, 12, m, Instant.parse("2026-11-23T12:00:00Z"));
   }
 
+  static LatencyModelSnapshot fromANewerJob() {
+    LatencyModelSnapshot s =
+        ModelSnapshots.of(
+            NEWER.id(), Convert.toAvro(NEWER), 1, 12, model, Instant.parse("2026-12-01T00:00:00Z"));
+    s.setState(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 99, 0, 0, 0, 11}));
+    return s;
+  }
+
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).build(),
@@ -116,7 +128,7 @@ class ModelApiTest {
 
     assertEquals(200, response.statusCode());
     JsonNode targets = json(response);
-    assertEquals(1, targets.size());
+    assertEquals(2, targets.size(), "a model this version cannot read does not hide the others");
     assertEquals("pixel8-cpu/executorch-xnnpack", targets.get(0).get("target").asText());
     assertEquals(2, targets.get(0).get("version").asLong(), "the newer snapshot wins");
     assertEquals(12, targets.get(0).get("measurements").asLong());
@@ -172,6 +184,28 @@ class ModelApiTest {
     assertEquals(2, p.get("modelVersion").asLong());
     assertTrue(p.get("low").asDouble() <= p.get("latencyMs").asDouble());
     assertTrue(p.get("high").asDouble() >= p.get("latencyMs").asDouble());
+  }
+
+  @Test
+  void shouldAnswer503SayingWhyForAModelThisVersionCannotRead() throws Exception {
+    String predict =
+        "{\"hardware\":\"x86-newer-job\",\"runtime\":\"java-cpu\",\"phase\":\"DECODE\","
+            + "\"contextLength\":128,\"candidate\":"
+            + CANDIDATE
+            + "}";
+
+    for (HttpResponse<String> response :
+        List.of(
+            get("/api/v1/models/x86-newer-job/java-cpu"),
+            post("/api/v1/predict", predict),
+            get("/api/v1/models/x86-newer-job/java-cpu"))) {
+      assertEquals(503, response.statusCode(), response.body());
+      assertEquals(
+          "the latency model of target 'x86-newer-job/java-cpu' (version 1) cannot be read by this"
+              + " version of the query service: latency model state has format 99, this version"
+              + " reads 3 to 5",
+          json(response).get("error").asText());
+    }
   }
 
   @Test
