@@ -192,7 +192,7 @@ final class RefitLatencyModel
           Measurement point = Convert.fromAvro(m);
           LatencyModelTrainer trainer = trainers.get(key);
           if (trainer == null) {
-            new LatencyModelTrainer(1, false).add(point);
+            new LatencyModelTrainer(1, false).add(point, accepted.archId());
           } else {
             trainers.add(key, trainer, point, accepted.archId());
           }
@@ -408,7 +408,8 @@ final class RefitLatencyModel
           continue;
         }
         if (Quarantine.run(
-            () -> trainer.add(Convert.fromAvro(m), m.getCandidate().getArchId()),
+            // hashed anew: a point held by an earlier version carries the arch id of its time
+            () -> trainer.add(Convert.fromAvro(m)),
             Quarantine.NOTHING,
             failure -> letter(key, bytes, failure, timestamp),
             dlq)) {
@@ -464,9 +465,7 @@ final class RefitLatencyModel
       return LatencyModelCodec.decode(previous);
     } catch (IllegalArgumentException e) {
       log.info(
-          "target {}: the stored model is of an older format ({}); fitting in full",
-          key,
-          e.getMessage());
+          "target {}: the stored model cannot be read ({}); fitting in full", key, e.getMessage());
       return null;
     }
   }

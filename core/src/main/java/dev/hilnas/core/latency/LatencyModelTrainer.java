@@ -96,8 +96,9 @@ public final class LatencyModelTrainer {
   /**
    * As {@link #add(Measurement)}, with the candidate's {@code archId} given: a caller that has it
    * already (a validated record carries it) saves hashing the candidate again, which was 2% of the
-   * Flink job's CPU. The id only groups points into folds; it must be {@code
-   * m.candidate().archId()}.
+   * Flink job's CPU. It must be {@code m.candidate().archId()}: it tells the fit which points are
+   * the same architecture (the cross-validation's folds, the run effects, the count of
+   * architectures).
    */
   public void add(Measurement m, String archId) {
     String run = m.environment().getOrDefault(RUN_ID, m.agentId());
