@@ -253,10 +253,13 @@ final class LlamaWorkerProcess {
   }
 
   static void delete(Path tree) {
-    try (Stream<Path> paths = Files.walk(tree)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary file left behind is harmless
+    for (int walk = 0; walk < 3 && Files.exists(tree); walk++) {
+      try (Stream<Path> paths = Files.walk(tree)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // a file went while the tree was walked (a killed worker still leaving): walk it again; a
+        // temporary file left behind after that is harmless
+      }
     }
   }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,5 +55,43 @@ class WorkerDirectoriesTest {
     owned.close();
 
     assertFalse(Files.exists(owned.directory()));
+  }
+
+  /**
+   * The shutdown hook deletes the directory while a killed worker may still be leaving: files that
+   * go while the tree is walked must not fail it (a test run once failed on llama.cpp's natives
+   * so).
+   */
+  @Test
+  void shouldDeleteATreeWhoseFilesComeAndGoMeanwhile(@TempDir Path temporary) throws Exception {
+    AtomicBoolean churning = new AtomicBoolean(true);
+    Path tree = temporary.resolve("workers");
+    Thread churn =
+        new Thread(
+            () -> {
+              for (int i = 0; churning.get(); i++) {
+                try {
+                  Path file =
+                      Files.createDirectories(tree.resolve("worker-1")).resolve("f" + i % 8);
+                  Files.writeString(file, "x");
+                  Files.deleteIfExists(file);
+                } catch (IOException e) {
+                  // the tree went under it: made again on the next turn
+                }
+              }
+            });
+    churn.start();
+    try {
+      for (int i = 0; i < 1000; i++) {
+        LlamaWorkerProcess.delete(tree);
+      }
+    } finally {
+      churning.set(false);
+      churn.join();
+    }
+
+    LlamaWorkerProcess.delete(tree);
+
+    assertFalse(Files.exists(tree));
   }
 }
