@@ -224,9 +224,7 @@ final class RefitLatencyModel
     }
     held.get(m.getPhase().ordinal()).add(encoded);
     if (refitAt.value() == null) {
-      long at = ctx.timerService().currentProcessingTime() + refitIntervalMs;
-      ctx.timerService().registerProcessingTimeTimer(at);
-      refitAt.update(at);
+      refitLater(ctx.timerService(), ctx.timerService().currentProcessingTime());
     }
     waiting.add(ctx.getCurrentKey()); // also when its timer waits for a full fit: the pass goes on
   }
