@@ -149,7 +149,7 @@ public final class Convert {
     };
   }
 
-  private static Phase fromAvro(dev.hilnas.schemas.Phase phase) {
+  public static Phase fromAvro(dev.hilnas.schemas.Phase phase) {
     return switch (phase) {
       case PREFILL -> Phase.PREFILL;
       case DECODE -> Phase.DECODE;

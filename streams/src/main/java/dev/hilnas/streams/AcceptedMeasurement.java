@@ -3,6 +3,7 @@ package dev.hilnas.streams;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.AvroCodec;
+import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -35,7 +36,7 @@ public record AcceptedMeasurement(
     return new AcceptedMeasurement(
         MeasurementJob.targetId(m),
         m.getCandidate().getArchId(),
-        Phase.valueOf(m.getPhase().name()),
+        Convert.fromAvro(m.getPhase()),
         m.getContextLength(),
         m.getLatencyMs(),
         CODEC.encode(m));
