@@ -34,6 +34,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.DoubleSerializer;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
@@ -103,6 +104,8 @@ final class UpdateFrontiers
   private transient MapState<String, Boolean> pending; // objectives changed since their last update
   private transient ValueState<Long> publishAt; // the pending updates' timer, when one is set
   private transient Map<String, TargetFrontiers> cache; // least recently used first
+  // targets' frontiers built from state (first use, a restore, a cache miss): O(cells) each
+  private transient Counter built;
   private transient Integer
       evaluationsHeld; // the broadcast state's size; null before it is counted
 
@@ -132,6 +135,7 @@ final class UpdateFrontiers
   @Override
   public void open(OpenContext context) {
     objectives = objectiveNames.stream().map(Objective::parse).toList();
+    built = getRuntimeContext().getMetricGroup().counter("frontiersBuilt");
     seen = getRuntimeContext().getState(SEEN);
     measured =
         getRuntimeContext()
@@ -412,6 +416,11 @@ final class UpdateFrontiers
     return "frontiers of " + key;
   }
 
+  /** How many times a target's frontiers were built from state, as the metric counts them. */
+  long frontiersBuilt() {
+    return built.getCount();
+  }
+
   /** The target's frontiers: cached, or rebuilt from state (after a restore or a rescale). */
   private TargetFrontiers frontiers(
       String key, ReadOnlyBroadcastState<String, QualityEvaluation> qualities) throws Exception {
@@ -446,6 +455,7 @@ final class UpdateFrontiers
       }
     }
     cache.put(key, rebuilt);
+    built.inc();
     return rebuilt;
   }
 

@@ -74,6 +74,18 @@ class QuarantineTest {
   }
 
   @Test
+  void shouldSendARecordRefusedAtABoundToTheDlqWithoutUndoingAnything() throws Exception {
+    assertFalse(
+        run(
+            held -> {
+              throw new StateLimitExceeded("target t holds 2 measured pairs");
+            }));
+
+    assertEquals(List.of(), undone, "a refusal changed nothing: the operator's cache stays");
+    assertEquals(1, dlq.size());
+  }
+
+  @Test
   void shouldLetAFailureOfFlinkItselfFailTheJob() {
     FlinkRuntimeException stateBackend = new FlinkRuntimeException("Error while adding to RocksDB");
 

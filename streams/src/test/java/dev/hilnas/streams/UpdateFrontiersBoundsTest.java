@@ -61,6 +61,27 @@ class UpdateFrontiersBoundsTest {
   }
 
   @Test
+  void shouldKeepAFullTargetsFrontiersCachedWhileRefusingNewArchitectures() throws Exception {
+    UpdateFrontiers frontiers =
+        new UpdateFrontiers(OBJECTIVES, Duration.ZERO, new StateBounds(2, 100, 100, 100, 100));
+    try (var h = harness(frontiers)) {
+      h.open();
+      measure(h, SimulatedDevice.TARGET, CANDIDATES.get(0), 10);
+      measure(h, SimulatedDevice.TARGET, CANDIDATES.get(1), 12);
+
+      for (Candidate refused : CANDIDATES.subList(2, 6)) {
+        measure(h, SimulatedDevice.TARGET, refused, 5);
+      }
+
+      assertEquals(4, Harnesses.deadLetters(h).size());
+      assertEquals(
+          1,
+          frontiers.frontiersBuilt(),
+          "built once from state, not again after each refusal (each build reads every cell)");
+    }
+  }
+
+  @Test
   void shouldDeadLetterANewArchitecturesEvaluationBeyondTheBoundAndTakeNewerOnesOfHeldOnes()
       throws Exception {
     try (var h = harness(new StateBounds(100, 2, 100, 100, 100))) {
@@ -166,10 +187,17 @@ class UpdateFrontiersBoundsTest {
           List<QualityEvaluation>,
           FrontierUpdate>
       harness(StateBounds bounds) throws Exception {
+    return harness(new UpdateFrontiers(OBJECTIVES, Duration.ZERO, bounds));
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<
+          String,
+          Either<AcceptedMeasurement, LatencyModelSnapshot>,
+          List<QualityEvaluation>,
+          FrontierUpdate>
+      harness(UpdateFrontiers frontiers) throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(
-            new UpdateFrontiers(OBJECTIVES, Duration.ZERO, bounds),
-            List.of(UpdateFrontiers.QUALITIES)),
+        new CoBroadcastWithKeyedOperator<>(frontiers, List.of(UpdateFrontiers.QUALITIES)),
         MeasurementJob::eventTargetId,
         Types.STRING,
         1,
