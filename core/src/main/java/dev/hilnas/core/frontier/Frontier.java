@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -61,6 +62,26 @@ public final class Frontier {
     }
     rebuild();
     return true;
+  }
+
+  /**
+   * Puts and removes many points, ranking once: a new latency model moves every predicted point,
+   * and replacing them one by one re-sorted all points for each frontier point among them.
+   *
+   * @param changes arch id to its new point, or to null to remove it
+   * @return whether any point changed
+   */
+  public boolean update(Map<String, FrontierPoint> changes) {
+    boolean changed = false;
+    for (Map.Entry<String, FrontierPoint> c : changes.entrySet()) {
+      FrontierPoint old =
+          c.getValue() == null ? all.remove(c.getKey()) : all.put(c.getKey(), c.getValue());
+      changed |= !Objects.equals(old, c.getValue());
+    }
+    if (changed) {
+      rebuild();
+    }
+    return changed;
   }
 
   private boolean insert(FrontierPoint p) {

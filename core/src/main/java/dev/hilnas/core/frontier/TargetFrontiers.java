@@ -101,8 +101,17 @@ public final class TargetFrontiers {
   public Set<Objective> setModel(LatencyModel latest) {
     this.model = latest;
     Set<Objective> changed = new LinkedHashSet<>();
-    for (String arch : qualities.keySet()) {
-      changed.addAll(refresh(arch, frontiers.keySet()));
+    for (Objective objective : frontiers.keySet()) {
+      Map<String, FrontierPoint> predicted = new HashMap<>();
+      Map<String, ArrayDeque<Double>> byArch = measured.get(objective);
+      for (Map.Entry<String, Quality> q : qualities.entrySet()) {
+        if (!byArch.containsKey(q.getKey())) {
+          predicted.put(q.getKey(), point(q.getKey(), q.getValue(), objective));
+        }
+      }
+      if (frontiers.get(objective).update(predicted)) {
+        changed.add(objective);
+      }
     }
     return changed;
   }
@@ -115,21 +124,7 @@ public final class TargetFrontiers {
     Set<Objective> changed = new LinkedHashSet<>();
     for (Objective objective : objectives) {
       Frontier frontier = frontiers.get(objective);
-      ArrayDeque<Double> repeats = measured.get(objective).get(arch);
-      FrontierPoint point = null;
-      if (repeats != null) {
-        point =
-            new FrontierPoint(
-                arch,
-                q.candidateId(),
-                Statistics.median(repeats),
-                LatencySource.MEASURED,
-                q.value(),
-                repeats.size());
-      } else if (model != null && model.covers(objective.phase())) {
-        double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
-        point = new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
-      }
+      FrontierPoint point = point(arch, q, objective);
       // a dominated point changes the update too: readers (the search) learn from it that the
       // candidate was measured, which the frontier alone would never tell them
       boolean known = frontier.point(arch).equals(java.util.Optional.ofNullable(point));
@@ -139,5 +134,27 @@ public final class TargetFrontiers {
       }
     }
     return changed;
+  }
+
+  /**
+   * The evaluated architecture's point on the objective: its measured median, else the model's
+   * prediction, else null (it waits off the frontier).
+   */
+  private FrontierPoint point(String arch, Quality q, Objective objective) {
+    ArrayDeque<Double> repeats = measured.get(objective).get(arch);
+    if (repeats != null) {
+      return new FrontierPoint(
+          arch,
+          q.candidateId(),
+          Statistics.median(repeats),
+          LatencySource.MEASURED,
+          q.value(),
+          repeats.size());
+    }
+    if (model != null && model.covers(objective.phase())) {
+      double ms = model.predictMs(q.candidate(), objective.phase(), objective.contextLength());
+      return new FrontierPoint(arch, q.candidateId(), ms, LatencySource.PREDICTED, q.value());
+    }
+    return null;
   }
 }

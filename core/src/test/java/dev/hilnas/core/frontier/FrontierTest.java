@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,37 @@ class FrontierTest {
       }
       assertEquals(Frontier.of(live).points(), streamed.points(), "step " + step);
     }
+  }
+
+  @Test
+  void shouldUpdateManyPointsAtOnceAsIfPutAndRemovedOneByOne() {
+    Random random = new Random(12);
+    Frontier bulk = new Frontier();
+    Frontier single = new Frontier();
+    for (int round = 0; round < 200; round++) {
+      Map<String, FrontierPoint> changes = new HashMap<>();
+      for (int i = random.nextInt(30); i > 0; i--) {
+        String id = "x" + random.nextInt(100);
+        // coarse values so that ties and identical points happen; null: the point goes
+        changes.put(
+            id,
+            random.nextInt(5) == 0 ? null : p(id, 1 + random.nextInt(40), 1 + random.nextInt(40)));
+      }
+      List<FrontierPoint> before = single.all();
+      changes.forEach(
+          (id, point) -> {
+            if (point == null) {
+              single.remove(id);
+            } else {
+              single.put(point);
+            }
+          });
+
+      assertEquals(!before.equals(single.all()), bulk.update(changes), "round " + round);
+      assertEquals(single.points(), bulk.points(), "round " + round);
+      assertEquals(single.all(), bulk.all(), "round " + round);
+    }
+    assertFalse(bulk.update(Map.of()));
   }
 
   @Test
