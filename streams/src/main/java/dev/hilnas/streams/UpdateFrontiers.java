@@ -63,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * one update per changed objective for the whole batch. What is published last is the same as
  * publishing after each record; with a zero interval it is exactly that.
  *
+ * <p>A new model re-ranks every predicted point of the target, which costs in proportion to its
+ * evaluated architectures: a target with many (thousands) re-ranks at most once per gap in
+ * proportion to that cost ({@link RerankPacing}), its newest model waiting in state for a timer;
+ * measurements and evaluations are never held back.
+ *
  * <p>A record that makes a target's update throw goes to the DLQ ({@link Quarantine}) and leaves
  * the target as it was: state is written only once every update is built, and the cached frontiers
  * the failed update touched are dropped, to be rebuilt from state. An evaluation is refused per
@@ -103,9 +108,12 @@ final class UpdateFrontiers
   private transient MapState<String, QualityEvaluation> refused; // archId -> evaluation refused
   private transient MapState<String, Boolean> pending; // objectives changed since their last update
   private transient ValueState<Long> publishAt; // the pending updates' timer, when one is set
+  private transient ValueState<Long> rerankAt; // the held-back model's timer, when one is set
   private transient Map<String, TargetFrontiers> cache; // least recently used first
   // targets' frontiers built from state (first use, a restore, a cache miss): O(cells) each
   private transient Counter built;
+  private transient Map<String, Long> rerankedAt; // when a cached target last re-ranked
+  private final RerankPacing pacing;
   private transient Integer
       evaluationsHeld; // the broadcast state's size; null before it is counted
 
@@ -123,6 +131,14 @@ final class UpdateFrontiers
   }
 
   UpdateFrontiers(List<Objective> objectives, Duration publishInterval, StateBounds bounds) {
+    this(objectives, publishInterval, bounds, RerankPacing.DEFAULTS);
+  }
+
+  UpdateFrontiers(
+      List<Objective> objectives,
+      Duration publishInterval,
+      StateBounds bounds,
+      RerankPacing pacing) {
     if (publishInterval.isNegative()) {
       throw new IllegalArgumentException(
           "the frontier publish interval must be >= 0, got " + publishInterval);
@@ -130,6 +146,7 @@ final class UpdateFrontiers
     this.objectiveNames = objectives.stream().map(Objective::toString).toList();
     this.publishIntervalMs = publishInterval.toMillis();
     this.bounds = bounds;
+    this.pacing = pacing;
   }
 
   @Override
@@ -172,13 +189,18 @@ final class UpdateFrontiers
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.BOOLEAN));
     publishAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Types.LONG));
-    cache =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, TargetFrontiers> eldest) {
-            return size() > bounds.cachedTargets();
-          }
-        };
+    rerankAt = getRuntimeContext().getState(new ValueStateDescriptor<>("rerank-at", Types.LONG));
+    rerankedAt = leastRecentlyUsed(bounds.cachedTargets());
+    cache = leastRecentlyUsed(bounds.cachedTargets());
+  }
+
+  private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   @Override
@@ -251,12 +273,24 @@ final class UpdateFrontiers
       if (latest.isEmpty()) {
         return;
       }
-      // A model publishes at once, with everything pending: models come once per refit, and the
-      // refit before a checkpoint barrier then brings the frontiers of every point the checkpoint
-      // holds into it, instead of a timer putting them in the next one.
-      Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-      model.update(LatencyModelCodec.encode(latest.get()));
-      commit(staged, timers, out);
+      long rerankFrom =
+          pacing.nextMs(rerankedAt.get(key), (long) frontiers.evaluated() * objectives.size());
+      if (now < rerankFrom) {
+        // a target with many evaluations re-ranks at most once per gap: the model waits in state
+        model.update(LatencyModelCodec.encode(latest.get()));
+        if (rerankAt.value() == null) {
+          timers.registerProcessingTimeTimer(rerankFrom);
+          rerankAt.update(rerankFrom);
+        }
+      } else {
+        // A model publishes at once, with everything pending: models come once per refit, and the
+        // refit before a checkpoint barrier then brings the frontiers of every point the
+        // checkpoint holds into it, instead of a timer putting them in the next one.
+        Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
+        model.update(LatencyModelCodec.encode(latest.get()));
+        rerankedAt.put(key, now);
+        commit(staged, timers, out);
+      }
       if (!pending.isEmpty()) {
         flush(key, qualities, now, out);
       }
@@ -266,8 +300,52 @@ final class UpdateFrontiers
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<FrontierUpdate> out)
       throws Exception {
-    publishAt.clear();
-    flush(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, out);
+    Long rerankDue = rerankAt.value();
+    if (rerankDue != null && rerankDue <= timestamp) {
+      rerankAt.clear();
+      rerank(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, ctx, out);
+    }
+    Long publishDue = publishAt.value();
+    if (publishDue == null || publishDue <= timestamp) {
+      publishAt.clear();
+      flush(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, out);
+    }
+  }
+
+  /**
+   * Re-ranks with the model held back in state, and publishes every objective published before as
+   * well as those it changed: frontiers rebuilt from state since the model came (a restore) hold it
+   * already, so nothing would look changed, though what was published predates it.
+   */
+  private void rerank(
+      String key,
+      ReadOnlyBroadcastState<String, QualityEvaluation> qualities,
+      long now,
+      OnTimerContext ctx,
+      Collector<FrontierUpdate> out)
+      throws Exception {
+    byte[] bytes = model.value();
+    if (bytes == null) {
+      return;
+    }
+    TargetFrontiers frontiers = frontiers(key, qualities);
+    try {
+      Set<Objective> changed =
+          new LinkedHashSet<>(frontiers.setModel(LatencyModelCodec.decode(bytes)));
+      for (String name : versions.keys()) {
+        Objective published = Objective.parse(name);
+        if (frontiers.keeps(published)) {
+          changed.add(published);
+        }
+      }
+      commit(stage(key, frontiers, changed, now, true), ctx.timerService(), out);
+    } catch (RuntimeException e) {
+      // no one record is to blame (each was checked when it came): the next model tries again
+      log.warn("target {}: re-ranking with a held-back model failed: {}", key, e.toString());
+      cache.remove(key);
+      return;
+    }
+    rerankedAt.put(key, now);
   }
 
   /** Publishes the updates of every pending objective of the current key. */

@@ -59,6 +59,11 @@ public final class TargetFrontiers {
     return Optional.ofNullable(model);
   }
 
+  /** How many architectures have an evaluation here: the points a new model re-ranks. */
+  public int evaluated() {
+    return qualities.size();
+  }
+
   /** Whether the objective has a frontier here. */
   public boolean keeps(Objective objective) {
     return frontiers.containsKey(objective);
