@@ -74,9 +74,15 @@ public final class Frontier {
   public boolean update(Map<String, FrontierPoint> changes) {
     boolean changed = false;
     for (Map.Entry<String, FrontierPoint> c : changes.entrySet()) {
-      FrontierPoint old =
-          c.getValue() == null ? all.remove(c.getKey()) : all.put(c.getKey(), c.getValue());
-      changed |= !Objects.equals(old, c.getValue());
+      if (Objects.equals(all.get(c.getKey()), c.getValue())) {
+        continue; // keeps the instance the frontier may hold: put and remove find it by identity
+      }
+      if (c.getValue() == null) {
+        all.remove(c.getKey());
+      } else {
+        all.put(c.getKey(), c.getValue());
+      }
+      changed = true;
     }
     if (changed) {
       rebuild();

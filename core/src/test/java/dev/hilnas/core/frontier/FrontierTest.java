@@ -89,7 +89,7 @@ class FrontierTest {
     Random random = new Random(12);
     Frontier bulk = new Frontier();
     Frontier single = new Frontier();
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < 300; round++) {
       Map<String, FrontierPoint> changes = new HashMap<>();
       for (int i = random.nextInt(30); i > 0; i--) {
         String id = "x" + random.nextInt(100);
@@ -97,6 +97,11 @@ class FrontierTest {
         changes.put(
             id,
             random.nextInt(5) == 0 ? null : p(id, 1 + random.nextInt(40), 1 + random.nextInt(40)));
+      }
+      for (FrontierPoint held : single.all()) {
+        if (random.nextInt(3) == 0) { // the same point again, as a new instance
+          changes.put(held.archId(), p(held.archId(), held.latencyMs(), held.quality()));
+        }
       }
       List<FrontierPoint> before = single.all();
       changes.forEach(
@@ -111,6 +116,20 @@ class FrontierTest {
       assertEquals(!before.equals(single.all()), bulk.update(changes), "round " + round);
       assertEquals(single.points(), bulk.points(), "round " + round);
       assertEquals(single.all(), bulk.all(), "round " + round);
+
+      // one by one after a bulk update, often a frontier point: both must still agree
+      List<FrontierPoint> front = single.points();
+      String id =
+          !front.isEmpty() && random.nextBoolean()
+              ? front.get(random.nextInt(front.size())).archId()
+              : "x" + random.nextInt(100);
+      if (random.nextBoolean()) {
+        assertEquals(single.remove(id), bulk.remove(id), "round " + round);
+      } else {
+        FrontierPoint q = p(id, 1 + random.nextInt(40), 1 + random.nextInt(40));
+        assertEquals(single.put(q), bulk.put(q), "round " + round);
+      }
+      assertEquals(single.points(), bulk.points(), "round " + round);
     }
     assertFalse(bulk.update(Map.of()));
   }
