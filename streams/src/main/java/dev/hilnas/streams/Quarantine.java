@@ -72,9 +72,7 @@ final class Quarantine {
     } catch (FlinkRuntimeException e) {
       throw e;
     } catch (RuntimeException e) {
-      // A refusal at a bound changed nothing. Undoing it anyway dropped the target's cached
-      // frontiers, so each refused record rebuilt them from 100,000 cells: the job slowed to a
-      // few records a second once a target was full.
+      // a refusal at a bound changed nothing; undoing it dropped caches that are costly to rebuild
       if (!(e instanceof StateLimitExceeded)) {
         undo.run();
       }

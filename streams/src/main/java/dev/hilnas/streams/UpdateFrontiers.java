@@ -4,6 +4,7 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.frontier.FrontierPoint;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
+import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
@@ -98,6 +99,7 @@ final class UpdateFrontiers
   private final List<String> objectiveNames;
   private final long publishIntervalMs;
   private final StateBounds bounds;
+  private final RerankPacing pacing;
   private transient List<Objective> objectives;
   private transient ValueState<Boolean> seen;
   private transient MapState<String, List<Double>> measured; // "archId|objective" -> newest repeats
@@ -108,12 +110,12 @@ final class UpdateFrontiers
   private transient MapState<String, QualityEvaluation> refused; // archId -> evaluation refused
   private transient MapState<String, Boolean> pending; // objectives changed since their last update
   private transient ValueState<Long> publishAt; // the pending updates' timer, when one is set
+  private transient ValueState<LatencyModelSnapshot> heldModel; // newer than model, not applied
   private transient ValueState<Long> rerankAt; // the held-back model's timer, when one is set
   private transient Map<String, TargetFrontiers> cache; // least recently used first
   // targets' frontiers built from state (first use, a restore, a cache miss): O(cells) each
   private transient Counter built;
   private transient Map<String, Long> rerankedAt; // when a cached target last re-ranked
-  private final RerankPacing pacing;
   private transient Integer
       evaluationsHeld; // the broadcast state's size; null before it is counted
 
@@ -189,6 +191,11 @@ final class UpdateFrontiers
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.BOOLEAN));
     publishAt = getRuntimeContext().getState(new ValueStateDescriptor<>("publish-at", Types.LONG));
+    heldModel =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "held-model", new HeldRecordSerializer<>(LatencyModelSnapshot.class)));
     rerankAt = getRuntimeContext().getState(new ValueStateDescriptor<>("rerank-at", Types.LONG));
     rerankedAt = leastRecentlyUsed(bounds.cachedTargets());
     cache = leastRecentlyUsed(bounds.cachedTargets());
@@ -277,7 +284,7 @@ final class UpdateFrontiers
           pacing.nextMs(rerankedAt.get(key), (long) frontiers.evaluated() * objectives.size());
       if (now < rerankFrom) {
         // a target with many evaluations re-ranks at most once per gap: the model waits in state
-        model.update(LatencyModelCodec.encode(latest.get()));
+        heldModel.update(event.right());
         if (rerankAt.value() == null) {
           timers.registerProcessingTimeTimer(rerankFrom);
           rerankAt.update(rerankFrom);
@@ -287,8 +294,7 @@ final class UpdateFrontiers
         // refit before a checkpoint barrier then brings the frontiers of every point the
         // checkpoint holds into it, instead of a timer putting them in the next one.
         Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-        model.update(LatencyModelCodec.encode(latest.get()));
-        rerankedAt.put(key, now);
+        applied(key, latest.get(), now, timers);
         commit(staged, timers, out);
       }
       if (!pending.isEmpty()) {
@@ -312,10 +318,22 @@ final class UpdateFrontiers
     }
   }
 
+  /** Notes a model applied: rebuilds from state take it, and a held-back older one goes. */
+  private void applied(String key, AdditiveLatencyModel latest, long now, TimerService timers)
+      throws Exception {
+    model.update(LatencyModelCodec.encode(latest));
+    rerankedAt.put(key, now);
+    heldModel.clear();
+    Long at = rerankAt.value();
+    if (at != null) {
+      timers.deleteProcessingTimeTimer(at);
+      rerankAt.clear();
+    }
+  }
+
   /**
-   * Re-ranks with the model held back in state, and publishes every objective published before as
-   * well as those it changed: frontiers rebuilt from state since the model came (a restore) hold it
-   * already, so nothing would look changed, though what was published predates it.
+   * Re-ranks with the model held back, as if it came now: a model that fails goes to the DLQ and
+   * the target keeps the one it had.
    */
   private void rerank(
       String key,
@@ -324,28 +342,27 @@ final class UpdateFrontiers
       OnTimerContext ctx,
       Collector<FrontierUpdate> out)
       throws Exception {
-    byte[] bytes = model.value();
-    if (bytes == null) {
+    LatencyModelSnapshot held = heldModel.value();
+    heldModel.clear();
+    if (held == null) {
       return;
     }
-    TargetFrontiers frontiers = frontiers(key, qualities);
-    try {
-      Set<Objective> changed =
-          new LinkedHashSet<>(frontiers.setModel(LatencyModelCodec.decode(bytes)));
-      for (String name : versions.keys()) {
-        Objective published = Objective.parse(name);
-        if (frontiers.keeps(published)) {
-          changed.add(published);
-        }
-      }
-      commit(stage(key, frontiers, changed, now, true), ctx.timerService(), out);
-    } catch (RuntimeException e) {
-      // no one record is to blame (each was checked when it came): the next model tries again
-      log.warn("target {}: re-ranking with a held-back model failed: {}", key, e.toString());
-      cache.remove(key);
-      return;
-    }
-    rerankedAt.put(key, now);
+    Quarantine.run(
+        collected -> {
+          TargetFrontiers frontiers = frontiers(key, qualities);
+          var latest = ModelSnapshots.model(held);
+          if (latest.isPresent()) {
+            Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
+            applied(key, latest.get(), now, ctx.timerService());
+            commit(staged, ctx.timerService(), collected);
+          }
+        },
+        () -> cache.remove(key),
+        out,
+        failure ->
+            DeadLetters.thrown(
+                Topics.LATENCY_MODELS, key, held, COMPONENT, operation(key), failure, now),
+        ctx::output);
   }
 
   /** Publishes the updates of every pending objective of the current key. */

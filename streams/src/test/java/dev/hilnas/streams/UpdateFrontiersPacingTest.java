@@ -44,6 +44,9 @@ class UpdateFrontiersPacingTest {
   static final AdditiveLatencyModel SECOND =
       LatencyModelTrainer.fit(SimulatedDevice.additive().withNoise(0.3).measure(8, 2))
           .orElseThrow();
+  static final AdditiveLatencyModel THIRD =
+      LatencyModelTrainer.fit(SimulatedDevice.additive().withNoise(0.3).measure(8, 3))
+          .orElseThrow();
 
   @Test
   void shouldHoldBackABigTargetsModelUntilItsGapHasPassed() throws Exception {
@@ -137,6 +140,34 @@ class UpdateFrontiersPacingTest {
       FrontierUpdate update = last(restored);
       assertPredictedBy(SECOND, evaluated, update);
       assertEquals(version + 1, update.getVersion());
+    }
+  }
+
+  @Test
+  void shouldDropAHeldBackModelOnceANewerOneIsAppliedAtOnce() throws Exception {
+    List<Quality> evaluated = evaluations(30);
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      h.setProcessingTime(0);
+      evaluate(h, evaluated);
+      model(h, FIRST);
+      h.setProcessingTime(10);
+      model(h, SECOND);
+      snapshot = h.snapshot(1, 10);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.setProcessingTime(10);
+      model(restored, THIRD); // the first model since the restart: at once
+      assertPredictedBy(THIRD, evaluated, last(restored));
+      int published = restored.extractOutputValues().size();
+
+      restored.setProcessingTime(30);
+      assertEquals(
+          published, restored.extractOutputValues().size(), "the older held-back model stays out");
+      assertPredictedBy(THIRD, evaluated, last(restored));
     }
   }
 

@@ -59,7 +59,10 @@ public final class TargetFrontiers {
     return Optional.ofNullable(model);
   }
 
-  /** How many architectures have an evaluation here: the points a new model re-ranks. */
+  /**
+   * How many architectures have an evaluation here: a new model re-ranks each on every objective it
+   * has not been measured on.
+   */
   public int evaluated() {
     return qualities.size();
   }
