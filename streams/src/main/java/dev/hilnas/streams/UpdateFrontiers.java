@@ -258,7 +258,12 @@ final class UpdateFrontiers
                 + cells
                 + " measured (architecture, objective) pairs, the most the job keeps per target");
       }
-      repeats = newCell ? new ArrayList<>() : new ArrayList<>(repeats);
+      // sized to fit: the heap backend keeps this list as it is, one per measured cell
+      List<Double> held = repeats;
+      repeats = new ArrayList<>(newCell ? 1 : held.size() + 1);
+      if (!newCell) {
+        repeats.addAll(held);
+      }
       repeats.add(m.latencyMs());
       if (repeats.size() > TargetFrontiers.KEPT_REPEATS) {
         repeats.remove(0);

@@ -90,7 +90,9 @@ public final class TargetFrontiers {
     if (byArch == null) {
       return Set.of();
     }
-    ArrayDeque<Double> repeats = byArch.computeIfAbsent(arch, k -> new ArrayDeque<>());
+    // most cells hold one latency: sized for it, where the default took 17 slots (60 bytes more a
+    // cell, and a target holds up to 100,000 cells)
+    ArrayDeque<Double> repeats = byArch.computeIfAbsent(arch, k -> new ArrayDeque<>(1));
     repeats.addLast(latencyMs);
     if (repeats.size() > KEPT_REPEATS) {
       repeats.removeFirst();
