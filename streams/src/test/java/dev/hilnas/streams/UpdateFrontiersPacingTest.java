@@ -51,16 +51,10 @@ class UpdateFrontiersPacingTest {
   @Test
   void shouldHoldBackABigTargetsModelUntilItsGapHasPassed() throws Exception {
     List<Quality> evaluated = evaluations(30); // a gap of 30 ms
-    try (var h = harness()) {
-      h.open();
-      h.setProcessingTime(0);
-      evaluate(h, evaluated);
-      model(h, FIRST);
+    try (var h = holdingBackSecond(evaluated)) {
       assertPredictedBy(FIRST, evaluated, last(h));
       int published = h.extractOutputValues().size();
 
-      h.setProcessingTime(10);
-      model(h, SECOND);
       h.setProcessingTime(29);
       assertEquals(published, h.extractOutputValues().size(), "held back within the gap");
 
@@ -73,13 +67,7 @@ class UpdateFrontiersPacingTest {
   @Test
   void shouldPublishAMeasurementAtOnceWhileAModelIsHeldBack() throws Exception {
     List<Quality> evaluated = evaluations(30);
-    try (var h = harness()) {
-      h.open();
-      h.setProcessingTime(0);
-      evaluate(h, evaluated);
-      model(h, FIRST);
-      h.setProcessingTime(10);
-      model(h, SECOND);
+    try (var h = holdingBackSecond(evaluated)) {
       int published = h.extractOutputValues().size();
 
       Candidate measured = evaluated.get(0).candidate();
@@ -122,13 +110,7 @@ class UpdateFrontiersPacingTest {
     List<Quality> evaluated = evaluations(30);
     OperatorSubtaskState snapshot;
     long version;
-    try (var h = harness()) {
-      h.open();
-      h.setProcessingTime(0);
-      evaluate(h, evaluated);
-      model(h, FIRST);
-      h.setProcessingTime(10);
-      model(h, SECOND);
+    try (var h = holdingBackSecond(evaluated)) {
       version = last(h).getVersion();
       snapshot = h.snapshot(1, 10);
     }
@@ -147,13 +129,7 @@ class UpdateFrontiersPacingTest {
   void shouldDropAHeldBackModelOnceANewerOneIsAppliedAtOnce() throws Exception {
     List<Quality> evaluated = evaluations(30);
     OperatorSubtaskState snapshot;
-    try (var h = harness()) {
-      h.open();
-      h.setProcessingTime(0);
-      evaluate(h, evaluated);
-      model(h, FIRST);
-      h.setProcessingTime(10);
-      model(h, SECOND);
+    try (var h = holdingBackSecond(evaluated)) {
       snapshot = h.snapshot(1, 10);
     }
     try (var restored = harness()) {
@@ -169,6 +145,18 @@ class UpdateFrontiersPacingTest {
           published, restored.extractOutputValues().size(), "the older held-back model stays out");
       assertPredictedBy(THIRD, evaluated, last(restored));
     }
+  }
+
+  /** A target of {@code evaluated} that applied FIRST at 0 ms and held SECOND back at 10 ms. */
+  private static Harness holdingBackSecond(List<Quality> evaluated) throws Exception {
+    Harness h = harness();
+    h.open();
+    h.setProcessingTime(0);
+    evaluate(h, evaluated);
+    model(h, FIRST);
+    h.setProcessingTime(10);
+    model(h, SECOND);
+    return h;
   }
 
   private static void assertPredictedBy(
