@@ -45,8 +45,11 @@ public final class FrontierUpdates {
     Set<String> onFrontier = new HashSet<>();
     frontier.points().forEach(p -> onFrontier.add(p.archId()));
     List<FrontierPoint> others = new ArrayList<>();
-    for (dev.hilnas.core.frontier.FrontierPoint p : frontier.all()) {
-      if (others.size() < MAX_OTHERS && !onFrontier.contains(p.archId())) {
+    for (dev.hilnas.core.frontier.FrontierPoint p : frontier.inOrder()) {
+      if (others.size() == MAX_OTHERS) {
+        break;
+      }
+      if (!onFrontier.contains(p.archId())) {
         others.add(wire(p, frontiers, model, objective));
       }
     }
@@ -72,7 +75,7 @@ public final class FrontierUpdates {
     FrontierPoint.Builder point =
         FrontierPoint.newBuilder()
             .setCandidateId(p.candidateId())
-            .setCandidate(Convert.toAvro(q.candidate()))
+            .setCandidate(Convert.toAvro(q.candidate(), p.archId()))
             .setLatencyMs(p.latencyMs())
             .setLatencySource(LatencySource.valueOf(p.source().name()))
             .setQuality(p.quality())

@@ -2,6 +2,7 @@ package dev.hilnas.core.frontier;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The latency × quality Pareto frontier of a set of points, maintained exactly under insert,
@@ -19,12 +21,25 @@ import java.util.TreeMap;
  */
 public final class Frontier {
 
-  private static final Comparator<FrontierPoint> ORDER =
-      Comparator.comparingDouble(FrontierPoint::latencyMs)
-          .thenComparingDouble(FrontierPoint::quality)
-          .thenComparing(FrontierPoint::archId);
+  /**
+   * Latency, then quality, then arch id. Written out: the chained comparator's lambdas took a third
+   * of a re-rank's time.
+   */
+  private static final Comparator<FrontierPoint> ORDER = Frontier::compare;
+
+  private static int compare(FrontierPoint a, FrontierPoint b) {
+    int byLatency = Double.compare(a.latencyMs(), b.latencyMs());
+    if (byLatency != 0) {
+      return byLatency;
+    }
+    int byQuality = Double.compare(a.quality(), b.quality());
+    return byQuality != 0 ? byQuality : a.archId().compareTo(b.archId());
+  }
 
   private final Map<String, FrontierPoint> all = new HashMap<>();
+  // the same points in ORDER: an update lists the fastest few thousand of a target's points, and
+  // sorting every point for each update cost ms per update at 10,000 evaluations
+  private final TreeSet<FrontierPoint> ordered = new TreeSet<>(ORDER);
   private final TreeMap<Double, FrontierPoint> front = new TreeMap<>();
 
   /** The frontier of {@code points}; later points of the same arch id replace earlier ones. */
@@ -45,6 +60,10 @@ public final class Frontier {
       return false; // keeps the instance the frontier may hold
     }
     all.put(p.archId(), p);
+    if (old != null) {
+      ordered.remove(old);
+    }
+    ordered.add(p);
     if (old != null && front.get(old.latencyMs()) == old) {
       rebuild();
       return true;
@@ -57,6 +76,9 @@ public final class Frontier {
    */
   public boolean remove(String archId) {
     FrontierPoint old = all.remove(archId);
+    if (old != null) {
+      ordered.remove(old);
+    }
     if (old == null || front.get(old.latencyMs()) != old) {
       return false;
     }
@@ -74,13 +96,18 @@ public final class Frontier {
   public boolean update(Map<String, FrontierPoint> changes) {
     boolean changed = false;
     for (Map.Entry<String, FrontierPoint> c : changes.entrySet()) {
-      if (Objects.equals(all.get(c.getKey()), c.getValue())) {
+      FrontierPoint old = all.get(c.getKey());
+      if (Objects.equals(old, c.getValue())) {
         continue; // keeps the instance the frontier may hold: put and remove find it by identity
+      }
+      if (old != null) {
+        ordered.remove(old);
       }
       if (c.getValue() == null) {
         all.remove(c.getKey());
       } else {
         all.put(c.getKey(), c.getValue());
+        ordered.add(c.getValue());
       }
       changed = true;
     }
@@ -122,10 +149,8 @@ public final class Frontier {
 
   private void rebuild() {
     front.clear();
-    List<FrontierPoint> sorted = new ArrayList<>(all.values());
-    sorted.sort(ORDER);
     double bestQuality = Double.POSITIVE_INFINITY;
-    for (FrontierPoint p : sorted) {
+    for (FrontierPoint p : ordered) {
       if (p.quality() < bestQuality) {
         front.put(p.latencyMs(), p);
         bestQuality = p.quality();
@@ -140,9 +165,12 @@ public final class Frontier {
 
   /** Every point held, frontier or not, in latency order. */
   public List<FrontierPoint> all() {
-    List<FrontierPoint> out = new ArrayList<>(all.values());
-    out.sort(ORDER);
-    return out;
+    return new ArrayList<>(ordered);
+  }
+
+  /** Every point held, frontier or not, in latency order: a read-only view, not a copy. */
+  public Collection<FrontierPoint> inOrder() {
+    return Collections.unmodifiableCollection(ordered);
   }
 
   public Optional<FrontierPoint> point(String archId) {
