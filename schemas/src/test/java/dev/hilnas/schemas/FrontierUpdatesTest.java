@@ -55,14 +55,19 @@ class FrontierUpdatesTest {
     Set<String> onFrontier = new HashSet<>();
     update.getPoints().forEach(p -> onFrontier.add(p.getCandidate().getArchId()));
     assertTrue(onFrontier.size() > 1, "a frontier worth the name");
-    List<Double> expected =
+    List<FrontierPoint> expected =
         measured.stream()
             .filter(p -> !onFrontier.contains(p.getCandidate().getArchId()))
-            .map(FrontierPoint::getLatencyMs)
-            .sorted()
+            .sorted(java.util.Comparator.comparingDouble(FrontierPoint::getLatencyMs))
             .limit(FrontierUpdates.MAX_OTHERS)
             .toList();
-    assertEquals(expected, others.stream().map(FrontierPoint::getLatencyMs).toList());
+    assertEquals(
+        expected.stream().map(FrontierPoint::getLatencyMs).toList(),
+        others.stream().map(FrontierPoint::getLatencyMs).toList());
+    assertEquals(
+        expected.stream().map(FrontierPoint::getCandidate).toList(),
+        others.stream().map(FrontierPoint::getCandidate).toList(),
+        "each with its own candidate and arch id");
     assertTrue(others.stream().noneMatch(p -> onFrontier.contains(p.getCandidate().getArchId())));
   }
 }

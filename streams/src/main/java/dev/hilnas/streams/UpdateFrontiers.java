@@ -299,7 +299,7 @@ final class UpdateFrontiers
         // refit before a checkpoint barrier then brings the frontiers of every point the
         // checkpoint holds into it, instead of a timer putting them in the next one.
         Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-        applied(key, latest.get(), now, timers);
+        applied(key, latest.get(), now);
         commit(staged, timers, out);
       }
       if (!pending.isEmpty()) {
@@ -317,23 +317,20 @@ final class UpdateFrontiers
       rerank(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, ctx, out);
     }
     Long publishDue = publishAt.value();
-    if (publishDue == null || publishDue <= timestamp) {
+    if (publishDue == null ? !pending.isEmpty() : publishDue <= timestamp) {
       publishAt.clear();
       flush(ctx.getCurrentKey(), ctx.getBroadcastState(QUALITIES), timestamp, out);
     }
   }
 
   /** Notes a model applied: rebuilds from state take it, and a held-back older one goes. */
-  private void applied(String key, AdditiveLatencyModel latest, long now, TimerService timers)
-      throws Exception {
+  private void applied(String key, AdditiveLatencyModel latest, long now) throws Exception {
     model.update(LatencyModelCodec.encode(latest));
     rerankedAt.put(key, now);
     heldModel.clear();
-    Long at = rerankAt.value();
-    if (at != null) {
-      timers.deleteProcessingTimeTimer(at);
-      rerankAt.clear();
-    }
+    // its timer is left to fire and find nothing: deleting it would also delete a publish timer
+    // due the same millisecond (Flink keeps one timer per key and time)
+    rerankAt.clear();
   }
 
   /**
@@ -358,7 +355,7 @@ final class UpdateFrontiers
           var latest = ModelSnapshots.model(held);
           if (latest.isPresent()) {
             Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-            applied(key, latest.get(), now, ctx.timerService());
+            applied(key, latest.get(), now);
             commit(staged, ctx.timerService(), collected);
           }
         },

@@ -71,18 +71,7 @@ class UpdateFrontiersPacingTest {
       int published = h.extractOutputValues().size();
 
       Candidate measured = evaluated.get(0).candidate();
-      h.processElement(
-          Either.Left(
-              Harnesses.accepted(
-                  Measurement.of(
-                      null,
-                      measured,
-                      SimulatedDevice.TARGET,
-                      DECODE_512.phase(),
-                      DECODE_512.contextLength(),
-                      1e-3,
-                      List.of()))),
-          10);
+      measure(h, measured, 10);
 
       assertEquals(published + 1, h.extractOutputValues().size());
       FrontierPoint fastest = last(h).getPoints().get(0);
@@ -147,9 +136,54 @@ class UpdateFrontiersPacingTest {
     }
   }
 
+  @Test
+  void shouldKeepPublishingOnItsTimerWhenAModelDropsAHeldOneDueTheSameMillisecond()
+      throws Exception {
+    List<Quality> evaluated = evaluations(30);
+    OperatorSubtaskState snapshot;
+    try (var h = holdingBackSecond(evaluated, new Harness(Duration.ofMillis(20)))) {
+      measure(h, evaluated.get(1).candidate(), 10); // pending, its timer at 30 ms: SECOND's too
+      snapshot = h.snapshot(1, 10);
+    }
+    try (var restored = new Harness(Duration.ofMillis(20))) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.setProcessingTime(10);
+      model(restored, THIRD); // the first model since the restart: at once, SECOND dropped
+      restored.setProcessingTime(12);
+      Candidate measured = evaluated.get(0).candidate();
+      measure(restored, measured, 12); // pending, on the timer already set for 30 ms
+      int published = restored.extractOutputValues().size();
+
+      restored.setProcessingTime(30);
+
+      assertEquals(published + 1, restored.extractOutputValues().size());
+      FrontierPoint fastest = last(restored).getPoints().get(0);
+      assertEquals(measured.archId(), fastest.getCandidate().getArchId());
+    }
+  }
+
+  private static void measure(Harness h, Candidate c, long at) throws Exception {
+    h.processElement(
+        Either.Left(
+            Harnesses.accepted(
+                Measurement.of(
+                    null,
+                    c,
+                    SimulatedDevice.TARGET,
+                    DECODE_512.phase(),
+                    DECODE_512.contextLength(),
+                    1e-3,
+                    List.of()))),
+        at);
+  }
+
   /** A target of {@code evaluated} that applied FIRST at 0 ms and held SECOND back at 10 ms. */
   private static Harness holdingBackSecond(List<Quality> evaluated) throws Exception {
-    Harness h = harness();
+    return holdingBackSecond(evaluated, harness());
+  }
+
+  private static Harness holdingBackSecond(List<Quality> evaluated, Harness h) throws Exception {
     h.open();
     h.setProcessingTime(0);
     evaluate(h, evaluated);
@@ -217,10 +251,11 @@ class UpdateFrontiersPacingTest {
           Either<AcceptedMeasurement, LatencyModelSnapshot>,
           List<QualityEvaluation>,
           FrontierUpdate> {
-    Harness() throws Exception {
+    Harness(Duration publishInterval) throws Exception {
       super(
           new CoBroadcastWithKeyedOperator<>(
-              new UpdateFrontiers(List.of(DECODE_512), Duration.ZERO, StateBounds.DEFAULTS, PACING),
+              new UpdateFrontiers(
+                  List.of(DECODE_512), publishInterval, StateBounds.DEFAULTS, PACING),
               List.of(UpdateFrontiers.QUALITIES)),
           MeasurementJob::eventTargetId,
           Types.STRING,
@@ -231,6 +266,6 @@ class UpdateFrontiersPacingTest {
   }
 
   private static Harness harness() throws Exception {
-    return new Harness();
+    return new Harness(Duration.ZERO);
   }
 }

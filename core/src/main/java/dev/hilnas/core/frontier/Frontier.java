@@ -96,6 +96,10 @@ public final class Frontier {
   public boolean update(Map<String, FrontierPoint> changes) {
     boolean changed = false;
     for (Map.Entry<String, FrontierPoint> c : changes.entrySet()) {
+      if (c.getValue() != null && !c.getValue().archId().equals(c.getKey())) {
+        throw new IllegalArgumentException(
+            "point of " + c.getValue().archId() + " given for " + c.getKey());
+      }
       FrontierPoint old = all.get(c.getKey());
       if (Objects.equals(old, c.getValue())) {
         continue; // keeps the instance the frontier may hold: put and remove find it by identity

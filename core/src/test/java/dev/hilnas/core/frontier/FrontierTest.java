@@ -116,6 +116,8 @@ class FrontierTest {
       assertEquals(!before.equals(single.all()), bulk.update(changes), "round " + round);
       assertEquals(single.points(), bulk.points(), "round " + round);
       assertEquals(single.all(), bulk.all(), "round " + round);
+      assertEquals(bruteForce(bulk.all()), ids(bulk), "round " + round);
+      assertEquals(bulk.size(), bulk.all().size(), "round " + round);
 
       // one by one after a bulk update, often a frontier point: both must still agree
       List<FrontierPoint> front = single.points();
@@ -132,6 +134,24 @@ class FrontierTest {
       assertEquals(single.points(), bulk.points(), "round " + round);
     }
     assertFalse(bulk.update(Map.of()));
+  }
+
+  /** The points no other beats (better, or identical with a smaller id), fastest first. */
+  private static List<String> bruteForce(List<FrontierPoint> points) {
+    return points.stream()
+        .filter(
+            p ->
+                points.stream()
+                    .noneMatch(
+                        q ->
+                            q != p
+                                && (q.dominates(p)
+                                    || q.latencyMs() == p.latencyMs()
+                                        && q.quality() == p.quality()
+                                        && q.archId().compareTo(p.archId()) < 0)))
+        .sorted(java.util.Comparator.comparingDouble(FrontierPoint::latencyMs))
+        .map(FrontierPoint::archId)
+        .toList();
   }
 
   @Test
