@@ -81,8 +81,7 @@ public final class FrontierUpdates {
             .setQuality(p.quality())
             .setRepeats(p.repeats());
     if (p.source() == dev.hilnas.core.frontier.LatencySource.PREDICTED && model != null) {
-      LatencyPrediction interval =
-          model.predict(q.candidate(), objective.phase(), objective.contextLength());
+      LatencyPrediction interval = model.interval(objective.phase(), p.latencyMs());
       point.setLatencyLowMs(interval.lowMs()).setLatencyHighMs(interval.highMs());
     }
     return point.build();

@@ -11,14 +11,14 @@ import java.io.Serializable;
  * newest model in state, until a gap proportional to that cost has passed since its last re-rank.
  * Measured points are never held back: only latencies the model predicts lag.
  *
- * @param msPerPoint the gap per predicted point, in ms: 20 times a point's cost keeps re-ranking
- *     under 5% of the operator's time per target
+ * @param msPerPoint the gap per predicted point, in ms: 100 times a point's cost keeps re-ranking
+ *     under 1% of the operator's time per target (8 busy targets at 20 times took 43% of it)
  * @param minGapMs gaps shorter than this do not hold a model back (small targets re-rank at once)
  */
 record RerankPacing(double msPerPoint, long minGapMs) implements Serializable {
 
-  /** Gaps from 2 s (about 6,700 evaluations of 6 objectives) up; 30 s at 100,000 evaluations. */
-  static final RerankPacing DEFAULTS = new RerankPacing(0.05, 2_000);
+  /** Gaps from 2 s (about 1,300 evaluations of 6 objectives) up; 15 s at 10,000 evaluations. */
+  static final RerankPacing DEFAULTS = new RerankPacing(0.25, 2_000);
 
   RerankPacing {
     if (!(msPerPoint >= 0) || minGapMs < 0) {

@@ -2,8 +2,10 @@ package dev.hilnas.app.bench;
 
 import dev.hilnas.app.stack.HttpSettings;
 import dev.hilnas.app.stack.Stack;
+import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Quality;
 import dev.hilnas.core.Statistics;
 import dev.hilnas.producers.kafka.ConsumerSettings;
 import dev.hilnas.producers.kafka.KafkaMeasurementSink;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,6 +54,7 @@ public final class IngestBenchmark {
   public record Result(
       int records,
       int targets,
+      int evaluations,
       List<Double> rawPerSecond,
       List<Double> pipelinePerSecond,
       List<Freshness.Result> freshness) {
@@ -70,10 +74,13 @@ public final class IngestBenchmark {
    *     rounds; 0 stands for the pipeline's median throughput just measured. Empty: none, and no
    *     query service runs
    * @param freshnessFor how long each rate is offered, at most {@code records} records
+   * @param evaluations quality evaluations of random candidates sent before the rounds, for every
+   *     target's frontiers to hold: each new model re-ranks them
    */
   public static Result run(
       int records,
       int targets,
+      int evaluations,
       int repeat,
       Duration checkpointInterval,
       Duration refitInterval,
@@ -105,6 +112,7 @@ public final class IngestBenchmark {
                 0,
                 frontierInterval))) {
       KafkaConnection kafka = KafkaConnection.to(stack.bootstrapServers());
+      evaluate(kafka, evaluations, 7);
       Rounds rounds = rounds(kafka, (short) 1, records, targets, repeat, onRepetition);
       raw.addAll(rounds.raw());
       pipeline.addAll(rounds.pipeline());
@@ -120,7 +128,32 @@ public final class IngestBenchmark {
     } finally {
       deleteQuietly(dir);
     }
-    return new Result(records, targets, raw, pipeline, freshness);
+    return new Result(records, targets, evaluations, raw, pipeline, freshness);
+  }
+
+  /**
+   * Sends quality evaluations of {@code count} random candidates (bigger is better, with noise), as
+   * a long-running search leaves them; the job broadcasts them to every target. Their perplexities
+   * (100 and up) are worse than the freshness probes' (10 and up), which then stay on the frontier
+   * or among its fastest dominated points, where {@link FrontierProbes} looks for them.
+   */
+  static void evaluate(KafkaConnection kafka, int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(ProducerSettings.reliable(kafka, "bench-evaluations"))) {
+      for (int i = 0; i < count; i++) {
+        Candidate c = SyntheticMeasurements.candidate(random);
+        double perplexity =
+            100 + 1e5 / Math.sqrt(c.parameterCount()) * (1 + 0.1 * random.nextDouble());
+        Quality q = new Quality("bench-eval-" + i, c, Quality.PERPLEXITY, perplexity, null, null);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.QUALITY.name(),
+                c.archId().getBytes(StandardCharsets.UTF_8),
+                Topics.QUALITY.valueSerde().serializer().serialize(null, Convert.toAvro(q))));
+      }
+      producer.flush();
+    }
   }
 
   /**

@@ -29,8 +29,12 @@ public final class AdditiveLatencyModel implements LatencyModel {
 
   @Override
   public LatencyPrediction predict(Candidate candidate, Phase phase, int contextLength) {
+    return interval(phase, predictMs(candidate, phase, contextLength));
+  }
+
+  @Override
+  public LatencyPrediction interval(Phase phase, double ms) {
     PhaseModel model = covering(phase);
-    double ms = predictMs(model, candidate, phase, contextLength);
     return new LatencyPrediction(ms, ms * Math.exp(model.lowLog()), ms * Math.exp(model.highLog()));
   }
 

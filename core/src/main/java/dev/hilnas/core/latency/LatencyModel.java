@@ -20,4 +20,12 @@ public interface LatencyModel {
 
   /** The point prediction alone, ms: the hot path of search, which scores millions. */
   double predictMs(Candidate candidate, Phase phase, int contextLength);
+
+  /**
+   * The interval of a prediction of {@code ms} this model made on the phase: what {@link #predict}
+   * gives, without predicting again (a frontier update carries thousands of predicted points).
+   *
+   * @throws IllegalArgumentException when the phase is not covered
+   */
+  LatencyPrediction interval(Phase phase, double ms);
 }

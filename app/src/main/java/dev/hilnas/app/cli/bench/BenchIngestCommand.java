@@ -81,6 +81,16 @@ final class BenchIngestCommand implements Callable<Integer> {
           "How long each rate is offered, at most --records records (default: ${DEFAULT-VALUE}).")
   Duration freshnessFor;
 
+  @Option(
+      names = "--evaluations",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Quality evaluations of N random candidates sent before the rounds, as a long-running"
+              + " search leaves them: every new model re-ranks them on each objective of each"
+              + " target (default: ${DEFAULT-VALUE}).")
+  int evaluations;
+
   @Option(names = "--json", description = "End the output with one JSON object of the figures.")
   boolean json;
 
@@ -90,6 +100,9 @@ final class BenchIngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (records < 1 || repeat < 1 || targets < 1) {
       throw new IllegalArgumentException("--records, --targets and --repeat must be >= 1");
+    }
+    if (evaluations < 0) {
+      throw new IllegalArgumentException("--evaluations must be >= 0, got " + evaluations);
     }
     List<Double> rates = new ArrayList<>();
     for (String rate : freshnessRates) {
@@ -105,12 +118,13 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
     var err = spec.commandLine().getErr();
     err.printf(
-        "bench ingest: %,d measurements over %d targets, %d repetitions (+ warm-up)%n",
-        records, targets, repeat);
+        "bench ingest: %,d measurements over %d targets, %,d evaluations, %d repetitions (+ warm-up)%n",
+        records, targets, evaluations, repeat);
     IngestBenchmark.Result r =
         IngestBenchmark.run(
             records,
             targets,
+            evaluations,
             repeat,
             checkpointInterval,
             refitInterval,
@@ -148,6 +162,7 @@ final class BenchIngestCommand implements Callable<Integer> {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("records", records);
       j.put("targets", targets);
+      j.put("evaluations", evaluations);
       j.put("repeat", repeat);
       j.put("raw_records_per_s", r.rawMedian());
       j.put("pipeline_records_per_s", r.pipelineMedian());
