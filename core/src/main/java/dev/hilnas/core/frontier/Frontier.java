@@ -59,11 +59,7 @@ public final class Frontier {
     if (p.equals(old)) {
       return false; // keeps the instance the frontier may hold
     }
-    all.put(p.archId(), p);
-    if (old != null) {
-      ordered.remove(old);
-    }
-    ordered.add(p);
+    hold(p.archId(), old, p);
     if (old != null && front.get(old.latencyMs()) == old) {
       rebuild();
       return true;
@@ -75,10 +71,8 @@ public final class Frontier {
    * @return whether the frontier changed
    */
   public boolean remove(String archId) {
-    FrontierPoint old = all.remove(archId);
-    if (old != null) {
-      ordered.remove(old);
-    }
+    FrontierPoint old = all.get(archId);
+    hold(archId, old, null);
     if (old == null || front.get(old.latencyMs()) != old) {
       return false;
     }
@@ -104,21 +98,28 @@ public final class Frontier {
       if (Objects.equals(old, c.getValue())) {
         continue; // keeps the instance the frontier may hold: put and remove find it by identity
       }
-      if (old != null) {
-        ordered.remove(old);
-      }
-      if (c.getValue() == null) {
-        all.remove(c.getKey());
-      } else {
-        all.put(c.getKey(), c.getValue());
-        ordered.add(c.getValue());
-      }
+      hold(c.getKey(), old, c.getValue());
       changed = true;
     }
     if (changed) {
       rebuild();
     }
     return changed;
+  }
+
+  /**
+   * Holds {@code next} (null: nothing) for {@code archId} in place of {@code old}, in both views.
+   */
+  private void hold(String archId, FrontierPoint old, FrontierPoint next) {
+    if (old != null) {
+      ordered.remove(old);
+    }
+    if (next == null) {
+      all.remove(archId);
+    } else {
+      all.put(archId, next);
+      ordered.add(next);
+    }
   }
 
   private boolean insert(FrontierPoint p) {
