@@ -298,9 +298,7 @@ final class UpdateFrontiers
         // A model publishes at once, with everything pending: models come once per refit, and the
         // refit before a checkpoint barrier then brings the frontiers of every point the
         // checkpoint holds into it, instead of a timer putting them in the next one.
-        Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-        applied(key, latest.get(), now);
-        commit(staged, timers, out);
+        applyModel(key, frontiers, latest.get(), now, timers, out);
       }
       if (!pending.isEmpty()) {
         flush(key, qualities, now, out);
@@ -323,14 +321,26 @@ final class UpdateFrontiers
     }
   }
 
-  /** Notes a model applied: rebuilds from state take it, and a held-back older one goes. */
-  private void applied(String key, AdditiveLatencyModel latest, long now) throws Exception {
+  /**
+   * Re-ranks with {@code latest} and publishes what it changed, with everything pending; then
+   * rebuilds from state take it, and a held-back older one goes.
+   */
+  private void applyModel(
+      String key,
+      TargetFrontiers frontiers,
+      AdditiveLatencyModel latest,
+      long now,
+      TimerService timers,
+      Collector<FrontierUpdate> out)
+      throws Exception {
+    Staged staged = stage(key, frontiers, frontiers.setModel(latest), now, true);
     model.update(LatencyModelCodec.encode(latest));
     rerankedAt.put(key, now);
     heldModel.clear();
     // its timer is left to fire and find nothing: deleting it would also delete a publish timer
     // due the same millisecond (Flink keeps one timer per key and time)
     rerankAt.clear();
+    commit(staged, timers, out);
   }
 
   /**
@@ -354,9 +364,7 @@ final class UpdateFrontiers
           TargetFrontiers frontiers = frontiers(key, qualities);
           var latest = ModelSnapshots.model(held);
           if (latest.isPresent()) {
-            Staged staged = stage(key, frontiers, frontiers.setModel(latest.get()), now, true);
-            applied(key, latest.get(), now);
-            commit(staged, ctx.timerService(), collected);
+            applyModel(key, frontiers, latest.get(), now, ctx.timerService(), collected);
           }
         },
         () -> cache.remove(key),
