@@ -5,10 +5,8 @@ import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
-import dev.hilnas.producers.kafka.ProducerSettings;
-import dev.hilnas.schemas.Convert;
+import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.schemas.KafkaConnection;
-import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,14 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Frontier freshness: a few of a run's measurements are probes — candidates given a quality
@@ -61,8 +58,8 @@ final class FrontierProbes {
       throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
     List<Probe> probes = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(ProducerSettings.reliable(kafka, "bench-freshness-probes"))) {
+    try (KafkaMeasurementSink sink =
+        new KafkaMeasurementSink(kafka, "bench-freshness-probes", Clock.systemUTC())) {
       for (int i = 0; i < count; i++) {
         int index = (int) ((i + 0.5) * records.size() / count);
         Measurement replaced = records.get(index);
@@ -81,14 +78,10 @@ final class FrontierProbes {
         Quality quality =
             new Quality(
                 "probe-" + seed + "-" + i, candidate, Quality.PERPLEXITY, 10 + i, null, null);
-        producer.send(
-            new ProducerRecord<>(
-                Topics.QUALITY.name(),
-                candidate.archId().getBytes(StandardCharsets.UTF_8),
-                Topics.QUALITY.valueSerde().serializer().serialize(null, Convert.toAvro(quality))));
+        sink.accept(quality);
         probes.add(new Probe(index, candidate.archId(), replaced.target().id()));
       }
-      producer.flush();
+      sink.flush();
     }
     FrontierProbes placed = new FrontierProbes(httpUrl, probes);
     placed.awaitOnFrontiers(client);

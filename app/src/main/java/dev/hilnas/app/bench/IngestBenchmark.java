@@ -139,20 +139,15 @@ public final class IngestBenchmark {
    */
   static void evaluate(KafkaConnection kafka, int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(ProducerSettings.reliable(kafka, "bench-evaluations"))) {
+    try (KafkaMeasurementSink sink =
+        new KafkaMeasurementSink(kafka, "bench-evaluations", Clock.systemUTC())) {
       for (int i = 0; i < count; i++) {
         Candidate c = SyntheticMeasurements.candidate(random);
         double perplexity =
             100 + 1e5 / Math.sqrt(c.parameterCount()) * (1 + 0.1 * random.nextDouble());
-        Quality q = new Quality("bench-eval-" + i, c, Quality.PERPLEXITY, perplexity, null, null);
-        producer.send(
-            new ProducerRecord<>(
-                Topics.QUALITY.name(),
-                c.archId().getBytes(StandardCharsets.UTF_8),
-                Topics.QUALITY.valueSerde().serializer().serialize(null, Convert.toAvro(q))));
+        sink.accept(new Quality("bench-eval-" + i, c, Quality.PERPLEXITY, perplexity, null, null));
       }
-      producer.flush();
+      sink.flush();
     }
   }
 
