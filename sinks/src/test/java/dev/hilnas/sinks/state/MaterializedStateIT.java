@@ -86,7 +86,12 @@ class MaterializedStateIT extends WithBroker {
       send(connection, Topics.LATENCY_MODELS.name(), "b/rt", model("b"), false);
       send(connection, Topics.FRONTIERS.name(), "h/rt|PREFILL@256", GARBAGE, false);
       send(connection, Topics.FRONTIERS.name(), "b/rt|PREFILL@256", frontier("b"), false);
-      await(() -> state.models().all().size() == 2 && pushed.size() == 1);
+      // the feed and the models store read apart from the frontiers store: wait for it too
+      await(
+          () ->
+              state.models().all().size() == 2
+                  && pushed.size() == 1
+                  && state.frontiers().frontiers("b/rt").size() == 1);
 
       // Then the good ones are served, the bad ones counted, and the aborted ones never seen
       assertEquals(
