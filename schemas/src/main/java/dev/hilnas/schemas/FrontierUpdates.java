@@ -1,7 +1,6 @@
 package dev.hilnas.schemas;
 
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.Quality;
 import dev.hilnas.core.frontier.Frontier;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
@@ -36,11 +35,28 @@ public final class FrontierUpdates {
       long version,
       ReferencePoint reference,
       Instant updatedAt) {
+    return of(targetId, frontiers, objective, version, reference, updatedAt, new WirePoints());
+  }
+
+  /**
+   * As {@link #of(String, TargetFrontiers, Objective, long, ReferencePoint, Instant)}, converting
+   * only the points that changed since {@code wired} last saw this objective; {@code wired} then
+   * holds this update's points.
+   */
+  public static FrontierUpdate of(
+      String targetId,
+      TargetFrontiers frontiers,
+      Objective objective,
+      long version,
+      ReferencePoint reference,
+      Instant updatedAt,
+      WirePoints wired) {
     Frontier frontier = frontiers.frontier(objective);
     LatencyModel model = frontiers.model().orElse(null);
+    wired.start(objective);
     List<FrontierPoint> points = new ArrayList<>();
     for (dev.hilnas.core.frontier.FrontierPoint p : frontier.points()) {
-      points.add(wire(p, frontiers, model, objective));
+      points.add(wire(p, frontiers, model, objective, wired));
     }
     Set<String> onFrontier = new HashSet<>();
     frontier.points().forEach(p -> onFrontier.add(p.archId()));
@@ -50,9 +66,10 @@ public final class FrontierUpdates {
         break;
       }
       if (!onFrontier.contains(p.archId())) {
-        others.add(wire(p, frontiers, model, objective));
+        others.add(wire(p, frontiers, model, objective, wired));
       }
     }
+    wired.built(objective);
     return FrontierUpdate.newBuilder()
         .setTargetId(targetId)
         .setObjective(objective.toString())
@@ -70,12 +87,34 @@ public final class FrontierUpdates {
       dev.hilnas.core.frontier.FrontierPoint p,
       TargetFrontiers frontiers,
       LatencyModel model,
-      Objective objective) {
-    Quality q = frontiers.quality(p.archId()).orElseThrow();
+      Objective objective,
+      WirePoints wired) {
+    FrontierPoint kept = wired.reuse(objective, p, model);
+    if (kept == null) {
+      kept = wire(p, frontiers, model, objective, wired.candidate(p.archId()));
+    }
+    wired.keep(objective, p, model, kept);
+    return kept;
+  }
+
+  /**
+   * @param candidate the architecture's candidate on the wire, or null to convert it: an arch id
+   *     names one candidate, so the form of any update of the target fits
+   */
+  private static FrontierPoint wire(
+      dev.hilnas.core.frontier.FrontierPoint p,
+      TargetFrontiers frontiers,
+      LatencyModel model,
+      Objective objective,
+      Candidate candidate) {
+    if (candidate == null) {
+      candidate =
+          Convert.toAvro(frontiers.quality(p.archId()).orElseThrow().candidate(), p.archId());
+    }
     FrontierPoint.Builder point =
         FrontierPoint.newBuilder()
             .setCandidateId(p.candidateId())
-            .setCandidate(Convert.toAvro(q.candidate(), p.archId()))
+            .setCandidate(candidate)
             .setLatencyMs(p.latencyMs())
             .setLatencySource(LatencySource.valueOf(p.source().name()))
             .setQuality(p.quality())

@@ -14,6 +14,7 @@ import dev.hilnas.schemas.LatencyModelSnapshot;
 import dev.hilnas.schemas.ModelSnapshots;
 import dev.hilnas.schemas.QualityEvaluation;
 import dev.hilnas.schemas.Topics;
+import dev.hilnas.schemas.WirePoints;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,6 +117,7 @@ final class UpdateFrontiers
   // targets' frontiers built from state (first use, a restore, a cache miss): O(cells) each
   private transient Counter built;
   private transient Map<String, Long> rerankedAt; // when a cached target last re-ranked
+  private transient WiredTargets wired; // targets' last updates on the wire
   private transient Integer
       evaluationsHeld; // the broadcast state's size; null before it is counted
 
@@ -199,6 +201,7 @@ final class UpdateFrontiers
     rerankAt = getRuntimeContext().getState(new ValueStateDescriptor<>("rerank-at", Types.LONG));
     rerankedAt = leastRecentlyUsed(bounds.cachedTargets());
     cache = leastRecentlyUsed(bounds.cachedTargets());
+    wired = new WiredTargets();
   }
 
   private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
@@ -647,6 +650,7 @@ final class UpdateFrontiers
       long now)
       throws Exception {
     List<FrontierUpdate> updates = new ArrayList<>();
+    WirePoints wire = wired.take(key);
     for (String name : names) {
       double[] reference = fresh.containsKey(name) ? fresh.get(name) : references.get(name);
       Long version = versions.get(name);
@@ -657,8 +661,10 @@ final class UpdateFrontiers
               Objective.parse(name),
               version == null ? 1 : version + 1,
               new ReferencePoint(reference[0], reference[1]),
-              Instant.ofEpochMilli(now)));
+              Instant.ofEpochMilli(now),
+              wire));
     }
+    wired.put(key, wire);
     return updates;
   }
 
