@@ -66,6 +66,7 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   private final Class<T> type;
   private final byte[] header;
+  private final SpecificData model;
   private final SpecificDatumWriter<T> writer;
   private final Map<Long, DatumReader<T>> readers; // by the writer schema's fingerprint
 
@@ -75,7 +76,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     // types): about twice as fast as walking the schema, and the same bytes. Avro turns them on
     // only by a system property; a model of our own turns them on without one. (Decoding goes
     // through Avro's fast reader either way, which does not use the generated decoders.)
-    SpecificData model = new SpecificData(type.getClassLoader());
+    this.model = new SpecificData(type.getClassLoader());
     model.setCustomCoders(true);
     SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);
     Schema schema = model.getSchema(type);
@@ -115,12 +116,25 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /** The record in single-object encoding: the same bytes as Avro's BinaryMessageEncoder. */
   public byte[] encode(T record) {
+    return encode(record, writer);
+  }
+
+  /** The data model this codec writes with: for a writer of the same bytes ({@link #encode}). */
+  SpecificData model() {
+    return model;
+  }
+
+  /**
+   * The record in single-object encoding, its body written by {@code with}: a writer of this
+   * codec's schema and {@link #model()} that writes the same bytes by other means.
+   */
+  byte[] encode(T record, SpecificDatumWriter<T> with) {
     Scratch scratch = SCRATCH.get();
     scratch.bytes.reset();
     scratch.bytes.writeBytes(header);
     scratch.encoder = EncoderFactory.get().binaryEncoder(scratch.bytes, scratch.encoder);
     try {
-      writer.write(record, scratch.encoder);
+      with.write(record, scratch.encoder);
       scratch.encoder.flush();
     } catch (IOException | RuntimeException e) {
       // the encoder still buffers the failed record's first fields: not for the next record
