@@ -1,6 +1,5 @@
 package dev.hilnas.schemas;
 
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -10,25 +9,14 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   private final AvroCodec<T> codec;
-  private final Supplier<Serializer<T>> serializers;
 
   public AvroSerde(Class<T> type) {
     this.codec = AvroCodec.of(type);
-    this.serializers = () -> (topic, value) -> value == null ? null : codec.encode(value);
-  }
-
-  /**
-   * @param serializers a new serializer for each caller, writing the same bytes as the codec by
-   *     other means (one that keeps state between records)
-   */
-  AvroSerde(Class<T> type, Supplier<Serializer<T>> serializers) {
-    this.codec = AvroCodec.of(type);
-    this.serializers = serializers;
   }
 
   @Override
   public Serializer<T> serializer() {
-    return serializers.get();
+    return (topic, value) -> value == null ? null : codec.encode(value);
   }
 
   @Override

@@ -20,7 +20,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * update carries up to {@link FrontierUpdates#MAX_OTHERS} dominated points, up to four times a
  * second per objective: writing them all again was 40% of the frontier operator's time.
  *
- * <p>One per writing thread: not thread-safe.
+ * <p>For the job's {@code hil.frontiers} sink, one per subtask: not thread-safe, and of no use
+ * where updates are decoded anew (a Kafka Streams store), since it copies by identity. Readers get
+ * {@link Topics#FRONTIERS}'s plain serde.
  */
 public final class FrontierUpdateSerializer implements Serializer<FrontierUpdate> {
 

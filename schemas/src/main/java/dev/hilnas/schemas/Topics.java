@@ -49,19 +49,10 @@ public final class Topics {
           true,
           Topic.FOREVER);
 
-  /**
-   * Latest frontier per (target, objective); key = {@code targetId|objective}. Each serializer
-   * copies the bytes of points its last update of a frontier had ({@link
-   * FrontierUpdateSerializer}).
-   */
+  /** Latest frontier per (target, objective); key = {@code targetId|objective}. */
   public static final Topic<String, FrontierUpdate> FRONTIERS =
       new Topic<>(
-          "hil.frontiers",
-          KEY,
-          new AvroSerde<>(FrontierUpdate.class, FrontierUpdateSerializer::new),
-          4,
-          true,
-          Topic.FOREVER);
+          "hil.frontiers", KEY, new AvroSerde<>(FrontierUpdate.class), 4, true, Topic.FOREVER);
 
   /**
    * Records that could not be accepted, with the reason; key = source topic. Kept 90 days, longer

@@ -64,7 +64,10 @@ public final class WirePoints {
       dev.hilnas.core.frontier.FrontierPoint point,
       LatencyModel model,
       FrontierPoint wire) {
-    building.get(objective).put(point.archId(), new Wired(point, model, wire));
+    // a measured point's form does not depend on the model: it is not kept for it
+    building
+        .get(objective)
+        .put(point.archId(), new Wired(point, predicted(point) ? model : null, wire));
   }
 
   /** The update of {@code objective} is built: its points replace those of the last one. */

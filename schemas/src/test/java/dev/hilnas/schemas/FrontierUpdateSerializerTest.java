@@ -2,7 +2,6 @@ package dev.hilnas.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Objective;
@@ -102,12 +101,6 @@ class FrontierUpdateSerializerTest {
     }
     assertTrue(serializer.keptPoints() <= FrontierUpdateSerializer.MAX_KEPT_POINTS);
     assertTrue(serializer.keptPoints() > FrontierUpdateSerializer.MAX_KEPT_POINTS - perUpdate);
-  }
-
-  @Test
-  void shouldGiveEachCallerItsOwnSerializer() {
-    assertNotSame(
-        Topics.FRONTIERS.valueSerde().serializer(), Topics.FRONTIERS.valueSerde().serializer());
   }
 
   /** An update of {@code points} measured points (no dominated ones), each a new object. */

@@ -5,6 +5,7 @@ import dev.hilnas.core.Objective;
 import dev.hilnas.core.latency.LatencyModelTrainer;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.FrontierUpdate;
+import dev.hilnas.schemas.FrontierUpdateSerializer;
 import dev.hilnas.schemas.FrontierUpdates;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.LatencyModelSnapshot;
@@ -31,6 +32,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.function.SerializableSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -165,6 +167,8 @@ public final class MeasurementJob {
         exactlyOnceSink(
             Topics.FRONTIERS,
             u -> FrontierUpdates.key(u.getTargetId(), Objective.parse(u.getObjective())),
+            // copies the bytes of points the frontier's last update carried as the same objects
+            FrontierUpdateSerializer::new,
             settings,
             "frontiers"),
         settings);
@@ -193,6 +197,21 @@ public final class MeasurementJob {
 
   static <V> KafkaSink<V> exactlyOnceSink(
       Topic<String, V> topic, SerializableKey<V> key, JobSettings settings, String name) {
+    String topicName = topic.name(); // the supplier ships to the task managers: a name, not serdes
+    return exactlyOnceSink(
+        topic, key, () -> Topics.<V>byName(topicName).valueSerde().serializer(), settings, name);
+  }
+
+  /**
+   * @param values makes the value serializer of each sink subtask, on its task thread: one that
+   *     keeps state between records need not be thread-safe
+   */
+  static <V> KafkaSink<V> exactlyOnceSink(
+      Topic<String, V> topic,
+      SerializableKey<V> key,
+      SerializableSupplier<Serializer<V>> values,
+      JobSettings settings,
+      String name) {
     Properties producer = settings.kafka().clientProperties();
     // The broker caps transactions at 15 minutes by default; Flink's default of 1 hour is refused.
     producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
@@ -200,7 +219,7 @@ public final class MeasurementJob {
         .setKafkaProducerConfig(producer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
-        .setRecordSerializer(new TopicSerializer<>(topic, key))
+        .setRecordSerializer(new TopicSerializer<>(topic, key, values))
         .build();
   }
 
@@ -210,17 +229,22 @@ public final class MeasurementJob {
   private static final class TopicSerializer<V> implements KafkaRecordSerializationSchema<V> {
     private final String topicName;
     private final SerializableKey<V> key;
+    private final SerializableSupplier<Serializer<V>> valueSerializer;
     private transient Serializer<V> values;
 
-    TopicSerializer(Topic<String, V> topic, SerializableKey<V> key) {
+    TopicSerializer(
+        Topic<String, V> topic,
+        SerializableKey<V> key,
+        SerializableSupplier<Serializer<V>> valueSerializer) {
       this.topicName = topic.name();
       this.key = key;
+      this.valueSerializer = valueSerializer;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(V value, KafkaSinkContext ctx, Long timestamp) {
       if (values == null) {
-        values = Topics.<V>byName(topicName).valueSerde().serializer();
+        values = valueSerializer.get();
       }
       return new ProducerRecord<>(
           topicName,

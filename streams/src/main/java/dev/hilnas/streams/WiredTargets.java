@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 /**
  * The {@link WirePoints} of the targets an instance last published, at most {@link #MAX_POINTS}
  * points over all of them; beyond it the least recently used targets go, and their next updates
- * convert every point again. Not thread-safe: the operator's own.
+ * convert every point again. When more busy targets than fit take turns, each is gone before its
+ * next update and the cache saves nothing (the updates are the same either way). Not thread-safe:
+ * the operator's own.
  */
 final class WiredTargets {
 
