@@ -52,17 +52,18 @@ public final class FrontierStream implements AutoCloseable {
    * Hands an update to every subscriber that wants it, encoded once for all of them; never blocks.
    */
   public void publish(FrontierUpdate update) {
-    byte[] event;
+    fanOut.publish(update, () -> event(update));
+  }
+
+  private static byte[] event(FrontierUpdate update) {
     try {
-      event =
-          ("event: frontier\ndata: "
-                  + Json.MAPPER.writeValueAsString(FrontierApi.json(update))
-                  + "\n\n")
-              .getBytes(StandardCharsets.UTF_8);
+      return ("event: frontier\ndata: "
+              + Json.MAPPER.writeValueAsString(FrontierApi.json(update))
+              + "\n\n")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a frontier as JSON", e);
     }
-    fanOut.publish(update, event);
   }
 
   /** Subscribers now connected. */
