@@ -70,34 +70,50 @@ public final class Freshness {
 
   private Freshness() {}
 
+  /** Measurements a rate of {@code records} sends besides them: each probe's first. */
+  static int placed(int records) {
+    return Math.min(PROBES, records);
+  }
+
+  /** The API's count per target, once they come to {@code total} together. */
+  private static Map<String, Long> awaitCounted(HttpClient client, URI models, long total)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    Map<String, Long> counts = counts(client, models);
+    while (counts.values().stream().mapToLong(Long::longValue).sum() < total) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the API did not count the " + total + " earlier records within 5 minutes");
+      }
+      Thread.sleep(POLL_MS);
+      counts = counts(client, models);
+    }
+    return counts;
+  }
+
   /**
    * Sends {@code records} at {@code perSecond} (0: unpaced) and waits until the API counts them
    * all.
+   *
+   * @param round how many rates this run measured before (its probes must stand out from theirs)
    */
   static Result measure(
       KafkaConnection kafka,
       String httpUrl,
       long countedBefore,
+      int round,
       List<Measurement> generated,
       double perSecond)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     List<Measurement> records = new ArrayList<>(generated);
     URI models = URI.create(httpUrl.replaceAll("/+$", "") + "/api/v1/targets");
-    Map<String, Long> base = counts(client, models);
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     // everything sent before must be counted, or a record's place would be taken for an earlier one
-    while (base.values().stream().mapToLong(Long::longValue).sum() < countedBefore) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "the API did not count the " + countedBefore + " earlier records within 5 minutes");
-      }
-      Thread.sleep(POLL_MS);
-      base = counts(client, models);
-    }
+    awaitCounted(client, models, countedBefore);
+    int probeCount = placed(records.size());
     FrontierProbes probes =
-        FrontierProbes.place(
-            records, Math.min(PROBES, records.size()), countedBefore, kafka, client, httpUrl);
+        FrontierProbes.place(records, probeCount, round, countedBefore, kafka, client, httpUrl);
+    Map<String, Long> base = awaitCounted(client, models, countedBefore + probeCount); // theirs too
     // each record's place among its target's: visible once the target's count reaches it
     long[] place = new long[records.size()];
     Map<String, Long> next = new HashMap<>(base);
@@ -163,7 +179,7 @@ public final class Freshness {
       sentEnd = System.nanoTime();
     }
     try {
-      deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (!reached(seen, next) || !probes.allMeasured()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(

@@ -122,8 +122,10 @@ public final class IngestBenchmark {
         double offered = rate > 0 ? rate : Statistics.median(pipeline);
         int n = (int) Math.max(1, Math.min(records, offered * freshnessFor.toMillis() / 1000));
         List<Measurement> measurements = SyntheticMeasurements.generate(n, targets, seed++);
-        freshness.add(Freshness.measure(kafka, stack.httpUrl(), expected, measurements, offered));
-        expected += n;
+        freshness.add(
+            Freshness.measure(
+                kafka, stack.httpUrl(), expected, freshness.size(), measurements, offered));
+        expected += n + Freshness.placed(n);
       }
     } finally {
       deleteQuietly(dir);
@@ -134,8 +136,8 @@ public final class IngestBenchmark {
   /**
    * Sends quality evaluations of {@code count} random candidates (bigger is better, with noise), as
    * a long-running search leaves them; the job broadcasts them to every target. Their perplexities
-   * (100 and up) are worse than the freshness probes' (10 and up), which then stay on the frontier
-   * or among its fastest dominated points, where {@link FrontierProbes} looks for them.
+   * (100 and up) are worse than the freshness probes' (10 and below), so they never hide a probe
+   * from {@link FrontierProbes}.
    */
   static void evaluate(KafkaConnection kafka, int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);

@@ -36,6 +36,14 @@ public final class SyntheticMeasurements {
 
   /** A random Llama-style candidate: 2-12 layers, dModel 256-1024, GQA, mixed attention. */
   public static Candidate candidate(SplittableRandom random) {
+    return candidate(random, 32000);
+  }
+
+  /**
+   * As {@link #candidate(SplittableRandom)}, with its own vocabulary size: an architecture none of
+   * the others can be.
+   */
+  static Candidate candidate(SplittableRandom random, int vocabSize) {
     int layers = 2 + random.nextInt(11);
     int dModel = WIDTHS[random.nextInt(WIDTHS.length)];
     int heads = dModel / 64;
@@ -50,7 +58,7 @@ public final class SyntheticMeasurements {
         .heads(heads, kvHeads)
         .headDim(64)
         .ffnDim(dModel * (2 + random.nextInt(3)))
-        .vocabSize(32000)
+        .vocabSize(vocabSize)
         .attention(attention.toString())
         .window(256)
         .build();
