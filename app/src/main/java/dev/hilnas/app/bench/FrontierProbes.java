@@ -32,6 +32,9 @@ final class FrontierProbes {
 
   static final Objective OBJECTIVE = Objective.parse("PREFILL@512");
 
+  /** Probes per round at most: each round's architectures stay apart from the others'. */
+  private static final int MAX_PROBES = Freshness.PROBES;
+
   /** The first probe's vocabulary size; the records' candidates have 32,000. */
   private static final int PROBE_VOCABULARY = 50_000;
 
@@ -59,8 +62,9 @@ final class FrontierProbes {
    * dominated points would never be seen (with thousands of evaluations it was), so no other point
    * dominates a measured probe: evaluations are worse (perplexity 100 and up), and so are the
    * probes of earlier rounds (each round's perplexities lie below the last's). Within a round, a
-   * probe with a better perplexity is measured slower, but still faster than any prediction. And no
-   * record measures a probe's architecture, which would move its latency.
+   * probe with a better perplexity is measured slower, at 0.001-0.02 ms: far below anything else
+   * measured, so even a probe some prediction dominated would lead the dominated points an update
+   * carries. And no record measures a probe's architecture, which would move its latency.
    *
    * @param round this run's how manieth set of probes (0 first)
    */
@@ -83,7 +87,7 @@ final class FrontierProbes {
         Measurement replaced = records.get(index);
         // an architecture of its own: one the records measured too would have their latencies
         Candidate candidate =
-            SyntheticMeasurements.candidate(random, PROBE_VOCABULARY + round * count + i);
+            SyntheticMeasurements.candidate(random, PROBE_VOCABULARY + round * MAX_PROBES + i);
         String id = "probe-" + seed + "-" + i;
         double latencyMs = 1e-3 * (i + 1);
         sink.accept(
