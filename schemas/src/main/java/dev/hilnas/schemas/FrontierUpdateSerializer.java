@@ -1,5 +1,6 @@
 package dev.hilnas.schemas;
 
+import dev.hilnas.core.Objective;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.IdentityHashMap;
@@ -36,9 +37,10 @@ public final class FrontierUpdateSerializer implements Serializer<FrontierUpdate
   private static final AvroCodec<FrontierUpdate> CODEC = AvroCodec.of(FrontierUpdate.class);
 
   private final PointCopyingWriter writer = new PointCopyingWriter();
-  // each frontier's last update: its points by identity, with their bytes; least recent first
+  // each frontier's last update: its points by identity, with their bytes; least recently written
+  // first (each write takes its frontier out and puts it back last)
   private final LinkedHashMap<String, IdentityHashMap<FrontierPoint, byte[]>> last =
-      new LinkedHashMap<>(16, 0.75f, true);
+      new LinkedHashMap<>();
   private int keptPoints;
 
   @Override
@@ -46,7 +48,8 @@ public final class FrontierUpdateSerializer implements Serializer<FrontierUpdate
     if (update == null) {
       return null;
     }
-    String frontier = update.getTargetId() + "|" + update.getObjective();
+    String frontier =
+        FrontierUpdates.key(update.getTargetId(), Objective.parse(update.getObjective()));
     IdentityHashMap<FrontierPoint, byte[]> previous = last.remove(frontier);
     if (previous != null) {
       keptPoints -= previous.size();

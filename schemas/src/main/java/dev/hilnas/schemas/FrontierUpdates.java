@@ -53,7 +53,7 @@ public final class FrontierUpdates {
       WirePoints wired) {
     Frontier frontier = frontiers.frontier(objective);
     LatencyModel model = frontiers.model().orElse(null);
-    wired.start(objective);
+    wired.start();
     List<FrontierPoint> points = new ArrayList<>();
     for (dev.hilnas.core.frontier.FrontierPoint p : frontier.points()) {
       points.add(wire(p, frontiers, model, objective, wired));
@@ -93,7 +93,7 @@ public final class FrontierUpdates {
     if (kept == null) {
       kept = wire(p, frontiers, model, objective, wired.candidate(p.archId()));
     }
-    wired.keep(objective, p, model, kept);
+    wired.keep(p, model, kept);
     return kept;
   }
 

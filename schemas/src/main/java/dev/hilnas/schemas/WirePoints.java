@@ -21,7 +21,7 @@ public final class WirePoints {
       dev.hilnas.core.frontier.FrontierPoint point, LatencyModel model, FrontierPoint wire) {}
 
   private final Map<Objective, Map<String, Wired>> last = new HashMap<>();
-  private final Map<Objective, Map<String, Wired>> building = new HashMap<>();
+  private Map<String, Wired> building; // the points of the update being built
 
   /** How many points it holds the wire form of, over all objectives. */
   public int size() {
@@ -53,26 +53,21 @@ public final class WirePoints {
     return null;
   }
 
-  /** Starts an update of {@code objective}, dropping what a failed one left. */
-  void start(Objective objective) {
-    building.put(objective, new HashMap<>());
+  /** Starts an update, dropping what a failed one left. */
+  void start() {
+    building = new HashMap<>();
   }
 
   /** Notes a point of the update being built. */
-  void keep(
-      Objective objective,
-      dev.hilnas.core.frontier.FrontierPoint point,
-      LatencyModel model,
-      FrontierPoint wire) {
+  void keep(dev.hilnas.core.frontier.FrontierPoint point, LatencyModel model, FrontierPoint wire) {
     // a measured point's form does not depend on the model: it is not kept for it
-    building
-        .get(objective)
-        .put(point.archId(), new Wired(point, predicted(point) ? model : null, wire));
+    building.put(point.archId(), new Wired(point, predicted(point) ? model : null, wire));
   }
 
   /** The update of {@code objective} is built: its points replace those of the last one. */
   void built(Objective objective) {
-    last.put(objective, building.remove(objective));
+    last.put(objective, building);
+    building = null;
   }
 
   private static boolean predicted(dev.hilnas.core.frontier.FrontierPoint point) {

@@ -19,7 +19,8 @@ final class WiredTargets {
    */
   static final int MAX_POINTS = 131_072;
 
-  private final LinkedHashMap<String, WirePoints> byTarget = new LinkedHashMap<>(16, 0.75f, true);
+  // least recently used first: take removes a target, put adds it back last
+  private final LinkedHashMap<String, WirePoints> byTarget = new LinkedHashMap<>();
   private int points;
 
   /** The target's wire points, out of the bound until {@link #put} returns them. */
