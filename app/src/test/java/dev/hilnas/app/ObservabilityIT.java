@@ -224,12 +224,15 @@ class ObservabilityIT {
                 && s.path("pendingCandidates").asLong() == WAITING
                 && s.path("targets").size() == 1
                 && s.path("targets").get(0).path("frontiers").size() == 2);
-    // the progress gauges follow the state the API serves within their refresh
+    // the progress gauges follow the state the API serves within their refresh; the models' and
+    // the frontiers' come from stores read apart (a clean CI run once saw the frontiers' only)
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     List<MetricsText.Sample> samples = MetricsText.parse(get("metrics"));
-    while (samples.stream().filter(s -> s.name().equals("hilnas_frontier_points")).count() < 2) {
+    while (samples.stream().filter(s -> s.name().equals("hilnas_frontier_points")).count() < 2
+        || samples.stream().noneMatch(s -> s.name().equals("hilnas_model_cv_within10_ratio"))) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the frontier gauges never showed the 2 frontiers the API has");
+        throw new AssertionError(
+            "the gauges never showed the 2 frontiers and the model the API has: " + samples);
       }
       Thread.sleep(500);
       samples = MetricsText.parse(get("metrics"));
