@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * fit runs first and again whenever a quarter of the points held (at least {@value
  * #MIN_NEW_FOR_FULL_FIT}) are new since the last one — at most every {@value #FULL_FIT_EVERY_MS} ms
  * once a target holds {@value #SMALL} points, where a full fit starts to cost. That keeps a busy
- * target at about a tenth of the CPU of refitting in full.
+ * target at about a tenth of the CPU of refitting in full. Below {@value #SMALL} points a model
+ * without cross-validation (its fit saw too few architectures to hold one out) is fitted in full at
+ * every refit with news, so a small target's accuracy shows as soon as it can be measured.
  *
  * <p>Between refits the points wait converted, in a per-instance cache of trainers ({@link
  * TrainerCache}), so a refit pays for the fit alone; a target the cache lost is rebuilt from state
@@ -339,7 +341,14 @@ final class RefitLatencyModel
     boolean moved = fresh >= Math.max(MIN_NEW_FOR_FULL_FIT, FULL_FIT_SHARE * trainer.size());
     boolean due =
         trainer.size() < SMALL || timestamp - orZero(lastFullFitAt.value()) >= FULL_FIT_EVERY_MS;
-    boolean full = previous == null || (moved && due);
+    // a fast refit keeps its model's CV figures, and a first fit of one architecture has none:
+    // a small target would show no accuracy until 32 more measurements came
+    boolean unchecked =
+        previous != null
+            && fresh > 0
+            && trainer.size() < SMALL
+            && previous.crossValidated().n() == 0;
+    boolean full = previous == null || (moved && due) || unchecked;
     if (fullFitAllowed) {
       fullFitOwed.remove(key); // decided again, from state, just above
     }

@@ -399,6 +399,35 @@ class RefitLatencyModelTest {
     }
   }
 
+  @Test
+  void shouldFitASmallTargetInFullOnceASecondArchitectureCanBeHeldOut() throws Exception {
+    Measurement second = measurements(2).get(1);
+    List<Measurement> first = new ArrayList<>();
+    for (int context : new int[] {128, 256, 512}) {
+      Measurement m = measurements(1).get(0);
+      first.add(
+          Measurement.of(
+              "a" + context, m.candidate(), TARGET, Phase.DECODE, context, 1.0, List.of()));
+    }
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (Measurement m : first) {
+        h.processElement(Harnesses.accepted(m), 0);
+      }
+      h.setProcessingTime(1000); // one architecture: nothing to hold out
+      h.processElement(Harnesses.accepted(second), 1000);
+      h.setProcessingTime(2000); // one new point, far fewer than a big target's full fit needs
+
+      List<LatencyModelSnapshot> out = h.extractOutputValues();
+      assertNull(out.get(0).getCvWithin10());
+      List<Measurement> all = new ArrayList<>(first);
+      all.add(second);
+      assertArrayEquals(fittedOn(all), state(out.get(1)));
+      assertTrue(out.get(1).getCvWithin10() != null, "cross-validated over two architectures");
+    }
+  }
+
   /** Many small DECODE measurements: layers 2..5, widths 128..512, three contexts. */
   private static List<Measurement> many(int count) {
     List<Measurement> out = new ArrayList<>();
@@ -488,23 +517,24 @@ class RefitLatencyModelTest {
 
   @Test
   void shouldBumpTheVersionWithEachRefitAndStayQuietWithoutNews() throws Exception {
-    List<Measurement> all = measurements(2);
+    List<Measurement> all = measurements(3);
     try (var h = harness(100)) {
       h.open();
       h.setProcessingTime(0);
       h.processElement(Harnesses.accepted(all.get(0)), 0);
+      h.processElement(Harnesses.accepted(all.get(1)), 0);
       h.setProcessingTime(1000);
       h.setProcessingTime(5000);
       assertEquals(1, h.extractOutputValues().size(), "no news, no refit");
 
-      h.processElement(Harnesses.accepted(all.get(1)), 5000);
+      h.processElement(Harnesses.accepted(all.get(2)), 5000);
       h.setProcessingTime(6000);
 
       LatencyModelSnapshot second = h.extractOutputValues().get(1);
       assertEquals(2, second.getVersion());
-      assertEquals(2, second.getMeasurements());
+      assertEquals(3, second.getMeasurements());
       assertArrayEquals(
-          refittedOn(all, all.subList(0, 1)), state(second), "one new point: fast path");
+          refittedOn(all, all.subList(0, 2)), state(second), "one new point: fast path");
     }
   }
 
@@ -602,7 +632,8 @@ class RefitLatencyModelTest {
 
       List<LatencyModelSnapshot> out = restored.extractOutputValues();
       assertEquals(List.of(2L, 3L), out.stream().map(LatencyModelSnapshot::getVersion).toList());
-      assertArrayEquals(refittedOn(all.subList(0, 2), all.subList(0, 1)), state(out.get(0)));
+      // the restored model, of one architecture, had nothing to cross-validate: fitted in full
+      assertArrayEquals(fittedOn(all.subList(0, 2)), state(out.get(0)));
       assertEquals(3, out.get(1).getMeasurements());
       assertNull(
           Harnesses.state(
