@@ -2,6 +2,7 @@ package dev.hilnas.streams;
 
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.latency.TrainingPoint;
 import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
@@ -16,36 +17,46 @@ public final class MeasurementValidation {
 
   private MeasurementValidation() {}
 
-  /** The verdict on one record: exactly one of {@code measurement} and {@code reason} is set. */
-  public record Verdict(LatencyMeasurement measurement, String reason) {
+  /**
+   * The verdict on one record: {@code measurement} and its {@code point} when accepted, else the
+   * {@code reason}.
+   */
+  public record Verdict(LatencyMeasurement measurement, TrainingPoint point, String reason) {
     public boolean accepted() {
       return measurement != null;
+    }
+
+    static Verdict rejected(String reason) {
+      return new Verdict(null, null, reason);
     }
   }
 
   /**
    * Decodes and validates, within limits. An accepted measurement comes back normalised (per-layer
-   * form, recomputed arch id), so everything downstream sees one canonical form.
+   * form, recomputed arch id), so everything downstream sees one canonical form, with its point for
+   * the latency model made here, from the measurement already read.
    */
   public static Verdict validate(byte[] value, Limits limits) {
     LatencyMeasurement wire;
     try {
       wire = CODEC.decode(value);
     } catch (IllegalArgumentException e) {
-      return new Verdict(null, e.getMessage());
+      return Verdict.rejected(e.getMessage());
     } catch (RuntimeException e) {
-      return new Verdict(null, "not readable: " + e.getClass().getName() + ": " + e.getMessage());
+      return Verdict.rejected("not readable: " + e.getClass().getName() + ": " + e.getMessage());
     }
     try {
       Measurement m = limits.check(Convert.fromAvro(wire));
-      return new Verdict(Convert.toAvro(m), null);
+      LatencyMeasurement canonical = Convert.toAvro(m);
+      TrainingPoint point = TrainingPoint.of(m, canonical.getCandidate().getArchId());
+      return new Verdict(canonical, point, null);
     } catch (IllegalArgumentException e) {
-      return new Verdict(null, "invalid measurement: " + e.getMessage());
+      return Verdict.rejected("invalid measurement: " + e.getMessage());
     } catch (RuntimeException e) {
       // whatever else a record makes conversion throw is the record's fault too: the validation
       // never throws, so no record can fail the job at its door
-      return new Verdict(
-          null, "invalid measurement: " + e.getClass().getName() + ": " + e.getMessage());
+      return Verdict.rejected(
+          "invalid measurement: " + e.getClass().getName() + ": " + e.getMessage());
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.hilnas.streams;
 
-import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelCodec;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.core.latency.TrainingPoint;
 import dev.hilnas.schemas.AvroCodec;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
@@ -185,46 +185,44 @@ final class RefitLatencyModel
     long now = ctx.timerService().currentProcessingTime();
     Quarantine.run(
         () -> {
-          LatencyMeasurement m = accepted.decode();
-          if (!firstSeen(m, now)) {
+          if (!firstSeen(accepted.measurementId(), now)) {
             return; // a retried post, an import run twice, an agent re-sending: counted once
           }
-          // a point the fit cannot read is refused now, before it is held and counted (its id
-          // stays remembered: a repeat of it is dropped, not dead-lettered again)
-          Measurement point = Convert.fromAvro(m);
+          // validation made the point from the measurement it read; one the fit could not use is
+          // refused now, before it is held and counted (its id stays remembered: a repeat of it
+          // is dropped, not dead-lettered again)
+          TrainingPoint point = accepted.point().checked();
           LatencyModelTrainer trainer = trainers.get(key);
-          if (trainer == null) {
-            new LatencyModelTrainer(1, false).add(point, accepted.archId());
-          } else {
-            trainers.add(key, trainer, point, accepted.archId());
+          if (trainer != null) { // a target the cache lost gets it from state at its next refit
+            trainers.add(key, trainer, point);
           }
-          hold(m, accepted.encoded(), ctx);
-          ctx.output(UNIQUE, accepted);
+          hold(accepted, ctx);
+          ctx.output(UNIQUE, accepted.withoutPoint());
         },
         Quarantine.NOTHING,
         failure -> letter(key, accepted.encoded(), failure, now),
         ctx::output);
   }
 
-  private boolean firstSeen(LatencyMeasurement m, long now) throws Exception {
+  private boolean firstSeen(String measurementId, long now) throws Exception {
     SeenIds ids = seen.value();
     if (ids == null) {
       ids = new SeenIds();
     }
-    boolean first = ids.add(m.getMeasurementId().toString(), now, idMemory, idCapacity);
+    boolean first = ids.add(measurementId, now, idMemory, idCapacity);
     if (first) {
       seen.update(ids);
     }
     return first;
   }
 
-  private void hold(LatencyMeasurement m, byte[] encoded, Context ctx) throws Exception {
+  private void hold(AcceptedMeasurement accepted, Context ctx) throws Exception {
     measurements.update(orZero(measurements.value()) + 1);
     newSinceFullFit.update(orZero(newSinceFullFit.value()) + 1);
     if (target.value() == null) {
-      target.update(m.getTarget());
+      target.update(accepted.decode().getTarget()); // once per target
     }
-    held.get(m.getPhase().ordinal()).add(encoded);
+    held.get(accepted.phase().ordinal()).add(accepted.encoded());
     if (refitAt.value() == null) {
       refitLater(ctx.timerService(), ctx.timerService().currentProcessingTime());
     }

@@ -1,7 +1,7 @@
 package dev.hilnas.streams;
 
-import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.core.latency.TrainingPoint;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,10 +36,10 @@ final class TrainerCache {
     evict();
   }
 
-  /** Adds {@code point}, of the given arch id, to the cached {@code trainer} of {@code target}. */
-  void add(String target, LatencyModelTrainer trainer, Measurement point, String archId) {
+  /** Adds {@code point} to the cached {@code trainer} of {@code target}. */
+  void add(String target, LatencyModelTrainer trainer, TrainingPoint point) {
     int before = trainer.size();
-    trainer.add(point, archId);
+    trainer.add(point);
     points += trainer.size() - before;
     evict();
   }

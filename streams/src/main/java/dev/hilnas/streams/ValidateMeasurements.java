@@ -19,7 +19,7 @@ final class ValidateMeasurements extends ProcessFunction<RawRecord, AcceptedMeas
   public void processElement(RawRecord raw, Context ctx, Collector<AcceptedMeasurement> out) {
     MeasurementValidation.Verdict verdict = MeasurementValidation.validate(raw.value(), limits);
     if (verdict.accepted()) {
-      out.collect(AcceptedMeasurement.of(verdict.measurement()));
+      out.collect(AcceptedMeasurement.of(verdict.measurement(), verdict.point()));
       return;
     }
     ctx.output(

@@ -18,9 +18,12 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 final class Harnesses {
   private Harnesses() {}
 
-  /** A measurement as validation passes it on, in its canonical form. */
+  /** A measurement as validation passes it on, in its canonical form, within limits or not. */
   static AcceptedMeasurement accepted(dev.hilnas.core.Measurement m) {
-    return AcceptedMeasurement.of(dev.hilnas.schemas.Convert.toAvro(m));
+    var canonical = dev.hilnas.schemas.Convert.toAvro(m);
+    return AcceptedMeasurement.of(
+        canonical,
+        dev.hilnas.core.latency.TrainingPoint.of(m, canonical.getCandidate().getArchId()));
   }
 
   /** What the operator sent to the DLQ. */

@@ -9,6 +9,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.core.latency.LatencyModelTrainer;
+import dev.hilnas.core.latency.TrainingPoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,8 @@ class TrainerCacheTest {
     cache.put("a", a);
     for (int i = 0; i < 10; i++) {
       var point = point("a", 1 + i);
-      cache.add("a", a, point, point.candidate().archId()); // the trainer keeps its newest 3
+      // the trainer keeps its newest 3
+      cache.add("a", a, TrainingPoint.of(point, point.candidate().archId()));
     }
     assertEquals(3, cache.points());
   }

@@ -90,63 +90,35 @@ public final class LatencyModelTrainer {
    * the same phase), if any.
    */
   public void add(Measurement m) {
-    add(m, m.candidate().archId());
+    add(TrainingPoint.of(m, m.candidate().archId()));
   }
 
   /**
-   * As {@link #add(Measurement)}, with the candidate's {@code archId} given: a caller that has it
-   * already (a validated record carries it) saves hashing the candidate again, which was 2% of the
-   * Flink job's CPU. It must be {@code m.candidate().archId()}: it tells the fit which points are
-   * the same architecture (the cross-validation's folds, the run effects, the count of
-   * architectures).
+   * Adds a point made where its measurement was read ({@link TrainingPoint#of}).
+   *
+   * @throws IllegalArgumentException when a fit cannot use it ({@link TrainingPoint#checked})
    */
-  public void add(Measurement m, String archId) {
-    String run = m.environment().getOrDefault(RUN_ID, m.agentId());
-    add(
-        archId,
-        m.candidate(),
-        m.phase(),
-        m.contextLength(),
-        m.latencyMs(),
-        calibrationMs(m),
-        m.samplesMs().size(),
-        relativeVariance(m.samplesMs(), m.latencyMs()),
-        run);
+  public void add(TrainingPoint point) {
+    point.checked();
+    add(point.phase(), point.observation());
   }
 
   /**
    * @param latencyMs measured latency, ms, finite and > 0 (a validated measurement)
    */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
-    add(
-        candidate.archId(),
-        candidate,
-        phase,
-        contextLength,
-        latencyMs,
-        Double.NaN,
-        0,
-        Double.NaN,
-        null);
-  }
-
-  private void add(
-      String archId,
-      Candidate candidate,
-      Phase phase,
-      int contextLength,
-      double latencyMs,
-      double calibrationMs,
-      int samples,
-      double sampleVariance,
-      String run) {
     double[] work = Features.of(candidate, phase, contextLength);
     double[] shape = new double[Features.SHAPE_COUNT];
     Features.shapeInto(candidate, contextLength, work[7], shape);
-    ArrayDeque<Observation> queue = points[phase.ordinal()];
-    queue.addLast(
+    add(
+        phase,
         new Observation(
-            archId, work, shape, latencyMs, calibrationMs, samples, sampleVariance, run));
+            candidate.archId(), work, shape, latencyMs, Double.NaN, 0, Double.NaN, null));
+  }
+
+  private void add(Phase phase, Observation observation) {
+    ArrayDeque<Observation> queue = points[phase.ordinal()];
+    queue.addLast(observation);
     if (queue.size() > capacity) {
       queue.removeFirst();
     }
@@ -209,36 +181,5 @@ public final class LatencyModelTrainer {
             .filter(v -> !Double.isNaN(v))
             .toArray();
     return values.length == 0 ? Double.NaN : Statistics.quantile(values, 0.5);
-  }
-
-  /** The samples' variance over the squared latency they report; NaN for fewer than two. */
-  private static double relativeVariance(List<Double> samples, double latencyMs) {
-    int n = samples.size();
-    if (n < 2) {
-      return Double.NaN;
-    }
-    double mean = 0;
-    for (double v : samples) {
-      mean += v;
-    }
-    mean /= n;
-    double squares = 0;
-    for (double v : samples) {
-      squares += (v - mean) * (v - mean);
-    }
-    return squares / (n - 1) / (latencyMs * latencyMs);
-  }
-
-  private static double calibrationMs(Measurement m) {
-    String value = m.environment().get(CALIBRATION_MS);
-    if (value == null) {
-      return Double.NaN;
-    }
-    try {
-      double ms = Double.parseDouble(value.trim());
-      return Double.isFinite(ms) && ms > 0 ? ms : Double.NaN;
-    } catch (NumberFormatException e) {
-      return Double.NaN; // a free-form environment field; a bad one only means no correction
-    }
   }
 }

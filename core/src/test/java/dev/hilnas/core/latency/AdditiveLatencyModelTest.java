@@ -97,13 +97,13 @@ class AdditiveLatencyModelTest extends LatencyModelContract {
   }
 
   @Test
-  void shouldFitTheSameWhenTheArchIdsAreGiven() {
+  void shouldFitTheSameFromPointsMadeWhereTheMeasurementsWereRead() {
     List<Measurement> measurements = SimulatedDevice.additive().withNoise(0.05).measure(40, 4);
     LatencyModelTrainer hashing = new LatencyModelTrainer();
     LatencyModelTrainer given = new LatencyModelTrainer();
 
     measurements.forEach(hashing::add);
-    measurements.forEach(m -> given.add(m, m.candidate().archId()));
+    measurements.forEach(m -> given.add(TrainingPoint.of(m, m.candidate().archId())));
 
     assertArrayEquals(
         LatencyModelCodec.encode(hashing.fit().orElseThrow()),

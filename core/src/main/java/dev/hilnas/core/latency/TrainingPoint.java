@@ -1,0 +1,120 @@
+package dev.hilnas.core.latency;
+
+import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
+import java.util.List;
+
+/**
+ * A measurement as a {@link LatencyModelTrainer} holds it: its features worked out, and what it
+ * says of its own precision and of the run that measured it. Made once where a measurement is read,
+ * it spares a trainer fed from elsewhere (a stream job's next operator) reading the measurement
+ * again.
+ *
+ * @param archId the candidate's {@code archId}: the points of one architecture (cross-validation's
+ *     folds, the run effects)
+ * @param work the point's {@link Features}; never changed once made
+ * @param shape the point's {@link Features#SHAPE_NAMES shape inputs}; never changed once made
+ * @param latencyMs measured latency, ms, finite and > 0
+ * @param calibrationMs the calibration candidate's latency timed alongside ({@value
+ *     LatencyModelTrainer#CALIBRATION_MS}), ms; NaN when not reported
+ * @param samples timed runs behind {@code latencyMs}; 0 when not reported
+ * @param sampleVariance variance of those runs relative to the squared latency; NaN for fewer than
+ *     2
+ * @param run the run that measured ({@value LatencyModelTrainer#RUN_ID}, else the agent); null when
+ *     unknown
+ */
+public record TrainingPoint(
+    String archId,
+    Phase phase,
+    double[] work,
+    double[] shape,
+    double latencyMs,
+    double calibrationMs,
+    int samples,
+    double sampleVariance,
+    String run) {
+
+  /**
+   * The point of {@code m}, whose candidate's arch id is {@code archId}: a caller that has it
+   * already (a validated record carries it) saves hashing the candidate again.
+   */
+  public static TrainingPoint of(Measurement m, String archId) {
+    double[] work = Features.of(m.candidate(), m.phase(), m.contextLength());
+    double[] shape = new double[Features.SHAPE_COUNT];
+    Features.shapeInto(m.candidate(), m.contextLength(), work[7], shape);
+    return new TrainingPoint(
+        archId,
+        m.phase(),
+        work,
+        shape,
+        m.latencyMs(),
+        calibrationMs(m),
+        m.samplesMs().size(),
+        relativeVariance(m.samplesMs(), m.latencyMs()),
+        m.environment().getOrDefault(LatencyModelTrainer.RUN_ID, m.agentId()));
+  }
+
+  /**
+   * This point, when a fit can use it.
+   *
+   * @throws IllegalArgumentException when it was not made by {@link #of} from a valid measurement
+   *     of this version's features (by other code, or another version of the job): one such point
+   *     held would make every later fit of its target fail
+   */
+  public TrainingPoint checked() {
+    if (!(latencyMs > 0) || !Double.isFinite(latencyMs)) {
+      throw new IllegalArgumentException("latencyMs must be a finite number > 0, got " + latencyMs);
+    }
+    if (archId == null || phase == null || work == null || shape == null) {
+      throw new IllegalArgumentException("a point without its arch id, phase or features");
+    }
+    if (work.length != Features.COUNT || shape.length != Features.SHAPE_COUNT) {
+      throw new IllegalArgumentException(
+          "a point of "
+              + work.length
+              + " features and "
+              + shape.length
+              + " shape inputs, where this version has "
+              + Features.COUNT
+              + " and "
+              + Features.SHAPE_COUNT);
+    }
+    return this;
+  }
+
+  Observation observation() {
+    return new Observation(
+        archId, work, shape, latencyMs, calibrationMs, samples, sampleVariance, run);
+  }
+
+  /** The samples' variance over the squared latency they report; NaN for fewer than two. */
+  private static double relativeVariance(List<Double> samples, double latencyMs) {
+    int n = samples.size();
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mean = 0;
+    for (double v : samples) {
+      mean += v;
+    }
+    mean /= n;
+    double squares = 0;
+    for (double v : samples) {
+      squares += (v - mean) * (v - mean);
+    }
+    return squares / (n - 1) / (latencyMs * latencyMs);
+  }
+
+  private static double calibrationMs(Measurement m) {
+    String value = m.environment().get(LatencyModelTrainer.CALIBRATION_MS);
+    if (value == null) {
+      return Double.NaN;
+    }
+    try {
+      double ms = Double.parseDouble(value.trim());
+      return Double.isFinite(ms) && ms > 0 ? ms : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN; // a free-form environment field; a bad one only means no correction
+    }
+  }
+}
