@@ -16,8 +16,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * are, where an Avro record cost an encoding and a decoding for each operator it crossed and one
  * more encoding to be held (together about 10% of a bench ingest profile); the frontiers need four
  * fields, and decoding the rest for them was 3%. The point is made by validation, which has read
- * the measurement: decoding it again in the refit operator took a fifth of that operator's thread,
- * the job's busiest, in a profile of bench ingest.
+ * the measurement: decoding and converting it again in the refit operator took 30% of that
+ * operator's thread, the job's busiest, in a profile of bench ingest.
  *
  * @param contextLength with {@code phase}, the objective the latency belongs to
  * @param point what the target's latency model learns from it; null past the refit operator, which

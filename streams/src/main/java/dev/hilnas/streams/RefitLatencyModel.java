@@ -192,6 +192,9 @@ final class RefitLatencyModel
           // refused now, before it is held and counted (its id stays remembered: a repeat of it
           // is dropped, not dead-lettered again)
           TrainingPoint point = accepted.point().checked();
+          if (target.value() == null) { // once per target, and before anything else is written
+            target.update(accepted.decode().getTarget());
+          }
           LatencyModelTrainer trainer = trainers.get(key);
           if (trainer != null) { // a target the cache lost gets it from state at its next refit
             trainers.add(key, trainer, point);
@@ -219,9 +222,6 @@ final class RefitLatencyModel
   private void hold(AcceptedMeasurement accepted, Context ctx) throws Exception {
     measurements.update(orZero(measurements.value()) + 1);
     newSinceFullFit.update(orZero(newSinceFullFit.value()) + 1);
-    if (target.value() == null) {
-      target.update(accepted.decode().getTarget()); // once per target
-    }
     held.get(accepted.phase().ordinal()).add(accepted.encoded());
     if (refitAt.value() == null) {
       refitLater(ctx.timerService(), ctx.timerService().currentProcessingTime());

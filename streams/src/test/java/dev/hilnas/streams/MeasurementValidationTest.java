@@ -1,6 +1,8 @@
 package dev.hilnas.streams;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
@@ -8,6 +10,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
+import dev.hilnas.core.latency.TrainingPoint;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.Topics;
@@ -53,6 +56,23 @@ class MeasurementValidationTest {
     assertTrue(verdict.accepted());
     assertEquals(
         valid().getCandidate().getArchId(), verdict.measurement().getCandidate().getArchId());
+  }
+
+  @Test
+  void shouldMakeTheLatencyModelsPointOfWhatItAcceptsAndNoneOfWhatItRejects() {
+    LatencyMeasurement sent = valid();
+    sent.getCandidate().setArchId("made-up-by-a-producer");
+
+    TrainingPoint point = MeasurementValidation.validate(encode(sent), Limits.DEFAULTS).point();
+
+    TrainingPoint expected =
+        TrainingPoint.of(Convert.fromAvro(valid()), valid().getCandidate().getArchId());
+    assertEquals(expected.archId(), point.archId());
+    assertEquals(Phase.DECODE, point.phase());
+    assertEquals(1.25, point.latencyMs());
+    assertArrayEquals(expected.work(), point.work());
+    assertArrayEquals(expected.shape(), point.shape());
+    assertNull(MeasurementValidation.validate(new byte[] {1, 2, 3}, Limits.DEFAULTS).point());
   }
 
   /** The job keys accepted measurements by target without checking the target's names again. */

@@ -717,6 +717,36 @@ class RefitLatencyModelTest {
   }
 
   @Test
+  void shouldChangeNothingForATargetsFirstRecordWhoseBytesCannotBeRead() throws Exception {
+    List<Measurement> all = measurements(3);
+    AcceptedMeasurement fine = Harnesses.accepted(measurements(4).get(3));
+    AcceptedMeasurement garbled =
+        new AcceptedMeasurement(
+            fine.targetId(),
+            fine.measurementId(),
+            fine.archId(),
+            fine.phase(),
+            fine.contextLength(),
+            fine.latencyMs(),
+            fine.point(), // a point the fit could use, with bytes no one can read
+            new byte[] {1, 2, 3});
+    try (var h = harness(100)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(garbled, 0);
+      for (Measurement m : all) {
+        h.processElement(Harnesses.accepted(m), 0);
+      }
+      h.setProcessingTime(1000);
+
+      assertEquals(1, Harnesses.deadLetters(h).size());
+      LatencyModelSnapshot published = h.extractOutputValues().get(0);
+      assertEquals(3, published.getMeasurements(), "neither held nor counted");
+      assertArrayEquals(fittedOn(all), state(published));
+    }
+  }
+
+  @Test
   void shouldDropAHeldPointItCannotReadOnceAndFitTheRest() throws Exception {
     List<Measurement> all = measurements(4);
     try (var h = harness(100)) {

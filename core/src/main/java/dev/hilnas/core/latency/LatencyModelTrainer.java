@@ -104,16 +104,12 @@ public final class LatencyModelTrainer {
   }
 
   /**
-   * @param latencyMs measured latency, ms, finite and > 0 (a validated measurement)
+   * Adds a latency alone, without samples, calibration or run.
+   *
+   * @param latencyMs measured latency, ms, finite and > 0
    */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
-    double[] work = Features.of(candidate, phase, contextLength);
-    double[] shape = new double[Features.SHAPE_COUNT];
-    Features.shapeInto(candidate, contextLength, work[7], shape);
-    add(
-        phase,
-        new Observation(
-            candidate.archId(), work, shape, latencyMs, Double.NaN, 0, Double.NaN, null));
+    add(TrainingPoint.of(candidate, candidate.archId(), phase, contextLength, latencyMs));
   }
 
   private void add(Phase phase, Observation observation) {

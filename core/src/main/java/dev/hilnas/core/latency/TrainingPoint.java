@@ -1,5 +1,6 @@
 package dev.hilnas.core.latency;
 
+import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import java.util.List;
@@ -39,19 +40,22 @@ public record TrainingPoint(
    * already (a validated record carries it) saves hashing the candidate again.
    */
   public static TrainingPoint of(Measurement m, String archId) {
-    double[] work = Features.of(m.candidate(), m.phase(), m.contextLength());
+    return of(m.candidate(), archId, m.phase(), m.contextLength(), m.latencyMs())
+        .reported(
+            calibrationMs(m),
+            m.samplesMs().size(),
+            relativeVariance(m.samplesMs(), m.latencyMs()),
+            m.environment().getOrDefault(LatencyModelTrainer.RUN_ID, m.agentId()));
+  }
+
+  /** The point of a latency alone: no samples, calibration or run reported. */
+  static TrainingPoint of(
+      Candidate candidate, String archId, Phase phase, int contextLength, double latencyMs) {
+    double[] work = Features.of(candidate, phase, contextLength);
     double[] shape = new double[Features.SHAPE_COUNT];
-    Features.shapeInto(m.candidate(), m.contextLength(), work[7], shape);
+    Features.shapeInto(candidate, contextLength, work[7], shape);
     return new TrainingPoint(
-        archId,
-        m.phase(),
-        work,
-        shape,
-        m.latencyMs(),
-        calibrationMs(m),
-        m.samplesMs().size(),
-        relativeVariance(m.samplesMs(), m.latencyMs()),
-        m.environment().getOrDefault(LatencyModelTrainer.RUN_ID, m.agentId()));
+        archId, phase, work, shape, latencyMs, Double.NaN, 0, Double.NaN, null);
   }
 
   /**
@@ -80,6 +84,12 @@ public record TrainingPoint(
               + Features.SHAPE_COUNT);
     }
     return this;
+  }
+
+  private TrainingPoint reported(
+      double calibrationMs, int samples, double sampleVariance, String run) {
+    return new TrainingPoint(
+        archId, phase, work, shape, latencyMs, calibrationMs, samples, sampleVariance, run);
   }
 
   Observation observation() {
