@@ -177,7 +177,6 @@ public final class Stack implements AutoCloseable {
   private final JobWatch jobWatch;
   private final MaterializedState state;
   private final FrontierFeed feed;
-  private final FrontierFeed history;
   private final AgentLag lag;
   private final HttpFront http;
   private final IngestGateway gateway;
@@ -192,7 +191,6 @@ public final class Stack implements AutoCloseable {
       JobWatch jobWatch,
       MaterializedState state,
       FrontierFeed feed,
-      FrontierFeed history,
       AgentLag lag,
       HttpFront http,
       IngestGateway gateway,
@@ -205,7 +203,6 @@ public final class Stack implements AutoCloseable {
     this.jobWatch = jobWatch;
     this.state = state;
     this.feed = feed;
-    this.history = history;
     this.lag = lag;
     this.http = http;
     this.gateway = gateway;
@@ -270,7 +267,6 @@ public final class Stack implements AutoCloseable {
     HttpFront http = null;
     MaterializedState state = null;
     FrontierFeed feed = null;
-    FrontierFeed history = null;
     AgentLag lag = null;
     IngestGateway gateway = null;
     KafkaBacklog backlog = null;
@@ -330,9 +326,12 @@ public final class Stack implements AutoCloseable {
         http.route(new IngestApi(gateway, http.registry())::register);
       }
       http.start();
-      feed = new FrontierFeed(clients.query(), query::frontierUpdated, http.registry());
-      history =
-          FrontierFeed.fromStart(clients.query(), query.frontierHistory()::record, http.registry());
+      feed =
+          new FrontierFeed(
+              clients.query(),
+              query.frontierHistory()::record,
+              query::frontierUpdated,
+              http.registry());
       log.info("query service at {} (metrics at /metrics)", http.url());
     }
     return new Stack(
@@ -343,7 +342,6 @@ public final class Stack implements AutoCloseable {
         jobWatch,
         state,
         feed,
-        history,
         lag,
         http,
         gateway,
@@ -393,7 +391,6 @@ public final class Stack implements AutoCloseable {
       gauges.close();
       backlog.close();
       feed.close();
-      history.close();
       http.close();
       lag.close();
       state.close();

@@ -6,6 +6,7 @@ import dev.hilnas.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,9 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows {@code hil.frontiers} from its end (committed records only) and hands every new update to
- * a listener: the push side of the query service. No consumer group: every replica sees every
- * update. Undecodable records are skipped ({@link SkippedRecords}), as the stores skip them.
+ * Reads {@code hil.frontiers} from its beginning (committed records only): every update goes to a
+ * history listener, and each committed after the feed started goes to a live listener as well, the
+ * push side of the query service. One reader for both, so each update is decoded once: an update
+ * carries up to 2,000 dominated points, and with 10,000 evaluated architectures a reader for each
+ * took a tenth of the CPU apiece in a profile of bench ingest. No consumer group: every replica
+ * sees every update. Undecodable records are skipped ({@link SkippedRecords}, reader {@code feed}),
+ * as the stores skip them.
  */
 public final class FrontierFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FrontierFeed.class);
@@ -28,29 +33,16 @@ public final class FrontierFeed implements AutoCloseable {
   private final Thread thread;
 
   /**
+   * @param history every update compaction has kept, then every new one
+   * @param live the updates committed after this feed started, after the history has them
    * @param registry where the records skipped because they do not decode are counted
    */
   public FrontierFeed(
-      KafkaConnection kafka, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
-    this(kafka, listener, registry, "feed", false);
-  }
-
-  /**
-   * A feed that starts at the topic's beginning: every update compaction has kept, then the new
-   * ones (for {@link FrontierHistory}). Its skipped records count under the reader {@code history}.
-   */
-  public static FrontierFeed fromStart(
-      KafkaConnection kafka, Consumer<FrontierUpdate> listener, MeterRegistry registry) {
-    return new FrontierFeed(kafka, listener, registry, "history", true);
-  }
-
-  private FrontierFeed(
       KafkaConnection kafka,
-      Consumer<FrontierUpdate> listener,
-      MeterRegistry registry,
-      String reader,
-      boolean fromStart) {
-    SkippedRecords skipped = new SkippedRecords(registry, reader, Topics.FRONTIERS.name());
+      Consumer<FrontierUpdate> history,
+      Consumer<FrontierUpdate> live,
+      MeterRegistry registry) {
+    SkippedRecords skipped = new SkippedRecords(registry, "feed", Topics.FRONTIERS.name());
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -60,11 +52,9 @@ public final class FrontierFeed implements AutoCloseable {
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
     consumer.assign(partitions);
-    if (fromStart) {
-      consumer.seekToBeginning(partitions);
-    } else {
-      consumer.seekToEnd(partitions);
-    }
+    consumer.seekToBeginning(partitions);
+    // read_committed: the last stable offsets, where what was committed before the start ends
+    Map<TopicPartition, Long> liveFrom = consumer.endOffsets(partitions);
     var values = Topics.FRONTIERS.valueSerde().deserializer();
     thread =
         new Thread(
@@ -82,10 +72,10 @@ public final class FrontierFeed implements AutoCloseable {
                     if (update == null) {
                       continue; // a tombstone
                     }
-                    try {
-                      listener.accept(update);
-                    } catch (RuntimeException e) {
-                      log.warn("frontier listener failed at offset {}", record.offset(), e);
+                    tell(history, update, record.offset());
+                    TopicPartition at = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() >= liveFrom.getOrDefault(at, 0L)) {
+                      tell(live, update, record.offset());
                     }
                   }
                 }
@@ -95,9 +85,17 @@ public final class FrontierFeed implements AutoCloseable {
                 consumer.close();
               }
             },
-            "frontier-" + reader);
+            "frontier-feed");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private static void tell(Consumer<FrontierUpdate> listener, FrontierUpdate update, long offset) {
+    try {
+      listener.accept(update);
+    } catch (RuntimeException e) {
+      log.warn("frontier listener failed at offset {}", offset, e);
+    }
   }
 
   @Override

@@ -74,10 +74,11 @@ class MaterializedStateIT extends WithBroker {
     send(connection, Topics.LATENCY_MODELS.name(), "x/rt", model("x"), true);
     send(connection, Topics.FRONTIERS.name(), "g/rt|PREFILL@256", GARBAGE, false);
     send(connection, Topics.FRONTIERS.name(), "a/rt|PREFILL@256", frontier("a"), false);
+    List<FrontierUpdate> kept = new CopyOnWriteArrayList<>();
     List<FrontierUpdate> pushed = new CopyOnWriteArrayList<>();
     try (MaterializedState state =
             MaterializedState.start(connection, "it-query", dir.resolve("streams"), registry);
-        FrontierFeed feed = new FrontierFeed(connection, pushed::add, registry)) {
+        FrontierFeed feed = new FrontierFeed(connection, kept::add, pushed::add, registry)) {
       // When it has restored them, and more arrive live
       await(state::isRunning);
       await(() -> state.models().all().size() == 1);
@@ -100,9 +101,13 @@ class MaterializedStateIT extends WithBroker {
       assertEquals(1, state.frontiers().frontiers("a/rt").size());
       assertEquals(1, state.frontiers().frontiers("b/rt").size());
       assertEquals(List.of("b/rt"), pushed.stream().map(FrontierUpdate::getTargetId).toList());
+      assertEquals(
+          List.of("a/rt", "b/rt"),
+          kept.stream().map(FrontierUpdate::getTargetId).toList(),
+          "the history has what came before the start too");
       await(() -> skipped(Topics.FRONTIERS.name(), "state") == 2);
       assertEquals(2, skipped(Topics.LATENCY_MODELS.name(), "state"), "one restored, one live");
-      assertEquals(1, skipped(Topics.FRONTIERS.name(), "feed"), "the feed starts at the end");
+      await(() -> skipped(Topics.FRONTIERS.name(), "feed") == 2); // one before the start, one live
 
       // And a target read once is answered anew when a newer model of it arrives
       assertEquals(1, state.models().snapshot("b/rt").orElseThrow().getVersion());
@@ -120,7 +125,7 @@ class MaterializedStateIT extends WithBroker {
     FrontierHistory history = new FrontierHistory();
     try (MaterializedState state =
             MaterializedState.start(connection, "it-progress", dir.resolve("progress"), registry);
-        FrontierFeed feed = FrontierFeed.fromStart(connection, history::record, registry);
+        FrontierFeed feed = new FrontierFeed(connection, history::record, update -> {}, registry);
         AgentLag lag = new AgentLag(connection)) {
       await(state::isRunning);
       // When another request arrives live, and the agents of p/rt have done all but one
