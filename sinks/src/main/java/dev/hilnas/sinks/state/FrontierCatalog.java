@@ -3,6 +3,7 @@ package dev.hilnas.sinks.state;
 import dev.hilnas.core.Objective;
 import dev.hilnas.schemas.FrontierUpdate;
 import dev.hilnas.schemas.FrontierUpdates;
+import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.http.HttpJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,13 +28,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class FrontierCatalog {
 
-  private final Supplier<ReadOnlyKeyValueStore<String, FrontierUpdate>> store;
+  private final Supplier<ReadOnlyKeyValueStore<String, byte[]>> store;
   private final ConcurrentHashMap<String, FrontierUpdate> latest = new ConcurrentHashMap<>();
+  private final Deserializer<FrontierUpdate> values = Topics.FRONTIERS.valueSerde().deserializer();
 
   /**
-   * @param store looked up on every call
+   * @param store looked up on every call; it holds each update's bytes as they came (checked to
+   *     decode before they were stored)
    */
-  public FrontierCatalog(Supplier<ReadOnlyKeyValueStore<String, FrontierUpdate>> store) {
+  public FrontierCatalog(Supplier<ReadOnlyKeyValueStore<String, byte[]>> store) {
     this.store = store;
   }
 
@@ -42,7 +46,7 @@ public final class FrontierCatalog {
     if (remembered != null) {
       return Optional.of(remembered);
     }
-    return query(s -> Optional.ofNullable(s.get(key)));
+    return query(s -> Optional.ofNullable(s.get(key)).map(this::decode));
   }
 
   /** The newest update of a frontier, as the feed hands it over; later ones replace it. */
@@ -61,15 +65,19 @@ public final class FrontierCatalog {
     return query(
         s -> {
           List<FrontierUpdate> out = new ArrayList<>();
-          try (KeyValueIterator<String, FrontierUpdate> it =
+          try (KeyValueIterator<String, byte[]> it =
               s.prefixScan(targetId + "|", new StringSerializer())) {
-            it.forEachRemaining(kv -> out.add(kv.value));
+            it.forEachRemaining(kv -> out.add(decode(kv.value)));
           }
           return out;
         });
   }
 
-  private <T> T query(Function<ReadOnlyKeyValueStore<String, FrontierUpdate>, T> read) {
+  private FrontierUpdate decode(byte[] bytes) {
+    return values.deserialize(Topics.FRONTIERS.name(), bytes);
+  }
+
+  private <T> T query(Function<ReadOnlyKeyValueStore<String, byte[]>, T> read) {
     try {
       return read.apply(store.get());
     } catch (InvalidStateStoreException e) {

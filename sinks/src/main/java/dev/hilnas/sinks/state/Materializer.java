@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -82,8 +83,24 @@ public final class Materializer {
             Topics.CANDIDATES.name(),
             Topics.DLQ.name());
     StreamsBuilder builder = new StreamsBuilder();
-    materialize(builder, Topics.LATENCY_MODELS, MODELS_STORE, skipped, models);
-    materialize(builder, Topics.FRONTIERS, FRONTIERS_STORE, skipped, (key, value) -> {});
+    materialize(
+        builder,
+        Topics.LATENCY_MODELS,
+        MODELS_STORE,
+        Topics.LATENCY_MODELS.valueSerde(),
+        (value, bytes) -> value,
+        skipped,
+        models);
+    // a frontier update's bytes are kept as they came: encoding each again, up to 2,000 dominated
+    // points, only to store it cost as much as decoding it; FrontierCatalog decodes what it reads
+    materialize(
+        builder,
+        Topics.FRONTIERS,
+        FRONTIERS_STORE,
+        Serdes.ByteArray(),
+        (value, bytes) -> bytes,
+        skipped,
+        (key, value) -> {});
     var requests = Topics.CANDIDATES.valueSerde().deserializer();
     count(
         builder,
@@ -114,25 +131,28 @@ public final class Materializer {
   }
 
   /**
-   * A global store of the newest value per key of {@code topic}, kept as global tables keep it.
+   * A global store of the newest value per key of {@code topic} that decodes, kept as global tables
+   * keep it.
    *
+   * @param storedSerde the serde of what the store holds of a value
+   * @param stored what the store holds of a value, given it and the bytes it came as
    * @param written told each value written, null for a key deleted
    */
-  private static <V> void materialize(
+  private static <V, S> void materialize(
       StreamsBuilder builder,
       Topic<String, V> topic,
       String store,
+      Serde<S> storedSerde,
+      BiFunction<V, byte[], S> stored,
       SkippedRecords skipped,
       BiConsumer<String, V> written) {
     builder.addGlobalStore(
         Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(store),
-                topic.keySerde(),
-                topic.valueSerde())
+                Stores.persistentTimestampedKeyValueStore(store), topic.keySerde(), storedSerde)
             .withLoggingDisabled(),
         topic.name(),
         Consumed.with(topic.keySerde(), Serdes.ByteArray()),
-        () -> new Newest<>(store, topic.valueSerde().deserializer(), skipped, written));
+        () -> new Newest<>(store, topic.valueSerde().deserializer(), stored, skipped, written));
   }
 
   /**
@@ -195,21 +215,24 @@ public final class Materializer {
     }
   }
 
-  private static final class Newest<V> implements Processor<String, byte[], Void, Void> {
+  private static final class Newest<V, S> implements Processor<String, byte[], Void, Void> {
     private final String storeName;
     private final Deserializer<V> values;
+    private final BiFunction<V, byte[], S> stored;
     private final SkippedRecords skipped;
     private final BiConsumer<String, V> written;
     private ProcessorContext<Void, Void> context;
-    private TimestampedKeyValueStore<String, V> store;
+    private TimestampedKeyValueStore<String, S> store;
 
     Newest(
         String storeName,
         Deserializer<V> values,
+        BiFunction<V, byte[], S> stored,
         SkippedRecords skipped,
         BiConsumer<String, V> written) {
       this.storeName = storeName;
       this.values = values;
+      this.stored = stored;
       this.skipped = skipped;
       this.written = written;
     }
@@ -235,7 +258,9 @@ public final class Materializer {
         skipped.skip(where.topic(), where.partition(), where.offset(), e);
         return;
       }
-      store.put(record.key(), ValueAndTimestamp.make(value, record.timestamp()));
+      store.put(
+          record.key(),
+          ValueAndTimestamp.make(stored.apply(value, record.value()), record.timestamp()));
       written.accept(record.key(), value);
     }
   }

@@ -1,5 +1,6 @@
 package dev.hilnas.sinks.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,7 +119,8 @@ class MaterializerTest {
       FrontierUpdate a = frontier("a");
       FrontierUpdate b = frontier("b");
 
-      frontiers.pipeInput("a/rt|PREFILL@256", encode.serialize("", a));
+      byte[] sent = encode.serialize("", a);
+      frontiers.pipeInput("a/rt|PREFILL@256", sent);
       frontiers.pipeInput("x/rt|PREFILL@256", GARBAGE);
       frontiers.pipeInput(
           "y/rt|PREFILL@256",
@@ -130,6 +132,8 @@ class MaterializerTest {
       assertEquals(List.of(a), catalog.frontiers("a/rt"));
       assertEquals(List.of(b), catalog.frontiers("b/rt"));
       assertEquals(List.of(), catalog.frontiers("x/rt"));
+      KeyValueStore<String, byte[]> store = driver.getKeyValueStore(Materializer.FRONTIERS_STORE);
+      assertArrayEquals(sent, store.get("a/rt|PREFILL@256"), "held as it came, not encoded again");
       assertEquals(2, skipped(Topics.FRONTIERS.name()));
       assertEquals(0, skipped(Topics.LATENCY_MODELS.name()));
     }
