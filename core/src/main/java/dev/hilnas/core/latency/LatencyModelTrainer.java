@@ -33,7 +33,7 @@ public final class LatencyModelTrainer {
   /** Points kept per phase. */
   public static final int MAX_PER_PHASE = 2048;
 
-  private final ArrayDeque<Observation>[] points;
+  private final ArrayDeque<TrainingPoint>[] points;
   private final int capacity;
   private final boolean normaliseDrift;
 
@@ -99,8 +99,11 @@ public final class LatencyModelTrainer {
    * @throws IllegalArgumentException when a fit cannot use it ({@link TrainingPoint#checked})
    */
   public void add(TrainingPoint point) {
-    point.checked();
-    add(point.phase(), point.observation());
+    ArrayDeque<TrainingPoint> queue = points[point.checked().phase().ordinal()];
+    queue.addLast(point);
+    if (queue.size() > capacity) {
+      queue.removeFirst();
+    }
   }
 
   /**
@@ -110,14 +113,6 @@ public final class LatencyModelTrainer {
    */
   public void add(Candidate candidate, Phase phase, int contextLength, double latencyMs) {
     add(TrainingPoint.of(candidate, candidate.archId(), phase, contextLength, latencyMs));
-  }
-
-  private void add(Phase phase, Observation observation) {
-    ArrayDeque<Observation> queue = points[phase.ordinal()];
-    queue.addLast(observation);
-    if (queue.size() > capacity) {
-      queue.removeFirst();
-    }
   }
 
   /** Points held, both phases. */
@@ -150,7 +145,7 @@ public final class LatencyModelTrainer {
 
   private PhaseModel refitPhase(Phase phase, AdditiveLatencyModel previous) {
     PhaseModel before = previous.phase(phase);
-    List<Observation> held = held(phase);
+    List<TrainingPoint> held = held(phase);
     if (held.isEmpty()) {
       return null;
     }
@@ -158,22 +153,22 @@ public final class LatencyModelTrainer {
   }
 
   private PhaseModel fitPhase(Phase phase) {
-    List<Observation> held = held(phase);
+    List<TrainingPoint> held = held(phase);
     return held.isEmpty() ? null : PhaseFitter.fit(held);
   }
 
   /** The phase's points, drift divided out when asked to. */
-  private List<Observation> held(Phase phase) {
-    ArrayDeque<Observation> queue = points[phase.ordinal()];
+  private List<TrainingPoint> held(Phase phase) {
+    ArrayDeque<TrainingPoint> queue = points[phase.ordinal()];
     double reference = normaliseDrift ? referenceCalibrationMs(queue) : Double.NaN;
     return queue.stream().map(o -> o.atReference(reference)).toList();
   }
 
   /** Median calibration latency of a phase's points; NaN when none reported one. */
-  private static double referenceCalibrationMs(ArrayDeque<Observation> queue) {
+  private static double referenceCalibrationMs(ArrayDeque<TrainingPoint> queue) {
     double[] values =
         queue.stream()
-            .mapToDouble(Observation::calibrationMs)
+            .mapToDouble(TrainingPoint::calibrationMs)
             .filter(v -> !Double.isNaN(v))
             .toArray();
     return values.length == 0 ? Double.NaN : Statistics.quantile(values, 0.5);

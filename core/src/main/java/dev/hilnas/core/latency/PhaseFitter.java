@@ -59,14 +59,14 @@ final class PhaseFitter {
   /**
    * @param measuredPoints at least one
    */
-  static PhaseModel fit(List<Observation> measuredPoints) {
+  static PhaseModel fit(List<TrainingPoint> measuredPoints) {
     int n = measuredPoints.size();
     int[] fold = folds(measuredPoints);
     int folds = Arrays.stream(fold).max().orElse(0) + 1;
     int[] all = range(n);
     double[] weight = PrecisionWeights.of(measuredPoints);
     RunEffects runs = runEffects(measuredPoints, all, weight);
-    List<Observation> observations = runs.adjust(measuredPoints);
+    List<TrainingPoint> observations = runs.adjust(measuredPoints);
     if (folds < 2) {
       double[] prices = prices(observations, all, DEFAULT_PULL, weight);
       FitQuality quality = new FitQuality(n, folds, Accuracy.of(new double[0], new double[0]), 0);
@@ -104,7 +104,7 @@ final class PhaseFitter {
         double[] prices = prices(observations, train, pull, weight);
         ResidualTrees trees = boostResidual(observations, train, prices, maxTrees, weight);
         for (int i : select(fold, k, true)) {
-          Observation o = observations.get(i);
+          TrainingPoint o = observations.get(i);
           double linear = linearMs(prices, o);
           double[] corrections = trees.predictPrefixes(o.shape(), TREE_COUNTS);
           for (int t = 0; t < TREE_COUNTS.length; t++) {
@@ -122,7 +122,7 @@ final class PhaseFitter {
             ? ResidualTrees.NONE
             : boostResidual(observations, all, prices, treeCount, weight);
     // as measured: a new run's speed is unknown, so its spread belongs in the interval
-    double[] measured = measuredPoints.stream().mapToDouble(Observation::latencyMs).toArray();
+    double[] measured = measuredPoints.stream().mapToDouble(TrainingPoint::latencyMs).toArray();
     double[] logResidual = new double[n];
     for (int i = 0; i < n; i++) {
       logResidual[i] = Math.log(measured[i] / oof[i]);
@@ -143,7 +143,7 @@ final class PhaseFitter {
    * typical speed by the previous round's estimate; {@link RunEffects#NONE} with fewer than two
    * runs or no drift.
    */
-  private static RunEffects runEffects(List<Observation> measured, int[] all, double[] weight) {
+  private static RunEffects runEffects(List<TrainingPoint> measured, int[] all, double[] weight) {
     RunEffects runs = RunEffects.NONE;
     if (!RunEffects.estimable(measured)) {
       return runs;
@@ -152,7 +152,7 @@ final class PhaseFitter {
       double[] prices = prices(runs.adjust(measured), all, DEFAULT_PULL, weight);
       double[] logResidual = new double[measured.size()];
       for (int i = 0; i < logResidual.length; i++) {
-        Observation o = measured.get(i);
+        TrainingPoint o = measured.get(i);
         logResidual[i] = Math.log(o.latencyMs() / linearMs(prices, o));
       }
       runs = RunEffects.estimate(measured, logResidual);
@@ -171,16 +171,16 @@ final class PhaseFitter {
    * fitted on, with no drift between runs, equal to it; the runs' speeds are estimated against
    * {@code previous} with the spread its fit found.
    */
-  static PhaseModel refit(List<Observation> measured, PhaseModel previous) {
+  static PhaseModel refit(List<TrainingPoint> measured, PhaseModel previous) {
     int n = measured.size();
     int[] all = range(n);
     double[] weight = PrecisionWeights.of(measured);
-    List<Observation> observations = measured;
+    List<TrainingPoint> observations = measured;
     if (previous.runSpread() > 0) {
       // the runs' speeds against the previous model, with the spread its full fit found
       double[] logResidual = new double[n];
       for (int i = 0; i < n; i++) {
-        Observation o = measured.get(i);
+        TrainingPoint o = measured.get(i);
         logResidual[i] = Math.log(o.latencyMs() / previous.predictMs(o.work(), o.shape()));
       }
       observations = RunEffects.given(previous.runSpread(), measured, logResidual).adjust(measured);
@@ -209,13 +209,13 @@ final class PhaseFitter {
    * @param pointWeight precision of every observation (not only of the rows)
    */
   static double[] prices(
-      List<Observation> observations, int[] rows, double pull, double[] pointWeight) {
+      List<TrainingPoint> observations, int[] rows, double pull, double[] pointWeight) {
     int p = Features.COUNT;
     double[][] relative = new double[rows.length][];
     double[][] coarse = new double[rows.length][3];
     double[] precision = new double[rows.length];
     for (int r = 0; r < rows.length; r++) {
-      Observation o = observations.get(rows[r]);
+      TrainingPoint o = observations.get(rows[r]);
       precision[r] = pointWeight[rows[r]];
       double[] a = new double[p];
       for (int j = 0; j < p; j++) {
@@ -308,7 +308,7 @@ final class PhaseFitter {
   }
 
   private static ResidualTrees boostResidual(
-      List<Observation> observations, int[] rows, double[] prices, int trees, double[] weight) {
+      List<TrainingPoint> observations, int[] rows, double[] prices, int trees, double[] weight) {
     return Residual.of(observations, rows, prices, weight).boost(trees);
   }
 
@@ -316,12 +316,12 @@ final class PhaseFitter {
   private record Residual(double[][] shape, double[] target, double[] precision) {
 
     static Residual of(
-        List<Observation> observations, int[] rows, double[] prices, double[] weight) {
+        List<TrainingPoint> observations, int[] rows, double[] prices, double[] weight) {
       double[][] shape = new double[rows.length][];
       double[] target = new double[rows.length];
       double[] precision = new double[rows.length];
       for (int r = 0; r < rows.length; r++) {
-        Observation o = observations.get(rows[r]);
+        TrainingPoint o = observations.get(rows[r]);
         shape[r] = o.shape();
         target[r] = Math.log(o.latencyMs() / linearMs(prices, o));
         precision[r] = weight[rows[r]];
@@ -338,7 +338,7 @@ final class PhaseFitter {
     }
   }
 
-  private static double linearMs(double[] prices, Observation o) {
+  private static double linearMs(double[] prices, TrainingPoint o) {
     double sum = 0;
     for (int j = 0; j < prices.length; j++) {
       sum += prices[j] * o.work()[j];
@@ -350,7 +350,7 @@ final class PhaseFitter {
    * Index of the candidate prediction set with the smallest precision-weighted absolute log error.
    */
   private static int argmin(
-      double[][] predictions, List<Observation> observations, double[] weight) {
+      double[][] predictions, List<TrainingPoint> observations, double[] weight) {
     int best = 0;
     double bestError = Double.POSITIVE_INFINITY;
     for (int c = 0; c < predictions.length; c++) {
@@ -368,19 +368,19 @@ final class PhaseFitter {
   }
 
   /** Fold of every observation: architectures in sorted id order, dealt round-robin. */
-  static int[] folds(List<Observation> observations) {
+  static int[] folds(List<TrainingPoint> observations) {
     TreeMap<String, Integer> rank = new TreeMap<>();
-    observations.forEach(o -> rank.put(o.group(), 0));
+    observations.forEach(o -> rank.put(o.archId(), 0));
     int folds = Math.min(observations.size() >= FEWER_FOLDS_FROM ? 3 : FOLDS, rank.size());
     int r = 0;
     for (var entry : rank.entrySet()) {
       entry.setValue(r++ % folds);
     }
-    return observations.stream().mapToInt(o -> folds < 2 ? 0 : rank.get(o.group())).toArray();
+    return observations.stream().mapToInt(o -> folds < 2 ? 0 : rank.get(o.archId())).toArray();
   }
 
-  private static int distinctGroups(List<Observation> observations) {
-    return (int) observations.stream().map(Observation::group).distinct().count();
+  private static int distinctGroups(List<TrainingPoint> observations) {
+    return (int) observations.stream().map(TrainingPoint::archId).distinct().count();
   }
 
   private static int[] select(int[] fold, int k, boolean inFold) {

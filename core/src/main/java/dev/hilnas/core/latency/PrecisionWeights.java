@@ -30,13 +30,13 @@ final class PrecisionWeights {
   private PrecisionWeights() {}
 
   /** One weight per observation, in (0, 1]; all 1 when no point reports two samples or more. */
-  static double[] of(List<Observation> observations) {
+  static double[] of(List<TrainingPoint> observations) {
     int n = observations.size();
     double[] weight = new double[n];
     Arrays.fill(weight, 1);
     double[] known =
         observations.stream()
-            .mapToDouble(Observation::sampleVariance)
+            .mapToDouble(TrainingPoint::sampleVariance)
             .filter(v -> !Double.isNaN(v))
             .toArray();
     if (known.length == 0) {
@@ -47,7 +47,7 @@ final class PrecisionWeights {
     double[] counted = new double[n];
     int withCount = 0;
     for (int i = 0; i < n; i++) {
-      Observation o = observations.get(i);
+      TrainingPoint o = observations.get(i);
       if (o.samples() < 1) {
         medianVariance[i] = Double.NaN;
         continue;

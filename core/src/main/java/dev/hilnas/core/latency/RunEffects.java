@@ -30,9 +30,9 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   static final double SIGNIFICANCE = 0.01;
 
   /** Whether {@code observations} come from two runs or more, so that drift can be estimated. */
-  static boolean estimable(List<Observation> observations) {
+  static boolean estimable(List<TrainingPoint> observations) {
     String first = null;
-    for (Observation o : observations) {
+    for (TrainingPoint o : observations) {
       if (o.run() != null) {
         if (first != null && !first.equals(o.run())) {
           return true;
@@ -47,7 +47,7 @@ record RunEffects(double spread, Map<String, Double> byRun) {
    * @param logResidual {@code log(measured / predicted)} of every observation, by a model that
    *     ignores the runs
    */
-  static RunEffects estimate(List<Observation> observations, double[] logResidual) {
+  static RunEffects estimate(List<TrainingPoint> observations, double[] logResidual) {
     Groups g = Groups.of(observations, logResidual);
     int runs = g.count.size();
     int n = g.n;
@@ -77,7 +77,7 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   }
 
   /** Each run's {@code u} for the spread {@code tau} found before (the fast refit's path). */
-  static RunEffects given(double tau, List<Observation> observations, double[] logResidual) {
+  static RunEffects given(double tau, List<TrainingPoint> observations, double[] logResidual) {
     if (tau == 0 || !estimable(observations)) {
       return NONE;
     }
@@ -88,12 +88,12 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   }
 
   /** Log speed of {@code o}'s run: 0 for a run not seen, or none. */
-  double of(Observation o) {
+  double of(TrainingPoint o) {
     return o.run() == null ? 0 : byRun.getOrDefault(o.run(), 0.0);
   }
 
   /** The observations as if measured at the typical speed ({@code u = 0}). */
-  List<Observation> adjust(List<Observation> observations) {
+  List<TrainingPoint> adjust(List<TrainingPoint> observations) {
     if (byRun.isEmpty()) {
       return observations;
     }
@@ -107,15 +107,15 @@ record RunEffects(double spread, Map<String, Double> byRun) {
   private record Groups(
       Map<String, Double> sum, Map<String, Integer> count, int n, double total, double squares) {
 
-    static Groups of(List<Observation> observations, double[] logResidual) {
+    static Groups of(List<TrainingPoint> observations, double[] logResidual) {
       Map<String, Map<String, double[]>> cells = new LinkedHashMap<>();
       for (int i = 0; i < logResidual.length; i++) {
-        Observation o = observations.get(i);
+        TrainingPoint o = observations.get(i);
         if (o.run() != null) {
           double[] cell =
               cells
                   .computeIfAbsent(o.run(), r -> new LinkedHashMap<>())
-                  .computeIfAbsent(o.group(), g -> new double[2]);
+                  .computeIfAbsent(o.archId(), g -> new double[2]);
           cell[0] += logResidual[i];
           cell[1]++;
         }

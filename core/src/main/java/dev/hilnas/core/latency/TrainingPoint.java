@@ -11,8 +11,9 @@ import java.util.List;
  * it spares a trainer fed from elsewhere (a stream job's next operator) reading the measurement
  * again.
  *
- * @param archId the candidate's {@code archId}: the points of one architecture (cross-validation's
- *     folds, the run effects)
+ * @param archId the candidate's {@code archId}: cross-validation holds out whole architectures, so
+ *     the reported error is the error on candidates the model has not seen; the run effects count a
+ *     run's architectures
  * @param work the point's {@link Features}; never changed once made
  * @param shape the point's {@link Features#SHAPE_NAMES shape inputs}; never changed once made
  * @param latencyMs measured latency, ms, finite and > 0
@@ -92,9 +93,21 @@ public record TrainingPoint(
         archId, phase, work, shape, latencyMs, calibrationMs, samples, sampleVariance, run);
   }
 
-  Observation observation() {
-    return new Observation(
-        archId, work, shape, latencyMs, calibrationMs, samples, sampleVariance, run);
+  /**
+   * This point as if measured when the calibration candidate took {@code referenceMs}: drift
+   * (thermal throttling, frequency scaling, neighbours) slows both alike, so their ratio cancels
+   * it. Unchanged when either figure is unknown.
+   */
+  TrainingPoint atReference(double referenceMs) {
+    if (Double.isNaN(referenceMs) || Double.isNaN(calibrationMs)) {
+      return this;
+    }
+    return withLatency(latencyMs * referenceMs / calibrationMs);
+  }
+
+  TrainingPoint withLatency(double ms) {
+    return new TrainingPoint(
+        archId, phase, work, shape, ms, calibrationMs, samples, sampleVariance, run);
   }
 
   /** The samples' variance over the squared latency they report; NaN for fewer than two. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Measurement;
+import dev.hilnas.core.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,7 +15,7 @@ class PrecisionWeightsTest {
 
   @Test
   void shouldWeighAllPointsAlikeWhenNoneSaysHowItWasSampled() {
-    List<Observation> points = List.of(point(0, Double.NaN), point(1, Double.NaN), point(0, 0));
+    List<TrainingPoint> points = List.of(point(0, Double.NaN), point(1, Double.NaN), point(0, 0));
     assertArrayEquals(new double[] {1, 1, 1}, PrecisionWeights.of(points));
   }
 
@@ -78,8 +79,16 @@ class PrecisionWeightsTest {
     return sum / test.size();
   }
 
-  private static Observation point(int samples, double relativeVariance) {
-    return new Observation(
-        "a", new double[0], new double[0], 1, Double.NaN, samples, relativeVariance, null);
+  private static TrainingPoint point(int samples, double relativeVariance) {
+    return new TrainingPoint(
+        "a",
+        Phase.DECODE,
+        new double[0],
+        new double[0],
+        1,
+        Double.NaN,
+        samples,
+        relativeVariance,
+        null);
   }
 }

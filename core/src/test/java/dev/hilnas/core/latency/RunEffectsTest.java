@@ -50,7 +50,7 @@ class RunEffectsTest {
 
   @Test
   void shouldShrinkTheSpeedOfARunOfFewPointsTowardTheTypical() {
-    List<Observation> points = new ArrayList<>();
+    List<TrainingPoint> points = new ArrayList<>();
     List<Double> residual = new ArrayList<>();
     Random random = new Random(5);
     for (int i = 0; i < 40; i++) {
@@ -144,11 +144,19 @@ class RunEffectsTest {
     return m.withEnvironment(run == null ? Map.of() : Map.of(LatencyModelTrainer.RUN_ID, run));
   }
 
-  private static void add(List<Observation> points, List<Double> residual, String run, double r) {
+  private static void add(List<TrainingPoint> points, List<Double> residual, String run, double r) {
     String architecture = "a" + points.size(); // the analysis's units are a run's architectures
     points.add(
-        new Observation(
-            architecture, new double[0], new double[0], 1, Double.NaN, 0, Double.NaN, run));
+        new TrainingPoint(
+            architecture,
+            Phase.DECODE,
+            new double[0],
+            new double[0],
+            1,
+            Double.NaN,
+            0,
+            Double.NaN,
+            run));
     residual.add(r);
   }
 }
