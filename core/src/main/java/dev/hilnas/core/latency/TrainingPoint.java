@@ -63,8 +63,7 @@ public record TrainingPoint(
    * This point, when a fit can use it.
    *
    * @throws IllegalArgumentException when it was not made by {@link #of} from a valid measurement
-   *     of this version's features (by other code, or another version of the job): one such point
-   *     held would make every later fit of its target fail
+   *     (built by other code): one such point held would make every later fit of its target fail
    */
   public TrainingPoint checked() {
     if (!(latencyMs > 0) || !Double.isFinite(latencyMs)) {
