@@ -213,6 +213,18 @@ class ObservabilityIT {
     assertEquals(Set.of(), undocumented);
   }
 
+  @Test
+  void everyHilnasMetricSaysWhatItMeasures() throws Exception {
+    exportedFamilies(); // once they have all appeared
+    List<String> unexplained =
+        get("metrics")
+            .lines()
+            .filter(l -> l.startsWith("# HELP hilnas_"))
+            .filter(l -> l.split(" ", 4).length < 4 || l.split(" ", 4)[3].isBlank())
+            .toList();
+    assertEquals(List.of(), unexplained);
+  }
+
   /**
    * The metric families /metrics exports, once the stack's metrics have all appeared: a sample's
    * name without the suffixes Prometheus adds to a histogram or summary.

@@ -15,6 +15,7 @@ import dev.hilnas.sinks.state.FrontierHistory;
 import dev.hilnas.sinks.state.ModelCatalog;
 import dev.hilnas.sinks.state.ProgressCatalog;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -83,8 +84,9 @@ public final class QueryService {
     this.agentLag = agentLag;
     this.limits = limits;
     this.frontierStream = new FrontierStream(streamClients, streamWriters);
-    registry.gauge(
-        "hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers);
+    Gauge.builder("hilnas_frontier_stream_subscribers", frontierStream, FrontierStream::subscribers)
+        .description("clients of the frontier event stream now")
+        .register(registry);
     FunctionCounter.builder(
             "hilnas_frontier_stream_dropped_total", frontierStream, FrontierStream::fellBehind)
         .description("event-stream subscribers dropped for falling behind")

@@ -78,7 +78,7 @@ final class AgentCommand implements Callable<Integer> {
       names = "--precision",
       description =
           "Precision in the target, e.g. q4_0 or fp16 (default: fp32 for java-cpu, which runs nothing else;"
-              + " none for cmd). Name what the command really runs: each precision gets its own latency model.")
+              + " --weight-type for llama.cpp; none for cmd). Name what the command really runs: each precision gets its own latency model.")
   String precision;
 
   @Option(
@@ -210,6 +210,7 @@ final class AgentCommand implements Callable<Integer> {
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
+    warnOfOptionsTheProtocolIgnores();
     MeasurementProtocol sampling =
         switch (protocol) {
           case "fixed" -> MeasurementProtocol.fixed(warmup, runs);
@@ -407,6 +408,27 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public void close() {
       closer.run();
+    }
+  }
+
+  /**
+   * Options of the other protocol, given on the command line, would otherwise do nothing unsaid.
+   */
+  private void warnOfOptionsTheProtocolIgnores() {
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    List<String> otherProtocols =
+        (protocol.equals("adaptive")
+                ? List.of("--runs", "--warmup")
+                : List.of("--max-runs", "--max-warmups", "--ci-width"))
+            .stream().filter(given::hasMatchedOption).toList();
+    if (!otherProtocols.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "warning: %s apply to --protocol %s, not to %s, which is used%n",
+              String.join(" and ", otherProtocols),
+              protocol.equals("adaptive") ? "fixed" : "adaptive",
+              protocol);
     }
   }
 }

@@ -98,6 +98,7 @@ public final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      FreePorts.require("--http-port", httpPort);
       ClusterSpec cluster =
           parts.spec(dir.absolute(), brokers, taskManagers, slots, parallelism, httpPort);
       ClusterState state = LocalCluster.up(cluster, System.err::println);

@@ -30,6 +30,10 @@ final class ConsoleLog {
     verbose = on;
   }
 
+  static boolean isVerbose() {
+    return verbose;
+  }
+
   /**
    * Sends every log line to {@code file} too and, unless verbose, only warnings and errors to the
    * console; then keeps {@code status} on the console every {@code every} (redrawn each second on a

@@ -84,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
     HttpSettings httpSettings = http.settings();
+    FreePorts.require("--http-port", httpPort);
+    FreePorts.require("--port", port);
     // not under the OS temp directory, which Kafka Streams warns the OS may clear under its state
     Path data = dataDir != null ? dataDir : newDataDir();
     AtomicReference<Demo> running = new AtomicReference<>();

@@ -88,8 +88,14 @@ final class DeviceCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      for (Devices.Device d : Devices.read(file.path).all()) {
+      var devices = Devices.read(file.path).all();
+      for (Devices.Device d : devices) {
         spec.commandLine().getOut().println(d.id() + " " + d.targets());
+      }
+      if (devices.isEmpty()) { // stdout stays empty for scripts; a person learns why
+        spec.commandLine()
+            .getErr()
+            .println("no devices registered in " + file.path + " (device add registers one)");
       }
       return 0;
     }

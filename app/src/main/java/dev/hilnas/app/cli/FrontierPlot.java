@@ -10,6 +10,8 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -88,7 +90,11 @@ final class FrontierPlot {
         WIDTH - RIGHT - 380,
         TOP - 10);
     g.dispose();
-    ImageIO.write(image, "png", file.toFile());
+    // through a stream of our own: given a File, ImageIO prints the stack trace of a file it cannot
+    // open to the console itself and then throws "Can't create an ImageOutputStream!"
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ImageIO.write(image, "png", out);
+    }
   }
 
   private static void dot(Graphics2D g, FrontierPoint p, Scale x, Scale y, int size) {

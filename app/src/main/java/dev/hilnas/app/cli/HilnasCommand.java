@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
       QualityCommand.class,
       TrainBackboneCommand.class,
       StatusCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     })
 public final class HilnasCommand implements Runnable {
 
@@ -55,12 +55,6 @@ public final class HilnasCommand implements Runnable {
     // picocli skips the unmatched-argument check when --help is given; `hilnas nope --help` must
     // still fail rather than print the top-level help and exit 0.
     readable(cli, StatusLine.columns());
-    // picocli's own help command ends its description with a line break of its own
-    cli.getSubcommands()
-        .get("help")
-        .getCommandSpec()
-        .usageMessage()
-        .description("`hilnas help COMMAND` shows the help of a command, as its --help does.");
     cli.setExecutionStrategy(
         parseResult -> {
           CommandLine.ParseResult last = parseResult;
@@ -81,7 +75,10 @@ public final class HilnasCommand implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("error: " + e.getMessage());
+          commandLine.getErr().println("error: " + ErrorMessage.of(e));
+          if (ConsoleLog.isVerbose()) {
+            e.printStackTrace(commandLine.getErr());
+          }
           return e instanceof IllegalArgumentException ? 2 : 1;
         });
     return cli;

@@ -12,8 +12,10 @@ import dev.hilnas.producers.kafka.KafkaMeasurementSink;
 import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +37,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Validate measurement and quality files and publish them to Kafka.",
       "",
-      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same column names; a line with a 'metric' is a quality evaluation) and publish the valid lines to hil.measurements and hil.quality. Invalid lines are reported with their line number and reason, and sent to hil.dlq, never silently dropped. Exit code 0 when every file was read (even with invalid lines), 1 when one could not be read, 3 when Kafka refused records."
+      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same column names; a line with a 'metric' is a quality evaluation) and publish the valid lines to hil.measurements and hil.quality. Invalid lines are reported with their line number and reason, and sent to hil.dlq, never silently dropped. Exit code 0 when every file was read (even with invalid lines), 1 when one could not be read, 3 when no Kafka broker answered or Kafka refused records."
     })
 final class ImportCommand implements Callable<Integer> {
 
   private static final long PROGRESS_BAR_BYTES = 4L << 20;
   private static final int ERRORS_SHOWN = 20;
+
+  /** How long a broker has to answer before anything is published. */
+  private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
 
   @Parameters(
       arity = "1..*",
@@ -70,11 +75,34 @@ final class ImportCommand implements Callable<Integer> {
     List<Map<String, Object>> errors = new ArrayList<>();
     int status = 0;
     Limits accepted = limits.limits();
+    // a file that is not there is said before anything connects, and skipped
+    List<Path> readable = new ArrayList<>();
+    for (Path path : files) {
+      if (Files.isReadable(path) && !Files.isDirectory(path)) {
+        readable.add(path);
+      } else {
+        err.println(
+            path
+                + ": cannot read: "
+                + (Files.exists(path)
+                    ? Files.isDirectory(path) ? "a directory" : "permission denied"
+                    : "no such file or directory"));
+        status = 1;
+      }
+    }
+    if (!dryRun && !readable.isEmpty()) {
+      try {
+        KafkaReach.require(kafka.connection(), KAFKA_WAIT);
+      } catch (IllegalStateException e) {
+        err.println("error: " + e.getMessage());
+        return 3;
+      }
+    }
     try (MeasurementSink sink =
-        dryRun
+        dryRun || readable.isEmpty()
             ? MeasurementSink.DISCARD
             : new KafkaMeasurementSink(kafka.connection(), "hilnas-import", Clock.systemUTC())) {
-      for (Path path : files) {
+      for (Path path : readable) {
         MeasurementFile file = new MeasurementFile(path, accepted);
         ImportReport report;
         try {

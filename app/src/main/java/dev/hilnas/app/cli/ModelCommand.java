@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.core.Limits;
+import dev.hilnas.core.Measurement;
 import dev.hilnas.core.latency.Accuracy;
 import dev.hilnas.core.latency.Evaluation;
 import dev.hilnas.core.latency.NoiseFloor;
@@ -76,11 +77,16 @@ final class ModelCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
       Limits accepted = limits.limits();
-      Evaluation evaluation =
-          Evaluation.of(
-              MeasurementFiles.read(train, err, accepted),
-              MeasurementFiles.read(test, err, accepted),
-              normaliseDrift);
+      List<Measurement> training = MeasurementFiles.read(train, err, accepted);
+      List<Measurement> testing = MeasurementFiles.read(test, err, accepted);
+      // a table of NaNs says nothing: say which file gave nothing to work with
+      if (training.isEmpty()) {
+        throw new IllegalArgumentException(train + " holds no valid measurement to fit on");
+      }
+      if (testing.isEmpty()) {
+        throw new IllegalArgumentException(test + " holds no valid measurement to score");
+      }
+      Evaluation evaluation = Evaluation.of(training, testing, normaliseDrift);
       evaluation
           .skipped()
           .forEach(

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     description = {
       "Predict latencies with models fitted on a file (offline).",
       "",
-      "Fit latency models on measurements, then predict every line of the input: a measurement line (latencyMs optional) or a candidate line with phase and contextLength. Prints one JSON line per input line: candidateId, archId, hardware, runtime, phase, contextLength, latencyMs and the 90%% interval low..high (plus measuredMs when the line had one). hardware/runtime may be left out when the training data holds a single target."
+      "Fit latency models on measurements, then predict every line of the input: a measurement line (latencyMs optional) or a candidate line with phase and contextLength. Prints one JSON line per input line: candidateId, archId, hardware, runtime, phase, contextLength, latencyMs and the 80%% interval low..high (plus measuredMs when the line had one). hardware/runtime may be left out when the training data holds a single target."
     })
 final class PredictCommand implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.producers.search.SearchProducer;
 import dev.hilnas.schemas.KafkaConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,10 @@ final class SearchCommand implements Callable<Integer> {
       capacity.put(target, eq < 0 ? 1 : Integer.parseInt(t.substring(eq + 1)));
     }
     KafkaConnection connection = kafka.connection();
-    SearchProducer producer =
-        new SearchProducer(
-            connection, search.settings(capacity, limits.limits()), Clock.systemUTC());
+    var settings = search.settings(capacity, limits.limits());
+    // without a broker the search's first read waited a minute, deaf to Ctrl-C, then threw
+    KafkaReach.require(connection, Duration.ofSeconds(30));
+    SearchProducer producer = new SearchProducer(connection, settings, Clock.systemUTC());
     spec.commandLine()
         .getErr()
         .printf(

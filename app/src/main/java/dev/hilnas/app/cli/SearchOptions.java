@@ -100,11 +100,19 @@ final class SearchOptions {
         throw new IllegalArgumentException(
             "--budget must look like TARGET:PHASE@TOKENS=MS, got " + b);
       }
+      double ms;
+      try {
+        ms = Double.parseDouble(b.substring(equals + 1));
+      } catch (NumberFormatException e) {
+        ms = Double.NaN;
+      }
+      if (!(Double.isFinite(ms) && ms > 0)) { // no candidate fits a budget of nothing
+        throw new IllegalArgumentException(
+            "--budget: a latency budget is milliseconds > 0, got " + b.substring(equals + 1));
+      }
       byTarget
           .computeIfAbsent(HardwareTarget.parse(b.substring(0, colon)).id(), t -> new HashMap<>())
-          .put(
-              limits.check(Objective.parse(b.substring(colon + 1, equals))),
-              Double.parseDouble(b.substring(equals + 1)));
+          .put(limits.check(Objective.parse(b.substring(colon + 1, equals))), ms);
     }
     var architecture =
         switch (backbone) {

@@ -156,6 +156,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " the Kafka");
     }
     HttpSettings httpSettings = http.settings();
+    FreePorts.require("--http-port", httpPort);
+    if (external == null) {
+      FreePorts.require("--port", port);
+    }
     AtomicReference<Stack> running = new AtomicReference<>();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     StatusLine line =

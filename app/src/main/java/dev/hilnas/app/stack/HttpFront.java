@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.hilnas.schemas.http.HttpJson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -73,7 +74,10 @@ public final class HttpFront implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
-    registry.gauge("hilnas_up", healthy, h -> h.getAsBoolean() ? 1 : 0);
+    Gauge.builder("hilnas_up", healthy, h -> h.getAsBoolean() ? 1 : 0)
+        .description("1 while the stack is healthy (the Flink job running, the state served)")
+        .strongReference(true)
+        .register(registry);
 
     limitJdkServer(settings);
     InetSocketAddress address = new InetSocketAddress(host, port);

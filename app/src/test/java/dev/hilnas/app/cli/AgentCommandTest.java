@@ -76,6 +76,41 @@ class AgentCommandTest {
   }
 
   @Test
+  void shouldSayThatTheFixedProtocolsOptionsDoNothingUnderTheAdaptiveOne() throws Exception {
+    Path candidate =
+        Files.writeString(
+            dir.resolve("tiny.json"),
+            "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
+                + "\"vocabSize\":100,\"attention\":\"GG\"}");
+
+    Run r =
+        run(
+            "agent",
+            "--once",
+            "--candidate",
+            candidate.toString(),
+            "--threads",
+            "1",
+            "--objectives",
+            "DECODE@16",
+            "--runs",
+            "3",
+            "--warmup",
+            "0",
+            "--max-runs",
+            "8",
+            "--json");
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "warning: --runs and --warmup apply to --protocol fixed, not to adaptive, which is"
+                    + " used"),
+        r.err());
+  }
+
+  @Test
   void shouldMeasureManyCandidatesFollowingTheDevicesSpeedWithTheReference() throws Exception {
     Path candidates =
         Files.writeString(

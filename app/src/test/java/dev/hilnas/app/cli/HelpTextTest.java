@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,6 +125,22 @@ class HelpTextTest {
     }
     Object initial = o.initialValue();
     return initial != null && !(initial instanceof Collection<?> list && list.isEmpty());
+  }
+
+  @Test
+  void theHelpCommandShowsANestedCommandsHelpAsItsOwnHelpOptionDoes() {
+    assertEquals(run("model", "evaluate", "--help"), run("help", "model", "evaluate"));
+    assertEquals(run("device", "add", "--help"), run("help", "device", "add"));
+    assertEquals(run("demo", "--help"), run("help", "demo"));
+  }
+
+  /** What a command prints to stdout, after checking it exits 0. */
+  private static String run(String... args) {
+    CommandLine cli = HilnasCommand.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute(args));
+    return out.toString();
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.hilnas.app.stack.HttpSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -60,9 +62,42 @@ class OptionValuesTest {
   }
 
   @Test
+  void theSearchRefusesABudgetOfNoTimeBeforeItConnects() {
+    assertEquals(
+        "error: --budget: a latency budget is milliseconds > 0, got -5",
+        refusal("search", "--budget", "a/b:DECODE@256=-5"));
+    assertEquals(
+        "error: --budget: a latency budget is milliseconds > 0, got soon",
+        refusal("search", "--budget", "a/b:DECODE@256=soon"));
+  }
+
+  @Test
   void theSearchRefusesToAllowNoAttemptBeforeItConnects() {
     assertEquals(
         "error: --max-attempts must be >= 1, got 0", refusal("search", "--max-attempts", "0"));
+  }
+
+  @Test
+  void aPortThatCannotBeOneIsRefusedBeforeAnythingStarts() {
+    assertEquals(
+        "error: --http-port must be 0 (any free port) to 65535, got -1",
+        refusal("demo", "--http-port", "-1"));
+    assertEquals(
+        "error: --port must be 0 (any free port) to 65535, got 70000",
+        refusal("serve", "--port", "70000", "--http-port", "0"));
+  }
+
+  @Test
+  void aPortInUseIsNamedWithItsOptionBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertEquals(
+          "error: port "
+              + port
+              + " is in use (another hilnas serve or demo?); choose another with --http-port or 0"
+              + " for any free one",
+          refusal("serve", "--http-port", String.valueOf(port)));
+    }
   }
 
   @Test

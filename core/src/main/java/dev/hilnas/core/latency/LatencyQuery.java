@@ -30,5 +30,10 @@ public record LatencyQuery(
     if (contextLength < 1) {
       throw new IllegalArgumentException("contextLength must be >= 1, got " + contextLength);
     }
+    if (measuredMs != null && !(Double.isFinite(measuredMs) && measuredMs > 0)) {
+      // as a measurement's own latency: a NaN would be scored against, and printed as a string
+      throw new IllegalArgumentException(
+          "latencyMs must be a finite number > 0, got " + measuredMs);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hilnas.schemas.http.HttpJson;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,19 @@ public final class IngestApi {
   public IngestApi(IngestGateway gateway, MeterRegistry registry) {
     this.gateway = gateway;
     this.registry = registry;
-    this.accepted = registry.counter("hilnas_ingest_measurements_total", "outcome", "accepted");
-    this.duplicates = registry.counter("hilnas_ingest_measurements_total", "outcome", "duplicate");
-    this.invalid = registry.counter("hilnas_ingest_measurements_total", "outcome", "invalid");
-    registry.gauge("hilnas_ingest_unacknowledged_records", gateway, IngestGateway::inFlight);
+    this.accepted = lines("accepted", registry);
+    this.duplicates = lines("duplicate", registry);
+    this.invalid = lines("invalid", registry);
+    Gauge.builder("hilnas_ingest_unacknowledged_records", gateway, IngestGateway::inFlight)
+        .description("ingested records Kafka has not acknowledged yet")
+        .register(registry);
+  }
+
+  private static Counter lines(String outcome, MeterRegistry registry) {
+    return Counter.builder("hilnas_ingest_measurements_total")
+        .description("device-ingest lines by outcome: accepted, duplicate, invalid")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public void register(HttpServer server) {
@@ -70,8 +80,10 @@ public final class IngestApi {
               "errors",
               result.errors()));
     } catch (IngestGateway.Refused e) {
-      registry
-          .counter("hilnas_ingest_refused_total", "status", Integer.toString(e.status()))
+      Counter.builder("hilnas_ingest_refused_total")
+          .description("device-ingest requests refused as a whole, by HTTP status")
+          .tag("status", Integer.toString(e.status()))
+          .register(registry)
           .increment();
       if (e.retryAfterSeconds() > 0) {
         ex.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds()));

@@ -44,6 +44,9 @@ final class SkippedRecords {
   }
 
   private Counter counter(String topic) {
-    return registry.counter(METRIC, "topic", topic, "reader", reader);
+    return Counter.builder(METRIC)
+        .description("records skipped because they do not decode, by topic and reader")
+        .tags("topic", topic, "reader", reader)
+        .register(registry);
   }
 }
