@@ -77,10 +77,12 @@ final class ImportCommand implements Callable<Integer> {
     Limits accepted = limits.limits();
     // a file that is not there is said before anything connects, and skipped
     List<Path> readable = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     for (Path path : files) {
       if (Files.isReadable(path) && !Files.isDirectory(path)) {
         readable.add(path);
       } else {
+        unreadable.add(path.toString());
         err.println(
             path
                 + ": cannot read: "
@@ -135,6 +137,9 @@ final class ImportCommand implements Callable<Integer> {
       out.put("valid", valid);
       out.put("invalid", invalid);
       out.put("errors", errors);
+      if (!unreadable.isEmpty()) {
+        out.put("unreadable", unreadable);
+      }
       spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(out));
       spec.commandLine().getOut().flush();
     }

@@ -14,8 +14,9 @@ class ImportCommandTest {
   @Test
   void aFileThatIsNotThereIsSaidBeforeKafkaIsAskedAndTheRestIsRead() {
     CommandLine cli = HilnasCommand.commandLine();
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int exit =
         cli.execute(
@@ -24,8 +25,12 @@ class ImportCommandTest {
             "--bootstrap",
             "localhost:1",
             "/no/such/file.jsonl",
-            "../examples/measurements-train.jsonl");
+            "../examples/measurements-train.jsonl",
+            "--json");
     assertEquals(1, exit, err.toString());
+    assertEquals(
+        "{\"valid\":120,\"invalid\":0,\"errors\":[],\"unreadable\":[\"/no/such/file.jsonl\"]}",
+        out.toString().strip());
     assertTrue(
         err.toString().startsWith("/no/such/file.jsonl: cannot read: no such file or directory"),
         err.toString());
