@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hilnas.app.cli.HilnasCommand;
+import dev.hilnas.app.cli.CliRun;
 import dev.hilnas.app.stack.Stack;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.schemas.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `hilnas bench fuzz` against the embedded stack that `serve` runs. */
 class BenchFuzzIT {
@@ -30,14 +27,8 @@ class BenchFuzzIT {
     Path devices = dir.resolve("devices.json");
     device.devices().write(devices);
     try (Stack stack = TestStacks.start(dir.resolve("data"), device.devices())) {
-      CommandLine cli = HilnasCommand.commandLine();
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-
-      int exit =
-          cli.execute(
+      CliRun run =
+          CliRun.of(
               "bench",
               "fuzz",
               "--cases",
@@ -52,9 +43,9 @@ class BenchFuzzIT {
               "--devices",
               devices.toString());
 
-      String[] lines = out.toString().split("\n");
+      String[] lines = run.out().split("\n");
       JsonNode report = Json.MAPPER.readTree(lines[lines.length - 1]);
-      assertEquals(0, exit, out + "\n" + err);
+      assertEquals(0, run.exit(), run.out() + "\n" + run.err());
       assertEquals(0, report.get("serverErrors").asLong());
       assertEquals(0, report.get("jobRestarts").asLong(), "the job's restarts are exported");
       assertEquals(0, report.get("streamsErrors").asLong(), "so are the Streams errors");

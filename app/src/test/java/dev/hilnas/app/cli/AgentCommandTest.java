@@ -7,30 +7,15 @@ import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Phase;
 import dev.hilnas.schemas.json.MeasurementJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AgentCommandTest {
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = HilnasCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   @Test
   void shouldMeasureOneCandidateLocallyAndPrintMeasurementLines() throws Exception {
@@ -40,8 +25,8 @@ class AgentCommandTest {
             "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":100,\"attention\":\"GL\",\"window\":8}");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--candidate",
@@ -83,8 +68,8 @@ class AgentCommandTest {
             "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":100,\"attention\":\"GG\"}");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--candidate",
@@ -122,8 +107,8 @@ class AgentCommandTest {
                 + "{\"layers\":3,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":2,\"headDim\":32,"
                 + "\"ffnDim\":192,\"vocabSize\":200,\"attention\":\"GGS\"}\n");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--candidates",
@@ -164,8 +149,8 @@ class AgentCommandTest {
                 + "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,"
                 + "\"ffnDim\":128,\"vocabSize\":100,\"attention\":\"GS\"}\n");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--no-reference",
@@ -203,8 +188,8 @@ class AgentCommandTest {
     String example =
         Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",
@@ -242,8 +227,8 @@ class AgentCommandTest {
             "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"nKvHeads\":1,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":300,\"attention\":\"GS\"}");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",
@@ -282,8 +267,8 @@ class AgentCommandTest {
     Path candidates =
         Files.writeString(dir.resolve("two.jsonl"), shape + "128}\n" + shape + "192}\n");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",
@@ -316,7 +301,7 @@ class AgentCommandTest {
         "each candidate in a worker of its own");
     assertEquals(
         "error: --llama-recycle must be >= 1, got 0",
-        run("agent", "--runner", "llama.cpp", "--llama-recycle", "0").err().strip());
+        CliRun.of("agent", "--runner", "llama.cpp", "--llama-recycle", "0").err().strip());
   }
 
   @Test
@@ -327,7 +312,7 @@ class AgentCommandTest {
             "{\"layers\":2000,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":100}");
 
-    Run r = run("agent", "--once", "--candidate", deep.toString());
+    CliRun r = CliRun.of("agent", "--once", "--candidate", deep.toString());
 
     assertEquals(2, r.exit());
     assertEquals("error: candidate: layers must be at most 1024, got 2000", r.err().strip());
@@ -341,8 +326,8 @@ class AgentCommandTest {
             "{\"layers\":2,\"dModel\":64,\"nHeads\":2,\"headDim\":32,\"ffnDim\":128,"
                 + "\"vocabSize\":100}");
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",
@@ -360,14 +345,14 @@ class AgentCommandTest {
 
   @Test
   void shouldSayWhatARunnerNeeds() {
-    Run r = run("agent", "--runner", "cmd");
+    CliRun r = CliRun.of("agent", "--runner", "cmd");
     assertEquals(2, r.exit());
     assertEquals(
         "error: --command goes with --runner cmd, and --runner cmd needs --command",
         r.err().strip());
     assertEquals(
         "error: --runner must be java-cpu, llama.cpp or cmd, got tflite",
-        run("agent", "--runner", "tflite").err().strip());
+        CliRun.of("agent", "--runner", "tflite").err().strip());
   }
 
   @Test
@@ -380,8 +365,8 @@ class AgentCommandTest {
     String example =
         Path.of("..", "tools", "runners", "example-runner.sh").toAbsolutePath().toString();
 
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",
@@ -415,13 +400,13 @@ class AgentCommandTest {
 
   @Test
   void shouldRefuseAPrecisionTheJavaRuntimeDoesNotRunAndABadOne() {
-    Run other = run("agent", "--once", "--precision", "int8", "--candidate", "x.json");
+    CliRun other = CliRun.of("agent", "--once", "--precision", "int8", "--candidate", "x.json");
     assertEquals(2, other.exit());
     assertEquals(
         "error: --runner java-cpu runs fp32 only, got --precision int8", other.err().strip());
 
-    Run bad =
-        run(
+    CliRun bad =
+        CliRun.of(
             "agent",
             "--once",
             "--runner",

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -136,11 +134,9 @@ class HelpTextTest {
 
   /** What a command prints to stdout, after checking it exits 0. */
   private static String run(String... args) {
-    CommandLine cli = HilnasCommand.commandLine();
-    StringWriter out = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    assertEquals(0, cli.execute(args));
-    return out.toString();
+    CliRun run = CliRun.of(args);
+    assertEquals(0, run.exit(), run.err());
+    return run.out();
   }
 
   @Test

@@ -3,12 +3,9 @@ package dev.hilnas.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hilnas.app.stack.HttpSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Durations and target ids on the command line are read by core's parsers, whose messages reach the
@@ -21,12 +18,9 @@ class OptionValuesTest {
 
   /** The first line a command prints to stderr, after checking it refused its arguments. */
   private static String refusal(String... args) {
-    CommandLine cli = HilnasCommand.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(new StringWriter()));
-    cli.setErr(new PrintWriter(err));
-    assertEquals(2, cli.execute(args), err.toString());
-    return err.toString().lines().findFirst().orElseThrow();
+    CliRun run = CliRun.of(args);
+    assertEquals(2, run.exit(), run.err());
+    return run.err().lines().findFirst().orElseThrow();
   }
 
   @Test

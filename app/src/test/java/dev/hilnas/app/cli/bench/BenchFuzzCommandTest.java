@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hilnas.app.bench.fuzz.FuzzBenchmark;
 import dev.hilnas.app.bench.fuzz.PathReport;
-import dev.hilnas.app.cli.HilnasCommand;
+import dev.hilnas.app.cli.CliRun;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.schemas.json.Json;
 import java.io.PrintWriter;
@@ -18,24 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `bench fuzz` without a stack: what it prints, and how it fails to start. */
 class BenchFuzzCommandTest {
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = HilnasCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   static final FuzzBenchmark.Report REPORT =
       new FuzzBenchmark.Report(
@@ -119,7 +106,7 @@ class BenchFuzzCommandTest {
       port = free.getLocalPort();
     }
 
-    Run r = run("bench", "fuzz", "--cases", "10", "--url", "http://localhost:" + port);
+    CliRun r = CliRun.of("bench", "fuzz", "--cases", "10", "--url", "http://localhost:" + port);
 
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("no hilnas stack answers at http://localhost:" + port), r.err());
@@ -130,7 +117,7 @@ class BenchFuzzCommandTest {
     Path devices = dir.resolve("devices.json");
     new Devices(List.of()).add("fuzz", Set.of("fuzz/ingest")).devices().write(devices);
 
-    Run r = run("bench", "fuzz", "--token", "hil_nobody", "--devices", devices.toString());
+    CliRun r = CliRun.of("bench", "fuzz", "--token", "hil_nobody", "--devices", devices.toString());
 
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--token is no device's token in " + devices), r.err());
