@@ -210,7 +210,6 @@ final class AgentCommand implements Callable<Integer> {
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
-    warnOfOptionsTheProtocolIgnores();
     MeasurementProtocol sampling =
         switch (protocol) {
           case "fixed" -> MeasurementProtocol.fixed(warmup, runs);
@@ -219,6 +218,7 @@ final class AgentCommand implements Callable<Integer> {
               throw new IllegalArgumentException(
                   "--protocol must be adaptive or fixed, got " + protocol);
         };
+    warnOfOptionsTheProtocolIgnores();
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Limits accepted = limits.limits();
     List<Objective> goals =
@@ -416,17 +416,18 @@ final class AgentCommand implements Callable<Integer> {
    */
   private void warnOfOptionsTheProtocolIgnores() {
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
-    List<String> otherProtocols =
+    List<String> ignored =
         (protocol.equals("adaptive")
                 ? List.of("--runs", "--warmup")
                 : List.of("--max-runs", "--max-warmups", "--ci-width"))
             .stream().filter(given::hasMatchedOption).toList();
-    if (!otherProtocols.isEmpty()) {
+    if (!ignored.isEmpty()) {
       spec.commandLine()
           .getErr()
           .printf(
-              "warning: %s apply to --protocol %s, not to %s, which is used%n",
-              String.join(" and ", otherProtocols),
+              "warning: %s %s to --protocol %s, not to %s, which is used%n",
+              String.join(" and ", ignored),
+              ignored.size() == 1 ? "applies" : "apply",
               protocol.equals("adaptive") ? "fixed" : "adaptive",
               protocol);
     }

@@ -98,7 +98,7 @@ public final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      FreePorts.require("--http-port", httpPort);
+      FreePorts.inRange("--http-port", httpPort); // in use or not: a running cluster holds it
       ClusterSpec cluster =
           parts.spec(dir.absolute(), brokers, taskManagers, slots, parallelism, httpPort);
       ClusterState state = LocalCluster.up(cluster, System.err::println);

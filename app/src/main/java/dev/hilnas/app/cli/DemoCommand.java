@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,8 @@ final class DemoCommand implements Callable<Integer> {
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
     HttpSettings httpSettings = http.settings();
+    // the search's options are read once the stack runs, for its target: a typo fails here
+    search.settings(Map.of(), accepted);
     FreePorts.require("--http-port", httpPort);
     FreePorts.require("--port", port);
     // not under the OS temp directory, which Kafka Streams warns the OS may clear under its state

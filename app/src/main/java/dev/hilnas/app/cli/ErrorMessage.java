@@ -15,6 +15,9 @@ import java.nio.file.NotDirectoryException;
 final class ErrorMessage {
   private ErrorMessage() {}
 
+  static final String NO_SUCH_FILE = "no such file or directory";
+  static final String PERMISSION_DENIED = "permission denied";
+
   static String of(Throwable e) {
     if (e instanceof UncheckedIOException unchecked && unchecked.getCause() != null) {
       String cause = of(unchecked.getCause());
@@ -24,21 +27,28 @@ final class ErrorMessage {
           ? cause
           : own + ": " + cause;
     }
+    if (e instanceof FileSystemException files && files.getFile() != null) {
+      return files.getFile() + ": " + withoutFile(files);
+    }
+    return withoutFile(e);
+  }
+
+  /** As {@link #of}, without the file's name, for a message that names it already. */
+  static String withoutFile(Throwable e) {
+    if (e instanceof NoSuchFileException) {
+      return NO_SUCH_FILE;
+    }
+    if (e instanceof AccessDeniedException) {
+      return PERMISSION_DENIED;
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
     if (e instanceof FileSystemException files) {
-      String what;
-      if (files instanceof NoSuchFileException) {
-        what = "no such file or directory";
-      } else if (files instanceof AccessDeniedException) {
-        what = "permission denied";
-      } else if (files instanceof FileAlreadyExistsException) {
-        what = "already exists";
-      } else if (files instanceof NotDirectoryException) {
-        what = "not a directory";
-      } else {
-        what = files.getReason() != null ? files.getReason() : "cannot be used";
-      }
-      String file = files.getFile();
-      return file == null ? what : file + ": " + what;
+      return files.getReason() != null ? files.getReason() : "cannot be used";
     }
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;

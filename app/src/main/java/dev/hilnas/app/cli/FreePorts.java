@@ -14,14 +14,24 @@ final class FreePorts {
   private FreePorts() {}
 
   /**
-   * @param port 0 for any free port, which needs no check
-   * @throws IllegalArgumentException when {@code port} is out of range, or in use on this host
+   * @throws IllegalArgumentException when {@code port} cannot be a port
    */
-  static void require(String option, int port) {
+  static void inRange(String option, int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(
           option + " must be 0 (any free port) to 65535, got " + port);
     }
+  }
+
+  /**
+   * Probes the loopback address, where the embedded broker and the query service listen ({@code
+   * localhost}); were they to listen elsewhere, the probe would have to follow.
+   *
+   * @param port 0 for any free port, which needs no check
+   * @throws IllegalArgumentException when {@code port} is out of range, or in use on this host
+   */
+  static void require(String option, int port) {
+    inRange(option, port);
     if (port == 0) {
       return;
     }
@@ -31,7 +41,7 @@ final class FreePorts {
       throw new IllegalArgumentException(
           "port "
               + port
-              + " is in use (another hilnas serve or demo?); choose another with "
+              + " is in use (by another hilnas serve or demo, or another server); choose another with "
               + option
               + " or 0 for any free one");
     }

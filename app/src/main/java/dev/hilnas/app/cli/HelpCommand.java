@@ -51,14 +51,19 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runna
     for (String name : names) {
       CommandLine sub = command.getSubcommands().get(name);
       if (sub == null) {
+        List<String> known =
+            command.getSubcommands().entrySet().stream()
+                .filter(e -> e.getKey().equals(e.getValue().getCommandName())) // not aliases
+                .map(e -> e.getKey())
+                .filter(n -> !n.equals("help"))
+                .toList();
         throw new CommandLine.ParameterException(
             self,
             "Unknown command: '"
                 + String.join(" ", names)
                 + "'; "
                 + command.getCommandName()
-                + " has "
-                + String.join(", ", command.getSubcommands().keySet()));
+                + (known.isEmpty() ? " has no subcommands" : " has " + String.join(", ", known)));
       }
       command = sub;
     }

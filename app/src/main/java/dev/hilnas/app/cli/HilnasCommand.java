@@ -1,6 +1,7 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.app.cli.bench.BenchCommand;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,6 +47,21 @@ public final class HilnasCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.err);
+  }
+
+  /**
+   * Runs a command line and returns its exit code; a configuration file that cannot be read ({@code
+   * HILNAS_CONFIG}), which fails before any command is chosen, says so as any error does.
+   */
+  public static int execute(String... args) {
+    CommandLine cli;
+    try {
+      cli = commandLine();
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      System.err.println("error: " + ErrorMessage.of(e));
+      return 2;
+    }
+    return cli.execute(args);
   }
 
   public static CommandLine commandLine() {

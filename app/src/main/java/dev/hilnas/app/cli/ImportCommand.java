@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Validate measurement and quality files and publish them to Kafka.",
       "",
-      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same column names; a line with a 'metric' is a quality evaluation) and publish the valid lines to hil.measurements and hil.quality. Invalid lines are reported with their line number and reason, and sent to hil.dlq, never silently dropped. Exit code 0 when every file was read (even with invalid lines), 1 when one could not be read, 3 when no Kafka broker answered or Kafka refused records."
+      "Validate measurement or quality files (JSONL as in docs/contracts.md, or CSV with the same column names; a line with a 'metric' is a quality evaluation) and publish the valid lines to hil.measurements and hil.quality. Invalid lines are reported with their line number and reason, and sent to hil.dlq, never silently dropped. Exit code 0 when every file was read (even with invalid lines), 1 when one could not be read, 3 when Kafka could not be reached (then nothing is read) or refused records."
     })
 final class ImportCommand implements Callable<Integer> {
 
@@ -87,30 +87,33 @@ final class ImportCommand implements Callable<Integer> {
             path
                 + ": cannot read: "
                 + (Files.exists(path)
-                    ? Files.isDirectory(path) ? "a directory" : "permission denied"
-                    : "no such file or directory"));
+                    ? Files.isDirectory(path) ? "a directory" : ErrorMessage.PERMISSION_DENIED
+                    : ErrorMessage.NO_SUCH_FILE));
         status = 1;
       }
     }
+    List<Path> toRead = readable;
     if (!dryRun && !readable.isEmpty()) {
       try {
         KafkaReach.require(kafka.connection(), KAFKA_WAIT);
-      } catch (IllegalStateException e) {
+      } catch (IllegalStateException e) { // nothing is read, and --json still says so
         err.println("error: " + e.getMessage());
-        return 3;
+        status = 3;
+        toRead = List.of();
       }
     }
     try (MeasurementSink sink =
-        dryRun || readable.isEmpty()
+        dryRun || toRead.isEmpty()
             ? MeasurementSink.DISCARD
             : new KafkaMeasurementSink(kafka.connection(), "hilnas-import", Clock.systemUTC())) {
-      for (Path path : readable) {
+      for (Path path : toRead) {
         MeasurementFile file = new MeasurementFile(path, accepted);
         ImportReport report;
         try {
           report = importWithProgress(file, sink);
-        } catch (IOException e) {
-          err.println(path + ": cannot read: " + e.getMessage());
+        } catch (IOException e) { // gone, or unreadable, since it was looked at above
+          unreadable.add(path.toString());
+          err.println(path + ": cannot read: " + ErrorMessage.withoutFile(e));
           status = 1;
           continue;
         } catch (IllegalStateException e) {

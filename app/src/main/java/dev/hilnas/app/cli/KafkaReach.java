@@ -6,9 +6,11 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Whether Kafka answers, asked before a command publishes: without a broker, a producer's first
@@ -18,8 +20,17 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 final class KafkaReach {
   private KafkaReach() {}
 
+  /** No broker answered in time; {@link #require} says so. */
+  static final class NoBroker extends IllegalStateException {
+    NoBroker(String message) {
+      super(message);
+    }
+  }
+
   /**
-   * @throws IllegalStateException when no broker of {@code kafka} answers within {@code within}
+   * @throws NoBroker when no broker of {@code kafka} answers within {@code within}
+   * @throws IllegalStateException when one answers and refuses the client (a wrong password, a
+   *     certificate it does not trust), or the bootstrap servers cannot be used at all
    */
   static void require(KafkaConnection kafka, Duration within) throws InterruptedException {
     Properties p = kafka.clientProperties();
@@ -31,13 +42,52 @@ final class KafkaReach {
           .describeCluster(new DescribeClusterOptions().timeoutMs((int) within.toMillis()))
           .nodes()
           .get(within.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
+      throw noBroker(kafka, within);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw noBroker(kafka, within);
+      }
       throw new IllegalStateException(
-          "no Kafka broker answers at "
-              + kafka.bootstrapServers()
-              + " within "
-              + within.toSeconds()
-              + " s: is `hilnas serve` running? (--bootstrap names another broker)");
+          "Kafka at " + kafka.bootstrapServers() + " refused the connection: " + reason(e));
+    } catch (KafkaException e) { // the client could not even start: a host that does not resolve
+      throw new IllegalStateException(
+          "cannot connect to Kafka at " + kafka.bootstrapServers() + ": " + reason(e));
     }
+  }
+
+  /**
+   * As {@link #require}, asking again until a broker answers, for a service that may start before
+   * its broker: each wait that ends without one goes to {@code waiting}. Ctrl-C stops the process
+   * meanwhile, as nothing else runs yet.
+   */
+  static void await(KafkaConnection kafka, Duration each, Consumer<String> waiting)
+      throws InterruptedException {
+    while (true) {
+      try {
+        require(kafka, each);
+        return;
+      } catch (NoBroker e) {
+        waiting.accept(e.getMessage() + "; asking again");
+      }
+    }
+  }
+
+  private static NoBroker noBroker(KafkaConnection kafka, Duration within) {
+    return new NoBroker(
+        "no Kafka broker answers at "
+            + kafka.bootstrapServers()
+            + " within "
+            + within.toSeconds()
+            + " s: is `hilnas serve` running? (--bootstrap names another broker)");
+  }
+
+  /** The innermost message: Kafka wraps what went wrong in exceptions of its own. */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 }

@@ -51,8 +51,12 @@ final class SearchCommand implements Callable<Integer> {
     }
     KafkaConnection connection = kafka.connection();
     var settings = search.settings(capacity, limits.limits());
-    // without a broker the search's first read waited a minute, deaf to Ctrl-C, then threw
-    KafkaReach.require(connection, Duration.ofSeconds(30));
+    // without a broker the search's first read waited a minute, deaf to Ctrl-C, then threw; a
+    // search started beside its broker (compose, a cluster) waits for it
+    KafkaReach.await(
+        connection,
+        Duration.ofSeconds(30),
+        waiting -> spec.commandLine().getErr().println(waiting));
     SearchProducer producer = new SearchProducer(connection, settings, Clock.systemUTC());
     spec.commandLine()
         .getErr()

@@ -132,6 +132,17 @@ class HelpTextTest {
     assertEquals(run("demo", "--help"), run("help", "demo"));
   }
 
+  @Test
+  void theHelpCommandNamesTheCommandsThereAreForOneThatIsNot() {
+    CliRun run = CliRun.of("help", "model", "nope");
+    assertEquals(2, run.exit());
+    assertEquals(
+        "Unknown command: 'model nope'; model has evaluate", run.err().lines().findFirst().get());
+    assertEquals(
+        "Unknown command: 'model evaluate more'; evaluate has no subcommands",
+        CliRun.of("help", "model", "evaluate", "more").err().lines().findFirst().get());
+  }
+
   /** What a command prints to stdout, after checking it exits 0. */
   private static String run(String... args) {
     CliRun run = CliRun.of(args);

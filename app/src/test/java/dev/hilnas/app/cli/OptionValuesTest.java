@@ -88,8 +88,8 @@ class OptionValuesTest {
       assertEquals(
           "error: port "
               + port
-              + " is in use (another hilnas serve or demo?); choose another with --http-port or 0"
-              + " for any free one",
+              + " is in use (by another hilnas serve or demo, or another server); choose another"
+              + " with --http-port or 0 for any free one",
           refusal("serve", "--http-port", String.valueOf(port)));
     }
   }
