@@ -18,7 +18,9 @@ import dev.hilnas.streams.JobSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,139 +216,167 @@ public final class Stack implements AutoCloseable {
     EmbeddedKafka kafka = null;
     Clients clients;
     Map<String, Path> files = new LinkedHashMap<>();
-    if (o.kafka() != null) {
-      clients = Clients.all(o.kafka());
-    } else if (o.secure()) {
-      kafka =
-          EmbeddedKafka.startSecured(
-              o.dataDir(),
-              o.kafkaPort(),
-              Stream.of(Principal.values()).map(Principal::user).toList());
-      files.put(EmbeddedKafka.ADMIN, kafka.clientProperties(EmbeddedKafka.ADMIN));
-      for (Principal p : Principal.values()) {
-        files.put(p.user(), kafka.clientProperties(p.user()));
+    // what has started, last first: a start that fails stops it again, where it left a broker,
+    // Flink's RPC jar in the temp directory and the job's threads behind in a process about to
+    // exit with an error
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      if (o.kafka() != null) {
+        clients = Clients.all(o.kafka());
+      } else if (o.secure()) {
+        kafka =
+            EmbeddedKafka.startSecured(
+                o.dataDir(),
+                o.kafkaPort(),
+                Stream.of(Principal.values()).map(Principal::user).toList());
+        started.push(kafka);
+        files.put(EmbeddedKafka.ADMIN, kafka.clientProperties(EmbeddedKafka.ADMIN));
+        for (Principal p : Principal.values()) {
+          files.put(p.user(), kafka.clientProperties(p.user()));
+        }
+        clients = Clients.of(kafka);
+        TopicSetup.grantAccess(
+            clients.admin()); // who may do what is part of the broker hilnas runs
+        log.info(
+            "Kafka broker up at {}, SASL/SCRAM only (data in {})",
+            kafka.bootstrapServers(),
+            o.dataDir());
+      } else {
+        kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
+        started.push(kafka);
+        clients = Clients.all(KafkaConnection.to(kafka.bootstrapServers()));
+        log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
       }
-      clients = Clients.of(kafka);
-      TopicSetup.grantAccess(clients.admin()); // who may do what is part of the broker hilnas runs
-      log.info(
-          "Kafka broker up at {}, SASL/SCRAM only (data in {})",
-          kafka.bootstrapServers(),
-          o.dataDir());
-    } else {
-      kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
-      clients = Clients.all(KafkaConnection.to(kafka.bootstrapServers()));
-      log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
-    }
-    var created =
-        o.replication() > 0
-            ? TopicSetup.ensure(clients.admin(), (short) o.replication())
-            : TopicSetup.ensure(clients.admin());
-    if (!created.isEmpty()) {
-      log.info("created topics {}", created);
-    }
-    JobSettings settings =
-        new JobSettings(
-            clients.job(),
-            ConsumerGroups.JOB,
-            ConsumerGroups.JOB,
-            o.checkpointInterval(),
-            o.publishInterval(),
-            o.frontierInterval(),
-            o.objectives(),
-            o.limits());
-    Path checkpoints = o.dataDir().resolve("flink-checkpoints");
-    JobClient job = null;
-    JobWatch jobWatch = null;
-    if (o.runJob()) {
-      EmbeddedJob.latestCheckpoint(checkpoints)
-          .ifPresent(c -> log.info("resuming Flink job from {}", c));
-      job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
-      jobWatch = new JobWatch(job);
-      log.info("Flink job {} submitted", job.getJobID());
-    }
-    HttpFront http = null;
-    MaterializedState state = null;
-    FrontierFeed feed = null;
-    AgentLag lag = null;
-    IngestGateway gateway = null;
-    KafkaBacklog backlog = null;
-    StateGauges gauges = null;
-    if (o.httpPort() >= 0) {
-      if (o.devices() != null) {
-        gateway =
-            new IngestGateway(
-                clients.gateway(),
-                o.devices(),
+      var created =
+          o.replication() > 0
+              ? TopicSetup.ensure(clients.admin(), (short) o.replication())
+              : TopicSetup.ensure(clients.admin());
+      if (!created.isEmpty()) {
+        log.info("created topics {}", created);
+      }
+      JobSettings settings =
+          new JobSettings(
+              clients.job(),
+              ConsumerGroups.JOB,
+              ConsumerGroups.JOB,
+              o.checkpointInterval(),
+              o.publishInterval(),
+              o.frontierInterval(),
+              o.objectives(),
+              o.limits());
+      Path checkpoints = o.dataDir().resolve("flink-checkpoints");
+      JobClient job = null;
+      JobWatch jobWatch = null;
+      if (o.runJob()) {
+        EmbeddedJob.latestCheckpoint(checkpoints)
+            .ifPresent(c -> log.info("resuming Flink job from {}", c));
+        job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
+        JobClient submitted = job;
+        started.push(() -> submitted.cancel().get(60, TimeUnit.SECONDS));
+        jobWatch = new JobWatch(job);
+        started.push(jobWatch);
+        log.info("Flink job {} submitted", job.getJobID());
+      }
+      HttpFront http = null;
+      MaterializedState state = null;
+      FrontierFeed feed = null;
+      AgentLag lag = null;
+      IngestGateway gateway = null;
+      KafkaBacklog backlog = null;
+      StateGauges gauges = null;
+      if (o.httpPort() >= 0) {
+        if (o.devices() != null) {
+          gateway =
+              new IngestGateway(
+                  clients.gateway(),
+                  o.devices(),
+                  o.limits(),
+                  MAX_UNACKNOWLEDGED,
+                  java.time.Clock.systemUTC());
+          started.push(gateway);
+        }
+        // the front reports the state's health, and the state counts what it skips in its registry
+        JobWatch watch = jobWatch;
+        AtomicReference<MaterializedState> served = new AtomicReference<>();
+        http =
+            new HttpFront(
+                "localhost",
+                o.httpPort(),
+                o.http(),
+                () ->
+                    (watch == null || watch.isRunning())
+                        && served.get() != null
+                        && served.get().isRunning());
+        started.push(http);
+        if (watch != null) {
+          FunctionCounter.builder(JOB_RESTARTS, watch, JobWatch::restarts)
+              .description("times the Flink job left RUNNING: restarts, or a failure for good")
+              .register(http.registry());
+        }
+        state =
+            MaterializedState.start(
+                clients.query(),
+                ConsumerGroups.QUERY,
+                o.dataDir().resolve("streams"),
+                http.registry());
+        started.push(state);
+        served.set(state);
+        lag = new AgentLag(clients.query());
+        started.push(lag);
+        QueryService query =
+            new QueryService(
+                state.models(),
+                state.frontiers(),
+                state.progress(),
+                lag::of,
                 o.limits(),
-                MAX_UNACKNOWLEDGED,
-                java.time.Clock.systemUTC());
+                http.registry(),
+                o.http().streamClients(),
+                o.http().streamWriters());
+        http.onClose(query.frontierStream());
+        http.route(query::register);
+        // what `hilnas status` and a dashboard read beside the API: backlog in Kafka, the search's
+        // progress per target
+        backlog = new KafkaBacklog(clients.admin(), http.registry());
+        started.push(backlog);
+        gauges = new StateGauges(state.models(), state.frontiers(), http.registry());
+        started.push(gauges);
+        if (gateway != null) {
+          http.route(new IngestApi(gateway, http.registry())::register);
+        }
+        http.start();
+        feed =
+            new FrontierFeed(
+                clients.query(),
+                query.frontierHistory()::record,
+                query::frontierUpdated,
+                http.registry());
+        started.push(feed);
+        log.info("query service at {} (metrics at /metrics)", http.url());
       }
-      // the front reports the state's health, and the state counts what it skips in its registry
-      JobWatch watch = jobWatch;
-      AtomicReference<MaterializedState> served = new AtomicReference<>();
-      http =
-          new HttpFront(
-              "localhost",
-              o.httpPort(),
-              o.http(),
-              () ->
-                  (watch == null || watch.isRunning())
-                      && served.get() != null
-                      && served.get().isRunning());
-      if (watch != null) {
-        FunctionCounter.builder(JOB_RESTARTS, watch, JobWatch::restarts)
-            .description("times the Flink job left RUNNING: restarts, or a failure for good")
-            .register(http.registry());
+      return new Stack(
+          kafka,
+          clients.admin().bootstrapServers(),
+          Collections.unmodifiableMap(files),
+          job,
+          jobWatch,
+          state,
+          feed,
+          lag,
+          http,
+          gateway,
+          backlog,
+          gauges);
+    } catch (Exception | Error e) {
+      for (AutoCloseable part : started) {
+        try {
+          part.close();
+        } catch (Exception stopping) {
+          e.addSuppressed(stopping);
+        }
       }
-      state =
-          MaterializedState.start(
-              clients.query(),
-              ConsumerGroups.QUERY,
-              o.dataDir().resolve("streams"),
-              http.registry());
-      served.set(state);
-      lag = new AgentLag(clients.query());
-      QueryService query =
-          new QueryService(
-              state.models(),
-              state.frontiers(),
-              state.progress(),
-              lag::of,
-              o.limits(),
-              http.registry(),
-              o.http().streamClients(),
-              o.http().streamWriters());
-      http.onClose(query.frontierStream());
-      http.route(query::register);
-      // what `hilnas status` and a dashboard read beside the API: backlog in Kafka, the search's
-      // progress per target
-      backlog = new KafkaBacklog(clients.admin(), http.registry());
-      gauges = new StateGauges(state.models(), state.frontiers(), http.registry());
-      if (gateway != null) {
-        http.route(new IngestApi(gateway, http.registry())::register);
-      }
-      http.start();
-      feed =
-          new FrontierFeed(
-              clients.query(),
-              query.frontierHistory()::record,
-              query::frontierUpdated,
-              http.registry());
-      log.info("query service at {} (metrics at /metrics)", http.url());
+      throw e;
     }
-    return new Stack(
-        kafka,
-        clients.admin().bootstrapServers(),
-        Collections.unmodifiableMap(files),
-        job,
-        jobWatch,
-        state,
-        feed,
-        lag,
-        http,
-        gateway,
-        backlog,
-        gauges);
   }
 
   public String bootstrapServers() {
