@@ -377,8 +377,12 @@ final class AgentCommand implements Callable<Integer> {
     spec.commandLine()
         .getErr()
         .printf(
-            "agent %s measuring for %s (%d threads) from %s — Ctrl-C stops%n",
-            settings.agentId(), settings.target().id(), n, connection.bootstrapServers());
+            "agent %s measuring for %s (%d thread%s) from %s — Ctrl-C stops%n",
+            settings.agentId(),
+            settings.target().id(),
+            n,
+            n == 1 ? "" : "s",
+            connection.bootstrapServers());
     Foreground.run("agent", agent::run, agent::close);
     return 0;
   }

@@ -79,7 +79,8 @@ final class KafkaReach {
             + kafka.bootstrapServers()
             + " within "
             + within.toSeconds()
-            + " s: is `hilnas serve` running? (--bootstrap names another broker)");
+            + " s: is `hilnas serve` running? (--bootstrap names another broker; a secured one"
+            + " needs --kafka-config)");
   }
 
   /** The innermost message: Kafka wraps what went wrong in exceptions of its own. */

@@ -68,8 +68,12 @@ final class QualityCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Backbone backbone = Backbone.shipped();
-    PerplexityEvaluator evaluator =
-        new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), tokens, n);
+    PerplexityEvaluator evaluator;
+    try {
+      evaluator = new PerplexityEvaluator(backbone, Backbone.shippedHeldOut(), tokens, n);
+    } catch (IllegalArgumentException e) { // said of the option that set it
+      throw new IllegalArgumentException("--tokens: " + e.getMessage(), e);
+    }
     if (what.serve) {
       return serve(evaluator);
     }

@@ -51,6 +51,14 @@ final class SearchCommand implements Callable<Integer> {
     }
     KafkaConnection connection = kafka.connection();
     var settings = search.settings(capacity, limits.limits());
+    if (capacity.isEmpty()) { // on a fresh stack it would wait, saying nothing, for ever
+      spec.commandLine()
+          .getErr()
+          .println(
+              "search: no --target named: it searches for the targets that have a latency model"
+                  + " on hil.latency-models; on a stack without measurements yet, name one:"
+                  + " --target HARDWARE/RUNTIME[/PRECISION]=AGENTS");
+    }
     // without a broker the search's first read waited a minute, deaf to Ctrl-C, then threw; a
     // search started beside its broker (compose, a cluster) waits for it
     KafkaReach.await(

@@ -18,7 +18,7 @@ class KafkaReachTest {
             () -> KafkaReach.require(KafkaConnection.to("localhost:1"), Duration.ofSeconds(1)));
     assertEquals(
         "no Kafka broker answers at localhost:1 within 1 s: is `hilnas serve` running?"
-            + " (--bootstrap names another broker)",
+            + " (--bootstrap names another broker; a secured one needs --kafka-config)",
         none.getMessage());
   }
 
