@@ -65,8 +65,18 @@ public final class LocalCluster {
               .toList();
       if (!alive.isEmpty()) {
         throw new IllegalStateException(
-            "the cluster in " + spec.dir() + " is running (" + alive + "); stop it first");
+            "the cluster in "
+                + spec.dir()
+                + " is running ("
+                + String.join(", ", alive)
+                + "); stop it first: hilnas cluster down --dir "
+                + spec.dir());
       }
+      // a resumed cluster keeps the size it was planned with: say so rather than start another
+      console.accept(
+          "resuming the cluster in "
+              + spec.dir()
+              + " as it was first planned (its size and ports; the size options do not apply)");
     }
     Path logs = logs(spec.dir());
     Files.createDirectories(logs);
@@ -131,6 +141,9 @@ public final class LocalCluster {
           state.processes(role).stream().filter(ClusterProcess::alive).toList();
       running.addAll(group);
       stop(group, grace, console);
+    }
+    if (running.isEmpty()) {
+      console.accept("the cluster in " + dir + " was not running: nothing to stop");
     }
     return running;
   }
