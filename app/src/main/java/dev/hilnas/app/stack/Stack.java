@@ -18,9 +18,7 @@ import dev.hilnas.streams.JobSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,10 +214,16 @@ public final class Stack implements AutoCloseable {
     EmbeddedKafka kafka = null;
     Clients clients;
     Map<String, Path> files = new LinkedHashMap<>();
-    // what has started, last first: a start that fails stops it again, where it left a broker,
-    // Flink's RPC jar in the temp directory and the job's threads behind in a process about to
-    // exit with an error
-    Deque<AutoCloseable> started = new ArrayDeque<>();
+    // declared here, so that a start that fails stops what it started (see the catch below)
+    JobClient job = null;
+    JobWatch jobWatch = null;
+    HttpFront http = null;
+    MaterializedState state = null;
+    FrontierFeed feed = null;
+    AgentLag lag = null;
+    IngestGateway gateway = null;
+    KafkaBacklog backlog = null;
+    StateGauges gauges = null;
     try {
       if (o.kafka() != null) {
         clients = Clients.all(o.kafka());
@@ -229,7 +233,6 @@ public final class Stack implements AutoCloseable {
                 o.dataDir(),
                 o.kafkaPort(),
                 Stream.of(Principal.values()).map(Principal::user).toList());
-        started.push(kafka);
         files.put(EmbeddedKafka.ADMIN, kafka.clientProperties(EmbeddedKafka.ADMIN));
         for (Principal p : Principal.values()) {
           files.put(p.user(), kafka.clientProperties(p.user()));
@@ -243,7 +246,6 @@ public final class Stack implements AutoCloseable {
             o.dataDir());
       } else {
         kafka = EmbeddedKafka.start(o.dataDir(), o.kafkaPort());
-        started.push(kafka);
         clients = Clients.all(KafkaConnection.to(kafka.bootstrapServers()));
         log.info("Kafka broker up at {} (data in {})", kafka.bootstrapServers(), o.dataDir());
       }
@@ -265,25 +267,13 @@ public final class Stack implements AutoCloseable {
               o.objectives(),
               o.limits());
       Path checkpoints = o.dataDir().resolve("flink-checkpoints");
-      JobClient job = null;
-      JobWatch jobWatch = null;
       if (o.runJob()) {
         EmbeddedJob.latestCheckpoint(checkpoints)
             .ifPresent(c -> log.info("resuming Flink job from {}", c));
         job = EmbeddedJob.start(settings, checkpoints, o.parallelism());
-        JobClient submitted = job;
-        started.push(() -> submitted.cancel().get(60, TimeUnit.SECONDS));
         jobWatch = new JobWatch(job);
-        started.push(jobWatch);
         log.info("Flink job {} submitted", job.getJobID());
       }
-      HttpFront http = null;
-      MaterializedState state = null;
-      FrontierFeed feed = null;
-      AgentLag lag = null;
-      IngestGateway gateway = null;
-      KafkaBacklog backlog = null;
-      StateGauges gauges = null;
       if (o.httpPort() >= 0) {
         if (o.devices() != null) {
           gateway =
@@ -293,7 +283,6 @@ public final class Stack implements AutoCloseable {
                   o.limits(),
                   MAX_UNACKNOWLEDGED,
                   java.time.Clock.systemUTC());
-          started.push(gateway);
         }
         // the front reports the state's health, and the state counts what it skips in its registry
         JobWatch watch = jobWatch;
@@ -307,7 +296,6 @@ public final class Stack implements AutoCloseable {
                     (watch == null || watch.isRunning())
                         && served.get() != null
                         && served.get().isRunning());
-        started.push(http);
         if (watch != null) {
           FunctionCounter.builder(JOB_RESTARTS, watch, JobWatch::restarts)
               .description("times the Flink job left RUNNING: restarts, or a failure for good")
@@ -319,10 +307,8 @@ public final class Stack implements AutoCloseable {
                 ConsumerGroups.QUERY,
                 o.dataDir().resolve("streams"),
                 http.registry());
-        started.push(state);
         served.set(state);
         lag = new AgentLag(clients.query());
-        started.push(lag);
         QueryService query =
             new QueryService(
                 state.models(),
@@ -338,9 +324,7 @@ public final class Stack implements AutoCloseable {
         // what `hilnas status` and a dashboard read beside the API: backlog in Kafka, the search's
         // progress per target
         backlog = new KafkaBacklog(clients.admin(), http.registry());
-        started.push(backlog);
         gauges = new StateGauges(state.models(), state.frontiers(), http.registry());
-        started.push(gauges);
         if (gateway != null) {
           http.route(new IngestApi(gateway, http.registry())::register);
         }
@@ -351,7 +335,6 @@ public final class Stack implements AutoCloseable {
                 query.frontierHistory()::record,
                 query::frontierUpdated,
                 http.registry());
-        started.push(feed);
         log.info("query service at {} (metrics at /metrics)", http.url());
       }
       return new Stack(
@@ -368,12 +351,15 @@ public final class Stack implements AutoCloseable {
           backlog,
           gauges);
     } catch (Exception | Error e) {
-      for (AutoCloseable part : started) {
-        try {
-          part.close();
-        } catch (Exception stopping) {
-          e.addSuppressed(stopping);
-        }
+      // what started stops again, where a failed start left a broker, Flink's RPC jar in the temp
+      // directory and the job's threads behind in a process about to exit with an error
+      try {
+        new Stack(
+                kafka, null, Map.of(), job, jobWatch, state, feed, lag, http, gateway, backlog,
+                gauges)
+            .close();
+      } catch (Exception stopping) {
+        e.addSuppressed(stopping);
       }
       throw e;
     }
@@ -402,13 +388,15 @@ public final class Stack implements AutoCloseable {
 
   /**
    * Cancels the job (its checkpoints stay for the next start), then stops HTTP, the Streams app and
-   * Kafka.
+   * Kafka; of a stack whose start failed, the parts it had started.
    */
   @Override
   public void close() throws Exception {
     try {
-      if (job != null) {
+      if (jobWatch != null) {
         jobWatch.close();
+      }
+      if (job != null) {
         // a periodic checkpoint the cancel cuts short is logged as a failed checkpoint, with a
         // stack trace: expected now, and nothing to do with the checkpoints the job completed
         Configurator.setLevel(CheckpointFailureManager.class, Level.ERROR);
@@ -417,13 +405,10 @@ public final class Stack implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flink job did not cancel cleanly: {}", e.toString());
     }
-    if (http != null) {
-      gauges.close();
-      backlog.close();
-      feed.close();
-      http.close();
-      lag.close();
-      state.close();
+    for (AutoCloseable part : new AutoCloseable[] {gauges, backlog, feed, http, lag, state}) {
+      if (part != null) {
+        part.close();
+      }
     }
     if (gateway != null) {
       gateway.close();
