@@ -2,6 +2,7 @@ package dev.hilnas.app.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runna
         List<String> known =
             command.getSubcommands().entrySet().stream()
                 .filter(e -> e.getKey().equals(e.getValue().getCommandName())) // not aliases
-                .map(e -> e.getKey())
+                .map(Map.Entry::getKey)
                 .filter(n -> !n.equals("help"))
                 .toList();
         throw new CommandLine.ParameterException(

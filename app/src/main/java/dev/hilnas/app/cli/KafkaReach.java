@@ -89,6 +89,6 @@ final class KafkaReach {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    return ErrorMessage.withoutFile(root);
   }
 }
