@@ -113,6 +113,60 @@ class AgentIT extends WithBroker {
     }
   }
 
+  @Test
+  void shouldTimeTheObjectivesARequestNamesUpToItsLongestMeasuredContext() throws Exception {
+    HardwareTarget target = new HardwareTarget("it-objectives", "java-cpu", "fp32");
+    Candidate c =
+        Candidate.builder()
+            .layers(2)
+            .dModel(64)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(100)
+            .attention("GG")
+            .build();
+    // Given the search's requests: one naming a short and a long objective, one only a long one
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
+      for (var asked :
+          Map.of("short-and-long", List.of("DECODE@16", "PREFILL@64"), "long", List.of("DECODE@64"))
+              .entrySet()) {
+        CandidateRequest r = request(asked.getKey(), c, List.of(target.id()), List.of());
+        r.setObjectives(asked.getValue());
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CANDIDATES.name(),
+                c.archId().getBytes(StandardCharsets.UTF_8),
+                Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
+      }
+    }
+    Measurer.Settings settings =
+        new Measurer.Settings(
+            target, List.of(Objective.parse("PREFILL@8")), 0, 3, "it-agent", 1, Map.of());
+    try (JavaCpuRunner runner = new JavaCpuRunner(1)) {
+      // When an agent that times contexts up to 32 tokens measures them
+      MeasuringAgent agent =
+          new MeasuringAgent(
+              connection, new Measurer(settings, Limits.DEFAULTS, runner, Clock.systemUTC()), 32);
+      Thread loop = new Thread(agent::run, "agent");
+      loop.start();
+      awaitMeasurements(connection, target, 2, () -> "");
+      agent.close();
+      loop.join(TimeUnit.SECONDS.toMillis(30));
+
+      // Then it times what was asked within its reach, and its own where nothing was
+      Map<String, List<String>> timed = new java.util.TreeMap<>();
+      for (Measurement m : awaitMeasurements(connection, target, 2, () -> "")) {
+        timed
+            .computeIfAbsent(m.candidateId(), k -> new ArrayList<>())
+            .add(m.objective().toString());
+      }
+      assertEquals(
+          Map.of("short-and-long", List.of("DECODE@16"), "long", List.of("PREFILL@8")), timed);
+    }
+  }
+
   /**
    * A runner that runs out of memory on one candidate and fails on another: each request goes to
    * hil.dlq with why, naming the agent and its target, and the agent measures the next.

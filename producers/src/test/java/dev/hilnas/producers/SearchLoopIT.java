@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Limits;
+import dev.hilnas.core.Objective;
 import dev.hilnas.core.search.SearchLoop;
 import dev.hilnas.core.search.SearchSpace;
 import dev.hilnas.llm.quality.Backbone;
@@ -175,7 +176,13 @@ class SearchLoopIT extends WithBroker {
             space,
             "hilnas",
             new SearchLoop.Settings(
-                Map.of(TARGET, 1), 1, 2, Duration.ofMinutes(10), 3, Map.of(), List.of()),
+                Map.of(TARGET, 1),
+                1,
+                2,
+                Duration.ofMinutes(10),
+                3,
+                Map.of(),
+                List.of(Objective.parse("DECODE@16"))),
             Duration.ofMillis(200),
             7);
     runFor(settings, 2000);
@@ -185,6 +192,10 @@ class SearchLoopIT extends WithBroker {
         first.stream()
             .anyMatch(r -> Convert.fromAvro(r.getCandidate()).equals(backbone.architecture())),
         "the backbone is among the first requests");
+    first.forEach(
+        r ->
+            assertEquals(
+                List.of("DECODE@16"), r.getObjectives(), "no frontier: the latency to learn"));
 
     runFor(settings, 2000); // a restart: both are still pending
     assertEquals(2, requests().size());
@@ -225,6 +236,12 @@ class SearchLoopIT extends WithBroker {
                 ids.add(Convert.fromAvro(r.getCandidate()).archId()), "never requested twice"));
     all.forEach(r -> assertEquals(List.of(TARGET), r.getTargets()));
     all.forEach(r -> assertFalse(r.getReason().isBlank()));
+    all.stream()
+        .filter(r -> first.stream().noneMatch(f -> f.getRequestId().equals(r.getRequestId())))
+        .forEach(
+            r ->
+                assertEquals(
+                    List.of("PREFILL@32"), r.getObjectives(), "what the target's frontiers track"));
   }
 
   private static void runFor(SearchProducer.Settings settings, long millis)

@@ -231,6 +231,32 @@ class AvroCodecTest {
     assertNull(decoded.getTargetId());
   }
 
+  @Test
+  void shouldDecodeACandidateRequestWrittenBeforeRequestsNamedObjectives() throws Exception {
+    Schema v2;
+    try (InputStream in = AvroCodec.class.getResourceAsStream("history/CandidateRequest.v2.avsc")) {
+      v2 = new Schema.Parser().parse(in);
+    }
+    // Given a request as the search wrote it before it named its frontiers' objectives
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("requestId", "s3-abc");
+    old.put("candidate", toGeneric(Convert.toAvro(FOUR_LAYERS), v2.getField("candidate").schema()));
+    old.put("targets", List.of("x86-1thread/java-cpu/fp32"));
+    old.put("contexts", List.of(512));
+    old.put("reason", "explore");
+    old.put("generation", 3);
+    old.put("requestedAt", 1_000L);
+    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+
+    CandidateRequest decoded = AvroCodec.of(CandidateRequest.class).decode(bytes);
+
+    assertEquals(List.of(), decoded.getObjectives());
+    assertEquals(List.of(512), decoded.getContexts());
+    assertEquals(FOUR_LAYERS, Convert.fromAvro(decoded.getCandidate()));
+  }
+
   /** Specific enums and records → their generic twins, via Avro's own binary round trip. */
   private static Object toGeneric(Object value, Schema schema) throws Exception {
     if (value instanceof org.apache.avro.specific.SpecificRecord || value instanceof Enum<?>) {

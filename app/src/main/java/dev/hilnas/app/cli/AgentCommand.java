@@ -120,6 +120,21 @@ final class AgentCommand implements Callable<Integer> {
       description = "What to time (default: ${DEFAULT-VALUE}).")
   List<String> objectives;
 
+  /**
+   * java-cpu timed a 4-layer, dModel 256 candidate at PREFILL and DECODE@8192 in 4 minutes on 2
+   * cores.
+   */
+  private static final int JAVA_CPU_MAX_MEASURED_CONTEXT = 2048;
+
+  @Option(
+      names = "--max-measured-context",
+      paramLabel = "TOKENS",
+      description =
+          "Without --once: leave out objectives a request asks at longer contexts (the latency model predicts them); a request"
+              + " left with none is timed at --objectives; 0 leaves none out (default: 2048 for java-cpu, whose attention at 8k"
+              + " tokens takes minutes per candidate; 0 for llama.cpp and cmd).")
+  Integer maxMeasuredContext;
+
   @Option(
       names = "--protocol",
       defaultValue = "adaptive",
@@ -207,6 +222,10 @@ final class AgentCommand implements Callable<Integer> {
     if (llamaRecycle < 1) {
       throw new IllegalArgumentException("--llama-recycle must be >= 1, got " + llamaRecycle);
     }
+    if (maxMeasuredContext != null && maxMeasuredContext < 0) {
+      throw new IllegalArgumentException(
+          "--max-measured-context must be >= 0 (0 leaves nothing out), got " + maxMeasuredContext);
+    }
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
     }
@@ -233,6 +252,13 @@ final class AgentCommand implements Callable<Integer> {
             "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     List<CandidateLines.Entry> candidates = List.of();
     if (once) { // read before a runner starts (llama.cpp's loads a model to start)
+      if (spec.commandLine().getParseResult().hasMatchedOption("--max-measured-context")) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "warning: --max-measured-context applies to requests from Kafka, not to --once,"
+                    + " which times what it is given");
+      }
       if ((candidateFile == null) == (candidatesFile == null)) {
         throw new IllegalArgumentException(
             "--once needs one of --candidate FILE.json and --candidates FILE.jsonl");
@@ -373,7 +399,10 @@ final class AgentCommand implements Callable<Integer> {
             connection,
             new Measurer(settings, accepted, chosen.runner(), Clock.systemUTC())
                 .withProtocol(sampling)
-                .withReference(noReference ? null : Measurer.Reference.standard()));
+                .withReference(noReference ? null : Measurer.Reference.standard()),
+            maxMeasuredContext != null
+                ? maxMeasuredContext
+                : runner.equals("java-cpu") ? JAVA_CPU_MAX_MEASURED_CONTEXT : 0);
     spec.commandLine()
         .getErr()
         .printf(

@@ -84,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     Limits accepted = limits.limits();
     // a typo, or an objective beyond the limits, fails here, before a broker starts
     objectives.forEach(o -> accepted.check(Objective.parse(o)));
+    search.learnByDefault(objectives); // the agent then times the frontiers' objectives throughout
     HttpSettings httpSettings = http.settings();
     // the search's options are read once the stack runs, for its target: a typo fails here
     search.settings(Map.of(), accepted);

@@ -79,14 +79,24 @@ final class SearchOptions {
               + " (24 layers, dModel 2048: latency-only, the search learns the latency model) (default: ${DEFAULT-VALUE}).")
   String backbone;
 
+  private static final String LEARN_OBJECTIVES = "PREFILL@512,DECODE@512";
+
   @Option(
       names = "--learn-objectives",
       split = ",",
       paramLabel = "PHASE@TOKENS",
-      defaultValue = "PREFILL@512,DECODE@512",
       description =
-          "Whose latency the search learns on a target without frontiers yet (default: ${DEFAULT-VALUE}).")
+          "Whose latency the search learns, and asks agents to time, on a target without frontiers yet (default: "
+              + LEARN_OBJECTIVES
+              + "; in demo, its --objectives).")
   List<String> learnObjectives;
+
+  /** Where {@code --learn-objectives} is not given: these rather than {@link #LEARN_OBJECTIVES}. */
+  void learnByDefault(List<String> objectives) {
+    if (learnObjectives == null) {
+      learnObjectives = objectives;
+    }
+  }
 
   SearchProducer.Settings settings(Map<String, Integer> capacity, Limits limits) {
     if (maxAttempts < 1) {
@@ -134,7 +144,8 @@ final class SearchOptions {
             Duration.ofMinutes(10),
             maxAttempts,
             byTarget,
-            learnObjectives.stream().map(o -> limits.check(Objective.parse(o))).toList(),
+            (learnObjectives != null ? learnObjectives : List.of(LEARN_OBJECTIVES.split(",")))
+                .stream().map(o -> limits.check(Objective.parse(o))).toList(),
             confirmations),
         Duration.ofSeconds(2),
         seed);

@@ -61,7 +61,7 @@ class AgentCommandTest {
   }
 
   @Test
-  void shouldSayThatTheFixedProtocolsOptionsDoNothingUnderTheAdaptiveOne() throws Exception {
+  void shouldSayWhichOptionsGivenDoNothingInThisRun() throws Exception {
     Path candidate =
         Files.writeString(
             dir.resolve("tiny.json"),
@@ -84,6 +84,8 @@ class AgentCommandTest {
             "0",
             "--max-runs",
             "8",
+            "--max-measured-context",
+            "1024",
             "--json");
 
     assertEquals(0, r.exit(), r.err());
@@ -92,6 +94,12 @@ class AgentCommandTest {
             .contains(
                 "warning: --runs and --warmup apply to --protocol fixed, not to adaptive, which is"
                     + " used"),
+        r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "warning: --max-measured-context applies to requests from Kafka, not to --once,"
+                    + " which times what it is given"),
         r.err());
   }
 
@@ -353,6 +361,9 @@ class AgentCommandTest {
     assertEquals(
         "error: --runner must be java-cpu, llama.cpp or cmd, got tflite",
         CliRun.of("agent", "--runner", "tflite").err().strip());
+    assertEquals(
+        "error: --max-measured-context must be >= 0 (0 leaves nothing out), got -1",
+        CliRun.of("agent", "--max-measured-context", "-1").err().strip());
   }
 
   @Test

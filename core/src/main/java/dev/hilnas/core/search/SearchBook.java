@@ -105,6 +105,13 @@ public final class SearchBook {
     }
   }
 
+  /** The objectives the target's frontiers track, as last seen, in objective order. */
+  public List<Objective> frontierObjectives(String targetId) {
+    return frontiers.getOrDefault(targetId, Map.of()).keySet().stream()
+        .sorted(Comparator.comparing(Objective::toString))
+        .toList();
+  }
+
   /** Targets with a model or a frontier, sorted. */
   public Set<String> targets() {
     Set<String> all = new TreeSet<>(models.keySet());

@@ -135,6 +135,16 @@ public final class SearchLoop {
   }
 
   /**
+   * What a request on the target asks its agents to time: the objectives its frontiers track, so
+   * that frontier points rest on measurements rather than predictions, or, before the first
+   * frontier, the latency to learn ({@link Settings#objectives}).
+   */
+  public List<Objective> objectives(String targetId) {
+    List<Objective> tracked = book.frontierObjectives(targetId);
+    return tracked.isEmpty() ? settings.objectives() : tracked;
+  }
+
+  /**
    * Proposes for each target, sorted by id, as many candidates as it has free capacity — agents ×
    * in flight per agent − pending requests and pending confirmations: failed candidates to try
    * again first, oldest first, then frontier points to confirm (at most half the capacity, one slot

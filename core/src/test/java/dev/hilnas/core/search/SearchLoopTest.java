@@ -75,6 +75,21 @@ class SearchLoopTest {
   }
 
   @Test
+  void shouldAskAgentsToTimeTheObjectivesTheTargetsFrontiersTrack() {
+    assertEquals(List.of(PREFILL), loop.objectives("t"), "before a frontier: the latency to learn");
+    List<Proposal> first = loop.step(0);
+    Objective decodeLong = new Objective(Phase.DECODE, 2048);
+    measured("t", first.subList(0, 1));
+    loop.frontier(
+        "t",
+        decodeLong,
+        List.of(new SearchBook.Point(first.get(0).candidate(), 3, LatencySource.PREDICTED, 9)),
+        new ReferencePoint(20, 20));
+    assertEquals(List.of(decodeLong, PREFILL), loop.objectives("t"));
+    assertEquals(List.of(PREFILL), loop.objectives("other"), "a target without frontiers");
+  }
+
+  @Test
   void shouldProposeNothingWhileEveryRequestIsPending() {
     loop.step(0);
     assertEquals(List.of(), loop.step(MINUTE));

@@ -3,7 +3,6 @@ package dev.hilnas.producers.agent;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
-import dev.hilnas.core.Phase;
 import dev.hilnas.producers.kafka.CandidateWorker;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.ConsumerGroups;
@@ -11,8 +10,9 @@ import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.KafkaConnection;
 import dev.hilnas.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +29,22 @@ public final class MeasuringAgent implements AutoCloseable {
 
   private final Measurer measurer;
   private final Measurer.Settings settings;
+  private final int maxMeasuredContext;
+  private final Set<Objective> warnedLeftOut = new HashSet<>();
   private final CandidateWorker worker;
 
+  /** An agent that times whatever context a request asks for. */
   public MeasuringAgent(KafkaConnection kafka, Measurer measurer) {
+    this(kafka, measurer, 0);
+  }
+
+  /**
+   * @param maxMeasuredContext the longest context this agent times; a request's objectives beyond
+   *     it are left out (the latency model predicts them); 0 = none left out
+   */
+  public MeasuringAgent(KafkaConnection kafka, Measurer measurer, int maxMeasuredContext) {
     this.measurer = measurer;
+    this.maxMeasuredContext = maxMeasuredContext;
     this.settings = measurer.settings();
     this.worker =
         new CandidateWorker(
@@ -74,8 +86,8 @@ public final class MeasuringAgent implements AutoCloseable {
   /**
    * The measurements of one request, or none when it is not for this target.
    *
-   * @throws IllegalArgumentException when the candidate or a context is beyond the limits (the
-   *     worker logs it and skips the request)
+   * @throws IllegalArgumentException when the candidate, an objective or a context is not one or is
+   *     beyond the limits (the worker logs it and skips the request)
    */
   List<Measurement> measure(CandidateRequest request) {
     List<String> targets = request.getTargets();
@@ -83,17 +95,23 @@ public final class MeasuringAgent implements AutoCloseable {
       return List.of();
     }
     Candidate candidate = measurer.limits().check(Convert.fromAvro(request.getCandidate()));
-    List<Objective> objectives = new ArrayList<>();
-    if (request.getContexts().isEmpty()) {
-      objectives.addAll(settings.objectives());
-    } else {
-      for (int context : request.getContexts()) {
-        measurer.limits().checkContextLength(context);
-        objectives.add(new Objective(Phase.PREFILL, context));
-        objectives.add(new Objective(Phase.DECODE, context));
+    TimedObjectives objectives =
+        TimedObjectives.of(
+            request.getObjectives(),
+            request.getContexts(),
+            settings.objectives(),
+            maxMeasuredContext,
+            measurer.limits());
+    for (Objective o : objectives.leftOut()) {
+      if (warnedLeftOut.add(o)) {
+        log.warn(
+            "not timing {}: longer than this agent's --max-measured-context {} (the latency model"
+                + " predicts it)",
+            o,
+            maxMeasuredContext);
       }
     }
-    return measurer.measure(candidate, request.getRequestId(), objectives);
+    return measurer.measure(candidate, request.getRequestId(), objectives.timed());
   }
 
   /** Stops {@link #run()} (safe from another thread). */

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * requested before (hil.candidates, read back on start, so a restart neither re-requests a pending
  * candidate nor forgets one), then the latency models, frontiers and agents' failed attempts as
  * they come (hil.latency-models, hil.frontiers, and the dead letters in hil.dlq that name a
- * target), and every {@code interval} publishes what a step proposes to hil.candidates. Safe to
- * {@link #close} and read {@link #status} from another thread.
+ * target), and every {@code interval} publishes what a step proposes to hil.candidates, each
+ * request naming the objectives to time ({@link SearchLoop#objectives}). Safe to {@link #close} and
+ * read {@link #status} from another thread.
  */
 public final class SearchProducer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchProducer.class);
@@ -206,11 +207,14 @@ public final class SearchProducer implements AutoCloseable {
   private void publish(KafkaProducer<byte[], byte[]> producer, List<Proposal> proposals, long now) {
     for (Proposal p : proposals) {
       Candidate c = p.candidate();
+      List<String> objectives =
+          loop.objectives(p.targetId()).stream().map(Objective::toString).toList();
       CandidateRequest request =
           CandidateRequest.newBuilder()
               .setRequestId("s" + generation + "-" + c.archId())
               .setCandidate(Convert.toAvro(c))
               .setTargets(List.of(p.targetId()))
+              .setObjectives(objectives)
               .setReason(p.reason())
               .setGeneration(generation)
               .setRequestedAt(Instant.ofEpochMilli(now))
@@ -220,7 +224,7 @@ public final class SearchProducer implements AutoCloseable {
               Topics.CANDIDATES.name(),
               c.archId().getBytes(StandardCharsets.UTF_8),
               Topics.CANDIDATES.valueSerde().serializer().serialize(null, request)));
-      log.info("requested {} for {}: {}", c.archId(), p.targetId(), p.reason());
+      log.info("requested {} for {} at {}: {}", c.archId(), p.targetId(), objectives, p.reason());
     }
     if (!proposals.isEmpty()) {
       producer.flush();

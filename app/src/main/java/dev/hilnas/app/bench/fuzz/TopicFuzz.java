@@ -5,6 +5,7 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Quality;
+import dev.hilnas.producers.agent.TimedObjectives;
 import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.CandidateRequest;
 import dev.hilnas.schemas.Convert;
@@ -247,7 +248,8 @@ final class TopicFuzz {
               .deserializer()
               .deserialize(Topics.CANDIDATES.name(), value);
       Limits.DEFAULTS.check(Convert.fromAvro(request.getCandidate()));
-      request.getContexts().forEach(Limits.DEFAULTS::checkContextLength);
+      TimedObjectives.of(
+          request.getObjectives(), request.getContexts(), List.of(), 0, Limits.DEFAULTS);
       tally.accepted();
       return true;
     } catch (RuntimeException | OutOfMemoryError e) {
@@ -322,9 +324,15 @@ final class TopicFuzz {
 
   private static CandidateRequest unvalidated(CandidateRequest valid, Random r) {
     CandidateRequest c = CandidateRequest.newBuilder(valid).build();
-    switch (r.nextInt(4)) {
+    switch (r.nextInt(5)) {
       case 0 -> c.getCandidate().setDModel(COUNTS[r.nextInt(COUNTS.length)]);
       case 1 -> c.setContexts(List.of(COUNTS[r.nextInt(COUNTS.length)]));
+      case 3 ->
+          c.setObjectives(
+              List.of(
+                  r.nextBoolean()
+                      ? "PREFILL@" + COUNTS[r.nextInt(COUNTS.length)]
+                      : "x".repeat(r.nextInt(1000))));
       case 2 -> c.getCandidate().setWindow(COUNTS[r.nextInt(COUNTS.length)]);
       default -> c.getCandidate().setLayers(List.of());
     }
