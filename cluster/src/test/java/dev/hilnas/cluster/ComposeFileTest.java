@@ -179,6 +179,58 @@ class ComposeFileTest {
     assertEquals(spec.brokers(), job.get(job.indexOf("--bootstrap") + 1).split(",").length);
   }
 
+  @Test
+  void everyFlinkProcessStartsAfterTheCheckpointVolumeIsHandedToFlink() {
+    services
+        .fields()
+        .forEachRemaining(
+            s -> {
+              boolean writesCheckpoints =
+                  s.getValue().path("volumes").toString().contains("checkpoints:/checkpoints");
+              if (writesCheckpoints && !s.getKey().equals("checkpoints-owner")) {
+                assertTrue(
+                    startsAfter(s.getKey(), "checkpoints-owner", "service_completed_successfully"),
+                    s.getKey() + " waits for checkpoints-owner");
+              }
+            });
+    assertEquals(
+        List.of("chown", "-R", "flink:flink", "/checkpoints"),
+        strings(services.get("checkpoints-owner").get("entrypoint")));
+  }
+
+  @Test
+  void theLoopStartsOnceTheQueryServiceIsHealthyAndLogsToTheConsole() {
+    assertTrue(startsAfter("query", "kafka-1", "service_healthy"));
+    assertTrue(startsAfter("job", "query", "service_healthy"), "the topics exist");
+    assertEquals("on-failure", services.get("job").path("restart").asText(), "resubmits");
+    for (String name : List.of("query", "search", "agent", "evaluator")) {
+      JsonNode service = services.get(name);
+      assertTrue(
+          command(service).contains("--verbose"), name + ": `docker compose logs` shows all");
+      assertEquals("unless-stopped", service.path("restart").asText(), name);
+      if (!name.equals("query")) {
+        assertTrue(startsAfter(name, "query", "service_healthy"), name);
+      }
+    }
+  }
+
+  /** Whether {@code service} waits, directly or through others, for {@code on} in that state. */
+  private static boolean startsAfter(String service, String on, String condition) {
+    JsonNode dependsOn = services.get(service).path("depends_on");
+    if (dependsOn.path(on).path("condition").asText().equals(condition)) {
+      return true;
+    }
+    List<String> names = new ArrayList<>();
+    dependsOn.fieldNames().forEachRemaining(names::add);
+    return names.stream().anyMatch(n -> startsAfter(n, on, condition));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
   private List<JsonNode> withImage(String prefix) {
     List<JsonNode> out = new ArrayList<>();
     services.forEach(

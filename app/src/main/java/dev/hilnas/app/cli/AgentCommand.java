@@ -394,6 +394,8 @@ final class AgentCommand implements Callable<Integer> {
       MeasurementProtocol sampling)
       throws InterruptedException {
     KafkaConnection connection = kafka.connection();
+    // rather than Kafka's client warning twice a second, then failing after a minute
+    KafkaReach.await(connection, spec.commandLine().getErr());
     MeasuringAgent agent =
         new MeasuringAgent(
             connection,

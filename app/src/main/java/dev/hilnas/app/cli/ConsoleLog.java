@@ -83,8 +83,7 @@ final class ConsoleLog {
 
   /** Reconfigures logging as the class comment says; whether stderr is a terminal. */
   private static boolean quiet(Path file) {
-    Path absolute = file.toAbsolutePath();
-    absolute.getParent().toFile().mkdirs();
+    Path absolute = file.toAbsolutePath(); // created with its directory by the first line logged
     boolean terminal = StatusLine.terminal();
     System.setProperty("hilnas.log.file", absolute.toString());
     System.setProperty("hilnas.log.console", verbose ? "ALL" : "WARN");

@@ -1,12 +1,12 @@
 package dev.hilnas.app.cli;
 
 import dev.hilnas.schemas.KafkaConnection;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -34,9 +34,10 @@ final class KafkaReach {
    */
   static void require(KafkaConnection kafka, Duration within) throws InterruptedException {
     Properties p = kafka.clientProperties();
-    // a warning per failed attempt: a few, not one a second
-    p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "2000");
-    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+    // Kafka's client warns of each failed attempt: three per wait, not one a second
+    String backoff = Long.toString(Math.max(1000, within.toMillis() / 3));
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, backoff);
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, backoff);
     try (Admin admin = Admin.create(p)) {
       admin
           .describeCluster(new DescribeClusterOptions().timeoutMs((int) within.toMillis()))
@@ -57,18 +58,17 @@ final class KafkaReach {
   }
 
   /**
-   * As {@link #require}, asking again until a broker answers, for a service that may start before
-   * its broker: each wait that ends without one goes to {@code waiting}. Ctrl-C stops the process
-   * meanwhile, as nothing else runs yet.
+   * As {@link #require}, asking again every 30 s until a broker answers, for a service that may
+   * start before its broker (compose, a cluster, a device booting): each wait that ends without one
+   * is said on {@code err}. Ctrl-C stops the process meanwhile, as nothing else runs yet.
    */
-  static void await(KafkaConnection kafka, Duration each, Consumer<String> waiting)
-      throws InterruptedException {
+  static void await(KafkaConnection kafka, PrintWriter err) throws InterruptedException {
     while (true) {
       try {
-        require(kafka, each);
+        require(kafka, Duration.ofSeconds(30));
         return;
       } catch (NoBroker e) {
-        waiting.accept(e.getMessage() + "; asking again");
+        err.println(e.getMessage() + "; asking again");
       }
     }
   }

@@ -118,6 +118,8 @@ final class QualityCommand implements Callable<Integer> {
             + "-"
             + ProcessHandle.current().pid();
     KafkaConnection connection = kafka.connection();
+    // rather than Kafka's client warning twice a second, then failing after a minute
+    KafkaReach.await(connection, spec.commandLine().getErr());
     QualityEvaluator worker = new QualityEvaluator(connection, id, evaluator, limits.limits());
     spec.commandLine()
         .getErr()

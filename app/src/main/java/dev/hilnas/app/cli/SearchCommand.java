@@ -4,7 +4,6 @@ import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.producers.search.SearchProducer;
 import dev.hilnas.schemas.KafkaConnection;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +60,7 @@ final class SearchCommand implements Callable<Integer> {
     }
     // without a broker the search's first read waited a minute, deaf to Ctrl-C, then threw; a
     // search started beside its broker (compose, a cluster) waits for it
-    KafkaReach.await(
-        connection,
-        Duration.ofSeconds(30),
-        waiting -> spec.commandLine().getErr().println(waiting));
+    KafkaReach.await(connection, spec.commandLine().getErr());
     SearchProducer producer = new SearchProducer(connection, settings, Clock.systemUTC());
     spec.commandLine()
         .getErr()

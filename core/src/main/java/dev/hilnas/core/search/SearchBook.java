@@ -105,10 +105,10 @@ public final class SearchBook {
     }
   }
 
-  /** The objectives the target's frontiers track, as last seen, in objective order. */
+  /** The objectives the target's frontiers track, as last seen: by phase, then context. */
   public List<Objective> frontierObjectives(String targetId) {
     return frontiers.getOrDefault(targetId, Map.of()).keySet().stream()
-        .sorted(Comparator.comparing(Objective::toString))
+        .sorted(Comparator.comparing(Objective::phase).thenComparingInt(Objective::contextLength))
         .toList();
   }
 

@@ -85,7 +85,7 @@ class SearchLoopTest {
         decodeLong,
         List.of(new SearchBook.Point(first.get(0).candidate(), 3, LatencySource.PREDICTED, 9)),
         new ReferencePoint(20, 20));
-    assertEquals(List.of(decodeLong, PREFILL), loop.objectives("t"));
+    assertEquals(List.of(PREFILL, decodeLong), loop.objectives("t"), "by phase, then context");
     assertEquals(List.of(PREFILL), loop.objectives("other"), "a target without frontiers");
   }
 
