@@ -200,9 +200,26 @@ class ComposeFileTest {
 
   @Test
   void theLoopStartsOnceTheQueryServiceIsHealthyAndLogsToTheConsole() {
-    assertTrue(startsAfter("query", "kafka-1", "service_healthy"));
+    for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+      assertTrue(startsAfter("query", broker, "service_healthy"), broker);
+    }
     assertTrue(startsAfter("job", "query", "service_healthy"), "the topics exist");
-    assertEquals("on-failure", services.get("job").path("restart").asText(), "resubmits");
+    assertTrue(startsAfter("job", "jobmanager", "service_healthy"));
+    services
+        .fields()
+        .forEachRemaining(
+            s ->
+                s.getValue()
+                    .path("depends_on")
+                    .fields()
+                    .forEachRemaining(
+                        d -> {
+                          if (d.getValue().path("condition").asText().equals("service_healthy")) {
+                            assertTrue(
+                                services.get(d.getKey()).has("healthcheck"),
+                                s.getKey() + " waits for " + d.getKey() + " to be healthy");
+                          }
+                        }));
     for (String name : List.of("query", "search", "agent", "evaluator")) {
       JsonNode service = services.get(name);
       assertTrue(
@@ -210,6 +227,7 @@ class ComposeFileTest {
       assertEquals("unless-stopped", service.path("restart").asText(), name);
       if (!name.equals("query")) {
         assertTrue(startsAfter(name, "query", "service_healthy"), name);
+        assertEquals("70s", service.path("stop_grace_period").asText(), name + " finishes");
       }
     }
   }

@@ -83,7 +83,8 @@ final class ConsoleLog {
 
   /** Reconfigures logging as the class comment says; whether stderr is a terminal. */
   private static boolean quiet(Path file) {
-    Path absolute = file.toAbsolutePath(); // created with its directory by the first line logged
+    // the file is created by the first line logged (createOnDemand), its directory now
+    Path absolute = file.toAbsolutePath();
     boolean terminal = StatusLine.terminal();
     System.setProperty("hilnas.log.file", absolute.toString());
     System.setProperty("hilnas.log.console", verbose ? "ALL" : "WARN");

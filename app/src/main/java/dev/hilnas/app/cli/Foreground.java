@@ -16,6 +16,9 @@ final class Foreground {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (!thread.isAlive()) {
+                    return; // it ended by itself, and said why
+                  }
                   say("hilnas " + name + ": stopping");
                   stop.run();
                   try {

@@ -7,6 +7,7 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,6 +82,15 @@ public final class SearchLoop {
     }
   }
 
+  /**
+   * How far behind the target's newest frontier update an objective's may be and still be asked
+   * for. The job republishes a target's frontiers whenever its model changes, but an objective
+   * whose points are all measured may not change with it: generous, so a live frontier is not
+   * dropped.
+   */
+  public static final Duration STALE_FRONTIER = Duration.ofMinutes(30);
+
+  private final Map<String, Map<Objective, Long>> frontierUpdates = new HashMap<>();
   private final SearchStrategy strategy;
   private final Settings settings;
   private final SplittableRandom random;
@@ -121,13 +131,29 @@ public final class SearchLoop {
     book.model(targetId, model);
   }
 
-  /** Replaces the target's frontier for the objective: its points, frontier and dominated. */
+  /** As {@link #frontier(String, Objective, List, ReferencePoint, long)} at time 0. */
   public void frontier(
       String targetId,
       Objective objective,
       List<SearchBook.Point> points,
       ReferencePoint reference) {
+    frontier(targetId, objective, points, reference, 0);
+  }
+
+  /**
+   * Replaces the target's frontier for the objective: its points, frontier and dominated.
+   *
+   * @param updatedAtMs when the job published it: an objective whose frontier has not been updated
+   *     for {@link #STALE_FRONTIER} before the target's newest is no longer asked for
+   */
+  public void frontier(
+      String targetId,
+      Objective objective,
+      List<SearchBook.Point> points,
+      ReferencePoint reference,
+      long updatedAtMs) {
     book.frontier(targetId, objective, points, reference);
+    frontierUpdates.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, updatedAtMs);
   }
 
   public int requestedCount() {
@@ -137,10 +163,16 @@ public final class SearchLoop {
   /**
    * What a request on the target asks its agents to time: the objectives its frontiers track, so
    * that frontier points rest on measurements rather than predictions, or, before the first
-   * frontier, the latency to learn ({@link Settings#objectives}).
+   * frontier, the latency to learn ({@link Settings#objectives}). A frontier the job no longer
+   * updates (the stack now keeps other objectives; hil.frontiers keeps the old ones) is left out.
    */
   public List<Objective> objectives(String targetId) {
-    List<Objective> tracked = book.frontierObjectives(targetId);
+    Map<Objective, Long> updated = frontierUpdates.getOrDefault(targetId, Map.of());
+    long newest = updated.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    List<Objective> tracked =
+        book.frontierObjectives(targetId).stream()
+            .filter(o -> updated.getOrDefault(o, 0L) >= newest - STALE_FRONTIER.toMillis())
+            .toList();
     return tracked.isEmpty() ? settings.objectives() : tracked;
   }
 

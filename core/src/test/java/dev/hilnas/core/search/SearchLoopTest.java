@@ -90,6 +90,25 @@ class SearchLoopTest {
   }
 
   @Test
+  void shouldStopAskingForAnObjectiveWhoseFrontierTheJobNoLongerUpdates() {
+    List<Proposal> first = loop.step(0);
+    Objective old = new Objective(Phase.DECODE, 2048);
+    Objective kept = new Objective(Phase.DECODE, 512);
+    List<SearchBook.Point> points =
+        List.of(new SearchBook.Point(first.get(0).candidate(), 3, LatencySource.MEASURED, 9));
+    loop.frontier("t", old, points, new ReferencePoint(20, 20), 0);
+    loop.frontier("t", kept, points, new ReferencePoint(20, 20), 0);
+    assertEquals(List.of(kept, old), loop.objectives("t"));
+
+    // the stack now keeps DECODE@512 only: its frontier goes on changing, the other's stays behind
+    long later = SearchLoop.STALE_FRONTIER.toMillis();
+    loop.frontier("t", kept, points, new ReferencePoint(20, 20), later);
+    assertEquals(List.of(kept, old), loop.objectives("t"), "not yet stale");
+    loop.frontier("t", kept, points, new ReferencePoint(20, 20), later + 1);
+    assertEquals(List.of(kept), loop.objectives("t"));
+  }
+
+  @Test
   void shouldProposeNothingWhileEveryRequestIsPending() {
     loop.step(0);
     assertEquals(List.of(), loop.step(MINUTE));

@@ -86,8 +86,8 @@ public final class MeasuringAgent implements AutoCloseable {
   /**
    * The measurements of one request, or none when it is not for this target.
    *
-   * @throws IllegalArgumentException when the candidate, an objective or a context is not one or is
-   *     beyond the limits (the worker logs it and skips the request)
+   * @throws IllegalArgumentException when the candidate is beyond the limits, or an objective or a
+   *     context is not one (the worker dead-letters the request)
    */
   List<Measurement> measure(CandidateRequest request) {
     List<String> targets = request.getTargets();
@@ -105,10 +105,11 @@ public final class MeasuringAgent implements AutoCloseable {
     for (Objective o : objectives.leftOut()) {
       if (warnedLeftOut.add(o)) {
         log.warn(
-            "not timing {}: longer than this agent's --max-measured-context {} (the latency model"
-                + " predicts it)",
+            "not timing {}: longer than this agent measures (--max-measured-context {},"
+                + " --max-context {}); the latency model predicts it",
             o,
-            maxMeasuredContext);
+            maxMeasuredContext,
+            measurer.limits().maxContextLength());
       }
     }
     return measurer.measure(candidate, request.getRequestId(), objectives.timed());

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * What an agent times for one request: the request's objectives, else both phases at each of its
- * contexts, else the agent's own — less those at contexts longer than the agent measures, which the
- * latency model then predicts. When every asked objective is left out, the agent's own are timed,
- * so that the candidate still teaches the model something.
+ * contexts, else the agent's own — less those at contexts longer than the agent measures or accepts
+ * (its limits), which the latency model then predicts. When every asked objective is left out, the
+ * agent's own are timed, so that the candidate still teaches the model something.
  *
  * @param timed in the request's order
  * @param leftOut asked for, but longer than the agent measures
@@ -23,9 +23,9 @@ public record TimedObjectives(List<Objective> timed, List<Objective> leftOut) {
    * @param objectives the request's, {@code PHASE@tokens}
    * @param contexts the request's, tokens
    * @param own the agent's {@code --objectives}
-   * @param maxMeasuredContext the longest context the agent times; 0 = no cap
-   * @throws IllegalArgumentException when an asked objective or context is not one or is beyond the
-   *     limits: the request is refused as a whole, as a damaged one would be
+   * @param maxMeasuredContext the longest context the agent times; 0 = as long as its limits allow
+   * @throws IllegalArgumentException when an asked objective or context is not one (the request is
+   *     refused as a whole, as a damaged one would be)
    */
   public static TimedObjectives of(
       List<String> objectives,
@@ -35,10 +35,9 @@ public record TimedObjectives(List<Objective> timed, List<Objective> leftOut) {
       Limits limits) {
     Set<Objective> asked = new LinkedHashSet<>(); // a request naming one twice times it once
     if (!objectives.isEmpty()) {
-      objectives.forEach(o -> asked.add(limits.check(Objective.parse(o))));
+      objectives.forEach(o -> asked.add(Objective.parse(o)));
     } else {
       for (int context : contexts) {
-        limits.checkContextLength(context);
         asked.add(new Objective(Phase.PREFILL, context));
         asked.add(new Objective(Phase.DECODE, context));
       }
@@ -46,10 +45,14 @@ public record TimedObjectives(List<Objective> timed, List<Objective> leftOut) {
     if (asked.isEmpty()) {
       return new TimedObjectives(own, List.of());
     }
+    int longest =
+        maxMeasuredContext > 0
+            ? Math.min(maxMeasuredContext, limits.maxContextLength())
+            : limits.maxContextLength();
     List<Objective> timed = new ArrayList<>();
     List<Objective> leftOut = new ArrayList<>();
     for (Objective o : asked) {
-      (maxMeasuredContext > 0 && o.contextLength() > maxMeasuredContext ? leftOut : timed).add(o);
+      (o.contextLength() > longest ? leftOut : timed).add(o);
     }
     return new TimedObjectives(timed.isEmpty() ? own : timed, leftOut);
   }

@@ -180,7 +180,8 @@ public final class SearchProducer implements AutoCloseable {
             u.getTargetId(),
             Objective.parse(u.getObjective()),
             points,
-            new ReferencePoint(u.getReferenceLatencyMs(), u.getReferenceQuality()));
+            new ReferencePoint(u.getReferenceLatencyMs(), u.getReferenceQuality()),
+            u.getUpdatedAt().toEpochMilli());
       }
     } catch (RuntimeException e) { // a record the search cannot use must not stop it
       log.warn("ignored {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());

@@ -64,19 +64,23 @@ class TimedObjectivesTest {
   }
 
   @Test
-  void shouldRefuseARequestWhoseObjectiveIsNotOneOrBeyondTheLimits() {
+  void shouldLeaveOutWhatIsBeyondTheAgentsLimitsAndRefuseWhatIsNoObjective() {
+    Limits small = Limits.builder().maxContextLength(4096).build();
+    assertEquals(
+        new TimedObjectives(objectives("PREFILL@512"), objectives("DECODE@8192")),
+        TimedObjectives.of(List.of("PREFILL@512", "DECODE@8192"), List.of(), OWN, 0, small));
+    assertEquals(
+        objectives("PREFILL@8192", "DECODE@8192"),
+        TimedObjectives.of(List.of(), List.of(8192), OWN, 16384, small).leftOut(),
+        "the lower of the two");
     assertEquals(
         "objective must look like PREFILL@2048 or DECODE@512, got 'SOON@5'",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> TimedObjectives.of(List.of("SOON@5"), List.of(), OWN, 0, LIMITS))
             .getMessage());
-    Limits small = Limits.builder().maxContextLength(4096).build();
     assertThrows(
         IllegalArgumentException.class,
-        () -> TimedObjectives.of(List.of("PREFILL@8192"), List.of(), OWN, 0, small));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> TimedObjectives.of(List.of(), List.of(8192), OWN, 0, small));
+        () -> TimedObjectives.of(List.of(), List.of(-1), OWN, 0, LIMITS));
   }
 }

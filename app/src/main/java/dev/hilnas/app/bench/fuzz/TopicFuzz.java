@@ -327,13 +327,13 @@ final class TopicFuzz {
     switch (r.nextInt(5)) {
       case 0 -> c.getCandidate().setDModel(COUNTS[r.nextInt(COUNTS.length)]);
       case 1 -> c.setContexts(List.of(COUNTS[r.nextInt(COUNTS.length)]));
+      case 2 -> c.getCandidate().setWindow(COUNTS[r.nextInt(COUNTS.length)]);
       case 3 ->
           c.setObjectives(
               List.of(
                   r.nextBoolean()
                       ? "PREFILL@" + COUNTS[r.nextInt(COUNTS.length)]
                       : "x".repeat(r.nextInt(1000))));
-      case 2 -> c.getCandidate().setWindow(COUNTS[r.nextInt(COUNTS.length)]);
       default -> c.getCandidate().setLayers(List.of());
     }
     return c;
