@@ -13,18 +13,21 @@ import dev.hilnas.core.measure.SpeedDrift;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Turns timings into measurements through a {@link MeasurementProtocol} — by default the fixed one
  * (the settings' warm-ups and repetitions, once more when the spread is too large); agents use
  * {@link MeasurementProtocol#adaptive}. With a reference candidate, it is measured before every
- * candidate, and each measurement records the device's speed factor since the first. Every
- * measurement records its protocol's statistics in its environment ({@code protocol.*}). Shared by
- * the Kafka agent and {@code agent --once}, which publish nothing that readers would reject: a
- * measurement beyond the limits is an error. Not thread-safe (the drift is state).
+ * candidate (or before each objective of it), and each measurement records the device's speed
+ * factor since the first. Every measurement records its protocol's statistics in its environment
+ * ({@code protocol.*}). Shared by the Kafka agent and {@code agent --once}, which publish nothing
+ * that readers would reject: a measurement beyond the limits is an error. Not thread-safe (the
+ * drift is state).
  */
 public final class Measurer {
 
@@ -38,8 +41,19 @@ public final class Measurer {
       int threads,
       Map<String, String> environment) {}
 
-  /** A fixed candidate timed between the others, to follow the device's speed. */
+  /**
+   * A fixed candidate timed between the others, to follow the device's speed.
+   *
+   * @param objective what it is timed at before every candidate; null: at each objective measured,
+   *     just before it, so that the speed factor follows the kind of work timed (a PREFILL is
+   *     compute-bound, a DECODE bound by memory, and a shared machine slows them unequally)
+   */
   public record Reference(Candidate candidate, Objective objective) {
+
+    /** The standard reference candidate at each objective measured, just before it. */
+    public static Reference perObjective() {
+      return new Reference(standard().candidate(), null);
+    }
 
     /**
      * The agents' reference: 4 layers of width 256 at DECODE@128, a few ms on a phone CPU, so the
@@ -66,7 +80,7 @@ public final class Measurer {
   private final Clock clock;
   private final MeasurementProtocol protocol;
   private final Reference reference;
-  private final SpeedDrift drift = new SpeedDrift();
+  private final Map<Objective, SpeedDrift> drifts = new HashMap<>(); // by what the reference times
   // this process's run: the latency model learns each run's speed as a random effect
   private final String runId;
 
@@ -124,36 +138,20 @@ public final class Measurer {
    */
   public List<Measurement> measure(
       Candidate candidate, String candidateId, List<Objective> objectives) {
-    Map<String, String> speed = new LinkedHashMap<>();
-    if (reference != null) {
-      if (!drift.hasBaseline()) {
-        // the run's first timing of anything warms the process (JIT, caches, the runtime's
-        // set-up); a cold baseline would make every later factor a fraction of it
-        protocol.measure((w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));
-      }
-      MeasurementProtocol.Result r =
-          protocol.measure(
-              (w, n) -> runner.time(reference.candidate(), reference.objective(), w, n));
-      drift.record(r.samples());
-      speed.put(
-          "protocol.speedFactor", String.format(java.util.Locale.ROOT, "%.4f", drift.factor()));
-      speed.put(
-          "protocol.referenceMs",
-          String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
-      // the name the latency model's --normalise-drift reads (a calibration candidate's latency)
-      speed.put(
-          dev.hilnas.core.latency.LatencyModelTrainer.CALIBRATION_MS,
-          String.format(java.util.Locale.ROOT, "%.4g", drift.referenceMs()));
-      speed.put("protocol.reference", reference.candidate().archId() + " " + reference.objective());
-    }
+    Map<String, String> speed =
+        reference != null && reference.objective() != null
+            ? speed(reference.objective())
+            : Map.of();
     // the fixed protocol's first runs come from timeAll: runners that pay a set-up per candidate
-    // (a process, a model load) pay it once
+    // (a process, a model load) pay it once; not when a reference is timed before each objective
+    boolean perObjective = reference != null && reference.objective() == null;
     Map<Objective, List<Double>> first =
-        protocol.name().equals("fixed")
+        protocol.name().equals("fixed") && !perObjective
             ? runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions())
             : Map.of();
     List<Measurement> out = new ArrayList<>();
     for (Objective objective : objectives) {
+      Map<String, String> speedNow = perObjective ? speed(objective) : speed;
       MeasurementProtocol.Result result =
           protocol.measure(sampler(candidate, objective, first.get(objective)));
       Map<String, String> environment = new LinkedHashMap<>();
@@ -161,7 +159,7 @@ public final class Measurer {
       environment.putAll(settings.environment());
       environment.putAll(runner.environment());
       environment.putAll(result.environment(protocol.name()));
-      environment.putAll(speed);
+      environment.putAll(speedNow);
       out.add(
           limits.check(
               new Measurement(
@@ -179,6 +177,28 @@ public final class Measurer {
                   environment)));
     }
     return out;
+  }
+
+  /** Times the reference at {@code objective}: the device's speed now, as environment entries. */
+  private Map<String, String> speed(Objective objective) {
+    SpeedDrift drift = drifts.computeIfAbsent(objective, o -> new SpeedDrift());
+    if (!drift.hasBaseline()) {
+      // the run's first timing of anything warms the process (JIT, caches, the runtime's
+      // set-up); a cold baseline would make every later factor a fraction of it
+      protocol.measure((w, n) -> runner.time(reference.candidate(), objective, w, n));
+    }
+    MeasurementProtocol.Result r =
+        protocol.measure((w, n) -> runner.time(reference.candidate(), objective, w, n));
+    drift.record(r.samples());
+    Map<String, String> speed = new LinkedHashMap<>();
+    speed.put("protocol.speedFactor", String.format(Locale.ROOT, "%.4f", drift.factor()));
+    speed.put("protocol.referenceMs", String.format(Locale.ROOT, "%.4g", drift.referenceMs()));
+    // the name the latency model's --normalise-drift reads (a calibration candidate's latency)
+    speed.put(
+        LatencyModelTrainer.CALIBRATION_MS,
+        String.format(Locale.ROOT, "%.4g", drift.referenceMs()));
+    speed.put("protocol.reference", reference.candidate().archId() + " " + objective);
+    return speed;
   }
 
   /** Times through the runner; the first call answers with {@code first} when there is one. */

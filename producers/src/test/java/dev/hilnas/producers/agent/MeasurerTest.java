@@ -34,7 +34,7 @@ class MeasurerTest {
    * Every run of the candidate takes 2 ms and of the reference 1 ms times the device's current
    * slowness, which the test raises between candidates.
    */
-  private static final class SlowingRunner implements Runner {
+  private static class SlowingRunner implements Runner {
     double slowness = 1;
     final List<String> timed = new ArrayList<>();
 
@@ -89,6 +89,40 @@ class MeasurerTest {
     assertEquals("adaptive", second.environment().get("protocol"));
     assertEquals("x", second.environment().get("os"));
     assertEquals("yes", second.environment().get("runner.fact"));
+  }
+
+  @Test
+  void shouldTimeAPerObjectiveReferenceJustBeforeEachObjectiveAtThatObjective() {
+    Objective prefill = Objective.parse("PREFILL@32");
+    List<String> order = new ArrayList<>();
+    double[] slowdown = {1, 1}; // prefill's, decode's: a shared machine slows them unequally
+    Runner runner =
+        new SlowingRunner() {
+          @Override
+          public List<Double> time(Candidate c, Objective o, int warmups, int repetitions) {
+            boolean reference = c.equals(Measurer.Reference.standard().candidate());
+            order.add((reference ? "reference " : "candidate ") + o);
+            double ms = (reference ? 1 : 2) * slowdown[o.equals(prefill) ? 0 : 1];
+            return java.util.Collections.nCopies(repetitions, ms);
+          }
+        };
+    Measurer m = measurer(runner).withReference(Measurer.Reference.perObjective());
+
+    m.measure(CANDIDATE, "c1", List.of(prefill, DECODE));
+    slowdown[0] = 1.5;
+    order.clear();
+    List<Measurement> second = m.measure(CANDIDATE, "c2", List.of(prefill, DECODE));
+
+    assertEquals(
+        List.of(
+            "reference PREFILL@32",
+            "candidate PREFILL@32",
+            "reference DECODE@64",
+            "candidate DECODE@64"),
+        order.stream().distinct().toList());
+    assertEquals("1.5000", second.get(0).environment().get("protocol.speedFactor"));
+    assertEquals("1.0000", second.get(1).environment().get("protocol.speedFactor"));
+    assertTrue(second.get(0).environment().get("protocol.reference").endsWith(" PREFILL@32"));
   }
 
   @Test

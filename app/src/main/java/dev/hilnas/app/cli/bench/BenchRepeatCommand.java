@@ -75,6 +75,14 @@ final class BenchRepeatCommand implements Callable<Integer> {
       description = "Seed of the candidates (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--reference",
+      defaultValue = "standard",
+      description =
+          "The drift reference timed before each candidate: standard (DECODE@128, the agents') or per-objective (the same"
+              + " candidate at each objective, just before it) (default: ${DEFAULT-VALUE}).")
+  String reference;
+
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
@@ -91,6 +99,14 @@ final class BenchRepeatCommand implements Callable<Integer> {
     protocols.put("fixed", MeasurementProtocol.fixed(2, 5));
     protocols.put("adaptive", MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT));
     PrintWriter err = spec.commandLine().getErr();
+    Measurer.Reference drift =
+        switch (reference) {
+          case "standard" -> Measurer.Reference.standard();
+          case "per-objective" -> Measurer.Reference.perObjective();
+          default ->
+              throw new IllegalArgumentException(
+                  "--reference must be standard or per-objective, got " + reference);
+        };
     if (!runner.equals("java-cpu") && !runner.equals("llama.cpp")) {
       throw new IllegalArgumentException("--runner must be java-cpu or llama.cpp, got " + runner);
     }
@@ -117,7 +133,7 @@ final class BenchRepeatCommand implements Callable<Integer> {
                     timing,
                     Clock.systemUTC())
                 .withProtocol(p.getValue())
-                .withReference(Measurer.Reference.standard()));
+                .withReference(drift));
       }
       Map<String, List<List<Measurement>>> passes = new LinkedHashMap<>();
       Map<String, List<Double>> seconds = new LinkedHashMap<>();
@@ -165,6 +181,7 @@ final class BenchRepeatCommand implements Callable<Integer> {
     json.put("candidates", candidates);
     json.put("gapSeconds", gap.toSeconds());
     json.put("threads", threads);
+    json.put("reference", reference);
     List<Map<String, Object>> rows = new ArrayList<>();
     if (!this.json) {
       out.printf(
