@@ -51,33 +51,39 @@ class AgentIT extends WithBroker {
         .build();
   }
 
-  @Test
-  void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
-    HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
-    Candidate c =
-        Candidate.builder()
-            .layers(2)
-            .dModel(64)
-            .heads(2, 1)
-            .headDim(32)
-            .ffnDim(128)
-            .vocabSize(100)
-            .attention("GL")
-            .window(8)
-            .build();
+  /** The requests on hil.candidates, as the search publishes them (key: the arch id). */
+  private static void publish(List<CandidateRequest> requests) {
     try (var producer =
         new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
-      for (CandidateRequest r :
-          List.of(
-              request("for-someone-else", c, List.of("other/device"), List.of(16)),
-              request("for-us", c, List.of(target.id()), List.of(16)))) {
+      for (CandidateRequest r : requests) {
         producer.send(
             new ProducerRecord<>(
                 Topics.CANDIDATES.name(),
-                c.archId().getBytes(StandardCharsets.UTF_8),
+                r.getCandidate().getArchId().getBytes(StandardCharsets.UTF_8),
                 Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
       }
     }
+  }
+
+  /** A candidate small enough to time in milliseconds, attention to be said. */
+  private static Candidate.Builder twoLayers() {
+    return Candidate.builder()
+        .layers(2)
+        .dModel(64)
+        .heads(2, 1)
+        .headDim(32)
+        .ffnDim(128)
+        .vocabSize(100);
+  }
+
+  @Test
+  void shouldMeasureTheCandidatesRequestedForItsTargetAndPublishThem() throws Exception {
+    HardwareTarget target = new HardwareTarget("it-cpu", "java-cpu", "fp32");
+    Candidate c = twoLayers().attention("GL").window(8).build();
+    publish(
+        List.of(
+            request("for-someone-else", c, List.of("other/device"), List.of(16)),
+            request("for-us", c, List.of(target.id()), List.of(16))));
     Measurer.Settings settings =
         new Measurer.Settings(
             target,
@@ -116,31 +122,17 @@ class AgentIT extends WithBroker {
   @Test
   void shouldTimeTheObjectivesARequestNamesUpToItsLongestMeasuredContext() throws Exception {
     HardwareTarget target = new HardwareTarget("it-objectives", "java-cpu", "fp32");
-    Candidate c =
-        Candidate.builder()
-            .layers(2)
-            .dModel(64)
-            .heads(2, 1)
-            .headDim(32)
-            .ffnDim(128)
-            .vocabSize(100)
-            .attention("GG")
-            .build();
+    Candidate c = twoLayers().attention("GG").build();
     // Given the search's requests: one naming a short and a long objective, one only a long one
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ProducerSettings.reliable(connection, "it-search"))) {
-      for (var asked :
-          Map.of("short-and-long", List.of("DECODE@16", "PREFILL@64"), "long", List.of("DECODE@64"))
-              .entrySet()) {
-        CandidateRequest r = request(asked.getKey(), c, List.of(target.id()), List.of());
-        r.setObjectives(asked.getValue());
-        producer.send(
-            new ProducerRecord<>(
-                Topics.CANDIDATES.name(),
-                c.archId().getBytes(StandardCharsets.UTF_8),
-                Topics.CANDIDATES.valueSerde().serializer().serialize(null, r)));
-      }
-    }
+    List<CandidateRequest> requests = new ArrayList<>();
+    Map.of("short-and-long", List.of("DECODE@16", "PREFILL@64"), "long", List.of("DECODE@64"))
+        .forEach(
+            (id, objectives) -> {
+              CandidateRequest r = request(id, c, List.of(target.id()), List.of());
+              r.setObjectives(objectives);
+              requests.add(r);
+            });
+    publish(requests);
     Measurer.Settings settings =
         new Measurer.Settings(
             target, List.of(Objective.parse("PREFILL@8")), 0, 3, "it-agent", 1, Map.of());

@@ -176,11 +176,7 @@ class AvroCodecTest {
 
   @Test
   void shouldDecodeARecordWrittenBeforeTheEnvironmentFieldExisted() throws Exception {
-    Schema v1;
-    try (InputStream in =
-        AvroCodec.class.getResourceAsStream("history/LatencyMeasurement.v1.avsc")) {
-      v1 = new Schema.Parser().parse(in);
-    }
+    Schema v1 = history("LatencyMeasurement.v1");
     // Given a producer that still writes version 1 (no environment field)
     LatencyMeasurement current = Convert.toAvro(sample());
     GenericRecord old = new GenericData.Record(v1);
@@ -189,9 +185,7 @@ class AvroCodecTest {
           f.name(),
           GenericData.get().deepCopy(f.schema(), toGeneric(current.get(f.name()), f.schema())));
     }
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v1, old);
 
     // When today's codec reads it
     LatencyMeasurement decoded = CODEC.decode(bytes);
@@ -206,10 +200,7 @@ class AvroCodecTest {
 
   @Test
   void shouldDecodeADeadLetterWrittenBeforeTheTargetIdFieldExisted() throws Exception {
-    Schema v1;
-    try (InputStream in = AvroCodec.class.getResourceAsStream("history/DeadLetter.v1.avsc")) {
-      v1 = new Schema.Parser().parse(in);
-    }
+    Schema v1 = history("DeadLetter.v1");
     // Given a dead letter as the Flink job wrote it before agents dead-lettered failed requests
     GenericRecord old = new GenericData.Record(v1);
     old.put("sourceTopic", "hil.measurements");
@@ -219,9 +210,7 @@ class AvroCodecTest {
     old.put("reason", "not a LatencyMeasurement");
     old.put("component", "flink-validate");
     old.put("failedAt", 1_000L);
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v1, old);
 
     DeadLetter decoded = AvroCodec.of(DeadLetter.class).decode(bytes);
 
@@ -233,10 +222,7 @@ class AvroCodecTest {
 
   @Test
   void shouldDecodeACandidateRequestWrittenBeforeRequestsNamedObjectives() throws Exception {
-    Schema v2;
-    try (InputStream in = AvroCodec.class.getResourceAsStream("history/CandidateRequest.v2.avsc")) {
-      v2 = new Schema.Parser().parse(in);
-    }
+    Schema v2 = history("CandidateRequest.v2");
     // Given a request as the search wrote it before it named its frontiers' objectives
     GenericRecord old = new GenericData.Record(v2);
     old.put("requestId", "s3-abc");
@@ -246,15 +232,31 @@ class AvroCodecTest {
     old.put("reason", "explore");
     old.put("generation", 3);
     old.put("requestedAt", 1_000L);
-    ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
-    byte[] bytes = new byte[written.remaining()];
-    written.get(bytes);
+    byte[] bytes = writtenWith(v2, old);
 
     CandidateRequest decoded = AvroCodec.of(CandidateRequest.class).decode(bytes);
 
     assertEquals(List.of(), decoded.getObjectives());
     assertEquals(List.of(512), decoded.getContexts());
     assertEquals(FOUR_LAYERS, Convert.fromAvro(decoded.getCandidate()));
+  }
+
+  /** An earlier version of a schema, as the jar keeps it. */
+  private static Schema history(String name) throws Exception {
+    try (InputStream in = AvroCodec.class.getResourceAsStream("history/" + name + ".avsc")) {
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  /**
+   * The record as a producer that still writes {@code schema} encodes it, by Avro's own encoder.
+   */
+  private static byte[] writtenWith(Schema schema, GenericRecord record) throws Exception {
+    ByteBuffer written =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+    byte[] bytes = new byte[written.remaining()];
+    written.get(bytes);
+    return bytes;
   }
 
   /** Specific enums and records → their generic twins, via Avro's own binary round trip. */
