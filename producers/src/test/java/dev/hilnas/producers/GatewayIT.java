@@ -1,6 +1,7 @@
 package dev.hilnas.producers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,6 +122,10 @@ class GatewayIT extends WithBroker {
       assertEquals(2, result.get("accepted").asInt());
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());
+      assertEquals(
+          "not valid JSON: Unexpected end-of-input: expected close marker for Object",
+          result.get("errors").get(0).get("reason").asText(),
+          "said as import says it");
       assertEquals(before + 2, count(Topics.MEASUREMENTS.name()));
       DeadLetter letter =
           Topics.DLQ
@@ -143,7 +148,13 @@ class GatewayIT extends WithBroker {
       HttpResponse<String> allBad = post(service, phone.token(), "not json\n");
       assertEquals(400, allBad.statusCode());
       assertTrue(allBad.body().contains("line 1"), allBad.body());
-      assertEquals(400, post(service, phone.token(), "[1,").statusCode());
+      HttpResponse<String> cut = post(service, phone.token(), "[1,");
+      assertEquals(400, cut.statusCode());
+      assertTrue(cut.body().contains("not a JSON array: not valid JSON: "), cut.body());
+      assertFalse(cut.body().contains("Source"), "no parser internals: " + cut.body());
+      HttpResponse<String> none = post(service, phone.token(), "[]");
+      assertEquals(400, none.statusCode(), "as an empty body is");
+      assertTrue(none.body().contains("an empty array"), none.body());
     }
   }
 

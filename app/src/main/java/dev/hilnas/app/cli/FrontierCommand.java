@@ -123,13 +123,21 @@ final class FrontierCommand implements Callable<Integer> {
     }
     List<FrontierPoint> all = assembly.frontier().all();
     if (all.isEmpty()) {
-      err.println("no candidate has both quality and latency for " + chosen.id() + " " + goal);
+      err.println(
+          "error: no candidate has both quality and latency for " + chosen.id() + " " + goal);
       err.flush();
       return 1;
     }
     List<FrontierPoint> front = assembly.frontier().points();
     ReferencePoint ref = reference == null ? ReferencePoint.beyond(all) : parseReference(reference);
     double hypervolume = assembly.frontier().hypervolume(ref);
+    if (hypervolume == 0) { // every point as slow or worse than the reference: nothing to measure
+      err.printf(
+          "warning: no frontier point is both faster than %.4g ms and better than %.4g: the"
+              + " hypervolume is 0 (--reference lies beyond the worst point by default)%n",
+          ref.latencyMs(), ref.quality());
+      err.flush();
+    }
 
     out.printf(
         "%s %s: %d of %d evaluated candidates on the frontier, hypervolume %.6g (reference %.4g ms, %.4g)%n",

@@ -2,10 +2,13 @@ package dev.hilnas.app.cli;
 
 import dev.hilnas.app.stack.StackStatus;
 import dev.hilnas.schemas.json.Json;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -42,9 +45,26 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!url.matches("(?i)https?://.+")) {
+      throw new IllegalArgumentException(
+          "--url is an address with its scheme, e.g. http://localhost:8080/, got " + url);
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    StackStatus status = StackStatus.fetch(http, url);
     PrintWriter out = spec.commandLine().getOut();
+    StackStatus status;
+    try {
+      status = StackStatus.fetch(http, url);
+    } catch (IOException e) {
+      if (json) { // a script reading stdout learns it too
+        Map<String, Object> down = new LinkedHashMap<>();
+        down.put("url", url);
+        down.put("up", false);
+        down.put("error", ErrorMessage.of(e));
+        out.println(Json.MAPPER.writeValueAsString(down));
+        out.flush();
+      }
+      throw e;
+    }
     if (json) {
       out.println(Json.MAPPER.writeValueAsString(status));
     } else {

@@ -322,7 +322,7 @@ class HttpFrontTest {
 
       assertEquals(404, response.statusCode());
       assertEquals(
-          "{\"error\":\"nothing at /healthz/more; the API lives under /api/v1/\"}",
+          "{\"error\":\"nothing at /healthz/more; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...\"}",
           response.body());
       assertEquals(404, get(front, "/").statusCode());
     }

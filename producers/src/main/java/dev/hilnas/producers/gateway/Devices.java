@@ -1,5 +1,6 @@
 package dev.hilnas.producers.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hilnas.core.Hashing;
 import dev.hilnas.schemas.json.Json;
 import java.io.IOException;
@@ -37,11 +38,26 @@ public final class Devices {
         this.devices.stream().map(d -> HexFormat.of().parseHex(d.tokenSha256())).toList();
   }
 
+  /**
+   * @throws IllegalArgumentException naming the file when it is not a devices file
+   */
   public static Devices read(Path path) throws IOException {
     if (!Files.exists(path)) {
       return new Devices(List.of());
     }
-    File file = Json.MAPPER.readValue(path.toFile(), File.class);
+    File file;
+    try {
+      file = Json.MAPPER.readValue(path.toFile(), File.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          path
+              + ": not a devices file ("
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + ", line "
+              + e.getLocation().getLineNr()
+              + ")",
+          e);
+    }
     return new Devices(file.devices() == null ? List.of() : file.devices());
   }
 
@@ -73,6 +89,13 @@ public final class Devices {
    * time it is seen.
    */
   public Added add(String id, Set<String> targets) {
+    // the id becomes the agent id of its measurements and part of their ids: a word, not blank
+    if (id == null
+        || id.isBlank()
+        || id.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException(
+          "a device id is one word without spaces, e.g. lab-numpy-1, got '" + id + "'");
+    }
     if (devices.stream().anyMatch(d -> d.id().equals(id))) {
       throw new IllegalArgumentException("a device called " + id + " is already registered");
     }

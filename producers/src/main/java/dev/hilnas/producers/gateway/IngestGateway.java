@@ -176,10 +176,10 @@ public final class IngestGateway implements AutoCloseable {
         try {
           return MeasurementJson.bind(text, limits);
         } catch (JsonProcessingException e) {
-          // the tree says what is wrong, in the contract's words
+          // the tree says what is wrong, in the contract's words; JSON that is none, as import does
         }
       }
-      return MeasurementJson.fromTree(tree(), limits);
+      return MeasurementJson.fromTree(node != null ? node : Json.readTree(text), limits);
     }
 
     /** The line as JSON, or as a text node when it is none: "expected a JSON object". */
@@ -209,9 +209,12 @@ public final class IngestGateway implements AutoCloseable {
     List<Posted> out = new ArrayList<>();
     if (text.startsWith("[")) {
       try {
-        Json.MAPPER.readTree(text).forEach(node -> out.add(new Posted(null, node)));
-      } catch (IOException e) {
-        throw new Refused(400, "not a JSON array: " + e.getMessage().split("\n")[0], 0);
+        Json.readTree(text).forEach(node -> out.add(new Posted(null, node)));
+      } catch (IllegalArgumentException e) {
+        throw new Refused(400, "not a JSON array: " + e.getMessage(), 0);
+      }
+      if (out.isEmpty()) {
+        throw new Refused(400, "an empty array: send at least one measurement", 0);
       }
       return out;
     }

@@ -36,10 +36,25 @@ class DevicesTest {
     Devices.Added b = a.devices().add("b", Set.of("x/y"));
     assertFalse(a.token().equals(b.token()));
     assertThrows(IllegalArgumentException.class, () -> b.devices().add("a", Set.of("x/y")));
+    for (String id : new String[] {"", " ", "has space", "tab\there"}) {
+      assertEquals(
+          "a device id is one word without spaces, e.g. lab-numpy-1, got '" + id + "'",
+          assertThrows(IllegalArgumentException.class, () -> b.devices().add(id, Set.of("x/y")))
+              .getMessage());
+    }
   }
 
   @Test
   void aMissingFileMeansNoDevices(@TempDir Path dir) throws Exception {
     assertTrue(Devices.read(dir.resolve("none.json")).all().isEmpty());
+  }
+
+  @Test
+  void aFileThatIsNoDevicesFileIsNamed(@TempDir Path dir) throws Exception {
+    Path garbage = java.nio.file.Files.writeString(dir.resolve("devices.json"), "garbage");
+    String said =
+        assertThrows(IllegalArgumentException.class, () -> Devices.read(garbage)).getMessage();
+    assertTrue(said.startsWith(garbage + ": not a devices file (Unrecognized token"), said);
+    assertFalse(said.contains("Source"), said);
   }
 }

@@ -133,7 +133,9 @@ public final class HttpJson {
   }
 
   private static String notFoundMessage(HttpExchange ex) {
-    return "nothing at " + ex.getRequestURI().getRawPath() + "; the API lives under /api/v1/";
+    return "nothing at "
+        + ex.getRequestURI().getRawPath()
+        + "; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...";
   }
 
   /** A cross-site form can post a body without asking first, but only as a form or plain text. */
@@ -245,6 +247,12 @@ public final class HttpJson {
   public static void send(HttpExchange ex, int status, String type, byte[] bytes)
       throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
+    if (ex.getRequestMethod().equals("HEAD")) {
+      // no body, and no length: the JDK's server warns on the console of a HEAD answered with one
+      ex.sendResponseHeaders(status, -1);
+      ex.close();
+      return;
+    }
     ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,11 +161,15 @@ class HttpJsonTest {
   void shouldAnswer404ToAPathARouteDoesNotServe() throws Exception {
     HttpResponse<String> longer = send(HttpRequest.newBuilder(uri("/exact/more")));
     assertEquals(404, longer.statusCode());
-    assertEquals("nothing at /exact/more; the API lives under /api/v1/", error(longer));
+    assertEquals(
+        "nothing at /exact/more; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...",
+        error(longer));
 
     HttpResponse<String> prefixed = send(HttpRequest.newBuilder(uri("/exactly")));
     assertEquals(404, prefixed.statusCode());
-    assertEquals("nothing at /exactly; the API lives under /api/v1/", error(prefixed));
+    assertEquals(
+        "nothing at /exactly; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...",
+        error(prefixed));
   }
 
   @Test
@@ -172,7 +177,9 @@ class HttpJsonTest {
     HttpResponse<String> response = post("/nope", "text/plain", "hello");
 
     assertEquals(404, response.statusCode());
-    assertEquals("nothing at /nope; the API lives under /api/v1/", error(response));
+    assertEquals(
+        "nothing at /nope; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...",
+        error(response));
   }
 
   @Test
@@ -182,6 +189,41 @@ class HttpJsonTest {
     assertEquals(405, response.statusCode());
     assertEquals("GET", response.headers().firstValue("Allow").orElseThrow());
     assertEquals("use GET here", error(response));
+  }
+
+  @Test
+  void shouldAnswer405ToAHeadWithoutABodyAndWithoutTheServersWarning() throws Exception {
+    List<java.util.logging.LogRecord> warned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger jdkLog = java.util.logging.Logger.getLogger("com.sun.net.httpserver");
+    java.util.logging.Handler catcher =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              warned.add(r);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jdkLog.addHandler(catcher);
+    try {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(uri("/exact"))
+                  .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+
+      assertEquals(405, response.statusCode());
+      assertEquals("GET", response.headers().firstValue("Allow").orElseThrow());
+      assertEquals("", response.body());
+      assertEquals(List.of(), warned.stream().map(r -> r.getMessage()).toList());
+    } finally {
+      jdkLog.removeHandler(catcher);
+    }
   }
 
   @Test

@@ -173,6 +173,10 @@ public final class ModelApi {
       return HardwareTarget.parse(target.asText());
     }
     JsonNode from = target != null && target.isObject() ? target : request;
+    if (from.get("hardware") == null && from.get("runtime") == null) {
+      throw new IllegalArgumentException(
+          "target is required, e.g. \"target\": \"pixel8-cpu/executorch-xnnpack\"");
+    }
     return new HardwareTarget(
         text(from, "hardware"), text(from, "runtime"), text(from, "precision"));
   }

@@ -245,6 +245,12 @@ class ModelApiTest {
         json(target).get("error").asText());
     HttpResponse<String> empty = post("/api/v1/predict", "");
     assertEquals(400, empty.statusCode());
+    HttpResponse<String> none = post("/api/v1/predict", "{}");
+    assertEquals(400, none.statusCode());
+    assertEquals(
+        "target is required, e.g. \"target\": \"pixel8-cpu/executorch-xnnpack\"",
+        json(none).get("error").asText(),
+        "not the name of a field of its other form");
   }
 
   @Test

@@ -64,7 +64,7 @@ class WebPageTest {
       HttpResponse<String> response = send(method, "/nope");
       assertEquals(404, response.statusCode(), method);
       assertEquals(
-          "nothing at /nope; the API lives under /api/v1/",
+          "nothing at /nope; the API's routes start /api/v1/targets, /api/v1/models/, /api/v1/frontiers/, ...",
           Json.MAPPER.readTree(response.body()).get("error").asText());
     }
     assertEquals(404, send("GET", "/static/nope.js").statusCode());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Latency model fit, refit and prediction speed, next to a floor.",
       "",
-      "Latency model speed on one thread: a full cross-validated fit and the fast refit (what the Flink job runs per target at most once a second) on a full target, and candidate-phase predictions per second next to the floor measured in the same run: extracting the same candidates' features."
+      "Latency model speed on one thread: a full cross-validated fit and the fast refit (what the Flink job runs per target at most once per serve --refit-interval, 250 ms by default) on a full target, and candidate-phase predictions per second next to the floor measured in the same run: extracting the same candidates' features."
     })
 final class BenchModelCommand implements Callable<Integer> {
   @Option(
