@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         LatencyModelTrainer.fitPerTarget(
             MeasurementFiles.read(train, err, accepted), normaliseDrift);
     if (models.isEmpty()) {
-      err.println(train + ": no valid measurements to fit on");
+      err.println("error: " + train + " holds no valid measurement to fit on");
       return 1;
     }
     int invalid = 0;

@@ -49,4 +49,31 @@ class MeasurementFilesTest {
     assertEquals(2, run.exit());
     assertEquals("error: " + empty + " holds no valid measurement to score", run.err().strip());
   }
+
+  @Test
+  void aDirectoryGivenForAFileIsNamed() {
+    CliRun run =
+        CliRun.of(
+            "model",
+            "evaluate",
+            "--train",
+            dir.toString(),
+            "--test",
+            "../examples/measurements-test.jsonl");
+    assertEquals("error: " + dir + ": a directory, not a file", run.err().strip());
+  }
+
+  @Test
+  void predictSaysAsModelEvaluateDoesThatThereIsNothingToFitOn() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
+    CliRun run =
+        CliRun.of(
+            "predict",
+            "--train",
+            empty.toString(),
+            "--input",
+            "../examples/measurements-test.jsonl");
+    assertEquals(1, run.exit(), "its documented exit code");
+    assertEquals("error: " + empty + " holds no valid measurement to fit on", run.err().strip());
+  }
 }

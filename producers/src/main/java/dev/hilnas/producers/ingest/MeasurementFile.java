@@ -79,6 +79,9 @@ public final class MeasurementFile {
    * @throws IOException when the file cannot be read at all
    */
   public void forEach(Consumer<LineResult> action) throws IOException {
+    if (Files.isDirectory(path)) { // reading one says "Is a directory" without naming it
+      throw new java.nio.file.FileSystemException(path.toString(), null, "a directory, not a file");
+    }
     try (InputStream in = new Counting(Files.newInputStream(path))) {
       if (path.getFileName().toString().toLowerCase().endsWith(".csv")) {
         readCsv(in, action);

@@ -83,11 +83,17 @@ public final class CandidateJson {
    * @throws IOException when the file cannot be read
    */
   public static Candidate read(Path file, Limits limits) throws IOException {
+    if (Files.isDirectory(file)) { // reading one says "Is a directory" without naming it
+      throw new java.nio.file.FileSystemException(file.toString(), null, "a directory, not a file");
+    }
     String text;
     try {
       text = Files.readString(file);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(file + " is not UTF-8 text", e);
+    }
+    if (text.isBlank()) {
+      throw new IllegalArgumentException(file + " is empty: it should hold a candidate object");
     }
     return fromTree(Json.readTree(text), limits);
   }

@@ -34,5 +34,17 @@ class CandidateJsonTest {
         assertThrows(
             IllegalArgumentException.class, () -> CandidateJson.read(notJson, Limits.DEFAULTS));
     assertTrue(j.getMessage().startsWith("not valid JSON: "), j.getMessage());
+
+    Path empty = Files.writeString(dir.resolve("empty.json"), "\n");
+    assertEquals(
+        empty + " is empty: it should hold a candidate object",
+        assertThrows(
+                IllegalArgumentException.class, () -> CandidateJson.read(empty, Limits.DEFAULTS))
+            .getMessage());
+    var folder =
+        assertThrows(
+            java.nio.file.FileSystemException.class,
+            () -> CandidateJson.read(dir, Limits.DEFAULTS));
+    assertEquals(dir.toString(), folder.getFile());
   }
 }
