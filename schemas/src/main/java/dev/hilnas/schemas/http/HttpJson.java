@@ -93,6 +93,19 @@ public final class HttpJson {
     }
   }
 
+  /**
+   * A target id from a path, unchanged: one that is not a target id is the client's error (400),
+   * where a well-formed one that is not there is a 404.
+   */
+  public static String targetId(String text) {
+    try {
+      dev.hilnas.core.HardwareTarget.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ClientError(400, e.getMessage());
+    }
+    return text;
+  }
+
   /** Answers 404 whatever the method: for a server's root when no route serves it. */
   public static void notFound(HttpExchange ex) throws IOException {
     try (ex) {

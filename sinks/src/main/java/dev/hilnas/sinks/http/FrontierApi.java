@@ -42,6 +42,8 @@ public final class FrontierApi {
 
   private void get(HttpExchange ex) throws IOException {
     String path = HttpJson.pathAfter(ex, PREFIX);
+    HttpJson.targetId(
+        path.endsWith(BEST) ? path.substring(0, path.length() - BEST.length()) : path);
     Map<String, String> query = HttpJson.query(ex);
     if (path.endsWith(BEST)) {
       best(ex, path.substring(0, path.length() - BEST.length()), query);

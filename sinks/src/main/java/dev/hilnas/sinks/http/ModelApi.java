@@ -188,7 +188,7 @@ public final class ModelApi {
 
   private LatencyModelSnapshot snapshot(String targetId) {
     return catalog
-        .snapshot(targetId)
+        .snapshot(HttpJson.targetId(targetId))
         .orElseThrow(
             () -> new HttpJson.ClientError(404, "no latency model for target '" + targetId + "'"));
   }

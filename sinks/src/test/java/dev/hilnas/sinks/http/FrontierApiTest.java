@@ -217,5 +217,7 @@ class FrontierApiTest {
         404,
         get("/api/v1/frontiers/pixel8-cpu/executorch-xnnpack?objective=DECODE@512").statusCode());
     assertEquals(404, get("/api/v1/frontiers/nope/nothing").statusCode());
+    assertEquals(400, get("/api/v1/frontiers/onlyone").statusCode(), "no target id");
+    assertEquals(400, get("/api/v1/frontiers/onlyone/best?objective=DECODE@512").statusCode());
   }
 }

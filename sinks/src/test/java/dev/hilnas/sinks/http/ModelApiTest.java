@@ -157,6 +157,17 @@ class ModelApiTest {
   }
 
   @Test
+  void shouldAnswer400ForWhatIsNoTargetId() throws Exception {
+    HttpResponse<String> response = get("/api/v1/models/onlyone");
+
+    assertEquals(400, response.statusCode(), "as predict answers it");
+    assertEquals(
+        "target must look like hardware/runtime[/precision], e.g. pixel8-cpu/executorch-xnnpack,"
+            + " got 'onlyone'",
+        json(response).get("error").asText());
+  }
+
+  @Test
   void shouldPredictWhatTheModelPredictsWithItsVersion() throws Exception {
     String body =
         "{\"target\":\"pixel8-cpu/executorch-xnnpack\",\"phase\":\"DECODE\",\"contextLength\":2048,"
