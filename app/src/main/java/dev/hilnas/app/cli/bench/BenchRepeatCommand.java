@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Repeat agreement of the measurement protocols on the same candidates.",
       "",
-      "Repeat agreement of the measurement protocols: the same small random candidates measured twice, --gap apart, with the fixed protocol (--warmup 2 --runs 5, the old agent default) and the adaptive one interleaved candidate by candidate, so both see the same machine; how many second latencies lie within ±5%% and ±10%% of the first, per protocol and objective."
+      "Repeat agreement of the measurement protocols: the same small random candidates measured twice, --gap apart, with the fixed protocol (--warmup 2 --runs 5, the old agent default) and the adaptive one interleaved candidate by candidate, so both see the same machine; how many second latencies lie within ±5%% and ±10%% of the first, per protocol and objective. With the defaults it takes about 4 minutes on 2 cores (the 2-minute gap included)."
     })
 final class BenchRepeatCommand implements Callable<Integer> {
 
