@@ -62,6 +62,7 @@ public final class SearchBook {
   private final Map<String, LatencyModel> models = new HashMap<>();
   private final Map<String, Map<Objective, List<Point>>> frontiers = new HashMap<>();
   private final Map<String, Map<Objective, ReferencePoint>> references = new HashMap<>();
+  private final Map<String, Map<Objective, Long>> updatedAt = new HashMap<>();
   private final Map<String, Set<String>> measured = new HashMap<>();
   private final Map<String, QualityPredictor.Evaluated> evaluated = new LinkedHashMap<>();
 
@@ -91,11 +92,26 @@ public final class SearchBook {
     models.put(targetId, model);
   }
 
-  /** Replaces the target's frontier for the objective: its points, frontier and dominated. */
+  /** As {@link #frontier(String, Objective, List, ReferencePoint, long)} at time 0. */
   public void frontier(
       String targetId, Objective objective, List<Point> points, ReferencePoint reference) {
+    frontier(targetId, objective, points, reference, 0);
+  }
+
+  /**
+   * Replaces the target's frontier for the objective: its points, frontier and dominated.
+   *
+   * @param updatedAtMs when the job published it
+   */
+  public void frontier(
+      String targetId,
+      Objective objective,
+      List<Point> points,
+      ReferencePoint reference,
+      long updatedAtMs) {
     frontiers.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, List.copyOf(points));
     references.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, reference);
+    updatedAt.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, updatedAtMs);
     for (Point p : points) {
       evaluated.put(
           p.candidate().archId(), new QualityPredictor.Evaluated(p.candidate(), p.quality()));
@@ -105,9 +121,17 @@ public final class SearchBook {
     }
   }
 
-  /** The objectives the target's frontiers track, as last seen: by phase, then context. */
-  public List<Objective> frontierObjectives(String targetId) {
-    return frontiers.getOrDefault(targetId, Map.of()).keySet().stream()
+  /**
+   * The objectives the target's frontiers track, by phase, then context: those updated within
+   * {@code staleAfterMs} of the target's newest update (hil.frontiers keeps the objectives a stack
+   * no longer has, and the job updates those no more).
+   */
+  public List<Objective> frontierObjectives(String targetId, long staleAfterMs) {
+    Map<Objective, Long> updated = updatedAt.getOrDefault(targetId, Map.of());
+    long newest = updated.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return updated.entrySet().stream()
+        .filter(e -> e.getValue() >= newest - staleAfterMs)
+        .map(Map.Entry::getKey)
         .sorted(Comparator.comparing(Objective::phase).thenComparingInt(Objective::contextLength))
         .toList();
   }

@@ -7,7 +7,6 @@ import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +89,6 @@ public final class SearchLoop {
    */
   public static final Duration STALE_FRONTIER = Duration.ofMinutes(30);
 
-  private final Map<String, Map<Objective, Long>> frontierUpdates = new HashMap<>();
   private final SearchStrategy strategy;
   private final Settings settings;
   private final SplittableRandom random;
@@ -137,7 +135,7 @@ public final class SearchLoop {
       Objective objective,
       List<SearchBook.Point> points,
       ReferencePoint reference) {
-    frontier(targetId, objective, points, reference, 0);
+    book.frontier(targetId, objective, points, reference);
   }
 
   /**
@@ -152,8 +150,7 @@ public final class SearchLoop {
       List<SearchBook.Point> points,
       ReferencePoint reference,
       long updatedAtMs) {
-    book.frontier(targetId, objective, points, reference);
-    frontierUpdates.computeIfAbsent(targetId, t -> new HashMap<>()).put(objective, updatedAtMs);
+    book.frontier(targetId, objective, points, reference, updatedAtMs);
   }
 
   public int requestedCount() {
@@ -167,12 +164,7 @@ public final class SearchLoop {
    * updates (the stack now keeps other objectives; hil.frontiers keeps the old ones) is left out.
    */
   public List<Objective> objectives(String targetId) {
-    Map<Objective, Long> updated = frontierUpdates.getOrDefault(targetId, Map.of());
-    long newest = updated.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    List<Objective> tracked =
-        book.frontierObjectives(targetId).stream()
-            .filter(o -> updated.getOrDefault(o, 0L) >= newest - STALE_FRONTIER.toMillis())
-            .toList();
+    List<Objective> tracked = book.frontierObjectives(targetId, STALE_FRONTIER.toMillis());
     return tracked.isEmpty() ? settings.objectives() : tracked;
   }
 

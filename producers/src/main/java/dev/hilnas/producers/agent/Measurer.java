@@ -138,13 +138,11 @@ public final class Measurer {
    */
   public List<Measurement> measure(
       Candidate candidate, String candidateId, List<Objective> objectives) {
+    boolean perObjective = reference != null && reference.objective() == null;
     Map<String, String> speed =
-        reference != null && reference.objective() != null
-            ? speed(reference.objective())
-            : Map.of();
+        reference != null && !perObjective ? speed(reference.objective()) : Map.of();
     // the fixed protocol's first runs come from timeAll: runners that pay a set-up per candidate
     // (a process, a model load) pay it once; not when a reference is timed before each objective
-    boolean perObjective = reference != null && reference.objective() == null;
     Map<Objective, List<Double>> first =
         protocol.name().equals("fixed") && !perObjective
             ? runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions())

@@ -52,7 +52,7 @@ public final class Devices {
       throw new IllegalArgumentException(
           path
               + ": not a devices file ("
-              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + Json.firstSentence(e.getOriginalMessage())
               + ", line "
               + e.getLocation().getLineNr()
               + ")",
@@ -91,7 +91,7 @@ public final class Devices {
   public Added add(String id, Set<String> targets) {
     // the id becomes the agent id of its measurements and part of their ids: a word, not blank
     if (id == null
-        || id.isBlank()
+        || id.isEmpty()
         || id.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
       throw new IllegalArgumentException(
           "a device id is one word without spaces, e.g. lab-numpy-1, got '" + id + "'");

@@ -36,7 +36,8 @@ public final class Json {
     return firstSentence(message).replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
   }
 
-  static String firstSentence(String message) {
+  /** The first line of a parser's message: Jackson appends the source on the next. */
+  public static String firstSentence(String message) {
     int cut = message.indexOf('\n');
     return cut < 0 ? message : message.substring(0, cut);
   }

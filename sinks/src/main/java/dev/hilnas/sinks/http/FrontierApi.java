@@ -42,11 +42,12 @@ public final class FrontierApi {
 
   private void get(HttpExchange ex) throws IOException {
     String path = HttpJson.pathAfter(ex, PREFIX);
-    HttpJson.targetId(
-        path.endsWith(BEST) ? path.substring(0, path.length() - BEST.length()) : path);
+    boolean best = path.endsWith(BEST);
+    String target =
+        HttpJson.targetId(best ? path.substring(0, path.length() - BEST.length()) : path);
     Map<String, String> query = HttpJson.query(ex);
-    if (path.endsWith(BEST)) {
-      best(ex, path.substring(0, path.length() - BEST.length()), query);
+    if (best) {
+      best(ex, target, query);
       return;
     }
     String objective = query.get("objective");
