@@ -89,6 +89,11 @@ public record Candidate(
     this(vocabSize, dModel, headDim, window, weightBits, layers, List.of());
   }
 
+  /** The same architecture with its weights at another precision. */
+  public Candidate withWeightBits(int bits) {
+    return new Candidate(vocabSize, dModel, headDim, window, bits, layers, sourceLayers);
+  }
+
   /** The same architecture inheriting from the given backbone layers. */
   public Candidate withSourceLayers(List<Integer> sources) {
     return new Candidate(vocabSize, dModel, headDim, window, weightBits, layers, sources);

@@ -1,12 +1,19 @@
 package dev.hilnas.core;
 
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * A device and the runtime that executes models on it, e.g. {@code pixel8-cpu} with {@code
  * executorch-xnnpack}. One latency model is kept per target.
  *
  * @param hardware device kind, e.g. {@code x86-8thread}
  * @param runtime inference runtime, e.g. {@code java-cpu}
- * @param precision activation precision, e.g. {@code fp32}; null when the source did not say
+ * @param precision the precision it runs models at, e.g. {@code fp32} or llama.cpp's {@code q4_0};
+ *     null when the source did not say. One that names the weights' width (see {@link #weightBits})
+ *     keeps the search to candidates of that width on this target
  */
 public record HardwareTarget(String hardware, String runtime, String precision) {
 
@@ -61,6 +68,33 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
     return precision == null
         ? hardware + "/" + runtime
         : hardware + "/" + runtime + "/" + precision;
+  }
+
+  /** Precision names that say how wide the weights are: {@code fp32}, {@code bf16}, ... */
+  private static final Pattern FLOAT_WEIGHTS =
+      Pattern.compile("(?:fp|f|bf)(32|16)", Pattern.CASE_INSENSITIVE);
+
+  /** ... and {@code q8_0}, {@code q4_k_m}, {@code int8}, {@code w4a16}: the weights' bits first. */
+  private static final Pattern INTEGER_WEIGHTS =
+      Pattern.compile("(?:q|int|i|w)(8|4)(?:[_a-z].*)?", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The bits per weight this target's precision names, when it names them (llama.cpp's weight types
+   * and the usual names: {@code fp32}, {@code f16}, {@code bf16}, {@code q8_0}, {@code q4_k_m},
+   * {@code int8}, {@code w4a16}); empty for another precision or none. The built-in runners run
+   * every candidate at their target's precision, whatever its {@code weightBits}.
+   */
+  public OptionalInt weightBits() {
+    if (precision == null) {
+      return OptionalInt.empty();
+    }
+    for (Pattern p : List.of(FLOAT_WEIGHTS, INTEGER_WEIGHTS)) {
+      Matcher m = p.matcher(precision);
+      if (m.matches()) {
+        return OptionalInt.of(Integer.parseInt(m.group(1)));
+      }
+    }
+    return OptionalInt.empty();
   }
 
   private static String requireName(String field, String value) {

@@ -3,6 +3,8 @@ package dev.hilnas.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Map;
+import java.util.OptionalInt;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.CharRange;
@@ -20,6 +22,24 @@ class HardwareTargetTest {
     HardwareTarget withPrecision = HardwareTarget.parse(" x86-1thread/java-cpu/fp32 ");
     assertEquals(new HardwareTarget("x86-1thread", "java-cpu", "fp32"), withPrecision);
     assertEquals("x86-1thread/java-cpu/fp32", withPrecision.id());
+  }
+
+  @Test
+  void shouldReadTheWeightBitsAPrecisionNames() {
+    Map<String, Integer> named =
+        Map.of(
+            "fp32", 32, "F32", 32, "f16", 16, "bf16", 16, "q8_0", 8, "q4_0", 4, "Q4_K_M", 4, "int8",
+            8, "w4a16", 4, "i4", 4);
+    named.forEach(
+        (precision, bits) ->
+            assertEquals(
+                OptionalInt.of(bits),
+                new HardwareTarget("h", "r", precision).weightBits(),
+                precision));
+    for (String other : new String[] {"mixed", "fp8", "q80", "int16", "q3_k"}) {
+      assertEquals(OptionalInt.empty(), new HardwareTarget("h", "r", other).weightBits(), other);
+    }
+    assertEquals(OptionalInt.empty(), new HardwareTarget("h", "r").weightBits(), "no precision");
   }
 
   @Test

@@ -22,6 +22,11 @@ public final class HilnasStrategy implements SearchStrategy {
   }
 
   @Override
+  public SearchStrategy withWeightBits(int bits) {
+    return new HilnasStrategy(space.withWeightBits(bits));
+  }
+
+  @Override
   public List<Proposal> propose(
       TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     return proposer.propose(view, quality(view.evaluated()), excluded, count, random);

@@ -62,6 +62,11 @@ public final class Nsga2Strategy implements SearchStrategy {
   }
 
   @Override
+  public SearchStrategy withWeightBits(int bits) {
+    return new Nsga2Strategy(space.withWeightBits(bits));
+  }
+
+  @Override
   public List<Proposal> propose(
       TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     PRNG.setSeed(random.nextLong());

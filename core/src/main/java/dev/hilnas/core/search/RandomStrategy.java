@@ -25,6 +25,11 @@ public final class RandomStrategy implements SearchStrategy {
   }
 
   @Override
+  public SearchStrategy withWeightBits(int bits) {
+    return new RandomStrategy(space.withWeightBits(bits));
+  }
+
+  @Override
   public List<Proposal> propose(
       TargetView view, Set<String> excluded, int count, SplittableRandom random) {
     List<Proposal> out = new ArrayList<>();

@@ -1,14 +1,17 @@
 package dev.hilnas.core.search;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.frontier.ReferencePoint;
 import dev.hilnas.core.frontier.TargetFrontiers;
 import dev.hilnas.core.latency.LatencyModel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -17,10 +20,11 @@ import java.util.TreeSet;
  * The search loop, the same in production and in {@code bench search}: it is told what is known —
  * requests made before a restart, failed attempts to measure them, latency models, frontiers — and
  * at each {@link #step} fills every target's free measurement capacity, first with failed
- * candidates to try again, then with what its strategy proposes, and records those requests.
- * Whoever runs it publishes what a step returns and feeds back what comes of it. Time is passed in
- * (epoch ms, or any clock that only moves forward) and the randomness is seeded at construction, so
- * a run is a function of its inputs. Not thread-safe.
+ * candidates to try again, then with what its strategy proposes (at the weight precision the
+ * target's precision names, if it names one), and records those requests. Whoever runs it publishes
+ * what a step returns and feeds back what comes of it. Time is passed in (epoch ms, or any clock
+ * that only moves forward) and the randomness is seeded at construction, so a run is a function of
+ * its inputs. Not thread-safe.
  */
 public final class SearchLoop {
 
@@ -90,6 +94,7 @@ public final class SearchLoop {
   public static final Duration STALE_FRONTIER = Duration.ofMinutes(30);
 
   private final SearchStrategy strategy;
+  private final Map<Integer, SearchStrategy> byWeightBits = new HashMap<>();
   private final Settings settings;
   private final SplittableRandom random;
   private final SearchBook book = new SearchBook();
@@ -220,7 +225,7 @@ public final class SearchLoop {
               target, settings.objectives(), settings.budgetsMs().getOrDefault(target, Map.of()));
       if (free > proposals.size()) {
         proposals.addAll(
-            strategy.propose(view, book.excluded(target), free - proposals.size(), random));
+            strategy(target).propose(view, book.excluded(target), free - proposals.size(), random));
       }
       for (Proposal p : proposals) {
         book.requested(p.candidate(), List.of(p.targetId()), nowMs);
@@ -249,6 +254,23 @@ public final class SearchLoop {
             settings.maxAttempts(),
             fronts);
     return out;
+  }
+
+  /**
+   * The strategy for a target, kept to the weight precision its precision names (the built-in
+   * runners run every candidate at that precision: a 4-bit candidate timed at fp32 would be a point
+   * whose latency and quality describe two different models).
+   */
+  private SearchStrategy strategy(String target) {
+    OptionalInt bits;
+    try {
+      bits = HardwareTarget.parse(target).weightBits();
+    } catch (IllegalArgumentException e) { // not a target id: nothing to keep it to
+      bits = OptionalInt.empty();
+    }
+    return bits.isPresent()
+        ? byWeightBits.computeIfAbsent(bits.getAsInt(), strategy::withWeightBits)
+        : strategy;
   }
 
   /** The request of a frontier point again, so that it rests on more than one measurement. */

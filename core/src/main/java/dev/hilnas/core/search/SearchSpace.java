@@ -101,9 +101,28 @@ public record SearchSpace(
         .build();
   }
 
-  /** Whether {@code c} is a pruning of the backbone within the constraints. */
+  /**
+   * The same prunings with their weights at one precision, the backbone's too: the space of a
+   * target whose runtime runs every candidate at that precision.
+   */
+  public SearchSpace withWeightBits(int bits) {
+    return new SearchSpace(
+        backbone.withWeightBits(bits),
+        ffnWidths,
+        windows,
+        List.of(bits),
+        minLayers,
+        constraints,
+        limits);
+  }
+
+  /**
+   * Whether {@code c} is a pruning of the backbone within the constraints, at one of the space's
+   * weight precisions or the backbone's.
+   */
   public boolean allows(Candidate c) {
     return Prunings.incompatibility(backbone, c) == null
+        && (weightBits.contains(c.weightBits()) || c.weightBits() == backbone.weightBits())
         && (constraints.maxParams() == 0 || c.parameterCount() <= constraints.maxParams())
         && (constraints.maxKvCacheBytes() == 0
             || kvCacheBytes(c, KV_CONTEXT) <= constraints.maxKvCacheBytes());

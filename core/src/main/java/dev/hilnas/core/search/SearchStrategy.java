@@ -26,6 +26,13 @@ public interface SearchStrategy {
   List<Proposal> propose(TargetView view, Set<String> excluded, int count, SplittableRandom random);
 
   /**
+   * The same strategy over the same prunings with their weights at one precision (see {@link
+   * SearchSpace#withWeightBits}), for targets that run every candidate at that precision; a new
+   * instance with nothing of this one's state.
+   */
+  SearchStrategy withWeightBits(int bits);
+
+  /**
    * hilnas (latency model + quality predictor + optimistic hypervolume gain), random (uniform
    * prunings) or nsga2 (steady-state NSGA-II, no surrogate), over {@code space}.
    */

@@ -41,6 +41,11 @@ class SearchLoopTest {
       this.excluded.add(excluded);
       return random.propose(view, excluded, count, r);
     }
+
+    @Override
+    public SearchStrategy withWeightBits(int bits) {
+      throw new UnsupportedOperationException("the targets of these tests name no precision");
+    }
   }
 
   private final Recording strategy = new Recording();
@@ -106,6 +111,34 @@ class SearchLoopTest {
     assertEquals(List.of(kept, old), loop.objectives("t"), "not yet stale");
     loop.frontier("t", kept, points, new ReferencePoint(20, 20), later + 1);
     assertEquals(List.of(kept), loop.objectives("t"));
+  }
+
+  @Test
+  void shouldKeepATargetToTheWeightBitsItsPrecisionNames() {
+    SearchLoop loop =
+        new SearchLoop(
+            SearchStrategy.named("hilnas", SearchSpaceTest.SPACE),
+            new SearchLoop.Settings(
+                Map.of("cpu/java-cpu/fp32", 1, "phone/llama.cpp/q4_0", 1, "phone/executorch", 1),
+                1,
+                30,
+                Duration.ofMinutes(10),
+                3,
+                Map.of(),
+                List.of(PREFILL)),
+            1);
+    Map<String, Set<Integer>> bits = new java.util.TreeMap<>();
+    for (Proposal p : loop.step(0)) {
+      bits.computeIfAbsent(p.targetId(), t -> new java.util.TreeSet<>())
+          .add(p.candidate().weightBits());
+    }
+    assertEquals(
+        Map.of(
+            "cpu/java-cpu/fp32", Set.of(32),
+            "phone/llama.cpp/q4_0", Set.of(4),
+            "phone/executorch", Set.of(4, 8, 16, 32)),
+        bits,
+        "a target without a precision: the space's bits and the backbone's");
   }
 
   @Test

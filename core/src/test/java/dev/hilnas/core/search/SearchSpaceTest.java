@@ -105,6 +105,23 @@ class SearchSpaceTest {
   }
 
   @Test
+  void aSpaceAtOneWeightPrecisionProposesAndAllowsOnlyThat() {
+    SearchSpace q4 = SPACE.withWeightBits(4);
+    SplittableRandom r = new SplittableRandom(5);
+    Candidate c = q4.backbone();
+    assertEquals(4, c.weightBits());
+    for (int i = 0; i < 500; i++) {
+      c = i % 10 == 0 ? q4.random(r) : q4.mutate(c, r);
+      assertEquals(4, c.weightBits(), c.toString());
+    }
+    Candidate small = SPACE.random(new SplittableRandom(6));
+    assertTrue(q4.allows(small.withWeightBits(4)));
+    assertFalse(q4.allows(small.withWeightBits(8)), "a precision the target does not run");
+    assertFalse(q4.allows(BACKBONE), "nor the backbone at its own");
+    assertTrue(SPACE.allows(BACKBONE), "the space at every precision allows the backbone's");
+  }
+
+  @Test
   void dropsDeeperLayersMoreOftenButAnyLayerCanGo() {
     SplittableRandom r = new SplittableRandom(4);
     int[] dropped = new int[BACKBONE.layerCount()];
