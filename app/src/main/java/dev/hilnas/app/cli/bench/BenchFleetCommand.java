@@ -107,12 +107,12 @@ final class BenchFleetCommand implements Callable<Integer> {
           refused);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("path", name);
-      row.put("records_per_s", median);
+      row.put("recordsPerSecond", median);
       row.put("runs", perSecond);
-      row.put("of_raw", median / raw);
-      row.put("of_kafka_devices", median / kafkaDevices);
-      row.put("p50_ms", Double.isNaN(p50) ? null : p50);
-      row.put("p99_ms", Double.isNaN(p99) ? null : p99);
+      row.put("ofRaw", median / raw);
+      row.put("ofKafkaDevices", median / kafkaDevices);
+      row.put("p50Ms", Double.isNaN(p50) ? null : p50);
+      row.put("p99Ms", Double.isNaN(p99) ? null : p99);
       row.put("refused", refused);
       rows.add(row);
     }
@@ -123,7 +123,7 @@ final class BenchFleetCommand implements Callable<Integer> {
       j.put("targets", targets);
       j.put("batch", batch);
       j.put("concurrency", concurrency);
-      j.put("duration_s", duration.toMillis() / 1000.0);
+      j.put("durationSeconds", duration.toMillis() / 1000.0);
       j.put("repeat", repeat);
       j.put("paths", rows);
       out.println(Json.MAPPER.writeValueAsString(j));

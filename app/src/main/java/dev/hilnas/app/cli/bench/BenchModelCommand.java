@@ -87,15 +87,15 @@ final class BenchModelCommand implements Callable<Integer> {
     out.printf("(one thread; medians, [min..max] over %d repetitions)%n", repeat);
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();
-      j.put("points_per_phase", r.pointsPerPhase());
-      j.put("fit_ms", r.fitMedianMs());
-      j.put("refit_ms", r.refitMedianMs());
-      j.put("residual_trees", r.residualTrees());
-      j.put("predictions_per_s", r.predictMedian());
-      j.put("features_per_s", r.featuresMedian());
-      j.put("fit_runs_ms", r.fitMs());
-      j.put("predict_runs", r.predictionsPerSecond());
-      j.put("features_runs", r.featuresPerSecond());
+      j.put("pointsPerPhase", r.pointsPerPhase());
+      j.put("fitMs", r.fitMedianMs());
+      j.put("refitMs", r.refitMedianMs());
+      j.put("residualTrees", r.residualTrees());
+      j.put("predictionsPerSecond", r.predictMedian());
+      j.put("featuresPerSecond", r.featuresMedian());
+      j.put("fitRunsMs", r.fitMs());
+      j.put("predictRuns", r.predictionsPerSecond());
+      j.put("featuresRuns", r.featuresPerSecond());
       out.println(Json.MAPPER.writeValueAsString(j));
     }
     out.flush();

@@ -111,11 +111,11 @@ final class BenchScaleCommand implements Callable<Integer> {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("taskManagers", r.layout().taskManagers());
         row.put("parallelism", r.layout().parallelism());
-        row.put("raw_records_per_s", r.rawMedian());
-        row.put("pipeline_records_per_s", r.pipelineMedian());
+        row.put("rawRecordsPerSecond", r.rawMedian());
+        row.put("pipelineRecordsPerSecond", r.pipelineMedian());
         row.put("ratio", r.pipelineMedian() / r.rawMedian());
-        row.put("raw_runs", r.rawPerSecond());
-        row.put("pipeline_runs", r.pipelinePerSecond());
+        row.put("rawRuns", r.rawPerSecond());
+        row.put("pipelineRuns", r.pipelinePerSecond());
         figures.add(row);
       }
       Map<String, Object> result = new LinkedHashMap<>();

@@ -144,9 +144,9 @@ final class BenchSearchCommand implements Callable<Integer> {
         fewerMeasurements(countsByMethod.get("hilnas"), countsByMethod.get("nsga2"), budget));
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();
-      j.put("target_fraction", targetFraction);
-      j.put("measurements_to_target", toTarget);
-      j.put("seeds_reaching", reaching);
+      j.put("targetFraction", targetFraction);
+      j.put("measurementsToTarget", toTarget);
+      j.put("seedsReaching", reaching);
       j.put("budget", budget);
       j.put("seeds", seeds);
       out.println(Json.MAPPER.writeValueAsString(j));
