@@ -148,4 +148,17 @@ abstract class SearchStrategyContract {
         first, strategy(SPACE).propose(view(book), book.excluded("t"), 6, new SplittableRandom(6)));
     assertEquals(measured(24).evaluated(), book.evaluated(), "what it measured, too");
   }
+
+  @Test
+  void shouldProposeOnlyTheWeightPrecisionItIsKeptTo() {
+    SearchBook book = measured(24); // 16, 8 and 4 bits: parents at the others are not bred from
+    SearchStrategy atEight = strategy(SPACE).withWeightBits(8);
+    for (TargetView view : List.of(NOTHING_KNOWN, view(book))) {
+      List<Proposal> picks = atEight.propose(view, book.excluded("t"), 16, new SplittableRandom(7));
+      assertEquals(16, picks.size());
+      for (Proposal p : picks) {
+        assertEquals(8, p.candidate().weightBits(), p.toString());
+      }
+    }
+  }
 }
