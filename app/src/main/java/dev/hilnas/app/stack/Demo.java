@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The whole loop in one JVM: the embedded {@link Stack}, the search producer, a java-cpu agent (one
@@ -123,6 +125,9 @@ public final class Demo implements AutoCloseable {
             System.getProperty("os.arch") + "-1thread", JavaCpuRunner.name(), "fp32");
     String host = java.net.InetAddress.getLocalHost().getHostName();
     JavaCpuRunner runner = new JavaCpuRunner(1);
+    // The agent and the evaluator take turns: a perplexity evaluation on the other core (its
+    // matrices through the same caches and memory) would slow the timings beside it, now and then
+    Lock cores = new ReentrantLock(true);
     MeasuringAgent agent =
         new MeasuringAgent(
             kafka,
@@ -139,14 +144,16 @@ public final class Demo implements AutoCloseable {
                     runner,
                     Clock.systemUTC())
                 // adaptive: warm-up until stable, so a cold JIT is never published as a point
-                .withProtocol(MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT)));
+                .withProtocol(MeasurementProtocol.adaptive(MeasurementProtocol.Settings.DEFAULT))
+                .withDevice(cores));
     QualityEvaluator evaluator =
         new QualityEvaluator(
             kafka,
             "demo-evaluator-" + host,
             new PerplexityEvaluator(
                 Backbone.shipped(), Backbone.shippedHeldOut(), o.qualityTokens(), 1),
-            o.limits());
+            o.limits(),
+            cores);
     SearchProducer search =
         new SearchProducer(kafka, o.search().apply(Map.of(target.id(), 1)), Clock.systemUTC());
     Demo demo = new Demo(stack, target, runner, agent, evaluator, search);

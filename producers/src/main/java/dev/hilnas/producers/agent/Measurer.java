@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Turns timings into measurements through a {@link MeasurementProtocol} — by default the fixed one
@@ -80,6 +81,7 @@ public final class Measurer {
   private final Clock clock;
   private final MeasurementProtocol protocol;
   private final Reference reference;
+  private final Lock device;
   private final Map<Objective, SpeedDrift> drifts = new HashMap<>(); // by what the reference times
   // this process's run: the latency model learns each run's speed as a random effect
   private final String runId;
@@ -92,6 +94,7 @@ public final class Measurer {
         clock,
         MeasurementProtocol.fixed(settings.warmups(), settings.repetitions()),
         null,
+        null,
         settings.agentId() + "@" + clock.instant());
   }
 
@@ -102,8 +105,10 @@ public final class Measurer {
       Clock clock,
       MeasurementProtocol protocol,
       Reference reference,
+      Lock device,
       String runId) {
     this.runId = runId;
+    this.device = device;
     this.settings = settings;
     this.limits = limits;
     this.runner = runner;
@@ -114,12 +119,21 @@ public final class Measurer {
 
   /** The same measurer sampling with {@code protocol}. */
   public Measurer withProtocol(MeasurementProtocol protocol) {
-    return new Measurer(settings, limits, runner, clock, protocol, reference, runId);
+    return new Measurer(settings, limits, runner, clock, protocol, reference, device, runId);
   }
 
   /** The same measurer timing {@code reference} before every candidate; null for none. */
   public Measurer withReference(Reference reference) {
-    return new Measurer(settings, limits, runner, clock, protocol, reference, runId);
+    return new Measurer(settings, limits, runner, clock, protocol, reference, device, runId);
+  }
+
+  /**
+   * The same measurer holding {@code device} while it times a candidate (its reference included),
+   * so that work which takes the same lock never runs beside a timing: the demo's quality evaluator
+   * shares its agent's cores.
+   */
+  public Measurer withDevice(Lock device) {
+    return new Measurer(settings, limits, runner, clock, protocol, reference, device, runId);
   }
 
   public Settings settings() {
@@ -137,6 +151,19 @@ public final class Measurer {
    *     longer than their longest latency)
    */
   public List<Measurement> measure(
+      Candidate candidate, String candidateId, List<Objective> objectives) {
+    if (device == null) {
+      return measureNow(candidate, candidateId, objectives);
+    }
+    device.lock();
+    try {
+      return measureNow(candidate, candidateId, objectives);
+    } finally {
+      device.unlock();
+    }
+  }
+
+  private List<Measurement> measureNow(
       Candidate candidate, String candidateId, List<Objective> objectives) {
     boolean perObjective = reference != null && reference.objective() == null;
     Map<String, String> speed =

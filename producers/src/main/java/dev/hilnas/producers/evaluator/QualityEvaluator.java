@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class QualityEvaluator implements AutoCloseable {
 
   private final PerplexityEvaluator evaluator;
   private final Limits limits;
+  private final Lock device;
   private final CandidateWorker worker;
   private final Map<String, Quality> cache =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -46,8 +48,22 @@ public final class QualityEvaluator implements AutoCloseable {
 
   public QualityEvaluator(
       KafkaConnection kafka, String workerId, PerplexityEvaluator evaluator, Limits limits) {
+    this(kafka, workerId, evaluator, limits, null);
+  }
+
+  /**
+   * @param device held while a candidate is evaluated, or null: an agent on the same cores that
+   *     holds it while timing ({@code Measurer#withDevice}) then never times beside an evaluation
+   */
+  public QualityEvaluator(
+      KafkaConnection kafka,
+      String workerId,
+      PerplexityEvaluator evaluator,
+      Limits limits,
+      Lock device) {
     this.evaluator = evaluator;
     this.limits = limits;
+    this.device = device;
     this.worker =
         new CandidateWorker(
             kafka,
@@ -77,7 +93,7 @@ public final class QualityEvaluator implements AutoCloseable {
         cache.computeIfAbsent(
             candidate.archId(),
             id -> {
-              Quality q = limits.check(evaluator.quality(request.getRequestId(), candidate));
+              Quality q = limits.check(evaluate(request.getRequestId(), candidate));
               log.info("evaluated {}: perplexity {}", id, String.format("%.3f", q.value()));
               return q;
             });
@@ -89,6 +105,18 @@ public final class QualityEvaluator implements AutoCloseable {
             Topics.QUALITY.name(),
             candidate.archId().getBytes(StandardCharsets.UTF_8),
             Topics.QUALITY.valueSerde().serializer().serialize(null, value)));
+  }
+
+  private Quality evaluate(String requestId, Candidate candidate) {
+    if (device == null) {
+      return evaluator.quality(requestId, candidate);
+    }
+    device.lock();
+    try {
+      return evaluator.quality(requestId, candidate);
+    } finally {
+      device.unlock();
+    }
   }
 
   @Override

@@ -154,4 +154,31 @@ class MeasurerTest {
     assertEquals("0.000", m.environment().get("protocol.spread"));
     assertTrue(m.environment().containsKey("protocol.ci95Low"));
   }
+
+  @Test
+  void shouldTimeOnlyWhileItHoldsTheDevice() throws Exception {
+    java.util.concurrent.locks.ReentrantLock device =
+        new java.util.concurrent.locks.ReentrantLock();
+    List<Boolean> heldWhileTiming = new ArrayList<>();
+    Runner runner =
+        new SlowingRunner() {
+          @Override
+          public List<Double> time(Candidate c, Objective o, int warmups, int repetitions) {
+            heldWhileTiming.add(device.isHeldByCurrentThread());
+            return super.time(c, o, warmups, repetitions);
+          }
+        };
+    Measurer m = measurer(runner).withReference(Measurer.Reference.standard()).withDevice(device);
+
+    device.lock(); // an evaluation runs: the candidate waits for it
+    Thread agent = new Thread(() -> m.measure(CANDIDATE, "c1", List.of(DECODE)));
+    agent.start();
+    agent.join(200);
+    assertTrue(agent.isAlive() && heldWhileTiming.isEmpty(), "nothing timed beside it");
+    device.unlock();
+    agent.join();
+    assertEquals(
+        List.of(true, true, true), heldWhileTiming, "the reference (twice) and the candidate");
+    assertTrue(!device.isLocked(), "let go after the candidate");
+  }
 }
