@@ -14,6 +14,7 @@ import dev.hilnas.core.Phase;
 import dev.hilnas.producers.gateway.Devices;
 import dev.hilnas.producers.gateway.IngestApi;
 import dev.hilnas.producers.gateway.IngestGateway;
+import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -247,6 +249,47 @@ class GatewayIT extends WithBroker {
           "no valid line; first: line 1: latencyMs must be at most 3600000, got 1.0E308",
           Json.MAPPER.readTree(huge.body()).get("error").asText());
       assertEquals(before, count(Topics.MEASUREMENTS.name()));
+    }
+  }
+
+  @Test
+  void eachLineOfABatchIsPublishedWithItsOwnCandidate() throws Exception {
+    // the gateway converts each candidate of a batch once: lines that share one, and lines that
+    // do not
+    Devices.Added device = new Devices(List.of()).add("mixed-1", Set.of(PHONE.id()));
+    Candidate deeper =
+        Candidate.builder()
+            .layers(3)
+            .dModel(64)
+            .heads(2, 1)
+            .headDim(32)
+            .ffnDim(128)
+            .vocabSize(100)
+            .attention("GLG")
+            .window(8)
+            .build();
+    List<Measurement> posted =
+        List.of(
+            Measurement.of("c", C, PHONE, Phase.DECODE, 64, 1.1, List.of()),
+            Measurement.of("d", deeper, PHONE, Phase.DECODE, 64, 1.2, List.of()),
+            Measurement.of("c", C, PHONE, Phase.PREFILL, 128, 1.3, List.of()));
+    String batch = posted.stream().map(MeasurementJson::toJson).collect(Collectors.joining("\n"));
+    try (IngestGateway gateway =
+            new IngestGateway(
+                connection, device.devices(), Limits.DEFAULTS, 10_000, Clock.systemUTC());
+        Ingest service = service(gateway)) {
+      HttpResponse<String> answer = post(service, device.token(), batch);
+      assertEquals(200, answer.statusCode(), answer.body());
+      List<Measurement> published =
+          TopicRecords.readAll(connection, Topics.MEASUREMENTS.name()).stream()
+              .map(
+                  r -> Topics.MEASUREMENTS.valueSerde().deserializer().deserialize(null, r.value()))
+              .filter(m -> "mixed-1".equals(m.getAgentId()))
+              .map(Convert::fromAvro)
+              .toList();
+      assertEquals(
+          posted.stream().map(m -> m.candidateId() + " " + m.candidate()).toList(),
+          published.stream().map(m -> m.candidateId() + " " + m.candidate()).toList());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.hilnas.producers.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Hashing;
 import dev.hilnas.core.Limits;
 import dev.hilnas.core.Measurement;
@@ -9,6 +10,7 @@ import dev.hilnas.producers.kafka.ProducerSettings;
 import dev.hilnas.schemas.Convert;
 import dev.hilnas.schemas.DeadLetter;
 import dev.hilnas.schemas.KafkaConnection;
+import dev.hilnas.schemas.LatencyMeasurement;
 import dev.hilnas.schemas.Topics;
 import dev.hilnas.schemas.json.Json;
 import dev.hilnas.schemas.json.MeasurementJson;
@@ -17,8 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,9 @@ public final class IngestGateway implements AutoCloseable {
   /** What became of a batch. */
   public record Result(int accepted, int duplicates, int invalid, List<LineError> errors) {}
 
+  /** A valid line's measurement, as the device's, and its target id: the Kafka key. */
+  private record Valid(Measurement measurement, String targetId) {}
+
   private final Devices devices;
   private final Limits limits;
   private final long maxInFlight;
@@ -105,12 +112,13 @@ public final class IngestGateway implements AutoCloseable {
   /** A batch from a device {@link #authenticate authenticated} before its body was read. */
   public Result ingest(Devices.Device device, String body) {
     List<Posted> lines = lines(body);
-    List<Measurement> valid = new ArrayList<>();
+    List<Valid> valid = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       try {
         Measurement m = lines.get(i).read(limits);
-        if (!device.targets().contains(m.target().id())) {
+        String targetId = m.target().id();
+        if (!device.targets().contains(targetId)) {
           throw new Refused(
               403,
               "line "
@@ -120,10 +128,10 @@ public final class IngestGateway implements AutoCloseable {
                   + " may report for "
                   + device.targets()
                   + ", not "
-                  + m.target().id(),
+                  + targetId,
               0);
         }
-        valid.add(ownedBy(device, m));
+        valid.add(new Valid(ownedBy(device, m), targetId));
       } catch (IllegalArgumentException e) {
         errors.add(new LineError(i + 1, e.getMessage()));
       }
@@ -140,13 +148,18 @@ public final class IngestGateway implements AutoCloseable {
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Set<String> fresh = new LinkedHashSet<>();
-    for (Measurement m : valid) {
+    // each candidate of the batch converted once: a device's batch mostly measures one
+    Map<Candidate, dev.hilnas.schemas.Candidate> candidates = new HashMap<>();
+    for (Valid v : valid) {
+      Measurement m = v.measurement();
       if (!recent.contains(m.id()) && fresh.add(m.id())) {
+        LatencyMeasurement value =
+            Convert.toAvro(m, candidates.computeIfAbsent(m.candidate(), Convert::toAvro));
         sent.add(
             send(
                 Topics.MEASUREMENTS.name(),
-                m.target().id(),
-                Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, Convert.toAvro(m))));
+                v.targetId(),
+                Topics.MEASUREMENTS.valueSerde().serializer().serialize(null, value)));
       }
     }
     int duplicates = valid.size() - fresh.size();

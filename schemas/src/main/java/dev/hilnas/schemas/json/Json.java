@@ -1,6 +1,7 @@
 package dev.hilnas.schemas.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,12 +12,16 @@ public final class Json {
 
   /**
    * Reads and writes every JSON contract and response: unknown fields are ignored (newer clients
-   * may send more), a null for a primitive is an error. Thread-safe once built.
+   * may send more), a null for a primitive is an error. Decimals are read with Jackson's bundled
+   * fast parser: the same correctly rounded doubles as the JDK's, which took a slow path for the
+   * 17-digit latencies devices send (a fifth of binding a measurement line). Thread-safe once
+   * built.
    */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .build();
 
   private Json() {}

@@ -52,6 +52,29 @@ class MeasurementJsonTest {
   }
 
   @Test
+  void latenciesReadAsTheJdkReadsThem() throws Exception {
+    // the mapper's fast decimal parser: the same doubles, to the last bit, in both readers
+    for (String text :
+        new String[] {
+          "1.566561575172281",
+          "0.1",
+          "41.7",
+          "9007.199254740993",
+          "3.0000000000000004",
+          "123456.78901234567",
+          "1e-3",
+          "2.718281828459045235360287",
+          "0.30000000000000004441",
+          "3599999.9999999995"
+        }) {
+      String line = DESIGN_EXAMPLE.replace("\"latencyMs\":41.7", "\"latencyMs\":" + text);
+      double expected = Double.parseDouble(text);
+      assertEquals(expected, MeasurementJson.bind(line, Limits.DEFAULTS).latencyMs(), 0.0, text);
+      assertEquals(expected, MeasurementJson.parse(line, Limits.DEFAULTS).latencyMs(), 0.0, text);
+    }
+  }
+
+  @Test
   void shouldReadThePerLayerFormToTheSameArchitecture() {
     String perLayer =
         DESIGN_EXAMPLE.replace(
