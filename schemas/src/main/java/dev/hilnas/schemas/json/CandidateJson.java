@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The candidate JSON contract: the compact form when every layer is alike ({@code layers}, {@code
@@ -29,22 +30,22 @@ public final class CandidateJson {
   /** The compact form when all layers are alike, else the per-layer form. */
   public static Map<String, Object> toMap(Candidate c) {
     Map<String, Object> out = new LinkedHashMap<>();
+    // looked at once: it walks every layer, and devices write it for each measurement they post
+    Optional<Candidate.Uniform> uniform = c.uniformShape();
     out.put("layers", c.layerCount());
     out.put("dModel", c.dModel());
-    c.uniformShape()
-        .ifPresentOrElse(
-            u -> {
-              out.put("nHeads", u.nHeads());
-              out.put("nKvHeads", u.nKvHeads());
-            },
-            () -> {});
+    uniform.ifPresent(
+        u -> {
+          out.put("nHeads", u.nHeads());
+          out.put("nKvHeads", u.nKvHeads());
+        });
     out.put("headDim", c.headDim());
-    c.uniformShape().ifPresent(u -> out.put("ffnDim", u.ffnDim()));
+    uniform.ifPresent(u -> out.put("ffnDim", u.ffnDim()));
     out.put("vocabSize", c.vocabSize());
     out.put("attention", c.attentionPattern());
     out.put("window", c.window());
     out.put("weightBits", c.weightBits());
-    if (c.uniformShape().isEmpty()) {
+    if (uniform.isEmpty()) {
       List<Map<String, Object>> specs = new ArrayList<>();
       for (LayerSpec l : c.layers()) {
         Map<String, Object> spec = new LinkedHashMap<>();
