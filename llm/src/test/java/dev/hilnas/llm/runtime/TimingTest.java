@@ -55,6 +55,26 @@ class TimingTest {
   }
 
   @Test
+  void shouldMakeASampleOfRunsShorterThanAMillisecondTheMeanOfEnoughToTakeOne() {
+    long[] now = {0};
+    int[] readings = {0};
+    Timing timing =
+        new Timing(
+            () -> {
+              readings[0]++;
+              return now[0] += 250_000; // every run takes 0.25 ms
+            });
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = timing.measure(decoder, Objective.parse("DECODE@4"), 0, 3);
+      assertEquals(List.of(0.25, 0.25, 0.25), samples, "the mean run");
+      assertEquals(3 * (1 + 4), readings[0], "four runs to a sample");
+
+      Timing stopped = new Timing(() -> 0); // runs that take no time: the cap ends a sample
+      assertEquals(List.of(0.0), stopped.measure(decoder, Objective.parse("DECODE@4"), 0, 1));
+    }
+  }
+
+  @Test
   void shouldDecodeAtTheSameCacheLengthEveryRepetition() {
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
       List<Double> samples =
