@@ -72,23 +72,29 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
 
   /** Precision names that say how wide the weights are: {@code fp32}, {@code bf16}, ... */
   private static final Pattern FLOAT_WEIGHTS =
-      Pattern.compile("(?:fp|f|bf)(32|16)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(?:fp|f|bf|float)(32|16)", Pattern.CASE_INSENSITIVE);
 
-  /** ... and {@code q8_0}, {@code q4_k_m}, {@code int8}, {@code w4a16}: the weights' bits first. */
+  /**
+   * ... and {@code q8_0}, {@code iq4_nl}, {@code q4-k-m}, {@code int8}, {@code w4a16}: the weights'
+   * bits first.
+   */
   private static final Pattern INTEGER_WEIGHTS =
-      Pattern.compile("(?:q|int|i|w)(8|4)(?:[_a-z].*)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(?:q|iq|int|i|w)(8|4)(?:[-_.a-z].*)?", Pattern.CASE_INSENSITIVE);
+
+  private static final List<Pattern> WEIGHT_WIDTHS = List.of(FLOAT_WEIGHTS, INTEGER_WEIGHTS);
 
   /**
    * The bits per weight this target's precision names, when it names them (llama.cpp's weight types
-   * and the usual names: {@code fp32}, {@code f16}, {@code bf16}, {@code q8_0}, {@code q4_k_m},
-   * {@code int8}, {@code w4a16}); empty for another precision or none. The built-in runners run
-   * every candidate at their target's precision, whatever its {@code weightBits}.
+   * and the usual names: {@code fp32}, {@code float16}, {@code bf16}, {@code q8_0}, {@code iq4_nl},
+   * {@code q4_k_m}, {@code int8}, {@code w4a16}); empty for another precision (say {@code mixed})
+   * or none. The built-in runners run every candidate at their target's precision, whatever its
+   * {@code weightBits}; a runner that quantises as each candidate asks names no width.
    */
   public OptionalInt weightBits() {
     if (precision == null) {
       return OptionalInt.empty();
     }
-    for (Pattern p : List.of(FLOAT_WEIGHTS, INTEGER_WEIGHTS)) {
+    for (Pattern p : WEIGHT_WIDTHS) {
       Matcher m = p.matcher(precision);
       if (m.matches()) {
         return OptionalInt.of(Integer.parseInt(m.group(1)));

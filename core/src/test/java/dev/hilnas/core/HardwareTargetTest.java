@@ -27,9 +27,20 @@ class HardwareTargetTest {
   @Test
   void shouldReadTheWeightBitsAPrecisionNames() {
     Map<String, Integer> named =
-        Map.of(
-            "fp32", 32, "F32", 32, "f16", 16, "bf16", 16, "q8_0", 8, "q4_0", 4, "Q4_K_M", 4, "int8",
-            8, "w4a16", 4, "i4", 4);
+        Map.ofEntries(
+            Map.entry("fp32", 32),
+            Map.entry("F32", 32),
+            Map.entry("float16", 16),
+            Map.entry("bf16", 16),
+            Map.entry("q8_0", 8),
+            Map.entry("q4_0", 4),
+            Map.entry("Q4_K_M", 4),
+            Map.entry("q4-0", 4),
+            Map.entry("iq4_nl", 4),
+            Map.entry("int8", 8),
+            Map.entry("int8-dynamic", 8),
+            Map.entry("w4a16", 4),
+            Map.entry("i4", 4));
     named.forEach(
         (precision, bits) ->
             assertEquals(

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,10 +129,9 @@ class SearchLoopTest {
                 Map.of(),
                 List.of(PREFILL)),
             1);
-    Map<String, Set<Integer>> bits = new java.util.TreeMap<>();
+    Map<String, Set<Integer>> bits = new TreeMap<>();
     for (Proposal p : loop.step(0)) {
-      bits.computeIfAbsent(p.targetId(), t -> new java.util.TreeSet<>())
-          .add(p.candidate().weightBits());
+      bits.computeIfAbsent(p.targetId(), t -> new TreeSet<>()).add(p.candidate().weightBits());
     }
     assertEquals(
         Map.of(

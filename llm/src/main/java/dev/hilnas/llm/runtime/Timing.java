@@ -23,7 +23,7 @@ public final class Timing {
    */
   static final long MIN_WARMUP_NANOS = 200_000_000;
 
-  private static final int MAX_WARMUP_RUNS = 1000;
+  private static final int MAX_WARMUP_SAMPLES = 1000;
 
   /**
    * A sample lasts at least this long: a token of a small candidate decodes in 50-300 us, and one
@@ -33,6 +33,7 @@ public final class Timing {
    */
   static final long MIN_SAMPLE_NANOS = 1_000_000;
 
+  /** Bounds a sample of runs that take (next to) no time: 64 of the smallest took about 3 ms. */
   static final int MAX_RUNS_PER_SAMPLE = 64;
 
   private final LongSupplier nanoTime;
@@ -55,13 +56,13 @@ public final class Timing {
     Prepared p = prepare(decoder, objective);
     long warm = 0;
     for (int r = 0;
-        r < warmups || (warmups > 0 && warm < MIN_WARMUP_NANOS && r < MAX_WARMUP_RUNS);
+        r < warmups || (warmups > 0 && warm < MIN_WARMUP_NANOS && r < MAX_WARMUP_SAMPLES);
         r++) {
-      warm += run(decoder, p.session(), objective, p.prompt()).nanos();
+      warm += sample(decoder, p.session(), objective, p.prompt()).nanos();
     }
     List<Double> samples = new ArrayList<>();
     for (int r = 0; r < repetitions; r++) {
-      samples.add(run(decoder, p.session(), objective, p.prompt()).perRunMs());
+      samples.add(sample(decoder, p.session(), objective, p.prompt()).perRunMs());
     }
     return samples;
   }
@@ -107,7 +108,8 @@ public final class Timing {
    * One timed sample: as many runs back to back as take {@link #MIN_SAMPLE_NANOS} (one when a run
    * takes longer), at most {@link #MAX_RUNS_PER_SAMPLE}.
    */
-  private Sample run(Decoder decoder, Decoder.Session session, Objective objective, int[] prompt) {
+  private Sample sample(
+      Decoder decoder, Decoder.Session session, Objective objective, int[] prompt) {
     long start = nanoTime.getAsLong();
     long elapsed;
     int runs = 0;

@@ -69,6 +69,11 @@ class TimingTest {
       assertEquals(List.of(0.25, 0.25, 0.25), samples, "the mean run");
       assertEquals(3 * (1 + 4), readings[0], "four runs to a sample");
 
+      readings[0] = 0;
+      timing.measure(decoder, Objective.parse("DECODE@4"), 1, 0);
+      assertEquals(
+          Timing.MIN_WARMUP_NANOS / 1_000_000 * 5, readings[0], "warm-up counts every run's time");
+
       Timing stopped = new Timing(() -> 0); // runs that take no time: the cap ends a sample
       assertEquals(List.of(0.0), stopped.measure(decoder, Objective.parse("DECODE@4"), 0, 1));
     }

@@ -1,6 +1,7 @@
 package dev.hilnas.producers.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
@@ -179,6 +180,6 @@ class MeasurerTest {
     agent.join();
     assertEquals(
         List.of(true, true, true), heldWhileTiming, "the reference (twice) and the candidate");
-    assertTrue(!device.isLocked(), "let go after the candidate");
+    assertFalse(device.isLocked(), "let go after the candidate");
   }
 }

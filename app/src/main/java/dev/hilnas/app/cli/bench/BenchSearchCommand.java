@@ -62,7 +62,8 @@ final class BenchSearchCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "End the output with one JSON object: target_fraction, measurements_to_target.")
+      description =
+          "End the output with one JSON object: targetFraction, measurementsToTarget, seedsReaching.")
   boolean json;
 
   @Spec CommandSpec spec;
