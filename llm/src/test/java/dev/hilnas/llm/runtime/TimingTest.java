@@ -23,6 +23,16 @@ class TimingTest {
           .window(4)
           .build();
 
+  /** A timing whose clock moves by {@code nanosPerRun} at each reading, which it counts. */
+  private static Timing counting(int[] readings, long nanosPerRun) {
+    long[] now = {0};
+    return new Timing(
+        () -> {
+          readings[0]++;
+          return now[0] += nanosPerRun;
+        });
+  }
+
   @Test
   void shouldReportOnlyTheTimedRepetitionsInMilliseconds() {
     long[] now = {0};
@@ -36,14 +46,8 @@ class TimingTest {
 
   @Test
   void shouldWarmUpForAtLeastTheMinimumTimeAndNotAtAllWhenAskedForNone() {
-    long[] now = {0};
     int[] readings = {0};
-    Timing timing =
-        new Timing(
-            () -> {
-              readings[0]++;
-              return now[0] += 1_500_000; // every run takes 1.5 ms
-            });
+    Timing timing = counting(readings, 1_500_000); // every run takes 1.5 ms
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
       timing.measure(decoder, Objective.parse("DECODE@4"), 2, 3);
       long warmUps = (Timing.MIN_WARMUP_NANOS + 1_499_999) / 1_500_000;
@@ -56,14 +60,8 @@ class TimingTest {
 
   @Test
   void shouldMakeASampleOfRunsShorterThanAMillisecondTheMeanOfEnoughToTakeOne() {
-    long[] now = {0};
     int[] readings = {0};
-    Timing timing =
-        new Timing(
-            () -> {
-              readings[0]++;
-              return now[0] += 250_000; // every run takes 0.25 ms
-            });
+    Timing timing = counting(readings, 250_000); // every run takes 0.25 ms
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
       List<Double> samples = timing.measure(decoder, Objective.parse("DECODE@4"), 0, 3);
       assertEquals(List.of(0.25, 0.25, 0.25), samples, "the mean run");
