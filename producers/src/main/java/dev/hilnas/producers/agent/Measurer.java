@@ -75,6 +75,12 @@ public final class Measurer {
     }
   }
 
+  /**
+   * Written when a candidate's {@code weightBits} differ from the width its target's precision
+   * names: the built-in runners ran it at the target's.
+   */
+  public static final String TARGET_WEIGHT_BITS = "weightBits.target";
+
   private final Settings settings;
   private final Limits limits;
   private final Runner runner;
@@ -185,6 +191,15 @@ public final class Measurer {
       environment.putAll(runner.environment());
       environment.putAll(result.environment(protocol.name()));
       environment.putAll(speedNow);
+      settings
+          .target()
+          .weightBits()
+          .ifPresent(
+              bits -> { // a request from before the search kept the target to its width
+                if (bits != candidate.weightBits()) {
+                  environment.put(TARGET_WEIGHT_BITS, Integer.toString(bits));
+                }
+              });
       out.add(
           limits.check(
               new Measurement(

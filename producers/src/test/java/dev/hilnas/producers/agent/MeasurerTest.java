@@ -182,4 +182,30 @@ class MeasurerTest {
         List.of(true, true, true), heldWhileTiming, "the reference (twice) and the candidate");
     assertFalse(device.isLocked(), "let go after the candidate");
   }
+
+  @Test
+  void shouldSayWhenACandidatesWeightWidthIsNotItsTargets() {
+    Measurer fp32 =
+        new Measurer(
+            new Measurer.Settings(
+                new HardwareTarget("box", "slowing", "fp32"),
+                List.of(DECODE),
+                1,
+                3,
+                "a",
+                1,
+                Map.of()),
+            Limits.DEFAULTS,
+            new SlowingRunner(),
+            Clock.systemUTC());
+    Measurement at16 = fp32.measure(CANDIDATE, "c1", List.of(DECODE)).get(0);
+    assertEquals(16, CANDIDATE.weightBits());
+    assertEquals("32", at16.environment().get(Measurer.TARGET_WEIGHT_BITS));
+    Measurement at32 = fp32.measure(CANDIDATE.withWeightBits(32), "c2", List.of(DECODE)).get(0);
+    assertFalse(at32.environment().containsKey(Measurer.TARGET_WEIGHT_BITS), "the same width");
+    Measurement noWidth =
+        measurer(new SlowingRunner()).measure(CANDIDATE, "c3", List.of(DECODE)).get(0);
+    assertFalse(
+        noWidth.environment().containsKey(Measurer.TARGET_WEIGHT_BITS), "a target without one");
+  }
 }
