@@ -28,7 +28,8 @@ public interface SearchStrategy {
   /**
    * The same strategy over the same prunings with their weights at one precision (see {@link
    * SearchSpace#withWeightBits}), for targets that run every candidate at that precision; a new
-   * instance with nothing of this one's state.
+   * instance, which may share caches of what does not depend on the width (hilnas: its quality
+   * fit), so not to be used on another thread than this one.
    */
   SearchStrategy withWeightBits(int bits);
 

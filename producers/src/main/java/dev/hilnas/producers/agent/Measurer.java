@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Turns timings into measurements through a {@link MeasurementProtocol} — by default the fixed one
@@ -100,7 +101,7 @@ public final class Measurer {
         clock,
         MeasurementProtocol.fixed(settings.warmups(), settings.repetitions()),
         null,
-        null,
+        new ReentrantLock(), // its own: held by nothing else until withDevice
         settings.agentId() + "@" + clock.instant());
   }
 
@@ -158,9 +159,6 @@ public final class Measurer {
    */
   public List<Measurement> measure(
       Candidate candidate, String candidateId, List<Objective> objectives) {
-    if (device == null) {
-      return measureNow(candidate, candidateId, objectives);
-    }
     device.lock();
     try {
       return measureNow(candidate, candidateId, objectives);
@@ -180,6 +178,17 @@ public final class Measurer {
         protocol.name().equals("fixed") && !perObjective
             ? runner.timeAll(candidate, objectives, settings.warmups(), settings.repetitions())
             : Map.of();
+    // a request from before the search kept the target to its width says which it ran at
+    Map<String, String> width = new LinkedHashMap<>();
+    settings
+        .target()
+        .weightBits()
+        .ifPresent(
+            bits -> {
+              if (bits != candidate.weightBits()) {
+                width.put(TARGET_WEIGHT_BITS, Integer.toString(bits));
+              }
+            });
     List<Measurement> out = new ArrayList<>();
     for (Objective objective : objectives) {
       Map<String, String> speedNow = perObjective ? speed(objective) : speed;
@@ -191,15 +200,7 @@ public final class Measurer {
       environment.putAll(runner.environment());
       environment.putAll(result.environment(protocol.name()));
       environment.putAll(speedNow);
-      settings
-          .target()
-          .weightBits()
-          .ifPresent(
-              bits -> { // a request from before the search kept the target to its width
-                if (bits != candidate.weightBits()) {
-                  environment.put(TARGET_WEIGHT_BITS, Integer.toString(bits));
-                }
-              });
+      environment.putAll(width);
       out.add(
           limits.check(
               new Measurement(

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,12 @@ public final class QualityEvaluator implements AutoCloseable {
 
   public QualityEvaluator(
       KafkaConnection kafka, String workerId, PerplexityEvaluator evaluator, Limits limits) {
-    this(kafka, workerId, evaluator, limits, null);
+    this(kafka, workerId, evaluator, limits, new ReentrantLock()); // its own: never contended
   }
 
   /**
-   * @param device held while a candidate is evaluated, or null: an agent on the same cores that
-   *     holds it while timing ({@code Measurer#withDevice}) then never times beside an evaluation
+   * @param device held while a candidate is evaluated: an agent on the same cores that holds it
+   *     while timing ({@code Measurer#withDevice}) then never times beside an evaluation
    */
   public QualityEvaluator(
       KafkaConnection kafka,
@@ -108,9 +109,6 @@ public final class QualityEvaluator implements AutoCloseable {
   }
 
   private Quality evaluate(String requestId, Candidate candidate) {
-    if (device == null) {
-      return evaluator.quality(requestId, candidate);
-    }
     device.lock();
     try {
       return evaluator.quality(requestId, candidate);
