@@ -103,6 +103,18 @@ public record HardwareTarget(String hardware, String runtime, String precision) 
     return OptionalInt.empty();
   }
 
+  /**
+   * The bits per weight the precision of the target {@code id} names ({@link #weightBits}); empty
+   * for an id that is not a target's, which nothing can keep to a width.
+   */
+  public static OptionalInt weightBitsOf(String id) {
+    try {
+      return parse(id).weightBits();
+    } catch (IllegalArgumentException e) {
+      return OptionalInt.empty();
+    }
+  }
+
   private static String requireName(String field, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " is required");

@@ -536,7 +536,7 @@ final class UpdateFrontiers
     if (cached != null) {
       return cached;
     }
-    TargetFrontiers rebuilt = new TargetFrontiers(objectives);
+    TargetFrontiers rebuilt = TargetFrontiers.of(key, objectives);
     for (var q : qualities.immutableEntries()) {
       // null: written under a schema this version cannot read (logged); the architecture goes
       // without an evaluation until a newer one arrives

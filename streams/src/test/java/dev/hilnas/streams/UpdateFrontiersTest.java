@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
@@ -211,6 +212,29 @@ class UpdateFrontiersTest {
           decode.getPoints().stream().allMatch(p -> p.getLatencyLowMs() != null),
           "predicted points carry the model's interval");
       assertTrue(decode.getHypervolume() > 0);
+    }
+  }
+
+  /**
+   * Evaluations reach every target; one whose precision names a weight width (fp32) runs no other,
+   * so a 4-bit candidate's evaluation stays off its frontiers, as a point or a dominated one.
+   */
+  @Test
+  void shouldLeaveEvaluationsOfAnotherWidthOffATargetThatRunsOneWidth() throws Exception {
+    HardwareTarget fp32 = new HardwareTarget("x86", "java-cpu", "fp32");
+    Candidate wide = SimulatedDevice.randomCandidate(new Random(7)).withWeightBits(32);
+    Candidate narrow = wide.withWeightBits(4); // timed faster, scored worse: a frontier point
+    try (var h = harness()) {
+      h.open();
+      send(h, Measurement.of(null, wide, fp32, Phase.PREFILL, 256, 10, List.of()));
+      send(h, Measurement.of(null, narrow, fp32, Phase.PREFILL, 256, 5, List.of()));
+      send(h, new Quality("wide", wide, Quality.PERPLEXITY, 20, null, null));
+      send(h, new Quality("narrow", narrow, Quality.PERPLEXITY, 25, null, null));
+
+      FrontierUpdate prefill = latest(h.extractOutputValues()).get(PREFILL_256.toString());
+      List<FrontierPoint> all = new ArrayList<>(prefill.getPoints());
+      all.addAll(prefill.getOthers());
+      assertEquals(List.of("wide"), all.stream().map(p -> p.getCandidateId()).toList());
     }
   }
 

@@ -113,7 +113,17 @@ final class FrontierCommand implements Callable<Integer> {
     }
     FrontierAssembly assembly =
         FrontierAssembly.of(
-            ofTarget, qualities, goal, LatencyModelTrainer.fit(ofTarget).orElse(null));
+            ofTarget,
+            qualities,
+            goal,
+            LatencyModelTrainer.fit(ofTarget).orElse(null),
+            chosen.weightBits());
+    if (assembly.otherWidth() > 0) {
+      err.printf(
+          "%d evaluated candidates are not %d-bit, the width %s runs every candidate at; left"
+              + " out%n",
+          assembly.otherWidth(), chosen.weightBits().getAsInt(), chosen.id());
+    }
     if (assembly.withoutLatency() > 0) {
       err.println(
           assembly.withoutLatency()

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Pairs quality evaluations with latency on one target and objective: the measured latency (median
@@ -18,8 +19,9 @@ import java.util.Map;
  *
  * @param frontier every paired point and its Pareto frontier
  * @param withoutLatency evaluations that could not be paired: not measured, and no model
+ * @param otherWidth evaluations left out for their weights' width, which the target does not run
  */
-public record FrontierAssembly(Frontier frontier, int withoutLatency) {
+public record FrontierAssembly(Frontier frontier, int withoutLatency, int otherWidth) {
 
   /**
    * @param measurements of one target
@@ -30,6 +32,20 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
       List<Quality> qualities,
       Objective objective,
       LatencyModel model) {
+    return of(measurements, qualities, objective, model, OptionalInt.empty());
+  }
+
+  /**
+   * @param weightBits the width the target's precision names ({@link
+   *     dev.hilnas.core.HardwareTarget#weightBits}): evaluations of other widths are left out, as
+   *     {@link TargetFrontiers} leaves them
+   */
+  public static FrontierAssembly of(
+      List<Measurement> measurements,
+      List<Quality> qualities,
+      Objective objective,
+      LatencyModel model,
+      OptionalInt weightBits) {
     Map<String, List<Double>> measured = new LinkedHashMap<>();
     for (Measurement m : measurements) {
       if (m.objective().equals(objective)) {
@@ -37,7 +53,11 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
       }
     }
     Map<String, Quality> latest = new LinkedHashMap<>();
-    qualities.forEach(q -> latest.put(q.candidate().archId(), q));
+    Map<String, Quality> otherWidth = new LinkedHashMap<>();
+    for (Quality q : qualities) {
+      (TargetFrontiers.runs(weightBits, q.candidate()) ? latest : otherWidth)
+          .put(q.candidate().archId(), q);
+    }
     Frontier frontier = new Frontier();
     int without = 0;
     for (var e : latest.entrySet()) {
@@ -62,6 +82,6 @@ public record FrontierAssembly(Frontier frontier, int withoutLatency) {
         without++;
       }
     }
-    return new FrontierAssembly(frontier, without);
+    return new FrontierAssembly(frontier, without, otherWidth.size());
   }
 }

@@ -1,5 +1,7 @@
 package dev.hilnas.core.frontier;
 
+import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Quality;
@@ -12,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -29,9 +32,29 @@ public final class TargetFrontiers {
   private final Map<Objective, Frontier> frontiers = new LinkedHashMap<>();
   private final Map<String, Quality> qualities = new HashMap<>();
   private final Map<Objective, Map<String, ArrayDeque<Double>>> measured = new HashMap<>();
+  private final OptionalInt weightBits;
   private LatencyModel model;
 
+  /** Frontiers that take every evaluated candidate, whatever its weights' width. */
   public TargetFrontiers(List<Objective> objectives) {
+    this(objectives, OptionalInt.empty());
+  }
+
+  /**
+   * The frontiers of the target {@code targetId}, kept to the weight width its precision names
+   * ({@link HardwareTarget#weightBits}), if any.
+   */
+  public static TargetFrontiers of(String targetId, List<Objective> objectives) {
+    return new TargetFrontiers(objectives, HardwareTarget.weightBitsOf(targetId));
+  }
+
+  /**
+   * @param weightBits when present, only candidates of this width join: a target that runs every
+   *     candidate at one width (its precision names it) never runs another's, so an evaluation at
+   *     another width (evaluations hold for every target) describes a model it does not run
+   */
+  public TargetFrontiers(List<Objective> objectives, OptionalInt weightBits) {
+    this.weightBits = weightBits;
     if (objectives.isEmpty()) {
       throw new IllegalArgumentException("at least one objective is needed");
     }
@@ -67,6 +90,17 @@ public final class TargetFrontiers {
     return qualities.size();
   }
 
+  /**
+   * Whether this target runs {@code candidate} at the width it names (always, when it names none).
+   */
+  public boolean runs(Candidate candidate) {
+    return runs(weightBits, candidate);
+  }
+
+  static boolean runs(OptionalInt weightBits, Candidate candidate) {
+    return weightBits.isEmpty() || weightBits.getAsInt() == candidate.weightBits();
+  }
+
   /** Whether the objective has a frontier here. */
   public boolean keeps(Objective objective) {
     return frontiers.containsKey(objective);
@@ -100,8 +134,14 @@ public final class TargetFrontiers {
     return refresh(arch, List.of(objective));
   }
 
-  /** A newer evaluation of the same architecture replaces the older. */
+  /**
+   * A newer evaluation of the same architecture replaces the older; one of a width this target does
+   * not run is ignored.
+   */
   public Set<Objective> add(Quality q) {
+    if (!runs(q.candidate())) {
+      return Set.of();
+    }
     String arch = q.candidate().archId();
     qualities.put(arch, q);
     return refresh(arch, frontiers.keySet());

@@ -262,12 +262,7 @@ public final class SearchLoop {
    * whose latency and quality describe two different models).
    */
   private SearchStrategy strategy(String target) {
-    OptionalInt bits;
-    try {
-      bits = HardwareTarget.parse(target).weightBits();
-    } catch (IllegalArgumentException e) { // not a target id: nothing to keep it to
-      bits = OptionalInt.empty();
-    }
+    OptionalInt bits = HardwareTarget.weightBitsOf(target);
     return bits.isPresent()
         ? byWeightBits.computeIfAbsent(bits.getAsInt(), strategy::withWeightBits)
         : strategy;

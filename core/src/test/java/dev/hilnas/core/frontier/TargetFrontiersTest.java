@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hilnas.core.Candidate;
+import dev.hilnas.core.HardwareTarget;
 import dev.hilnas.core.Measurement;
 import dev.hilnas.core.Objective;
+import dev.hilnas.core.Phase;
 import dev.hilnas.core.Quality;
 import dev.hilnas.core.latency.AdditiveLatencyModel;
 import dev.hilnas.core.latency.LatencyModelTrainer;
@@ -162,5 +164,46 @@ class TargetFrontiersTest {
         TargetFrontiers.KEPT_REPEATS,
         f.frontier(PREFILL_256).point(c.archId()).orElseThrow().repeats(),
         "the newest kept");
+  }
+
+  /**
+   * A target whose precision names a width (java-cpu/fp32) runs every candidate at that width: an
+   * evaluation of a 4-bit candidate, which another target's search asked for, describes a model it
+   * never runs, and stays off its frontiers; a target that names no width takes both.
+   */
+  @Test
+  void shouldKeepATargetWhosePrecisionNamesAWidthToCandidatesOfThatWidth() {
+    HardwareTarget fp32Target = new HardwareTarget("x86", "java-cpu", "fp32");
+    Candidate wide = SimulatedDevice.randomCandidate(new Random(3)).withWeightBits(32);
+    Candidate narrow = wide.withWeightBits(4); // faster and worse: on any frontier that takes it
+    List<Measurement> measured =
+        List.of(
+            Measurement.of(null, wide, fp32Target, Phase.PREFILL, 256, 10, List.of()),
+            Measurement.of(null, narrow, fp32Target, Phase.PREFILL, 256, 5, List.of()));
+    Quality wideScore = new Quality("wide", wide, Quality.PERPLEXITY, 20, null, null);
+    Quality narrowScore = new Quality("narrow", narrow, Quality.PERPLEXITY, 25, null, null);
+    TargetFrontiers pinned = TargetFrontiers.of(fp32Target.id(), List.of(PREFILL_256));
+    TargetFrontiers open = TargetFrontiers.of("x86/java-cpu", List.of(PREFILL_256));
+    for (TargetFrontiers f : List.of(pinned, open)) {
+      measured.forEach(f::add);
+    }
+
+    assertEquals(Set.of(PREFILL_256), pinned.add(wideScore));
+    assertEquals(Set.of(), pinned.add(narrowScore), "a 4-bit evaluation on an fp32 target");
+    open.add(wideScore);
+    open.add(narrowScore);
+
+    assertEquals(List.of("wide"), candidateIds(pinned.frontier(PREFILL_256).all()));
+    assertEquals(1, pinned.evaluated());
+    assertEquals(List.of("narrow", "wide"), candidateIds(open.frontier(PREFILL_256).points()));
+    FrontierAssembly batch =
+        FrontierAssembly.of(
+            measured, List.of(wideScore, narrowScore), PREFILL_256, null, fp32Target.weightBits());
+    assertEquals(batch.frontier().all(), pinned.frontier(PREFILL_256).all(), "as a batch gives");
+    assertEquals(1, batch.otherWidth());
+  }
+
+  private static List<String> candidateIds(List<FrontierPoint> points) {
+    return points.stream().map(FrontierPoint::candidateId).toList();
   }
 }

@@ -162,7 +162,7 @@ public final class ChaosCheck {
     List<FrontierDifference> differences = new ArrayList<>();
     for (var e : input.entrySet()) {
       String target = e.getKey();
-      TargetFrontiers batch = new TargetFrontiers(objectives);
+      TargetFrontiers batch = TargetFrontiers.of(target, objectives);
       qualities.values().forEach(q -> batch.add(Convert.fromAvro(q)));
       e.getValue().values().forEach(batch::add);
       LatencyModelSnapshot model = models.get(target);
