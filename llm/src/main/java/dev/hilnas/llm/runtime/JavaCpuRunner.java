@@ -3,7 +3,11 @@ package dev.hilnas.llm.runtime;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Runner;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The built-in runner: builds the candidate as a {@link Decoder} with random weights and times it.
@@ -12,12 +16,32 @@ import java.util.List;
  */
 public final class JavaCpuRunner implements Runner, AutoCloseable {
 
+  /**
+   * How many samples of the last objective were taken again, the thread not having run them whole.
+   */
+  public static final String RETAKEN = "java-cpu.samplesRetaken";
+
   private final int threads;
-  private final Timing timing = new Timing(System::nanoTime);
+  private final Timing timing;
+  private final boolean checked;
   private Decoder decoder;
 
   public JavaCpuRunner(int threads) {
     this.threads = threads;
+    LongSupplier cpu = threadCpuTime(threads);
+    this.checked = cpu != null;
+    this.timing = checked ? new Timing(System::nanoTime, cpu) : new Timing(System::nanoTime);
+  }
+
+  /**
+   * The timing thread's CPU clock when the decoder runs on that thread alone (one thread) and the
+   * JVM has one; else none, and samples are taken as they come.
+   */
+  private static LongSupplier threadCpuTime(int threads) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    return threads == 1 && mx.isCurrentThreadCpuTimeSupported()
+        ? mx::getCurrentThreadCpuTime
+        : null;
   }
 
   @Override
@@ -32,6 +56,12 @@ public final class JavaCpuRunner implements Runner, AutoCloseable {
   @Override
   public String runtime() {
     return name();
+  }
+
+  /** {@link #RETAKEN}, when samples are checked (one thread). */
+  @Override
+  public Map<String, String> environment() {
+    return checked ? Map.of(RETAKEN, Integer.toString(timing.retaken())) : Map.of();
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class TimingTest {
@@ -74,6 +75,50 @@ class TimingTest {
 
       Timing stopped = new Timing(() -> 0); // runs that take no time: the cap ends a sample
       assertEquals(List.of(0.0), stopped.measure(decoder, Objective.parse("DECODE@4"), 0, 1));
+    }
+  }
+
+  /**
+   * A thread CPU clock that moves by the next of {@code perSample} between the readings at a
+   * sample's start and end, and by nothing otherwise.
+   */
+  private static LongSupplier cpuRunning(long... perSample) {
+    long[] now = {0};
+    int[] readings = {0};
+    return () -> {
+      if (readings[0]++ % 2 == 1) {
+        now[0] += perSample[Math.min(readings[0] / 2 - 1, perSample.length - 1)];
+      }
+      return now[0];
+    };
+  }
+
+  @Test
+  void shouldTakeAgainASampleTheThreadDidNotRunForWhole() {
+    long[] now = {0};
+    // every run takes 1.5 ms; the thread runs for all of the 1st, 4th (96.7%, enough) and 5th
+    // sample, and for a third of the 2nd and 3rd: the scheduler gave its core away
+    Timing timing =
+        new Timing(
+            () -> now[0] += 1_500_000,
+            cpuRunning(1_500_000, 500_000, 500_000, 1_450_000, 1_500_000));
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      List<Double> samples = timing.measure(decoder, Objective.parse("PREFILL@8"), 0, 3);
+
+      assertEquals(List.of(1.5, 1.5, 1.5), samples);
+      assertEquals(2, timing.retaken());
+      timing.measure(decoder, Objective.parse("PREFILL@4"), 0, 1);
+      assertEquals(0, timing.retaken(), "counted per objective");
+    }
+  }
+
+  @Test
+  void shouldKeepTheLastTakeOfASampleTheThreadNeverRanWhole() {
+    long[] now = {0};
+    Timing timing = new Timing(() -> now[0] += 1_500_000, cpuRunning(0));
+    try (Decoder decoder = new Decoder(TINY, 1, 1)) {
+      assertEquals(List.of(1.5, 1.5), timing.measure(decoder, Objective.parse("PREFILL@8"), 0, 2));
+      assertEquals(2 * (Timing.MAX_TAKES - 1), timing.retaken());
     }
   }
 
