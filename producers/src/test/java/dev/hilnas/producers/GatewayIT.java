@@ -32,6 +32,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -121,6 +122,10 @@ class GatewayIT extends WithBroker {
       HttpResponse<String> first = post(service, phone.token(), batch);
       assertEquals(200, first.statusCode(), first.body());
       JsonNode result = Json.MAPPER.readTree(first.body());
+      List<String> keys = new ArrayList<>();
+      result.fieldNames().forEachRemaining(keys::add);
+      assertEquals(
+          List.of("accepted", "duplicates", "invalid", "errors"), keys, "in a fixed order");
       assertEquals(2, result.get("accepted").asInt());
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * {@code POST /api/v1/measurements}: the HTTP face of the {@link IngestGateway}. A device sends
@@ -67,18 +66,7 @@ public final class IngestApi {
       accepted.increment(result.accepted());
       duplicates.increment(result.duplicates());
       invalid.increment(result.invalid());
-      HttpJson.send(
-          ex,
-          200,
-          Map.of(
-              "accepted",
-              result.accepted(),
-              "duplicates",
-              result.duplicates(),
-              "invalid",
-              result.invalid(),
-              "errors",
-              result.errors()));
+      HttpJson.send(ex, 200, result); // its fields in their order, as http-api.md shows them
     } catch (IngestGateway.Refused e) {
       Counter.builder("hilnas_ingest_refused_total")
           .description("device-ingest requests refused as a whole, by HTTP status")
