@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * Times a decoder on one objective: PREFILL of {@code contextLength} tokens, or DECODE of one token
  * against a cache of {@code contextLength}; a sample of a run shorter than a millisecond is the
  * mean of enough runs back to back to take one. Warm-up runs first (JIT, caches), then the timed
- * repetitions; the clock is injected so tests need not sleep. It keeps the last decoder's session
+ * repetitions, each taken again when the thread did not run for (nearly) all of it, given the
+ * thread's CPU clock; the clocks are injected so tests need not sleep. It keeps the last decoder's session
  * between calls ({@link #prepare}), so it is not thread-safe, and holds that decoder until {@link
  * #forget}.
  */
