@@ -11,9 +11,9 @@ import java.util.function.LongSupplier;
  * against a cache of {@code contextLength}; a sample of a run shorter than a millisecond is the
  * mean of enough runs back to back to take one. Warm-up runs first (JIT, caches), then the timed
  * repetitions, each taken again when the thread did not run for (nearly) all of it, given the
- * thread's CPU clock; the clocks are injected so tests need not sleep. It keeps the last decoder's session
- * between calls ({@link #prepare}), so it is not thread-safe, and holds that decoder until {@link
- * #forget}.
+ * thread's CPU clock; the clocks are injected so tests need not sleep. It keeps the last decoder's
+ * session between calls ({@link #prepare}), so it is not thread-safe, and holds that decoder until
+ * {@link #forget}.
  */
 public final class Timing {
 
