@@ -35,4 +35,13 @@ public interface Runner {
   default Map<String, String> environment() {
     return Map.of();
   }
+
+  /**
+   * Facts about how the last candidate ran at {@code objective}, asked once per measurement, after
+   * its timing: a runner may count per objective and start again once asked. {@link #environment()}
+   * by default.
+   */
+  default Map<String, String> environment(Objective objective) {
+    return environment();
+  }
 }

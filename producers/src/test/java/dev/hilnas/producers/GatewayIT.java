@@ -126,6 +126,9 @@ class GatewayIT extends WithBroker {
       result.fieldNames().forEachRemaining(keys::add);
       assertEquals(
           List.of("accepted", "duplicates", "invalid", "errors"), keys, "in a fixed order");
+      List<String> errorKeys = new ArrayList<>();
+      result.get("errors").get(0).fieldNames().forEachRemaining(errorKeys::add);
+      assertEquals(List.of("line", "reason"), errorKeys);
       assertEquals(2, result.get("accepted").asInt());
       assertEquals(1, result.get("invalid").asInt());
       assertEquals(3, result.get("errors").get(0).get("line").asInt());

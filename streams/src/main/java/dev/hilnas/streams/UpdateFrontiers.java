@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keyed by target id: keeps the target's frontiers ({@link TargetFrontiers} from {@code core}) up
  * to date as its measurements and model refits arrive on the keyed side and quality evaluations
- * (which hold for every target) arrive broadcast, and publishes a {@link FrontierUpdate} for every
- * (target, objective) whose frontier changed.
+ * (which hold for every target, but for a target whose precision names a weight width only those of
+ * candidates of that width: {@link TargetFrontiers#of}) arrive broadcast, and publishes a {@link
+ * FrontierUpdate} for every (target, objective) whose frontier changed.
  *
  * <p>Flink state holds the inputs — measured repeats per (architecture, objective), the latest
  * model, the evaluations — and the frontiers are derived from them, kept in a per-instance cache

@@ -224,6 +224,7 @@ class UpdateFrontiersTest {
     HardwareTarget fp32 = new HardwareTarget("x86", "java-cpu", "fp32");
     Candidate wide = SimulatedDevice.randomCandidate(new Random(7)).withWeightBits(32);
     Candidate narrow = wide.withWeightBits(4); // timed faster, scored worse: a frontier point
+    OperatorSubtaskState snapshot;
     try (var h = harness()) {
       h.open();
       send(h, Measurement.of(null, wide, fp32, Phase.PREFILL, 256, 10, List.of()));
@@ -231,11 +232,27 @@ class UpdateFrontiersTest {
       send(h, new Quality("wide", wide, Quality.PERPLEXITY, 20, null, null));
       send(h, new Quality("narrow", narrow, Quality.PERPLEXITY, 25, null, null));
 
-      FrontierUpdate prefill = latest(h.extractOutputValues()).get(PREFILL_256.toString());
-      List<FrontierPoint> all = new ArrayList<>(prefill.getPoints());
-      all.addAll(prefill.getOthers());
-      assertEquals(List.of("wide"), all.stream().map(p -> p.getCandidateId()).toList());
+      assertEquals(List.of("wide"), candidateIds(latest(h.extractOutputValues())));
+      snapshot = h.snapshot(1, 0);
     }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      send(restored, Measurement.of(null, wide, fp32, Phase.PREFILL, 256, 10, List.of()));
+
+      assertEquals(
+          List.of("wide"),
+          candidateIds(latest(restored.extractOutputValues())),
+          "frontiers rebuilt from state after a restore");
+    }
+  }
+
+  /** Every candidate of the PREFILL@256 update, on the frontier or off it. */
+  private static List<String> candidateIds(Map<String, FrontierUpdate> latest) {
+    FrontierUpdate prefill = latest.get(PREFILL_256.toString());
+    List<FrontierPoint> all = new ArrayList<>(prefill.getPoints());
+    all.addAll(prefill.getOthers());
+    return all.stream().map(p -> p.getCandidateId()).toList();
   }
 
   @Test

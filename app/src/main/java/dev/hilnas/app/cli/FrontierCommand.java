@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     description = {
       "The latency × quality Pareto frontier from files (offline).",
       "",
-      "The offline latency × quality Pareto frontier of one target and objective: quality from the quality files, latency measured where the measurement files have the candidate at the objective's phase and context (median of repeats), else predicted by a latency model fitted on the measurement files. Prints the frontier and its hypervolume."
+      "The offline latency × quality Pareto frontier of one target and objective: quality from the quality files, latency measured where the measurement files have the candidate at the objective's phase and context (median of repeats), else predicted by a latency model fitted on the measurement files. On a target whose precision names a weight width (fp32, q4_0, ...), candidates of other widths are left out. Prints the frontier and its hypervolume."
     })
 final class FrontierCommand implements Callable<Integer> {
 

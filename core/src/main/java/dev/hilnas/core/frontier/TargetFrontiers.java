@@ -22,7 +22,7 @@ import java.util.Set;
  * evaluations and latency-model refits arrive in any order. A candidate's latency on an objective
  * is the median of its newest {@value #KEPT_REPEATS} measurements there, else the model's
  * prediction; without either it waits off the frontier. The result after any sequence of updates
- * equals {@link FrontierAssembly} on the same inputs. Not thread-safe.
+ * equals {@link FrontierAssembly} on the same inputs and weight width. Not thread-safe.
  */
 public final class TargetFrontiers {
 
@@ -35,7 +35,10 @@ public final class TargetFrontiers {
   private final OptionalInt weightBits;
   private LatencyModel model;
 
-  /** Frontiers that take every evaluated candidate, whatever its weights' width. */
+  /**
+   * Frontiers that take every evaluated candidate, whatever its weights' width: a target's are made
+   * by {@link #of}.
+   */
   public TargetFrontiers(List<Objective> objectives) {
     this(objectives, OptionalInt.empty());
   }
@@ -53,11 +56,11 @@ public final class TargetFrontiers {
    *     candidate at one width (its precision names it) never runs another's, so an evaluation at
    *     another width (evaluations hold for every target) describes a model it does not run
    */
-  public TargetFrontiers(List<Objective> objectives, OptionalInt weightBits) {
-    this.weightBits = weightBits;
+  private TargetFrontiers(List<Objective> objectives, OptionalInt weightBits) {
     if (objectives.isEmpty()) {
       throw new IllegalArgumentException("at least one objective is needed");
     }
+    this.weightBits = weightBits;
     objectives.forEach(o -> frontiers.put(o, new Frontier()));
     objectives.forEach(o -> measured.put(o, new HashMap<>()));
   }
@@ -90,13 +93,7 @@ public final class TargetFrontiers {
     return qualities.size();
   }
 
-  /**
-   * Whether this target runs {@code candidate} at the width it names (always, when it names none).
-   */
-  public boolean runs(Candidate candidate) {
-    return runs(weightBits, candidate);
-  }
-
+  /** Whether a target that names {@code weightBits} (or none) runs {@code candidate}. */
   static boolean runs(OptionalInt weightBits, Candidate candidate) {
     return weightBits.isEmpty() || weightBits.getAsInt() == candidate.weightBits();
   }
@@ -139,7 +136,7 @@ public final class TargetFrontiers {
    * not run is ignored.
    */
   public Set<Objective> add(Quality q) {
-    if (!runs(q.candidate())) {
+    if (!runs(weightBits, q.candidate())) {
       return Set.of();
     }
     String arch = q.candidate().archId();

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
 public final class JavaCpuRunner implements Runner, AutoCloseable {
 
   /**
-   * How many samples of the last objective were taken again, the thread not having run them whole.
+   * How many timed samples of a measurement were taken again, the timing thread not having run for
+   * the whole of them.
    */
   public static final String RETAKEN = "java-cpu.samplesRetaken";
 
@@ -28,20 +30,25 @@ public final class JavaCpuRunner implements Runner, AutoCloseable {
 
   public JavaCpuRunner(int threads) {
     this.threads = threads;
-    LongSupplier cpu = threadCpuTime(threads);
-    this.checked = cpu != null;
-    this.timing = checked ? new Timing(System::nanoTime, cpu) : new Timing(System::nanoTime);
+    Optional<LongSupplier> cpu = threadCpuTime(threads);
+    this.checked = cpu.isPresent();
+    this.timing =
+        cpu.map(c -> new Timing(System::nanoTime, c)).orElseGet(() -> new Timing(System::nanoTime));
   }
 
   /**
    * The timing thread's CPU clock when the decoder runs on that thread alone (one thread) and the
-   * JVM has one; else none, and samples are taken as they come.
+   * JVM keeps one at a useful grain; else none, and samples are taken as they come. Windows's
+   * thread clock moves in steps of about 15 ms, so a 1 ms sample would seem never to have run.
    */
-  private static LongSupplier threadCpuTime(int threads) {
+  private static Optional<LongSupplier> threadCpuTime(int threads) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    return threads == 1 && mx.isCurrentThreadCpuTimeSupported()
-        ? mx::getCurrentThreadCpuTime
-        : null;
+    boolean usable =
+        threads == 1
+            && mx.isCurrentThreadCpuTimeSupported()
+            && mx.isThreadCpuTimeEnabled()
+            && !System.getProperty("os.name", "").startsWith("Windows");
+    return usable ? Optional.of(mx::getCurrentThreadCpuTime) : Optional.empty();
   }
 
   @Override
@@ -58,10 +65,13 @@ public final class JavaCpuRunner implements Runner, AutoCloseable {
     return name();
   }
 
-  /** {@link #RETAKEN}, when samples are checked (one thread). */
+  /**
+   * {@link #RETAKEN} for the samples of {@code objective} since it was last asked for, when samples
+   * are checked (one thread).
+   */
   @Override
-  public Map<String, String> environment() {
-    return checked ? Map.of(RETAKEN, Integer.toString(timing.retaken())) : Map.of();
+  public Map<String, String> environment(Objective objective) {
+    return checked ? Map.of(RETAKEN, Integer.toString(timing.reportRetaken(objective))) : Map.of();
   }
 
   /**

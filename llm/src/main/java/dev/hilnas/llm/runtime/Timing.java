@@ -3,7 +3,10 @@ package dev.hilnas.llm.runtime;
 import dev.hilnas.core.Objective;
 import dev.hilnas.core.Phase;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,17 +50,26 @@ public final class Timing {
 
   /**
    * Takes of one sample at most; the last stands, so a thread that never runs a whole sample is
-   * still measured, and the samples' spread says how.
+   * still measured, and the samples' spread says how. Once a sample of an objective has used them
+   * all, its later samples are taken as they come until the count is next reported: on a machine
+   * that never gives the thread a whole sample (a long PREFILL beside busy cores), retaking would
+   * cost {@value} times the time for nothing.
    */
   static final int MAX_TAKES = 8;
 
   private final LongSupplier nanoTime;
 
-  /** Null when every sample is taken as it comes. */
-  private final LongSupplier cpuTime;
+  /** Empty when every sample is taken as it comes. */
+  private final Optional<LongSupplier> cpuTime;
 
+  private final Map<Objective, Retakes> retakes = new HashMap<>();
   private Prepared prepared;
-  private int retaken;
+
+  /** Samples of one objective taken again since its count was last reported. */
+  private static final class Retakes {
+    int count;
+    boolean exhausted;
+  }
 
   /** A decoder's session and prompt for one objective, the cache filled for DECODE. */
   record Prepared(Decoder decoder, Objective objective, Decoder.Session session, int[] prompt) {}
@@ -69,7 +81,7 @@ public final class Timing {
    */
   public Timing(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
-    this.cpuTime = null;
+    this.cpuTime = Optional.empty();
   }
 
   /**
@@ -80,7 +92,7 @@ public final class Timing {
    */
   public Timing(LongSupplier nanoTime, LongSupplier cpuTime) {
     this.nanoTime = nanoTime;
-    this.cpuTime = cpuTime;
+    this.cpuTime = Optional.of(cpuTime);
   }
 
   /**
@@ -92,7 +104,7 @@ public final class Timing {
     for (int r = 0;
         r < warmups || (warmups > 0 && warm < MIN_WARMUP_NANOS && r < MAX_WARMUP_SAMPLES);
         r++) {
-      warm += sample(decoder, p.session(), objective, p.prompt()).nanos();
+      warm += sample(p).nanos();
     }
     List<Double> samples = new ArrayList<>();
     for (int r = 0; r < repetitions; r++) {
@@ -102,25 +114,33 @@ public final class Timing {
   }
 
   /**
-   * Samples taken again since the decoder or objective last changed, because the thread did not run
-   * for the whole of them.
+   * Timed samples of {@code objective} (the protocol's warm-up windows included) taken again
+   * because the thread did not run for the whole of them, since this was last asked for it or the
+   * decoder changed; asking starts the count again.
    */
-  public int retaken() {
-    return retaken;
+  public int reportRetaken(Objective objective) {
+    Retakes r = retakes.remove(objective);
+    return r == null ? 0 : r.count;
   }
 
   /** A sample the timing thread ran for (nearly) all of, or the last of {@link #MAX_TAKES}. */
   private Sample wholeSample(Prepared p) {
-    if (cpuTime == null) {
-      return sample(p.decoder(), p.session(), p.objective(), p.prompt());
+    Retakes r = retakes.computeIfAbsent(p.objective(), o -> new Retakes());
+    if (cpuTime.isEmpty() || r.exhausted) {
+      return sample(p);
     }
+    LongSupplier cpu = cpuTime.get();
     for (int take = 1; ; take++) {
-      long cpuStart = cpuTime.getAsLong();
-      Sample s = sample(p.decoder(), p.session(), p.objective(), p.prompt());
-      if (cpuTime.getAsLong() - cpuStart >= MIN_ON_CPU * s.nanos() || take == MAX_TAKES) {
+      long cpuStart = cpu.getAsLong();
+      Sample s = sample(p);
+      if (cpu.getAsLong() - cpuStart >= MIN_ON_CPU * s.nanos()) {
         return s;
       }
-      retaken++;
+      if (take == MAX_TAKES) {
+        r.exhausted = true;
+        return s;
+      }
+      r.count++;
     }
   }
 
@@ -141,6 +161,9 @@ public final class Timing {
         && prepared.objective().equals(objective)) {
       return prepared;
     }
+    if (prepared == null || prepared.decoder() != decoder) {
+      retakes.clear(); // counts of another candidate
+    }
     int context = objective.contextLength();
     Decoder.Session session = decoder.newSession(context + 1);
     int[] prompt = new int[context];
@@ -151,7 +174,6 @@ public final class Timing {
       decoder.prefill(session, prompt); // the cache to decode against, filled once
     }
     prepared = new Prepared(decoder, objective, session, prompt);
-    retaken = 0;
     return prepared;
   }
 
@@ -166,15 +188,17 @@ public final class Timing {
    * One timed sample: as many runs back to back as take {@link #MIN_SAMPLE_NANOS} (one when a run
    * takes longer), at most {@link #MAX_RUNS_PER_SAMPLE}.
    */
-  private Sample sample(
-      Decoder decoder, Decoder.Session session, Objective objective, int[] prompt) {
+  private Sample sample(Prepared p) {
+    Decoder decoder = p.decoder();
+    Decoder.Session session = p.session();
+    Objective objective = p.objective();
     long start = nanoTime.getAsLong();
     long elapsed;
     int runs = 0;
     do {
       if (objective.phase() == Phase.PREFILL) {
         session.reset();
-        decoder.prefill(session, prompt);
+        decoder.prefill(session, p.prompt());
       } else {
         session.position = objective.contextLength(); // decode at the same cache length every time
         decoder.decode(session, 1);

@@ -79,46 +79,65 @@ class TimingTest {
   }
 
   /**
-   * A thread CPU clock that moves by the next of {@code perSample} between the readings at a
-   * sample's start and end, and by nothing otherwise.
+   * Clocks for samples of one 1 ms run each: a sample the thread ran whole lasts 1.5 ms on the wall
+   * clock and as long on its CPU clock; a cut one ({@code false}) lasts 4.5 ms, of which the thread
+   * ran 1.5. The {@code wholes} are the samples in the order taken; the last repeats.
    */
-  private static LongSupplier cpuRunning(long... perSample) {
-    long[] now = {0};
+  private static Timing cutAt(boolean... wholes) {
+    long[] wall = {0};
+    long[] cpu = {0};
     int[] readings = {0};
-    return () -> {
-      if (readings[0]++ % 2 == 1) {
-        now[0] += perSample[Math.min(readings[0] / 2 - 1, perSample.length - 1)];
-      }
-      return now[0];
-    };
+    LongSupplier wallClock =
+        () -> {
+          // a sample reads the wall clock twice, at its start and after its run
+          int sample = readings[0]++ / 2;
+          boolean whole = wholes[Math.min(sample, wholes.length - 1)];
+          return readings[0] % 2 == 0 ? wall[0] += whole ? 1_500_000 : 4_500_000 : wall[0];
+        };
+    LongSupplier cpuClock = () -> cpu[0] += 1_500_000; // 1.5 ms from one reading to the next
+    return new Timing(wallClock, cpuClock);
   }
 
   @Test
   void shouldTakeAgainASampleTheThreadDidNotRunForWhole() {
-    long[] now = {0};
-    // every run takes 1.5 ms; the thread runs for all of the 1st, 4th (96.7%, enough) and 5th
-    // sample, and for a third of the 2nd and 3rd: the scheduler gave its core away
-    Timing timing =
-        new Timing(
-            () -> now[0] += 1_500_000,
-            cpuRunning(1_500_000, 500_000, 500_000, 1_450_000, 1_500_000));
+    // the 2nd and 3rd samples were cut: the scheduler gave the thread's core away
+    Timing timing = cutAt(true, false, false, true, true);
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
-      List<Double> samples = timing.measure(decoder, Objective.parse("PREFILL@8"), 0, 3);
+      Objective prefill = Objective.parse("PREFILL@8");
+      List<Double> samples = timing.measure(decoder, prefill, 0, 3);
 
-      assertEquals(List.of(1.5, 1.5, 1.5), samples);
-      assertEquals(2, timing.retaken());
-      timing.measure(decoder, Objective.parse("PREFILL@4"), 0, 1);
-      assertEquals(0, timing.retaken(), "counted per objective");
+      assertEquals(List.of(1.5, 1.5, 1.5), samples, "no cut sample kept");
+      assertEquals(2, timing.reportRetaken(prefill));
+      assertEquals(0, timing.reportRetaken(prefill), "asking starts the count again");
     }
   }
 
   @Test
-  void shouldKeepTheLastTakeOfASampleTheThreadNeverRanWhole() {
-    long[] now = {0};
-    Timing timing = new Timing(() -> now[0] += 1_500_000, cpuRunning(0));
+  void shouldKeepTheLastTakeAndTakeTheRestAsTheyComeWhenNoSampleRunsWhole() {
+    Timing timing = cutAt(false);
     try (Decoder decoder = new Decoder(TINY, 1, 1)) {
-      assertEquals(List.of(1.5, 1.5), timing.measure(decoder, Objective.parse("PREFILL@8"), 0, 2));
-      assertEquals(2 * (Timing.MAX_TAKES - 1), timing.retaken());
+      Objective prefill = Objective.parse("PREFILL@8");
+      assertEquals(List.of(4.5, 4.5, 4.5), timing.measure(decoder, prefill, 0, 3));
+      assertEquals(
+          Timing.MAX_TAKES - 1,
+          timing.reportRetaken(prefill),
+          "the first sample took them all; the others one take each");
+    }
+  }
+
+  @Test
+  void shouldCountRetakesPerObjectiveAndForgetThemWithTheCandidate() {
+    Timing timing = cutAt(false, true, false, true);
+    try (Decoder decoder = new Decoder(TINY, 1, 1);
+        Decoder other = new Decoder(TINY, 1, 1)) {
+      Objective prefill = Objective.parse("PREFILL@8");
+      Objective decode = Objective.parse("DECODE@4");
+      timing.measure(decoder, prefill, 0, 1);
+      timing.measure(decoder, decode, 0, 1);
+      assertEquals(1, timing.reportRetaken(decode), "its own retake, not prefill's as well");
+
+      timing.measure(other, decode, 0, 1);
+      assertEquals(0, timing.reportRetaken(prefill), "another candidate: counted anew");
     }
   }
 

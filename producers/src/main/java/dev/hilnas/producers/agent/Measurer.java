@@ -197,7 +197,7 @@ public final class Measurer {
       Map<String, String> environment = new LinkedHashMap<>();
       environment.put(LatencyModelTrainer.RUN_ID, runId);
       environment.putAll(settings.environment());
-      environment.putAll(runner.environment());
+      environment.putAll(runner.environment(objective));
       environment.putAll(result.environment(protocol.name()));
       environment.putAll(speedNow);
       environment.putAll(width);

@@ -156,6 +156,27 @@ class MeasurerTest {
     assertTrue(m.environment().containsKey("protocol.ci95Low"));
   }
 
+  /**
+   * The fixed protocol times every objective first (timeAll); what the runner says of each
+   * objective still goes with that objective's measurement.
+   */
+  @Test
+  void shouldRecordWhatTheRunnerSaysOfEachObjectiveWithItsMeasurement() {
+    Objective prefill = Objective.parse("PREFILL@32");
+    Runner runner =
+        new SlowingRunner() {
+          @Override
+          public Map<String, String> environment(Objective objective) {
+            return Map.of("runner.objective", objective.toString());
+          }
+        };
+
+    List<Measurement> ms = measurer(runner).measure(CANDIDATE, "c", List.of(prefill, DECODE));
+
+    assertEquals("PREFILL@32", ms.get(0).environment().get("runner.objective"));
+    assertEquals("DECODE@64", ms.get(1).environment().get("runner.objective"));
+  }
+
   @Test
   void shouldTimeOnlyWhileItHoldsTheDevice() throws Exception {
     java.util.concurrent.locks.ReentrantLock device =

@@ -449,7 +449,9 @@ public final class ChaosBenchmark {
     List<Candidate> out = new ArrayList<>();
     try (var producer = producer(bootstrap)) {
       for (int i = 0; i < count; i++) {
-        Candidate c = SyntheticMeasurements.candidate(random);
+        Candidate drawn = SyntheticMeasurements.candidate(random);
+        // half at 32 bits: the agents' fp32 target takes only those onto its frontiers
+        Candidate c = i % 2 == 0 ? drawn.withWeightBits(32) : drawn;
         out.add(c);
         Quality q =
             new Quality(
