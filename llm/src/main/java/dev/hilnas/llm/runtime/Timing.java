@@ -51,8 +51,9 @@ public final class Timing {
   /**
    * Takes of one sample at most; the last stands, so a thread that never runs a whole sample is
    * still measured, and the samples' spread says how. Beside two busy processes on a 2-core machine
-   * a PREFILL sample of some ms needed 2–5 takes, a candidate 28% more time, and its median's
-   * interval came out a tenth as wide; stopping after a sample that needed them all lost that.
+   * a PREFILL sample of some ms needed 3–5 takes on average, a candidate 28% more time, and its
+   * median's interval came out a tenth as wide; stopping after a sample that needed them all lost
+   * that.
    */
   static final int MAX_TAKES = 8;
 
