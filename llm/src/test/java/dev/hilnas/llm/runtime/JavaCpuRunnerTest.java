@@ -2,23 +2,12 @@ package dev.hilnas.llm.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hilnas.core.Candidate;
 import dev.hilnas.core.Objective;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JavaCpuRunnerTest {
-
-  private static final Candidate TINY =
-      Candidate.builder()
-          .layers(2)
-          .dModel(32)
-          .heads(2, 1)
-          .headDim(16)
-          .ffnDim(64)
-          .vocabSize(40)
-          .build();
 
   /**
    * On one thread the decoder runs on the timing thread, whose CPU clock tells a sample it ran for
@@ -30,8 +19,8 @@ class JavaCpuRunnerTest {
     Objective prefill = Objective.parse("PREFILL@8");
     try (JavaCpuRunner one = new JavaCpuRunner(1);
         JavaCpuRunner two = new JavaCpuRunner(2)) {
-      one.time(TINY, prefill, 1, 3);
-      two.time(TINY, prefill, 1, 3);
+      one.time(TimingTest.TINY, prefill, 1, 3);
+      two.time(TimingTest.TINY, prefill, 1, 3);
 
       assertEquals(Set.of(JavaCpuRunner.RETAKEN), one.environment(prefill).keySet());
       assertEquals(
