@@ -57,18 +57,46 @@ final class KafkaReach {
     }
   }
 
+  /** The first ask's wait: a broker that is up answers within milliseconds. */
+  private static final Duration FIRST_ASK = Duration.ofSeconds(2);
+
   /**
    * As {@link #require}, asking again every 30 s until a broker answers, for a service that may
-   * start before its broker (compose, a cluster, a device booting): each wait that ends without one
-   * is said on {@code err}. Ctrl-C stops the process meanwhile, as nothing else runs yet.
+   * start before its broker (compose, a cluster, a device booting): the wait, and each ask that
+   * ends without one, is said on {@code err}, and so is a stop meanwhile (Ctrl-C, a supervisor's
+   * SIGTERM), which else ended the process without a word.
    */
   static void await(KafkaConnection kafka, PrintWriter err) throws InterruptedException {
-    while (true) {
+    try {
+      require(kafka, FIRST_ASK);
+      return;
+    } catch (NoBroker e) {
+      err.printf(
+          "no Kafka broker answers at %s yet: waiting for one (Ctrl-C stops)%n",
+          kafka.bootstrapServers());
+      err.flush();
+    }
+    Thread stopped =
+        new Thread(
+            () -> {
+              err.println(
+                  "stopped while waiting for a Kafka broker at " + kafka.bootstrapServers());
+              err.flush();
+            });
+    Runtime.getRuntime().addShutdownHook(stopped);
+    try {
+      while (true) {
+        try {
+          require(kafka, Duration.ofSeconds(30));
+          return;
+        } catch (NoBroker e) {
+          err.println(e.getMessage() + "; asking again");
+        }
+      }
+    } finally {
       try {
-        require(kafka, Duration.ofSeconds(30));
-        return;
-      } catch (NoBroker e) {
-        err.println(e.getMessage() + "; asking again");
+        Runtime.getRuntime().removeShutdownHook(stopped);
+      } catch (IllegalStateException shuttingDown) { // the hook says so
       }
     }
   }
